@@ -1,0 +1,127 @@
+"""The Cirkel Textual App: one mode per destination, keys from the registry."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.theme import Theme
+
+from .i18n import _
+from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination
+
+log = logging.getLogger(__name__)
+
+DARK = Theme(
+    name="cirkel-moerk",
+    primary="#4FA3A5",
+    secondary="#8FB996",
+    accent="#E0A458",
+    warning="#E0A458",
+    error="#E06C75",
+    success="#8FB996",
+    foreground="#E6E6E6",
+    background="#1B2428",
+    surface="#22303A",
+    panel="#2B3B45",
+    dark=True,
+)
+LIGHT = Theme(
+    name="cirkel-lys",
+    primary="#1F6F78",
+    secondary="#3F7D4E",
+    accent="#A35A00",
+    warning="#A35A00",
+    error="#B3261E",
+    success="#3F7D4E",
+    foreground="#1B1B1B",
+    background="#F7F5F0",
+    surface="#FFFFFF",
+    panel="#E7E3DA",
+    dark=False,
+)
+
+
+def _bindings() -> list[Binding]:
+    bindings = []
+    for dest in DESTINATIONS:
+        bindings.append(Binding(dest.keys, f"goto('{dest.id}')", dest.title, id=f"goto-{dest.id}",
+                                tooltip=dest.help, show=False))
+    for action in GLOBAL_ACTIONS:
+        if action.id == "palette":
+            continue  # Textual binds the palette itself (COMMAND_PALETTE_BINDING)
+        bindings.append(Binding(action.keys, action.action, action.title, id=action.id,
+                                tooltip=action.help, show=action.id in ("help",),
+                                priority=action.id in ("quit",)))
+    return bindings
+
+
+class CirkelApp(App):
+    TITLE = "Cirkel"
+    SUB_TITLE = _("Klippekort")
+    CSS_PATH = "styles/app.tcss"
+    BINDINGS = _bindings()
+    MODES = {dest.id: (lambda d=dest: d.factory()()) for dest in DESTINATIONS}  # type: ignore[misc]
+    DEFAULT_MODE = "overblik"
+
+    def __init__(self, actor_id: int, db_path: str, started: float | None = None):
+        super().__init__()
+        self.actor_id = actor_id
+        self.db_path = db_path
+        self.started = started or time.perf_counter()
+        self.register_theme(DARK)
+        self.register_theme(LIGHT)
+        self.theme = DARK.name
+
+    @property
+    def actor(self):
+        """The staff member at the keyboard (fetched fresh; roles may change)."""
+        from models.entities import Staff
+
+        return Staff.get_by_id(self.actor_id)
+
+    def on_mount(self) -> None:
+        staff = self.actor
+        self.sub_title = f"{staff.name} · {staff.role}"
+
+    def on_ready(self) -> None:
+        log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
+
+    # --- actions from the registry
+
+    def action_goto(self, dest_id: str) -> None:
+        dest = destination(dest_id)
+        if dest.roles and self.actor.role not in dest.roles and self.actor.role != "admin":
+            self.notify(_("Kun {roles} har adgang til {title}.").format(
+                roles=", ".join(dest.roles), title=dest.title), severity="error")
+            return
+        self.switch_mode(dest_id)
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
+
+    def action_screenshot(self, *args, **kwargs) -> None:
+        # A screenshot would write CPR numbers and names to disk.
+        self.notify(_("Skærmbilleder er slået fra (personoplysninger)."), severity="warning")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title in ("Screenshot", "Theme", "Quit", "Keys"):
+                continue  # screenshot: personal data on disk; the rest come from the registry
+            yield command
+        for dest in DESTINATIONS:
+            yield SystemCommand(dest.title, dest.help, lambda d=dest.id: self.action_goto(d))
+        for action in GLOBAL_ACTIONS:
+            if action.id == "palette":
+                continue
+            yield SystemCommand(action.title, action.help,
+                                lambda a=action.action: self.run_action(a))

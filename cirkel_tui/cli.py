@@ -1,0 +1,140 @@
+"""The ``cirkel`` command: the TUI without a subcommand, else one CLI command.
+
+Exit codes (DESIGN.md): 0 success; 1 with one clear line on stderr when a rule
+refuses (nothing written, no traceback); 2 for usage errors. An unexpected
+error writes its traceback to the log file and tells the user where it is.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from . import config
+from .i18n import _
+
+START = time.perf_counter()
+
+log = logging.getLogger("cirkel")
+
+# Each module registers its subcommands with ``register(subparsers)``; a command
+# sets ``handler`` (and ``needs_staff=False`` when the caller need not be staff).
+COMMAND_MODULES = [
+    "cirkel_tui.commands.base",
+]
+
+
+class UsageError(Exception):
+    """Bad command-line usage found after parsing (exit 2)."""
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    db_path: str
+    login: str
+    actor: object | None  # models.entities.Staff
+
+    def out(self, line: str = "") -> None:
+        print(line)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        self.exit(2, f"{self.prog}: {message} (se {self.prog.split()[0]} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cirkel", description=_("Cirkel — klippekort til ældre hjemmehjælpsmodtagere."))
+    parser.add_argument("--db", metavar="PATH", help=_("databasefil (ellers CIRKEL_DB, /etc/cirkel.toml, datamappen)"))
+    parser.add_argument("--demo", action="store_true", help=_("åbn programmet på en demodatabase (oprettes første gang)"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def setup_logging() -> None:
+    path = config.log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    logging.getLogger("peewee").setLevel(logging.WARNING)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(f"cirkel: {message}", file=sys.stderr)
+    return code
+
+
+def run(argv: list[str] | None = None) -> int:
+    from models.base import DomainError
+
+    from .db import open_database
+    from .identity import current_login
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging()
+    handler: Callable | None = getattr(args, "handler", None)
+    needs_staff = getattr(args, "needs_staff", True)
+    try:
+        if args.demo and handler is None:
+            db_path = args.db or config.demo_database_path()
+        else:
+            db_path = config.database_path(args.db)
+        login = current_login()
+        if handler is None:
+            return _run_tui(db_path, login, demo=args.demo)
+        open_database(db_path)
+        actor = None
+        if needs_staff:
+            from models.staff import require_staff
+
+            actor = require_staff(login)
+        result = handler(Context(args=args, db_path=db_path, login=login, actor=actor))
+        return int(result or 0)
+    except DomainError as err:
+        return _fail(err.message)
+    except config.ConfigError as err:
+        return _fail(str(err))
+    except UsageError as err:
+        return _fail(str(err), 2)
+    except KeyboardInterrupt:
+        return _fail(_("afbrudt"), 130)
+    except Exception:
+        log.exception("unexpected error in command %s", getattr(args, "command", None))
+        return _fail(_("uventet fejl; detaljerne står i {path}").format(path=config.log_path()))
+
+
+def _run_tui(db_path: str, login: str, demo: bool) -> int:
+    from .db import open_database
+
+    if demo:
+        from models.demo import ensure_demo_database
+
+        ensure_demo_database(db_path, login)
+    else:
+        open_database(db_path)
+    from models.staff import require_staff
+
+    actor = require_staff(login)
+    from .app import CirkelApp
+
+    app = CirkelApp(actor_id=actor.id, db_path=db_path, started=START)
+    app.run()
+    return app.return_code or 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,62 @@
+"""``cirkel init``, ``cirkel demo`` and ``cirkel staff add``."""
+from __future__ import annotations
+
+import pwd
+
+from ..i18n import _
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help=_("opret en ny database; du bliver administrator"))
+    p.set_defaults(handler=cmd_init, needs_staff=False)
+
+    p = sub.add_parser("demo", help=_("fyld en tom database med realistiske demodata"))
+    p.add_argument("--citizens", type=int, default=2000, metavar="N", help=_("antal borgere (standard 2000)"))
+    p.add_argument("--seed", type=int, default=1, metavar="S", help=_("startværdi; samme værdi giver samme data"))
+    p.set_defaults(handler=cmd_demo, needs_staff=False)
+
+    staff = sub.add_parser("staff", help=_("medarbejdere"))
+    ssub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    p = ssub.add_parser("add", help=_("tilføj en medarbejder (admin)"))
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--name", required=True, metavar="N")
+    p.add_argument("--role", required=True, choices=["terapeut", "leder", "admin"])
+    p.add_argument("--district", metavar="D")
+    p.set_defaults(handler=cmd_staff_add)
+
+
+def _full_name(login: str) -> str:
+    try:
+        gecos = pwd.getpwnam(login).pw_gecos.split(",")[0].strip()
+    except KeyError:
+        gecos = ""
+    return gecos or login
+
+
+def cmd_init(ctx) -> int:
+    from models.staff import init_database
+
+    staff = init_database(ctx.login, _full_name(ctx.login))
+    ctx.out(_("Database oprettet: {path}").format(path=ctx.db_path))
+    ctx.out(_("{login} er administrator.").format(login=staff.login))
+    return 0
+
+
+def cmd_demo(ctx) -> int:
+    from models.base import DomainError
+    from models.demo import fill_demo
+
+    if ctx.args.citizens < 1:
+        raise DomainError(_("--citizens skal være mindst 1."))
+    summary = fill_demo(ctx.login, citizens=ctx.args.citizens, seed=ctx.args.seed)
+    ctx.out(_("Demodata oprettet: {summary}").format(summary=summary))
+    return 0
+
+
+def cmd_staff_add(ctx) -> int:
+    from models.staff import add_staff
+
+    a = ctx.args
+    staff = add_staff(ctx.actor, a.login, a.name, a.role, a.district)
+    ctx.out(_("{login} tilføjet som {role}.").format(login=staff.login, role=staff.role))
+    return 0

@@ -1,0 +1,70 @@
+"""The one registry of places and global actions.
+
+The App's key bindings, the command palette and the help screen are all made
+from these two lists, so keys, palette and help cannot drift apart. A new
+screen adds one ``Destination``; a new global action one ``GlobalAction``.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+from .i18n import _
+
+
+@dataclass(frozen=True)
+class Destination:
+    id: str  # the Textual mode name
+    title: str
+    keys: str  # Textual key list, e.g. "o,f4"
+    screen: str  # "module:Class", imported on first use
+    help: str
+    roles: tuple[str, ...] = ()  # empty: everybody
+
+    def factory(self) -> Callable:
+        module, cls = self.screen.split(":")
+        return getattr(importlib.import_module(module), cls)
+
+
+@dataclass(frozen=True)
+class GlobalAction:
+    id: str
+    title: str
+    keys: str
+    action: str  # the App action, without "app."
+    help: str
+
+
+DESTINATIONS: list[Destination] = [
+    Destination("overblik", _("Overblik"), "o,f4", "screens.dashboard:DashboardScreen",
+                _("Puljer, deltagere, ventelister og de næste fællesture pr. distrikt.")),
+]
+
+GLOBAL_ACTIONS: list[GlobalAction] = [
+    GlobalAction("help", _("Hjælp"), "f1,question_mark", "help", _("Vis alle taster.")),
+    GlobalAction("palette", _("Kommandoer"), "ctrl+p", "command_palette", _("Søg blandt alle skærme og handlinger.")),
+    GlobalAction("theme", _("Lyst/mørkt tema"), "ctrl+t", "toggle_theme", _("Skift mellem lyst og mørkt tema.")),
+    GlobalAction("quit", _("Afslut"), "ctrl+q", "quit", _("Luk Cirkel.")),
+]
+
+
+def destination(dest_id: str) -> Destination:
+    for dest in DESTINATIONS:
+        if dest.id == dest_id:
+            return dest
+    raise KeyError(dest_id)
+
+
+def key_label(keys: str) -> str:
+    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter"}
+    parts = []
+    for key in keys.split(","):
+        key = key.strip()
+        label = labels.get(key, key)
+        if label.startswith("f") and label[1:].isdigit():
+            label = label.upper()
+        elif label.startswith("ctrl+"):
+            label = "Ctrl+" + label[5:]
+        parts.append(label)
+    return " / ".join(parts)

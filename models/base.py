@@ -1,0 +1,133 @@
+"""The store's plumbing: the database proxy, the base model, domain errors,
+the write-transaction decorator and the audit/access logs.
+
+Every domain operation is a function decorated with :func:`operation`: it runs
+in one ``BEGIN IMMEDIATE`` transaction (so concurrent writers queue instead of
+failing), checks its rules inside it, writes its audit row with
+:func:`audit` and raises :class:`DomainError` with a Danish message when a rule
+refuses. Nothing here imports Textual.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import functools
+import json
+from typing import Any, Callable, TypeVar
+
+from peewee import DatabaseProxy, Model
+
+db = DatabaseProxy()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class DomainError(Exception):
+    """A rule refused the operation. ``str(err)`` is a Danish message for the user.
+
+    ``field`` names the input the message belongs to, so a form can show it
+    beside the right field.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.message
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+def now() -> _dt.datetime:
+    """The current local time, to the second (what the audit trail shows)."""
+    return _dt.datetime.now().replace(microsecond=0)
+
+
+_frozen_today: _dt.date | None = None
+
+
+def today() -> _dt.date:
+    """Today's date: the one clock every rule asks (tests may freeze it)."""
+    return _frozen_today or _dt.date.today()
+
+
+def freeze_today(day: _dt.date | None) -> None:
+    """Pin ``today()`` to ``day`` (None releases it). For tests and snapshots."""
+    global _frozen_today
+    _frozen_today = day
+
+
+def in_transaction() -> bool:
+    return db.transaction_depth() > 0
+
+
+def operation(fn: F) -> F:
+    """Run ``fn`` as one IMMEDIATE write transaction (a savepoint when nested)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with db.atomic("IMMEDIATE") if db.transaction_depth() == 0 else db.atomic():
+            return fn(*args, **kwargs)
+
+    wrapper.__wrapped_operation__ = True  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, Model):
+        return value.get_id()
+    return value
+
+
+def snapshot(instance: Model | None, fields: list[str] | None = None) -> dict | None:
+    """A JSON-able dict of a row's columns, for the audit trail's before/after."""
+    if instance is None:
+        return None
+    data = {}
+    for name, field in instance._meta.fields.items():
+        if fields is not None and name not in fields:
+            continue
+        key = field.column_name if hasattr(field, "rel_model") else name
+        data[key] = _jsonable(instance.__data__.get(name))
+    return data
+
+
+def audit(actor, operation_name: str, entity: str, entity_id: Any,
+          before: dict | None = None, after: dict | None = None) -> None:
+    """Write the audit row of a write. Must be called inside the operation's transaction."""
+    from .entities import AuditLog
+
+    if not in_transaction():  # pragma: no cover - a programming error
+        raise RuntimeError("audit() outside a write transaction")
+    AuditLog.create(
+        at=now(),
+        actor=actor,
+        operation=operation_name,
+        entity=entity,
+        entity_id=str(entity_id) if entity_id is not None else None,
+        before=json.dumps(before, ensure_ascii=False, default=_jsonable) if before is not None else None,
+        after=json.dumps(after, ensure_ascii=False, default=_jsonable) if after is not None else None,
+    )
+
+
+def log_access(actor, action: str, citizen=None, criterion: str | None = None) -> None:
+    """Record a read of personal data: who looked at whom, or searched for what.
+
+    The one place reads are logged; every screen and command that shows a
+    citizen, searches or exports goes through here.
+    """
+    from .entities import AccessLog
+
+    with db.atomic("IMMEDIATE") if db.transaction_depth() == 0 else db.atomic():
+        AccessLog.create(at=now(), actor=actor, action=action, citizen=citizen,
+                         criterion=criterion)

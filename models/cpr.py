@@ -1,0 +1,54 @@
+"""CPR numbers: validated with python-stdnum, stored as ten digits, shown masked."""
+from __future__ import annotations
+
+import datetime as _dt
+
+from stdnum.dk import cpr as _cpr
+from stdnum.exceptions import ValidationError
+
+from .base import DomainError
+
+
+def normalise(text: str) -> str:
+    """Validate a CPR number typed with or without the dash; return its ten digits.
+
+    The date must be real and not in the future. The modulus-11 check is never
+    applied: numbers without it have been issued since 2007.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise DomainError("CPR-nummer mangler.", field="cpr")
+    compact = _cpr.compact(raw)
+    if not compact.isdigit():
+        raise DomainError("CPR-nummeret må kun indeholde cifre (DDMMÅÅ-XXXX).", field="cpr")
+    if len(compact) != 10:
+        raise DomainError("CPR-nummeret skal have 10 cifre (DDMMÅÅ-XXXX).", field="cpr")
+    try:
+        _cpr.validate(compact)
+    except ValidationError:
+        try:
+            born = _cpr.get_birth_date(compact)
+        except ValidationError:
+            raise DomainError("CPR-nummeret indeholder ikke en gyldig dato.", field="cpr") from None
+        if born > _dt.date.today():
+            raise DomainError("CPR-nummerets fødselsdato ligger i fremtiden.", field="cpr") from None
+        raise DomainError("CPR-nummeret er ugyldigt.", field="cpr") from None
+    return compact
+
+
+def looks_like_cpr(text: str) -> bool:
+    compact = (text or "").replace("-", "").replace(" ", "")
+    return len(compact) == 10 and compact.isdigit()
+
+
+def birth_date(cpr: str) -> _dt.date:
+    return _cpr.get_birth_date(cpr)
+
+
+def formatted(cpr: str) -> str:
+    return f"{cpr[:6]}-{cpr[6:]}"
+
+
+def masked(cpr: str) -> str:
+    """DDMMYY-XXXX: what lists show."""
+    return f"{cpr[:6]}-XXXX"

@@ -1,0 +1,61 @@
+"""The home screen's figures, gathered in one read."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from peewee import JOIN
+
+from .base import today
+from .entities import EVENT_PLANNED, SIGNUP_SEATED, SIGNUP_WAITLISTED, District, Event, Signup
+from .participation import due_for_reassessment
+from .pools import PoolFigures, pool_figures
+
+
+@dataclass
+class DistrictLine:
+    pool: PoolFigures
+    reassessments_due: int
+
+
+@dataclass
+class EventLine:
+    event_id: int
+    title: str
+    starts_at: _dt.datetime
+    district: str
+    seats: int
+    taken: int
+    waitlisted: int
+
+
+@dataclass
+class Dashboard:
+    year: int
+    districts: list[DistrictLine] = field(default_factory=list)
+    events: list[EventLine] = field(default_factory=list)
+
+
+def next_events(limit: int = 5, on: _dt.date | None = None) -> list[EventLine]:
+    on = on or today()
+    events = (Event.select(Event, District).join(District, JOIN.LEFT_OUTER)
+              .where((Event.status == EVENT_PLANNED) & (Event.starts_at >= _dt.datetime.combine(on, _dt.time())))
+              .order_by(Event.starts_at).limit(limit))
+    lines = []
+    for event in events:
+        taken = Signup.select().where((Signup.event == event) & (Signup.status == SIGNUP_SEATED)).count()
+        waiting = Signup.select().where((Signup.event == event) & (Signup.status == SIGNUP_WAITLISTED)).count()
+        lines.append(EventLine(event.id, event.title, event.starts_at,
+                               event.district.name if event.district_id else "Hele kommunen",
+                               event.seats, taken, waiting))
+    return lines
+
+
+def dashboard(on: _dt.date | None = None) -> Dashboard:
+    on = on or today()
+    board = Dashboard(year=on.year)
+    for figures in pool_figures(on.year):
+        due = due_for_reassessment(district=figures.district_id, on=on).count()
+        board.districts.append(DistrictLine(figures, due))
+    board.events = next_events(on=on)
+    return board

@@ -1,0 +1,433 @@
+"""Realistic demo data, deterministic for a seed (and the day it is made).
+
+Three districts of Hedensted with home-help counts, staff, citizens born
+1920–1955 with valid CPR numbers, screenings in the plan's proportions,
+participants admitted within their district's capacity, a waitlist, twelve
+months of cards and punches up to today, the R9 catalogue and past and coming
+outings. Rows are written in bulk in one transaction (100,000 citizens in
+well under a minute); the rules the operations enforce hold in the result:
+no card is overdrawn and no pool is over-committed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import random
+import uuid
+
+from .base import DomainError, audit, db, now
+from .base import today as _today
+from .entities import (
+    ATTENDED,
+    ABSENT,
+    CARD_CLOSED,
+    CARD_OPEN,
+    CARD_USED_UP,
+    EVENT_HELD,
+    EVENT_PLANNED,
+    PUNCH,
+    SIGNUP_SEATED,
+    SIGNUP_WAITLISTED,
+    STATE_ACTIVE,
+    STATE_ELIGIBLE,
+    STATE_ENDED,
+    STATE_NOT_ELIGIBLE,
+    STATE_PAUSED,
+    STATE_SCREENED,
+    STATE_WAITLISTED,
+    Agreement,
+    Budget,
+    Card,
+    CatalogueItem,
+    Citizen,
+    District,
+    Event,
+    Measurement,
+    Pool,
+    Punch,
+    Reassessment,
+    Screening,
+    Signup,
+    Staff,
+    StateChange,
+)
+from .outcomes import UCLA_VERSION, WHO5_VERSION, ucla_score, who5_score
+from .pools import clips_for_year, split_largest_remainder
+
+FEMALE = ("Karen", "Inge", "Kirsten", "Birthe", "Grethe", "Ruth", "Else", "Hanne", "Jytte", "Lis",
+          "Ellen", "Edith", "Gerda", "Anna", "Marie", "Ingrid", "Bodil", "Lilly", "Aase", "Åse",
+          "Gudrun", "Inger", "Vibeke", "Dorthe", "Ester", "Tove", "Ulla", "Karin", "Solveig", "Agnete")
+MALE = ("Jens", "Poul", "Niels", "Hans", "Jørgen", "Erik", "Knud", "Svend", "Bent", "Preben",
+        "Arne", "Ove", "Finn", "Leif", "Henning", "Aage", "Børge", "Kaj", "Holger", "Søren",
+        "Verner", "Egon", "Ejner", "Gunnar", "Tage", "Mogens", "Viggo", "Frode", "Kurt", "Palle")
+SURNAMES = ("Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen",
+            "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen",
+            "Thomsen", "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Østergaard",
+            "Krogh", "Bach", "Dahl", "Lund", "Kjær", "Holm", "Vestergaard", "Skov", "Ravn",
+            "Nørgaard", "Bæk", "Fogh", "Højgaard", "Brøndum", "Damgaard", "Søgaard", "Lauridsen")
+STREETS = ("Østergade", "Vestergade", "Søndergade", "Nørregade", "Kirkevej", "Skolevej", "Møllevej",
+           "Åvej", "Engvej", "Bøgevej", "Birkevej", "Ege Allé", "Stationsvej", "Toftevej",
+           "Præstevænget", "Rosenvænget", "Fjordvej", "Lærkevej", "Bakkegårdsvej", "Smedevej")
+DISTRICTS = (("Hedensted", 212, "8722"), ("Juelsminde", 118, "7130"), ("Tørring", 145, "7160"))
+PROVIDERS = ("Kommunal hjemmepleje", "Hedensted Omsorg ApS", "Plejegruppen Øst", "Aktiv Hjemmehjælp")
+
+# R9: the plan's catalogue (category, suggested clips).
+CATALOGUE = (
+    ("Lægebesøg", "ledsagelse", 2), ("Hospitalsbesøg", "ledsagelse", 4),
+    ("Køb af tøj", "ledsagelse", 3), ("Tur til kirkegården", "ledsagelse", 2),
+    ("Banko", "ledsagelse", 4), ("Tur i det grønne", "ledsagelse", 2),
+    ("Tur til vandet", "ledsagelse", 3), ("Ekstra rengøring", "hjemme", 2),
+    ("Pudsning af sølvtøj", "hjemme", 2), ("Andet i hjemmet", "hjemme", 1),
+    ("Bustur til Bilka Vejle", "fællestur", 6), ("Fællestur til banko", "fællestur", 5),
+    ("Fællestur til fodbold", "fællestur", 6), ("Fællestur til dyrskue", "fællestur", 6),
+    ("Fisketur", "fællestur", 6),
+)
+STAFF = (("mette", "Mette Kjærgaard", "leder", None),
+         ("anne", "Anne Sørensen", "terapeut", "Hedensted"),
+         ("lars", "Lars Bøgh", "terapeut", "Juelsminde"),
+         ("sofie", "Sofie Ravn", "terapeut", "Tørring"))
+OWN_IDEAS = ("Besøg hos søsteren i Vejle", "Kaffe på havnen", "Frisør", "Se håndbold i hallen",
+             "Køre forbi det gamle hus", "Købe garn", "Blomster til haven")
+END_REASONS_DEMO = ("mindre ensom", "mere livskvalitet", "flyttet", "død", "ønsker ikke mere")
+PRICE_PER_CLIP = decimal.Decimal("187.00")
+
+CHUNK = 500
+
+
+class _Ids:
+    """Explicit ids for bulk inserts into an empty database."""
+
+    def __init__(self):
+        self.counters: dict[str, int] = {}
+
+    def next(self, table: str) -> int:
+        self.counters[table] = self.counters.get(table, 0) + 1
+        return self.counters[table]
+
+
+def _bulk(model, fields, rows) -> None:
+    for start in range(0, len(rows), CHUNK):
+        model.insert_many(rows[start:start + CHUNK], fields=fields).execute()
+
+
+def _cpr(rng: random.Random, used: set[str], female: bool) -> str:
+    while True:
+        born = _dt.date(1920, 1, 1) + _dt.timedelta(days=rng.randrange(0, 36 * 365))
+        if born.year > 1955:
+            continue
+        serial = rng.randrange(0, 4) * 1000 + rng.randrange(0, 1000)
+        last = serial % 10
+        if female and last % 2:
+            serial -= 1
+        if not female and last % 2 == 0:
+            serial += 1
+        number = born.strftime("%d%m%y") + f"{serial:04d}"
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def _who5(rng: random.Random, base: int) -> str:
+    return "".join(str(max(0, min(5, base + rng.randint(-1, 1)))) for _ in range(5))
+
+
+def _ucla(rng: random.Random, base: int) -> str:
+    return "".join(str(max(1, min(3, base + rng.randint(-1, 1)))) for _ in range(3))
+
+
+def ensure_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 1) -> None:
+    """Open the demo database at ``path``; fill it on first use; make ``login`` staff there."""
+    from cirkel_tui.db import open_database
+
+    open_database(path)
+    if not Citizen.select().exists():
+        fill_demo(login, citizens=citizens, seed=seed)
+    elif Staff.get_or_none(Staff.login == login) is None:
+        with db.atomic("IMMEDIATE"):
+            staff = Staff.create(login=login, name=login, role="admin")
+            audit(staff, "demo.staff", "staff", staff.id, None, {"login": login, "role": "admin"})
+
+
+def fill_demo(login: str, citizens: int = 2000, seed: int = 1, today: _dt.date | None = None) -> str:
+    """Fill an empty database. Refuses one that already has citizens."""
+    rng = random.Random(seed)
+    today = today or _today()
+    with db.atomic("IMMEDIATE"):
+        if Citizen.select().exists():
+            raise DomainError("Databasen har allerede borgere; demodata fyldes kun i en tom database.")
+        return _fill(rng, login, citizens, today)
+
+
+def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> str:
+    stamp = now()
+    # --- organisation
+    districts = []
+    scale = max(1, n_citizens // 2000)
+    for name, home_help, _post in DISTRICTS:
+        d = District.get_or_none(District.name == name) or District.create(
+            name=name, home_help_count=home_help * scale)
+        districts.append(d)
+    me = Staff.get_or_none(Staff.login == login) or Staff.create(login=login, name=login, role="admin")
+    staff_by_district: dict[int, Staff] = {}
+    leader = me
+    for s_login, s_name, role, district in STAFF:
+        if Staff.get_or_none(Staff.login == s_login) is not None:
+            continue
+        d = next((x for x in districts if x.name == district), None)
+        s = Staff.create(login=s_login, name=s_name, role=role, district=d)
+        if d is not None:
+            staff_by_district[d.id] = s
+        if role == "leder":
+            leader = s
+    for d in districts:
+        staff_by_district.setdefault(d.id, me)
+
+    catalogue = {}
+    for name, category, clips in CATALOGUE:
+        item = CatalogueItem.get_or_none(CatalogueItem.name == name) or CatalogueItem.create(
+            name=name, category=category, suggested_clips=clips)
+        catalogue[name] = item
+    personal_items = [catalogue[n] for n, c, _ in CATALOGUE if c in ("ledsagelse", "hjemme")]
+
+    # --- budgets and pools for last year and this year (R6, R8)
+    pools: dict[tuple[int, int], dict] = {}
+    per_participant = 52
+    for year in (today.year - 1, today.year):
+        # The plan's 1,200,000 DKK a year for about 2,000 screened home-help recipients.
+        budget_dkk = decimal.Decimal(max(60_000, round(600 * n_citizens, -3)))
+        reserve = (budget_dkk * decimal.Decimal("0.05")).quantize(decimal.Decimal("1"))
+        budget = Budget.create(year=year, budget_dkk=budget_dkk, price_per_clip_dkk=PRICE_PER_CLIP,
+                               transport_reserve_dkk=reserve, clips_per_participant=per_participant,
+                               created_by=leader)
+        total = clips_for_year(budget_dkk, reserve, PRICE_PER_CLIP)
+        shares = split_largest_remainder(total, [d.home_help_count for d in districts])
+        for d, share in zip(districts, shares):
+            pool = Pool.create(budget=budget, district=d, allocated=share)
+            pools[(year, d.id)] = {"pool": pool, "left": share}
+    capacity = {d.id: pools[(today.year, d.id)]["pool"].allocated // per_participant for d in districts}
+
+    # --- citizens and screenings (R1, R2) in the plan's proportions
+    ids = _Ids()
+    used_cpr: set[str] = set(Citizen.select(Citizen.cpr).tuples())
+    weights = [d.home_help_count for d in districts]
+    citizen_rows, screening_rows, state_rows, measurement_rows = [], [], [], []
+    eligible_by_district: dict[int, list[tuple]] = {d.id: [] for d in districts}
+    year_ago = today - _dt.timedelta(days=365)
+    for _ in range(n_citizens):
+        cid = ids.next("citizen")
+        female = rng.random() < 0.68
+        first = rng.choice(FEMALE if female else MALE)
+        name = f"{first} {rng.choice(SURNAMES)}"
+        if rng.random() < 0.25:
+            name = f"{first} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+        district = rng.choices(districts, weights)[0]
+        post = next(p for n, _h, p in DISTRICTS if n == district.name)
+        screened_on = year_ago - _dt.timedelta(days=rng.randrange(0, 200)) + _dt.timedelta(
+            days=rng.randrange(0, 520))
+        screened_on = min(screened_on, today)
+        lives_alone = rng.random() < 2 / 3
+        hard_out = rng.random() < 0.5
+        limited = lives_alone and rng.random() < 0.30  # ~15–20% alone with a very small network
+        eligible = lives_alone and hard_out and limited
+        wants = eligible and rng.random() < 0.85
+        staff = staff_by_district[district.id]
+        state = STATE_ELIGIBLE if eligible else STATE_NOT_ELIGIBLE
+        citizen_rows.append((cid, _cpr(rng, used_cpr, female), name,
+                             f"{rng.choice(STREETS)} {rng.randint(1, 120)}", post, district.name,
+                             f"{rng.choice('2345679')}{rng.randrange(0, 10**7):07d}", district.id, True,
+                             state, screened_on, stamp, staff.id))
+        sid = ids.next("screening")
+        screening_rows.append((sid, cid, screened_on, staff.id, rng.choice(PROVIDERS), True, lives_alone,
+                               hard_out, limited, eligible, wants, "", stamp))
+        state_rows.append((ids.next("state"), cid, None, STATE_SCREENED, screened_on, stamp, staff.id, ""))
+        state_rows.append((ids.next("state"), cid, STATE_SCREENED, state, screened_on, stamp, staff.id, ""))
+        if eligible:
+            who5 = _who5(rng, rng.randint(1, 3))
+            ucla = _ucla(rng, rng.randint(2, 3))
+            network = rng.randint(0, 3)
+            measurement_rows.append((ids.next("measurement"), cid, "baseline", sid, None, screened_on,
+                                     staff.id, network, who5, who5_score(who5), WHO5_VERSION, ucla,
+                                     ucla_score(ucla), UCLA_VERSION, stamp))
+            if wants:
+                eligible_by_district[district.id].append((cid, screened_on, staff, network, who5))
+
+    # --- admission within capacity, the rest on the waitlist (R7), first screened first
+    state_of: dict[int, str] = {}
+    state_since: dict[int, _dt.date] = {}
+    participants: list[tuple] = []
+    for d in districts:
+        queue = sorted(eligible_by_district[d.id], key=lambda e: (e[1], e[0]))
+        room = capacity[d.id]
+        for entry in queue:
+            cid, screened_on, staff = entry[0], entry[1], entry[2]
+            if room > 0:
+                room -= 1
+                admitted = min(today, screened_on + _dt.timedelta(days=rng.randint(3, 20)))
+                participants.append((entry, d, admitted))
+            else:
+                state_rows.append((ids.next("state"), cid, STATE_ELIGIBLE, STATE_WAITLISTED, screened_on,
+                                   stamp, staff.id, ""))
+                state_of[cid] = STATE_WAITLISTED
+                state_since[cid] = screened_on
+
+    # --- cards and twelve months of punches (R3, R5)
+    card_rows, punch_rows, reassess_rows = [], [], []
+    card_number = 1000
+    items = personal_items
+    for (cid, screened_on, staff, network, who5), d, admitted in participants:
+        state_rows.append((ids.next("state"), cid, STATE_ELIGIBLE, STATE_ACTIVE, admitted, stamp, staff.id,
+                           "optaget"))
+        state = STATE_ACTIVE
+        since = admitted
+        rate = rng.uniform(0.5, 1.4)  # clips a week
+        ends = rng.random() < 0.12
+        end_on = None
+        if ends and (today - admitted).days > 60:
+            end_on = admitted + _dt.timedelta(days=rng.randint(45, (today - admitted).days))
+        day = admitted
+        card = None
+        while True:
+            if card is None:
+                pool_key = (day.year, d.id)
+                pool = pools.get(pool_key)
+                if pool is None or pool["left"] < 10:
+                    break
+                pool["left"] -= 10
+                card_number += 1
+                card = {"id": ids.next("card"), "number": card_number, "issued": day, "used": 0,
+                        "pool": pool, "pool_id": pool["pool"].id}
+            gap = max(1, int(rng.expovariate(rate / 7.0 / 1.8)))
+            day = day + _dt.timedelta(days=gap)
+            if day > today or (end_on and day > end_on):
+                break
+            clips = min(10 - card["used"], rng.choice((1, 1, 2, 2, 2, 3, 4)))
+            card["used"] += clips
+            if rng.random() < 0.15:
+                activity, item_id = rng.choice(OWN_IDEAS), None
+            else:
+                item = rng.choice(items)
+                activity, item_id = item.name, item.id
+            punch_rows.append((str(uuid.UUID(int=rng.getrandbits(128))), card["id"], None, cid, PUNCH, clips,
+                               None, activity, item_id, None, day, "", staff.id,
+                               _dt.datetime.combine(day, _dt.time(rng.randint(8, 15), rng.randint(0, 59)))))
+            if card["used"] == 10:
+                card_rows.append((card["id"], card["number"], cid, card["pool_id"], 10, 10, CARD_USED_UP,
+                                  card["issued"], day, "", staff.id, stamp))
+                card = None
+                reassess_day = day + _dt.timedelta(days=rng.randint(1, 10))
+                if reassess_day > today or rng.random() < 0.03:
+                    break  # due for reassessment
+                rid = ids.next("reassessment")
+                reassess_rows.append((rid, cid, card_rows[-1][0], reassess_day, staff.id, "continue", None,
+                                      "", stamp))
+                new_who5 = _who5(rng, min(5, int(who5[0]) + rng.choice((0, 0, 1, 1, 2))))
+                new_ucla = _ucla(rng, rng.choice((1, 2, 2, 3)))
+                measurement_rows.append((ids.next("measurement"), cid, "followup", None, rid, reassess_day,
+                                         staff.id, network + rng.choice((0, 0, 1, 1, 2)), new_who5,
+                                         who5_score(new_who5), WHO5_VERSION, new_ucla, ucla_score(new_ucla),
+                                         UCLA_VERSION, stamp))
+                day = reassess_day
+        if card is not None:
+            if end_on:
+                card["pool"]["left"] += 10 - card["used"]
+                card_rows.append((card["id"], card["number"], cid, card["pool_id"], 10, card["used"], CARD_CLOSED,
+                                  card["issued"], end_on, "afsluttet", staff.id, stamp))
+            else:
+                card_rows.append((card["id"], card["number"], cid, card["pool_id"], 10, card["used"], CARD_OPEN,
+                                  card["issued"], None, "", staff.id, stamp))
+        if end_on:
+            reason = rng.choice(END_REASONS_DEMO)
+            rid = ids.next("reassessment")
+            reassess_rows.append((rid, cid, None, end_on, staff.id, "end", reason, "", stamp))
+            state_rows.append((ids.next("state"), cid, STATE_ACTIVE, STATE_ENDED, end_on, stamp, staff.id, reason))
+            state, since = STATE_ENDED, end_on
+        elif card is not None and rng.random() < 0.05:
+            paused = today - _dt.timedelta(days=rng.randint(1, 20))
+            if paused > card["issued"]:
+                state_rows.append((ids.next("state"), cid, STATE_ACTIVE, STATE_PAUSED, paused, stamp, staff.id,
+                                   "indlagt"))
+                state, since = STATE_PAUSED, paused
+        state_of[cid] = state
+        state_since[cid] = since
+
+    citizen_rows = [row[:9] + (state_of.get(row[0], row[9]), state_since.get(row[0], row[10])) + row[11:]
+                    for row in citizen_rows]
+    _bulk(Citizen, [Citizen.id, Citizen.cpr, Citizen.name, Citizen.address, Citizen.postcode, Citizen.city,
+                    Citizen.phone, Citizen.district, Citizen.receives_home_help, Citizen.state,
+                    Citizen.state_since, Citizen.created_at, Citizen.created_by], citizen_rows)
+    _bulk(Screening, [Screening.id, Screening.citizen, Screening.screened_on, Screening.screened_by,
+                      Screening.provider, Screening.receives_home_help, Screening.lives_alone,
+                      Screening.hard_to_get_out, Screening.limited_network, Screening.eligible,
+                      Screening.wants_to_take_part, Screening.notes, Screening.created_at], screening_rows)
+    _bulk(StateChange, [StateChange.id, StateChange.citizen, StateChange.from_state, StateChange.to_state,
+                        StateChange.on, StateChange.at, StateChange.by, StateChange.reason], state_rows)
+    _bulk(Card, [Card.id, Card.number, Card.citizen, Card.pool, Card.clips, Card.used, Card.status,
+                 Card.issued_on, Card.ended_on, Card.end_reason, Card.issued_by, Card.created_at], card_rows)
+    _bulk(Reassessment, [Reassessment.id, Reassessment.citizen, Reassessment.card, Reassessment.assessed_on,
+                         Reassessment.assessed_by, Reassessment.decision, Reassessment.end_reason,
+                         Reassessment.notes, Reassessment.created_at], reassess_rows)
+    _bulk(Measurement, [Measurement.id, Measurement.citizen, Measurement.kind, Measurement.screening,
+                        Measurement.reassessment, Measurement.measured_on, Measurement.recorded_by,
+                        Measurement.network_size, Measurement.who5_answers, Measurement.who5_score,
+                        Measurement.who5_version, Measurement.ucla_answers, Measurement.ucla_score,
+                        Measurement.ucla_version, Measurement.created_at], measurement_rows)
+    _bulk(Punch, [Punch.id, Punch.card, Punch.agreement, Punch.citizen, Punch.kind, Punch.clips,
+                  Punch.reverses, Punch.activity, Punch.catalogue_item, Punch.event, Punch.punched_on,
+                  Punch.reason, Punch.registered_by, Punch.registered_at], punch_rows)
+
+    # --- an individual agreement (R4) for one active participant
+    active = [cid for cid, st in state_of.items() if st == STATE_ACTIVE]
+    if active:
+        cid = active[0]
+        d_id = Citizen.get_by_id(cid).district_id
+        pool = pools[(today.year, d_id)]
+        if pool["left"] >= 14:
+            pool["left"] -= 14
+            Agreement.create(citizen=cid, pool=pool["pool"], approved_by=leader, clips=14,
+                             reason="Hospitalsophold i Aarhus med overnatning; ledsagelse begge veje",
+                             activity="Hospitalsbesøg", valid_from=today,
+                             valid_until=today + _dt.timedelta(days=60))
+
+    # --- joint outings (R10): six months back, three months ahead
+    n_events = _events(rng, today, districts, catalogue, leader, state_of, participants)
+    audit(me, "demo", "database", None, None,
+          {"citizens": n_citizens, "participants": len(participants), "cards": len(card_rows),
+           "punches": len(punch_rows), "events": n_events})
+    waiting = sum(1 for s in state_of.values() if s == STATE_WAITLISTED)
+    return (f"{n_citizens} borgere, {len(participants)} deltagere, {waiting} på venteliste, "
+            f"{len(card_rows)} kort, {len(punch_rows)} klip-registreringer, {n_events} fællesture")
+
+
+def _events(rng, today, districts, catalogue, leader, state_of, participants) -> int:
+    count = 0
+    active_by_district: dict[int, list[int]] = {}
+    for (cid, *_rest), d, _admitted in participants:
+        if state_of.get(cid) == STATE_ACTIVE:
+            active_by_district.setdefault(d.id, []).append(cid)
+    plans = (("Bustur til Bilka Vejle", 3, 9, 2, 6, decimal.Decimal("1850")),
+             ("Fællestur til banko", 17, 13, 1, 5, decimal.Decimal("900")))
+    for offset in range(-6, 4):
+        month = (today.month - 1 + offset) % 12 + 1
+        year = today.year + (today.month - 1 + offset) // 12
+        for title, day, hour, _x, clips, transport in plans:
+            starts = _dt.datetime(year, month, day, hour, 0)
+            district = districts[count % len(districts)]
+            item = catalogue[title]
+            held = starts.date() < today
+            event = Event.create(title=title, catalogue_item=item, district=district, starts_at=starts,
+                                 meeting_place="Ved rådhuset" if "Bilka" in title else "Aktivitetscentret",
+                                 seats=12, clips_per_participant=clips, transport_cost_dkk=transport,
+                                 status=EVENT_HELD if held else EVENT_PLANNED,
+                                 held_on=starts.date() if held else None, created_by=leader,
+                                 series=f"demo-{title}")
+            count += 1
+            pool = active_by_district.get(district.id, [])
+            chosen = rng.sample(pool, min(len(pool), rng.randint(8, 14)))
+            for seq, cid in enumerate(chosen, start=1):
+                status = SIGNUP_SEATED if seq <= event.seats else SIGNUP_WAITLISTED
+                attendance = None
+                if held and status == SIGNUP_SEATED:
+                    attendance = ATTENDED if rng.random() < 0.85 else ABSENT
+                Signup.create(event=event, citizen=cid, status=status, seq=seq, attendance=attendance,
+                              by=leader)
+    return count

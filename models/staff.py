@@ -1,0 +1,68 @@
+"""Staff and identity: who may do what."""
+from __future__ import annotations
+
+from .base import DomainError, audit, operation, snapshot
+from .entities import ROLES, District, Staff
+
+ROLE_LABELS = {"terapeut": "terapeut", "leder": "leder", "admin": "administrator"}
+
+
+class NotRegistered(DomainError):
+    """The OS account is not a staff member."""
+
+
+def find_staff(login: str) -> Staff | None:
+    return Staff.get_or_none((Staff.login == login) & (Staff.active == True))  # noqa: E712
+
+
+def require_staff(login: str) -> Staff:
+    staff = find_staff(login)
+    if staff is None:
+        raise NotRegistered(
+            f"Brugeren '{login}' er ikke registreret som medarbejder i Cirkel. "
+            f"En administrator kan tilføje dig med: cirkel staff add {login} --name \"Dit navn\" --role terapeut")
+    return staff
+
+
+def require_role(actor: Staff, *roles: str) -> None:
+    if actor.role == "admin" or actor.role in roles:
+        return
+    names = " eller ".join(ROLE_LABELS[r] for r in roles)
+    raise DomainError(f"Kun {names} må gøre dette (du er {ROLE_LABELS.get(actor.role, actor.role)}).")
+
+
+def _district_by_name(name: str | None) -> District | None:
+    if not name:
+        return None
+    district = District.get_or_none(District.name == name.strip())
+    if district is None:
+        raise DomainError(f"Distriktet '{name}' findes ikke.", field="district")
+    return district
+
+
+@operation
+def init_database(login: str, name: str) -> Staff:
+    """A new database: the calling OS user becomes its first admin."""
+    if Staff.select().exists():
+        raise DomainError("Databasen er allerede oprettet (der findes medarbejdere).")
+    staff = Staff.create(login=login, name=name or login, role="admin")
+    audit(staff, "init", "staff", staff.id, None, snapshot(staff))
+    return staff
+
+
+@operation
+def add_staff(actor: Staff, login: str, name: str, role: str, district: str | None = None) -> Staff:
+    require_role(actor, "admin")
+    login = (login or "").strip()
+    name = (name or "").strip()
+    if not login:
+        raise DomainError("Brugernavn mangler.", field="login")
+    if not name:
+        raise DomainError("Navn mangler.", field="name")
+    if role not in ROLES:
+        raise DomainError(f"Ukendt rolle '{role}'; vælg terapeut, leder eller admin.", field="role")
+    if Staff.select().where(Staff.login == login).exists():
+        raise DomainError(f"Brugeren '{login}' findes allerede.", field="login")
+    staff = Staff.create(login=login, name=name, role=role, district=_district_by_name(district))
+    audit(actor, "staff.add", "staff", staff.id, None, snapshot(staff))
+    return staff

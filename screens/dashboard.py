@@ -1,0 +1,96 @@
+"""Overblik: per district the pool, participants, waitlist and reassessments due;
+the next outings. Figures are read in a worker so the screen never freezes."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from cirkel_tui.i18n import _
+from cirkel_tui.widgets import bar, fmt_datetime, fmt_int
+
+
+class DashboardScreen(Screen):
+    TITLE = _("Overblik")
+    BINDINGS = [
+        Binding("g,f5", "refresh", _("Opdatér"), id="dashboard-refresh", tooltip=_("Hent tallene igen.")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, board) -> None:
+            super().__init__()
+            self.board = board
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="dashboard"):
+            yield Static(_("Puljer og deltagere"), classes="section-title", id="pools-title")
+            yield DataTable(id="districts", cursor_type="row", zebra_stripes=True)
+            yield Static(_("De næste fællesture"), classes="section-title")
+            yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="dashboard-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        districts = self.query_one("#districts", DataTable)
+        districts.add_column(_("Distrikt"), key="district")
+        districts.add_column(_("Pulje"), key="bar")
+        districts.add_column(_("Brugt/tildelt"), key="used")
+        districts.add_column(_("Deltagere"), key="participants")
+        districts.add_column(_("Venteliste"), key="waitlist")
+        districts.add_column(_("Revurdering"), key="due")
+        districts.add_column(_("Optag"), key="intake")
+        events = self.query_one("#events", DataTable)
+        events.add_columns(_("Tid"), _("Tur"), _("Distrikt"), _("Pladser"), _("Venteliste"))
+        self.query_one("#dashboard-status", Static).update(_("Henter tal …"))
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False, description="Henter overblik")
+    def load(self) -> None:
+        from models.dashboard import dashboard
+
+        self.post_message(self.Loaded(dashboard()))
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        board = message.board
+        self.query_one("#pools-title", Static).update(
+            _("Puljer og deltagere {year}").format(year=board.year))
+        districts = self.query_one("#districts", DataTable)
+        districts.clear()
+        for line in board.districts:
+            p = line.pool
+            used = p.allocated - p.left
+            intake = Text(_("åbent"), style="green") if p.open_for_intake else Text(_("lukket"), style="bold red")
+            districts.add_row(
+                p.district,
+                bar(used, p.allocated, width=12),
+                f"{fmt_int(used)}/{fmt_int(p.allocated)}",
+                f"{fmt_int(p.participants)}/{fmt_int(p.capacity)}",
+                fmt_int(p.waitlist),
+                fmt_int(line.reassessments_due),
+                intake,
+                key=str(p.district_id),
+            )
+        events = self.query_one("#events", DataTable)
+        events.clear()
+        for e in board.events:
+            events.add_row(fmt_datetime(e.starts_at), e.title, e.district, f"{e.taken}/{e.seats}",
+                           str(e.waitlisted), key=str(e.event_id))
+        closed = [line.pool.district for line in board.districts if not line.pool.open_for_intake]
+        status = (_("Lukket for optag: {names}.").format(names=", ".join(closed)) if closed
+                  else _("Alle distrikter er åbne for optag."))
+        if not board.districts:
+            status = _("Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")
+        self.query_one("#dashboard-status", Static).update(status)

@@ -1,0 +1,63 @@
+"""Demo data: deterministic for a seed, realistic, and within the rules."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from peewee import fn
+
+from models.base import DomainError
+from models.cpr import normalise
+from models.entities import (
+    CARD_OPEN, Card, Citizen, Event, Punch, Screening, STATE_ACTIVE, STATE_WAITLISTED,
+)
+from models.pools import pool_figures
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path, me, frozen_day):
+    from cirkel_tui.db import close_database, open_database
+    from models.demo import fill_demo
+
+    dumps = []
+    for name in ("a.db", "b.db"):
+        path = str(tmp_path / name)
+        open_database(path)
+        fill_demo(me, citizens=150, seed=11)
+        close_database()
+        conn = sqlite3.connect(path)
+        dumps.append((conn.execute("select cpr, name, address, state from citizen order by id").fetchall(),
+                      conn.execute("select card_id, clips, activity, punched_on from punch order by punched_on, card_id, clips, activity").fetchall()))
+    assert dumps[0] == dumps[1]
+
+
+def test_demo_data_follows_the_rules(demo, frozen_day):
+    citizens = Citizen.select().count()
+    assert citizens == 300
+    for c in Citizen.select():
+        assert normalise(c.cpr) == c.cpr
+        assert 1920 <= int(("19" + c.cpr[4:6])) <= 1955
+    eligible = Screening.select().where(Screening.eligible == True).count()  # noqa: E712
+    assert 0 < eligible < citizens * 0.35
+    assert Citizen.select().where(Citizen.state == STATE_ACTIVE).exists()
+    assert Citizen.select().where(Citizen.state == STATE_WAITLISTED).exists()
+    # every card: the ledger adds up to its used clips, never above 10
+    for card in Card.select():
+        total = Punch.select(fn.COALESCE(fn.SUM(Punch.clips), 0)).where(Punch.card == card).scalar()
+        assert total == card.used <= card.clips
+    # one open card at most per citizen
+    per_citizen = (Card.select(Card.citizen, fn.COUNT(Card.id)).where(Card.status == CARD_OPEN)
+                   .group_by(Card.citizen).having(fn.COUNT(Card.id) > 1))
+    assert not per_citizen.exists()
+    assert Punch.select(fn.MAX(Punch.punched_on)).scalar() <= frozen_day
+    for figures in pool_figures(frozen_day.year):
+        assert 0 <= figures.committed <= figures.allocated
+        assert figures.participants <= figures.capacity
+    assert Event.select().where(Event.starts_at > frozen_day).exists()
+    assert Event.select().where(Event.starts_at < frozen_day).exists()
+
+
+def test_demo_refuses_a_database_with_citizens(demo, me):
+    from models.demo import fill_demo
+
+    with pytest.raises(DomainError, match="allerede borgere"):
+        fill_demo(me, citizens=10)

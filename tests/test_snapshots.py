@@ -1,0 +1,27 @@
+"""SVG snapshots of the dashboard and the help screen (demo data as of a fixed day)."""
+from __future__ import annotations
+
+
+def test_dashboard_snapshot(demo, make_app, snap_compare):
+    async def settle(pilot):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=settle)
+
+
+def test_dashboard_snapshot_80x24(demo, make_app, snap_compare):
+    async def settle(pilot):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settle)
+
+
+def test_help_snapshot(demo, make_app, snap_compare):
+    async def open_help(pilot):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=open_help)

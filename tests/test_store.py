@@ -1,0 +1,83 @@
+"""The store: pragmas, migrations with backup, refusing a newer database, backup."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from cirkel_tui import db as dbmod
+from models.base import DomainError
+from models.entities import ALL_MODELS, AuditLog, District
+
+
+def test_pragmas_wal_busy_timeout_foreign_keys(database):
+    assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert database.execute_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_write_transactions_begin_immediate(database, admin):
+    statements = []
+    conn = database.connection()
+    conn.set_trace_callback(statements.append)
+    try:
+        from models.staff import add_staff
+
+        add_staff(admin, "bente", "Bente Holm", "terapeut")
+    finally:
+        conn.set_trace_callback(None)
+    assert statements[0].upper().startswith("BEGIN IMMEDIATE")
+
+
+def test_migrations_create_the_models_schema(database):
+    from playhouse.schema_diff import diff_models
+
+    diff = diff_models(database, ALL_MODELS)
+    assert not diff, f"models and migrations differ: {diff}"
+
+
+def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch):
+    path = str(tmp_path / "old.db")
+    dbmod.open_database(path)
+    District.create(name="Hedensted", home_help_count=10)
+    dbmod.close_database()
+    extra = tmp_path / "migrations"
+    extra.mkdir()
+    for f in dbmod.MIGRATIONS_DIR.glob("0*.py"):
+        (extra / f.name).write_text(f.read_text())
+    (extra / "9999_add_note.py").write_text(
+        "from peewee import TextField\n"
+        "def up(migrator, db):\n"
+        "    migrator.migrate(migrator.add_column('district', 'note', TextField(default='')))\n")
+    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
+    dbmod.open_database(path)
+    dbmod.close_database()
+    backups = list(tmp_path.glob("old.db.before-9999_add_note-*.bak"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("select name from district").fetchall() == [("Hedensted",)]
+    cols = [r[1] for r in old.execute("pragma table_info(district)")]
+    assert "note" not in cols
+    new = sqlite3.connect(path)
+    assert "note" in [r[1] for r in new.execute("pragma table_info(district)")]
+    assert new.execute("select name from district").fetchall() == [("Hedensted",)]
+
+
+def test_a_database_from_a_newer_cirkel_is_refused(tmp_path):
+    path = str(tmp_path / "new.db")
+    dbmod.open_database(path)
+    dbmod.close_database()
+    conn = sqlite3.connect(path)
+    conn.execute("insert into schema_migration (name, applied) values ('9999_future', '2030-01-01')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DomainError, match="nyere version"):
+        dbmod.open_database(path)
+
+
+def test_online_backup_is_a_consistent_copy(database, admin, tmp_path):
+    dest = tmp_path / "copy.db"
+    dbmod.backup(database, str(dest))
+    copy = sqlite3.connect(dest)
+    assert copy.execute("select count(*) from audit_log").fetchone()[0] == AuditLog.select().count()

@@ -1,0 +1,41 @@
+"""List the UI strings marked with _() that the English catalogue lacks.
+
+Run: python tools/update_catalogue.py  (appends empty entries to translate).
+"""
+from __future__ import annotations
+
+import ast
+import json
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cirkel_tui.i18n import LOCALE_DIR, parse_po  # noqa: E402
+
+PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "cirkel.po"
+
+
+def marked_strings() -> list[str]:
+    found: list[str] = []
+    for folder in ("cirkel_tui", "screens"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args
+                        and isinstance(node.args[0], ast.Constant) and node.args[0].value not in found):
+                    found.append(node.args[0].value)
+    return found
+
+
+def main() -> None:
+    have = parse_po(PO) if PO.exists() else {}
+    missing = [m for m in marked_strings() if m not in have]
+    with PO.open("a", encoding="utf-8") as fh:
+        for msgid in missing:
+            fh.write(f"\nmsgid {json.dumps(msgid, ensure_ascii=False)}\nmsgstr \"\"\n")
+    print(f"{len(missing)} new entries to translate in {PO}")
+
+
+if __name__ == "__main__":
+    main()
