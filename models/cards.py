@@ -1,0 +1,258 @@
+"""Cards and the clip ledger (R3, R4, R5, R7): issue, punch, reverse, close.
+
+The overdraw guard is a conditional ``UPDATE card SET used = used + k WHERE
+used + k <= clips AND status = 'open'`` whose row count is checked, inside the
+operation's ``BEGIN IMMEDIATE`` transaction: no interleaving of writers can
+overdraw a card or lose a punch. ``Punch`` rows are never edited or deleted;
+a correction is a reversal entry, so the ledger always adds up to ``Card.used``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import uuid
+from dataclasses import dataclass
+
+from peewee import fn
+
+from .base import DomainError, audit, operation, snapshot, today
+from .entities import (
+    CARD_CLOSED,
+    CARD_OPEN,
+    CARD_USED_UP,
+    CLIPS_PER_CARD,
+    PUNCH,
+    PUNCH_IMPORT,
+    PUNCH_REVERSAL,
+    STATE_ACTIVE,
+    STATE_ENDED,
+    STATE_PAUSED,
+    Agreement,
+    Card,
+    CatalogueItem,
+    Citizen,
+    Punch,
+    Staff,
+)
+from .pools import committed_clips, pool_of
+
+FIRST_CARD_NUMBER = 1001
+
+
+@dataclass
+class PunchResult:
+    punch: Punch
+    card: Card | None
+    agreement: Agreement | None
+    left: int  # clips left on the card (or the agreement)
+
+
+def open_card(citizen: Citizen) -> Card | None:
+    return (Card.select().where((Card.citizen == citizen) & (Card.status == CARD_OPEN))
+            .order_by(Card.issued_on.desc()).first())
+
+
+def next_card_number() -> int:
+    highest = Card.select(fn.MAX(Card.number)).scalar()
+    return max(FIRST_CARD_NUMBER, (highest or 0) + 1)
+
+
+def _as_date(value: _dt.date | str | None) -> _dt.date:
+    if value is None:
+        return today()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DomainError(f"Ugyldig dato '{value}'; skriv ÅÅÅÅ-MM-DD.", field="date") from None
+
+
+def _whole_clips(clips) -> int:
+    try:
+        value = int(str(clips).strip())
+    except (TypeError, ValueError):
+        raise DomainError("Antal klip skal være et helt tal.", field="clips") from None
+    if value < 1:
+        raise DomainError("Antal klip skal være mindst 1.", field="clips")
+    return value
+
+
+@operation
+def issue_card(actor: Staff, citizen: Citizen, on: _dt.date | None = None) -> Card:
+    """A new card of 10 clips from the citizen's district pool of the year (R3, R7)."""
+    on = _as_date(on)
+    citizen = Citizen.get_by_id(citizen.id)
+    if citizen.state != STATE_ACTIVE:
+        raise DomainError("Der kan kun udstedes klippekort til en aktiv deltager.")
+    if open_card(citizen) is not None:
+        raise DomainError("Borgeren har allerede et åbent klippekort.")
+    if citizen.district_id is None:
+        raise DomainError("Borgeren er ikke knyttet til et distrikt.")
+    pool = pool_of(citizen.district, on.year)
+    if pool is None:
+        raise DomainError(f"Der er ikke sat et budget for {on.year}; en leder sætter det under Puljer.")
+    left = pool.allocated - committed_clips(pool)
+    if left < CLIPS_PER_CARD:
+        raise DomainError(
+            f"Puljen for {citizen.district.name} {on.year} har kun {left} klip tilbage; "
+            f"et nyt kort kræver {CLIPS_PER_CARD}.")
+    card = Card.create(number=next_card_number(), citizen=citizen, pool=pool, clips=CLIPS_PER_CARD,
+                       used=0, status=CARD_OPEN, issued_on=on, issued_by=actor)
+    audit(actor, "card.issue", "card", card.id, None, snapshot(card))
+    return card
+
+
+@operation
+def close_card(actor: Staff, card: Card, reason: str, on: _dt.date | None = None) -> Card:
+    """Close an open card early; its unused clips go back to the pool (R7)."""
+    on = _as_date(on)
+    card = Card.get_by_id(card.id)
+    if card.status != CARD_OPEN:
+        return card
+    before = snapshot(card)
+    Card.update(status=CARD_CLOSED, ended_on=on, end_reason=reason or "").where(Card.id == card.id).execute()
+    card = Card.get_by_id(card.id)
+    audit(actor, "card.close", "card", card.id, before, snapshot(card))
+    return card
+
+
+def _find_citizen(citizen_or_card) -> Citizen:
+    if isinstance(citizen_or_card, Citizen):
+        return Citizen.get_by_id(citizen_or_card.id)
+    if isinstance(citizen_or_card, Card):
+        return Citizen.get_by_id(citizen_or_card.citizen_id)
+    raise TypeError(citizen_or_card)
+
+
+@operation
+def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=None,
+          punch_id: str | None = None, catalogue_item: CatalogueItem | None = None,
+          event=None, kind: str = PUNCH) -> PunchResult:
+    """Register ``clips`` on the citizen's open card (or, above 10, on a valid agreement).
+
+    ``punch_id`` is made by the caller before the write; a retry with the same id
+    returns the first result instead of punching twice.
+    """
+    if punch_id is not None:
+        done = Punch.get_or_none(Punch.id == punch_id)
+        if done is not None:
+            card = Card.get_by_id(done.card_id) if done.card_id else None
+            agreement = Agreement.get_by_id(done.agreement_id) if done.agreement_id else None
+            left = (card.clips - card.used) if card else (agreement.clips - agreement.used)
+            return PunchResult(done, card, agreement, left)
+    k = _whole_clips(clips)
+    activity = (activity or "").strip()
+    if not activity:
+        raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
+    if any(ord(ch) < 32 for ch in activity):
+        raise DomainError("Aktiviteten må ikke indeholde kontroltegn.", field="activity")
+    on = _as_date(on)
+    if on > today():
+        raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")
+    person = _find_citizen(citizen)
+    if person.state == STATE_PAUSED:
+        raise DomainError(f"{person.name} er på pause; der kan ikke registreres klip.")
+    if person.state == STATE_ENDED:
+        raise DomainError(f"{person.name} er afsluttet; der kan ikke registreres klip.")
+    if person.state != STATE_ACTIVE:
+        raise DomainError(f"{person.name} er ikke aktiv deltager; der kan ikke registreres klip.")
+
+    card = agreement = None
+    if k > CLIPS_PER_CARD:
+        agreement = _agreement_for(person, k, on)
+        changed = (Agreement.update(used=Agreement.used + k)
+                   .where((Agreement.id == agreement.id) & (Agreement.used + k <= Agreement.clips))
+                   .execute())
+        if changed != 1:
+            raise DomainError("Aftalen har ikke klip nok tilbage.", field="clips")
+        agreement = Agreement.get_by_id(agreement.id)
+        left = agreement.clips - agreement.used
+    else:
+        card = open_card(person)
+        if card is None:
+            used_up = Card.select().where((Card.citizen == person) & (Card.status == CARD_USED_UP)).exists()
+            if used_up:
+                raise DomainError(f"{person.name}s kort er brugt op; borgeren skal revurderes før et nyt kort.")
+            raise DomainError(f"{person.name} har intet åbent klippekort.")
+        if on < card.issued_on:
+            raise DomainError(f"Datoen ligger før kortets start ({card.issued_on.strftime('%d-%m-%Y')}).",
+                              field="date")
+        changed = (Card.update(used=Card.used + k)
+                   .where((Card.id == card.id) & (Card.status == CARD_OPEN) & (Card.used + k <= Card.clips))
+                   .execute())
+        if changed != 1:
+            fresh = Card.get_by_id(card.id)
+            left = fresh.clips - fresh.used if fresh.status == CARD_OPEN else 0
+            raise DomainError(f"Der er kun {left} klip tilbage på kort {card.number}.", field="clips")
+        card = Card.get_by_id(card.id)
+        if card.used >= card.clips:
+            Card.update(status=CARD_USED_UP, ended_on=on).where(Card.id == card.id).execute()
+            card = Card.get_by_id(card.id)
+        left = card.clips - card.used
+    entry = Punch.create(id=punch_id or str(uuid.uuid4()), card=card, agreement=agreement, citizen=person,
+                         kind=kind, clips=k, activity=activity, catalogue_item=catalogue_item, event=event,
+                         punched_on=on, registered_by=actor)
+    audit(actor, "punch", "punch", entry.id, None,
+          {**snapshot(entry), "card_number": card.number if card else None, "left": left})
+    return PunchResult(entry, card, agreement, left)
+
+
+def _agreement_for(person: Citizen, k: int, on: _dt.date) -> Agreement:
+    candidates = (Agreement.select().where(
+        (Agreement.citizen == person) & (Agreement.valid_from <= on)
+        & ((Agreement.valid_until.is_null()) | (Agreement.valid_until >= on))
+        & (Agreement.clips - Agreement.used >= k)).order_by(Agreement.valid_from))
+    agreement = candidates.first()
+    if agreement is None:
+        raise DomainError(
+            f"Mere end {CLIPS_PER_CARD} klip ad gangen kræver en individuel aftale godkendt af en leder.",
+            field="clips")
+    return agreement
+
+
+@operation
+def reverse_punch(actor: Staff, punch_id: str, reason: str) -> PunchResult:
+    """Cancel a punch with a reversal entry that restores its clips (never an edit)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Skriv en begrundelse for tilbageførslen.", field="reason")
+    original = Punch.get_or_none(Punch.id == punch_id)
+    if original is None:
+        raise DomainError("Registreringen findes ikke.")
+    if original.kind == PUNCH_REVERSAL:
+        raise DomainError("En tilbageførsel kan ikke tilbageføres; registrér klippene igen.")
+    if Punch.select().where(Punch.reverses == original).exists():
+        raise DomainError("Registreringen er allerede tilbageført.")
+    k = original.clips
+    card = agreement = None
+    if original.card_id:
+        card = Card.get_by_id(original.card_id)
+        if card.status == CARD_CLOSED:
+            raise DomainError(f"Kort {card.number} er lukket; klip på det kan ikke tilbageføres.")
+        if card.status == CARD_USED_UP:
+            other = open_card(Citizen.get_by_id(card.citizen_id))
+            if other is not None:
+                raise DomainError(f"Kort {card.number} er afløst af kort {other.number}; "
+                                  "tilbageførslen ville give to åbne kort.")
+        Card.update(used=Card.used - k, status=CARD_OPEN, ended_on=None).where(Card.id == card.id).execute()
+        card = Card.get_by_id(card.id)
+        left = card.clips - card.used
+    else:
+        agreement = Agreement.get_by_id(original.agreement_id)
+        Agreement.update(used=Agreement.used - k).where(Agreement.id == agreement.id).execute()
+        agreement = Agreement.get_by_id(agreement.id)
+        left = agreement.clips - agreement.used
+    entry = Punch.create(id=str(uuid.uuid4()), card=card, agreement=agreement, citizen=original.citizen_id,
+                         kind=PUNCH_REVERSAL, clips=-k, reverses=original, activity=original.activity,
+                         punched_on=today(), reason=reason, registered_by=actor)
+    audit(actor, "punch.reverse", "punch", entry.id, snapshot(original), snapshot(entry))
+    return PunchResult(entry, card, agreement, left)
+
+
+def ledger_total(card: Card) -> int:
+    """The sum of the card's ledger entries (equals ``card.used``)."""
+    return int(Punch.select(fn.COALESCE(fn.SUM(Punch.clips), 0)).where(Punch.card == card).scalar())
+
+
+__all__ = ["PunchResult", "open_card", "next_card_number", "issue_card", "close_card", "punch",
+           "reverse_punch", "ledger_total", "PUNCH_IMPORT"]
