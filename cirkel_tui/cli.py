@@ -89,14 +89,16 @@ def run(argv: list[str] | None = None) -> int:
     handler: Callable | None = getattr(args, "handler", None)
     needs_staff = getattr(args, "needs_staff", True)
     try:
-        if args.demo and handler is None:
-            db_path = args.db or config.demo_database_path()
-        else:
-            db_path = config.database_path(args.db)
+        db_path = (args.db or config.demo_database_path()) if args.demo else config.database_path(args.db)
         login = current_login()
         if handler is None:
             return _run_tui(db_path, login, demo=args.demo)
-        open_database(db_path)
+        if args.demo:
+            from models.demo import ensure_demo_database
+
+            ensure_demo_database(db_path, login)
+        else:
+            open_database(db_path)
         actor = None
         if needs_staff:
             from models.staff import require_staff

@@ -65,6 +65,6 @@ def key_label(keys: str) -> str:
         if label.startswith("f") and label[1:].isdigit():
             label = label.upper()
         elif label.startswith("ctrl+"):
-            label = "Ctrl+" + label[5:]
+            label = "Ctrl+" + label[5:].upper()
         parts.append(label)
     return " / ".join(parts)

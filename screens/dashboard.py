@@ -40,10 +40,10 @@ class DashboardScreen(Screen):
         districts = self.query_one("#districts", DataTable)
         districts.add_column(_("Distrikt"), key="district")
         districts.add_column(_("Pulje"), key="bar")
-        districts.add_column(_("Brugt/tildelt"), key="used")
+        districts.add_column(_("Klip brugt"), key="used")
         districts.add_column(_("Deltagere"), key="participants")
         districts.add_column(_("Venteliste"), key="waitlist")
-        districts.add_column(_("Revurdering"), key="due")
+        districts.add_column(_("Revurd."), key="due")
         districts.add_column(_("Optag"), key="intake")
         events = self.query_one("#events", DataTable)
         events.add_columns(_("Tid"), _("Tur"), _("Distrikt"), _("Pladser"), _("Venteliste"))
@@ -75,7 +75,7 @@ class DashboardScreen(Screen):
             intake = Text(_("åbent"), style="green") if p.open_for_intake else Text(_("lukket"), style="bold red")
             districts.add_row(
                 p.district,
-                bar(used, p.allocated, width=12),
+                bar(used, p.allocated, width=8),
                 f"{fmt_int(used)}/{fmt_int(p.allocated)}",
                 f"{fmt_int(p.participants)}/{fmt_int(p.capacity)}",
                 fmt_int(p.waitlist),
