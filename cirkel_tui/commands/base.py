@@ -15,6 +15,10 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=1, metavar="S", help=_("startværdi; samme værdi giver samme data"))
     p.set_defaults(handler=cmd_demo, needs_staff=False)
 
+    p = sub.add_parser("backup", help=_("tag en konsistent kopi af databasen, mens andre arbejder videre"))
+    p.add_argument("dest", metavar="DEST")
+    p.set_defaults(handler=cmd_backup)
+
     staff = sub.add_parser("staff", help=_("medarbejdere"))
     ssub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     p = ssub.add_parser("add", help=_("tilføj en medarbejder (admin)"))
@@ -59,4 +63,12 @@ def cmd_staff_add(ctx) -> int:
     a = ctx.args
     staff = add_staff(ctx.actor, a.login, a.name, a.role, a.district)
     ctx.out(_("{login} tilføjet som {role}.").format(login=staff.login, role=staff.role))
+    return 0
+
+
+def cmd_backup(ctx) -> int:
+    from models.backup import backup_database
+
+    dest = backup_database(ctx.actor, ctx.args.dest)
+    ctx.out(_("Kopi gemt: {path}").format(path=dest))
     return 0
