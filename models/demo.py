@@ -106,8 +106,25 @@ class _Ids:
 
 
 def _bulk(model, fields, rows) -> None:
-    for start in range(0, len(rows), CHUNK):
-        model.insert_many(rows[start:start + CHUNK], fields=fields).execute()
+    """Insert many rows. On SQLite one prepared statement (executemany): peewee's
+    per-row SQL generation would take most of a 100,000-citizen demo's time."""
+    from peewee import SqliteDatabase
+
+    if not isinstance(db.obj, SqliteDatabase):
+        for start in range(0, len(rows), CHUNK):
+            model.insert_many(rows[start:start + CHUNK], fields=fields).execute()
+        return
+    given = {f.name for f in fields}
+    defaults = [(f, f.default() if callable(f.default) else f.default)
+                for f in model._meta.sorted_fields if f.name not in given and f.default is not None]
+    all_fields = list(fields) + [f for f, _ in defaults]
+    tail = [f.db_value(v) for f, v in defaults]
+    columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
+    marks = ", ".join("?" for _ in all_fields)
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+    converters = [f.db_value for f in fields]
+    db.connection().executemany(
+        sql, ([conv(v) for conv, v in zip(converters, row)] + tail for row in rows))
 
 
 def _cpr(rng: random.Random, used: set[str], female: bool) -> str:
@@ -274,49 +291,99 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
     card_rows, punch_rows, reassess_rows = [], [], []
     card_number = 1000
     items = personal_items
+    end_of: dict[int, _dt.date | None] = {}
+    for (cid, *_rest), _d, admitted in participants:
+        end_on = None
+        if rng.random() < 0.12 and (today - admitted).days > 60:
+            end_on = admitted + _dt.timedelta(days=rng.randint(45, (today - admitted).days))
+        end_of[cid] = end_on
+    # R10: outings six months back and three ahead; past ones were held and punched
+    outings = _plan_events(today, districts, catalogue, leader)
+    signups: list[dict] = []
+    outings_of: dict[int, list[tuple[_dt.date, dict]]] = {}
+    for outing in outings:
+        if not outing["held"]:
+            continue
+        day = outing["event"].starts_at.date()
+        candidates = [e[0] for e, d, admitted in participants
+                      if d.id == outing["district_id"] and admitted < day
+                      and (end_of[e[0]] is None or end_of[e[0]] > day)]
+        chosen = rng.sample(candidates, min(len(candidates), rng.randint(8, 14)))
+        for seq, cid in enumerate(chosen, start=1):
+            seated = seq <= outing["event"].seats
+            signup = {"event": outing["event"], "citizen": cid, "seq": seq,
+                      "status": SIGNUP_SEATED if seated else SIGNUP_WAITLISTED, "attendance": None}
+            signups.append(signup)
+            if seated:
+                if rng.random() < 0.12:
+                    signup["attendance"] = ABSENT
+                else:
+                    outings_of.setdefault(cid, []).append((day, signup))
+
     for (cid, screened_on, staff, network, who5), d, admitted in participants:
         state_rows.append((ids.next("state"), cid, STATE_ELIGIBLE, STATE_ACTIVE, admitted, stamp, staff.id,
                            "optaget"))
         state = STATE_ACTIVE
         since = admitted
+        end_on = end_of[cid]
+        last_day = min(today, end_on) if end_on else today
         rate = rng.uniform(0.5, 1.4)  # clips a week
-        ends = rng.random() < 0.12
-        end_on = None
-        if ends and (today - admitted).days > 60:
-            end_on = admitted + _dt.timedelta(days=rng.randint(45, (today - admitted).days))
+        days: list[tuple[_dt.date, dict | None]] = []
         day = admitted
-        card = None
         while True:
+            day = day + _dt.timedelta(days=max(1, int(rng.expovariate(rate / 7.0 / 1.8))))
+            if day > last_day:
+                break
+            days.append((day, None))
+        days.extend(outings_of.get(cid, []))
+        days.sort(key=lambda entry: (entry[0], entry[1] is None))
+        card = None
+        not_before = admitted
+        stopped = False
+        for day, signup in days:
+            if stopped or day < not_before:
+                if signup is not None:
+                    signup["attendance"] = ABSENT
+                continue
             if card is None:
-                pool_key = (day.year, d.id)
-                pool = pools.get(pool_key)
+                pool = pools.get((day.year, d.id))
                 if pool is None or pool["left"] < 10:
-                    break
+                    stopped = True
+                    if signup is not None:
+                        signup["attendance"] = ABSENT
+                    continue
                 pool["left"] -= 10
                 card_number += 1
-                card = {"id": ids.next("card"), "number": card_number, "issued": day, "used": 0,
+                card = {"id": ids.next("card"), "number": card_number, "issued": not_before, "used": 0,
                         "pool": pool, "pool_id": pool["pool"].id}
-            gap = max(1, int(rng.expovariate(rate / 7.0 / 1.8)))
-            day = day + _dt.timedelta(days=gap)
-            if day > today or (end_on and day > end_on):
-                break
-            clips = min(10 - card["used"], rng.choice((1, 1, 2, 2, 2, 3, 4)))
-            card["used"] += clips
-            if rng.random() < 0.15:
-                activity, item_id = rng.choice(OWN_IDEAS), None
+            event_id = None
+            if signup is not None:
+                event = signup["event"]
+                clips = event.clips_per_participant
+                if 10 - card["used"] < clips:
+                    signup["attendance"] = ABSENT
+                    continue
+                signup["attendance"] = ATTENDED
+                activity, item_id, event_id = event.title, event.catalogue_item_id, event.id
             else:
-                item = rng.choice(items)
-                activity, item_id = item.name, item.id
+                clips = min(10 - card["used"], rng.choice((1, 1, 2, 2, 2, 3, 4)))
+                if rng.random() < 0.15:
+                    activity, item_id = rng.choice(OWN_IDEAS), None
+                else:
+                    item = rng.choice(items)
+                    activity, item_id = item.name, item.id
+            card["used"] += clips
             punch_rows.append((str(uuid.UUID(int=rng.getrandbits(128))), card["id"], None, cid, PUNCH, clips,
-                               None, activity, item_id, None, day, "", staff.id,
+                               None, activity, item_id, event_id, day, "", staff.id,
                                _dt.datetime.combine(day, _dt.time(rng.randint(8, 15), rng.randint(0, 59)))))
             if card["used"] == 10:
                 card_rows.append((card["id"], card["number"], cid, card["pool_id"], 10, 10, CARD_USED_UP,
                                   card["issued"], day, "", staff.id, stamp))
                 card = None
                 reassess_day = day + _dt.timedelta(days=rng.randint(1, 10))
-                if reassess_day > today or rng.random() < 0.03:
-                    break  # due for reassessment
+                if reassess_day > last_day or rng.random() < 0.03:
+                    stopped = True  # due for reassessment
+                    continue
                 rid = ids.next("reassessment")
                 reassess_rows.append((rid, cid, card_rows[-1][0], reassess_day, staff.id, "continue", None,
                                       "", stamp))
@@ -326,7 +393,7 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
                                          staff.id, network + rng.choice((0, 0, 1, 1, 2)), new_who5,
                                          who5_score(new_who5), WHO5_VERSION, new_ucla, ucla_score(new_ucla),
                                          UCLA_VERSION, stamp))
-                day = reassess_day
+                not_before = reassess_day
         if card is not None:
             if end_on:
                 card["pool"]["left"] += 10 - card["used"]
@@ -388,8 +455,24 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
                              activity="Hospitalsbesøg", valid_from=today,
                              valid_until=today + _dt.timedelta(days=60))
 
-    # --- joint outings (R10): six months back, three months ahead
-    n_events = _events(rng, today, districts, catalogue, leader, state_of, participants)
+    # --- sign-ups for the coming outings among today's active participants
+    active_by_district: dict[int, list[int]] = {}
+    for (cid, *_rest), d, _admitted in participants:
+        if state_of.get(cid) == STATE_ACTIVE:
+            active_by_district.setdefault(d.id, []).append(cid)
+    for outing in outings:
+        if outing["held"]:
+            continue
+        pool_ids = active_by_district.get(outing["district_id"], [])
+        chosen = rng.sample(pool_ids, min(len(pool_ids), rng.randint(6, 14)))
+        for seq, cid in enumerate(chosen, start=1):
+            signups.append({"event": outing["event"], "citizen": cid, "seq": seq, "attendance": None,
+                            "status": SIGNUP_SEATED if seq <= outing["event"].seats else SIGNUP_WAITLISTED})
+    _bulk(Signup, [Signup.event, Signup.citizen, Signup.status, Signup.seq, Signup.attendance, Signup.by,
+                   Signup.created_at],
+          [(s["event"].id, s["citizen"], s["status"], s["seq"], s["attendance"], leader.id, stamp)
+           for s in signups])
+    n_events = len(outings)
     audit(me, "demo", "database", None, None,
           {"citizens": n_citizens, "participants": len(participants), "cards": len(card_rows),
            "punches": len(punch_rows), "events": n_events})
@@ -398,36 +481,22 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
             f"{len(card_rows)} kort, {len(punch_rows)} klip-registreringer, {n_events} fællesture")
 
 
-def _events(rng, today, districts, catalogue, leader, state_of, participants) -> int:
-    count = 0
-    active_by_district: dict[int, list[int]] = {}
-    for (cid, *_rest), d, _admitted in participants:
-        if state_of.get(cid) == STATE_ACTIVE:
-            active_by_district.setdefault(d.id, []).append(cid)
-    plans = (("Bustur til Bilka Vejle", 3, 9, 2, 6, decimal.Decimal("1850")),
-             ("Fællestur til banko", 17, 13, 1, 5, decimal.Decimal("900")))
+def _plan_events(today, districts, catalogue, leader) -> list[dict]:
+    """The plan's monthly outings: a bus trip to Bilka Vejle and a bingo trip, by district in turn."""
+    plans = (("Bustur til Bilka Vejle", 3, 9, 6, decimal.Decimal("1850"), "Ved rådhuset"),
+             ("Fællestur til banko", 17, 13, 5, decimal.Decimal("900"), "Aktivitetscentret"))
+    outings = []
     for offset in range(-6, 4):
         month = (today.month - 1 + offset) % 12 + 1
         year = today.year + (today.month - 1 + offset) // 12
-        for title, day, hour, _x, clips, transport in plans:
+        for title, day, hour, clips, transport, place in plans:
             starts = _dt.datetime(year, month, day, hour, 0)
-            district = districts[count % len(districts)]
-            item = catalogue[title]
+            district = districts[len(outings) % len(districts)]
             held = starts.date() < today
-            event = Event.create(title=title, catalogue_item=item, district=district, starts_at=starts,
-                                 meeting_place="Ved rådhuset" if "Bilka" in title else "Aktivitetscentret",
-                                 seats=12, clips_per_participant=clips, transport_cost_dkk=transport,
-                                 status=EVENT_HELD if held else EVENT_PLANNED,
+            event = Event.create(title=title, catalogue_item=catalogue[title], district=district, starts_at=starts,
+                                 meeting_place=place, seats=12, clips_per_participant=clips,
+                                 transport_cost_dkk=transport, status=EVENT_HELD if held else EVENT_PLANNED,
                                  held_on=starts.date() if held else None, created_by=leader,
                                  series=f"demo-{title}")
-            count += 1
-            pool = active_by_district.get(district.id, [])
-            chosen = rng.sample(pool, min(len(pool), rng.randint(8, 14)))
-            for seq, cid in enumerate(chosen, start=1):
-                status = SIGNUP_SEATED if seq <= event.seats else SIGNUP_WAITLISTED
-                attendance = None
-                if held and status == SIGNUP_SEATED:
-                    attendance = ATTENDED if rng.random() < 0.85 else ABSENT
-                Signup.create(event=event, citizen=cid, status=status, seq=seq, attendance=attendance,
-                              by=leader)
-    return count
+            outings.append({"event": event, "district_id": district.id, "held": held})
+    return outings

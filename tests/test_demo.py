@@ -61,3 +61,20 @@ def test_demo_refuses_a_database_with_citizens(demo, me):
 
     with pytest.raises(DomainError, match="allerede borgere"):
         fill_demo(me, citizens=10)
+
+
+def test_demo_outings_held_in_the_past_punched_their_attendees(demo):
+    from models.entities import ATTENDED, Signup
+
+    held = Event.select().where(Event.status == "held")
+    assert held.exists()
+    attended = 0
+    for event in held:
+        for signup in Signup.select().where(Signup.event == event):
+            punches = Punch.select().where((Punch.event == event) & (Punch.citizen == signup.citizen_id))
+            if signup.attendance == ATTENDED:
+                attended += 1
+                assert [p.clips for p in punches] == [event.clips_per_participant]
+            else:
+                assert not punches.exists()
+    assert attended > 0
