@@ -14,8 +14,6 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from peewee import JOIN, fn
-
 from .base import DomainError, audit, log_access, operation, today
 from .cards import issue_card, next_card_number
 from .citizens import STATE_LABELS, change_state
@@ -81,22 +79,24 @@ def room_in(district, on: _dt.date | None = None) -> Room:
                 allocated - committed_clips(pool) if pool else 0)
 
 
-def _queue_key():
-    """The screening that put each waitlisted citizen there: their latest one."""
-    return (Screening.select(Screening.citizen, fn.MAX(Screening.id).alias("sid"))
-            .group_by(Screening.citizen).alias("last_s"))
-
-
-def waitlisted(district) -> list[tuple[Citizen, Screening]]:
-    """The district's waitlist in order: screening date, then screening id."""
+def waitlisted(district) -> list[tuple[Citizen, Screening | None]]:
+    """The district's waitlist in order: the date of the screening that put each
+    citizen there (their latest), then that screening's id."""
     district = _district(district)
-    last = _queue_key()
-    rows = (Citizen.select(Citizen, Screening)
-            .join(last, JOIN.LEFT_OUTER, on=(last.c.citizen_id == Citizen.id))
-            .join(Screening, JOIN.LEFT_OUTER, on=(Screening.id == last.c.sid))
-            .where((Citizen.district == district) & (Citizen.state == STATE_WAITLISTED))
-            .order_by(Screening.screened_on, Screening.id, Citizen.id))
-    return [(c, c.screening) for c in rows]
+    citizens = list(Citizen.select().where((Citizen.district == district)
+                                           & (Citizen.state == STATE_WAITLISTED)))
+    latest: dict[int, Screening] = {}
+    if citizens:
+        for s in (Screening.select().where(Screening.citizen.in_([c.id for c in citizens]))
+                  .order_by(Screening.screened_on, Screening.id)):
+            latest[s.citizen_id] = s
+    far = _dt.date.max
+
+    def key(c: Citizen):
+        s = latest.get(c.id)
+        return (s.screened_on, s.id, c.id) if s else (far, 0, c.id)
+
+    return [(c, latest.get(c.id)) for c in sorted(citizens, key=key)]
 
 
 @dataclass

@@ -69,6 +69,8 @@ def test_waitlist_order_is_first_screened_first_then_id(admin, frozen_day):
     assert [e.citizen_id for e in entries] == [early.citizen.id, same_a.citizen.id, same_b.citizen.id,
                                                late.citizen.id]
     assert [e.position for e in entries] == [1, 2, 3, 4]
+    assert [e.screened_on for e in entries] == [day, day + dt.timedelta(days=2), day + dt.timedelta(days=2),
+                                               day + dt.timedelta(days=5)]
     assert not any(e.place_free for e in entries)
 
 
