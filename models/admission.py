@@ -258,3 +258,17 @@ def districts() -> list[tuple[int, str]]:
     """Active districts (id, name) for the screens' pickers."""
     return [(d.id, d.name) for d in District.select().where(District.active == True)  # noqa: E712
             .order_by(District.name)]
+
+
+@operation
+def screen_and_admit(actor: Staff, **screening) -> tuple:
+    """The screening form's one save: screen the citizen (``screen_citizen``) and,
+    when they are in the target group and want to take part, admit them or put
+    them on the waitlist (``admit``) — all or nothing."""
+    from .screening import screen_citizen
+
+    result = screen_citizen(actor, **screening)
+    admission = None
+    if result.eligible and result.screening.wants_to_take_part:
+        admission = admit(actor, result.citizen)
+    return result, admission

@@ -205,3 +205,37 @@ def set_reassessment_interval(actor: Staff, months: int) -> int:
 
 __all__ = ["CONTINUE", "END", "DECISIONS", "END_REASONS", "DEFAULT_REASSESS_MONTHS", "reassess", "participants",
            "set_reassessment_interval", "ReassessmentResult", "DueLine"]
+
+
+@dataclass
+class ReassessContext:
+    """What the reassessment form shows about the participant."""
+
+    citizen_id: int
+    name: str
+    cpr: str
+    district: str
+    state: str
+    state_label: str
+    card_number: int | None
+    card_used: int | None
+    card_open: bool
+    baseline: object | None  # models.entities.Measurement
+    latest: object | None
+
+
+def reassessment_context(actor: Staff, citizen_id: int) -> ReassessContext:
+    """The participant, their card and their baseline/latest outcomes (an access-logged read)."""
+    from .results import citizen_outcome
+
+    person = Citizen.get_or_none(Citizen.id == citizen_id)
+    if person is None:
+        raise DomainError("Borgeren findes ikke.")
+    card = open_card(person) or (Card.select().where(Card.citizen == person)
+                                 .order_by(Card.issued_on.desc(), Card.id.desc()).first())
+    outcome = citizen_outcome(actor, person)
+    return ReassessContext(person.id, person.name, person.cpr,
+                           person.district.name if person.district_id else "", person.state,
+                           STATE_LABELS[person.state], card.number if card else None,
+                           card.used if card else None, bool(card and card.status == CARD_OPEN),
+                           outcome.baseline, outcome.latest)

@@ -261,3 +261,34 @@ def screen_citizen(actor: Staff, *, cpr: str | None = None, citizen: Citizen | i
         flags.append(ucla_flag(ucla_score(outcomes.ucla)))
     return ScreeningResult(person, screening, eligible, missing_criteria(answers), measurement, created,
                            [f for f in flags if f])
+
+
+@dataclass
+class KnownCitizen:
+    """What the screening form shows of a citizen found by CPR."""
+
+    id: int
+    cpr: str
+    name: str
+    address: str
+    phone: str
+    district: str | None
+    receives_home_help: bool
+    state: str
+    state_label: str
+    last_screened: _dt.date | None
+    can_be_screened: bool
+
+
+def lookup_citizen(actor: Staff, cpr_text: str) -> KnownCitizen | None:
+    """Find a citizen by CPR for the screening form (access-logged); None if new."""
+    from .citizens import STATE_LABELS
+
+    citizen = find_by_cpr(actor, cpr_text)
+    if citizen is None:
+        return None
+    last = latest_screening(citizen)
+    return KnownCitizen(citizen.id, citizen.cpr, citizen.name, citizen.address, citizen.phone,
+                        citizen.district.name if citizen.district_id else None, citizen.receives_home_help,
+                        citizen.state, STATE_LABELS[citizen.state], last.screened_on if last else None,
+                        citizen.state not in (STATE_ACTIVE, STATE_PAUSED))
