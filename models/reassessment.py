@@ -177,7 +177,7 @@ def participants(actor: Staff | None, district=None, *, only_due: bool = True, o
         since = max(d for d in (adm, rea) if d) if (adm or rea) else c.state_since
         why = ""
         if c.id in due_ids:
-            why = "kort brugt op" if not card_open else f"{months} mdr. uden revurdering"
+            why = "kort brugt op" if not card_open else f"{months} mdr. gået"
         lines.append(DueLine(c.id, c.name, c.cpr, c.district.name, c.state,
                              card.number if card else None, card.used if card else None, card_open,
                              since, c.id in due_ids, why))

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Select, Static
 
 from cirkel_tui.i18n import _
 from models.base import DomainError, today
@@ -93,6 +93,15 @@ class YesNo(Checkbox):
     @property
     def _button(self):
         self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button
+
+
+class Choice(RadioButton):
+    """A radio button whose mark shows its state without colour (● chosen, blank not)."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "●" if self.value else " "
         return super()._button
 
 

@@ -25,7 +25,7 @@ def _summary_cell(summary) -> Text:
     """Mean change, then improved ↑ / same = / worse ↓."""
     if summary.count == 0:
         return Text("–", style="dim")
-    text = Text(f"{_mean(summary.mean_change):>6} ")
+    text = Text(f"{_mean(summary.mean_change)} ")
     text.append(f"{summary.better}↑", style="green")
     text.append(f" {summary.same}=", style="dim")
     text.append(f" {summary.worse}↓", style="red")
@@ -36,9 +36,9 @@ def _change_cell(change) -> Text:
     if change.baseline is None:
         return Text("–", style="dim")
     if change.latest is None:
-        return Text(f"{change.baseline} → ?", style="dim")
+        return Text(f"{change.baseline}→?", style="dim")
     style = {"better": "green", "worse": "red"}.get(change.verdict, "")
-    return Text(f"{change.baseline} → {change.latest} ({change.delta:+d})", style=style)
+    return Text(f"{change.baseline}→{change.latest} ({change.delta:+d})", style=style)
 
 
 class OutcomesScreen(Screen):
@@ -67,12 +67,13 @@ class OutcomesScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="outcomes"):
-            yield Static(_("Baseline mod seneste opfølgning — middelændring og ↑ bedre / = uændret / ↓ dårligere"),
+            yield Static(_("Baseline mod seneste opfølgning: middelændring · ↑ bedre = uændret ↓ dårligere"),
                          classes="section-title")
             yield DataTable(id="outcome-districts", cursor_type="row", zebra_stripes=True, classes="intake-table")
             yield Static(_("Borgere"), id="outcome-citizens-title", classes="section-title")
             yield DataTable(id="outcome-citizens", cursor_type="row", zebra_stripes=True, classes="intake-table")
-            yield Static(_('Bedre = større netværk, højere WHO-5, lavere UCLA-3 (mindre ensom). h: forklaring · g / F5: opdatér'), classes="intake-hint")
+            yield Static(_("Bedre: større netværk, højere WHO-5, lavere UCLA-3 · h: forklaring · g / F5: opdatér"),
+                         classes="intake-hint")
         yield Footer()
 
     def on_mount(self) -> None:

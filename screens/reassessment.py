@@ -29,7 +29,7 @@ from models.base import DomainError
 from models.cpr import masked
 from models.entities import END_REASONS
 
-from .intake_widgets import ConfirmDialog, InfoDialog, OutcomeFields, ReasonDialog, YesNo, message_line
+from .intake_widgets import Choice, ConfirmDialog, InfoDialog, OutcomeFields, ReasonDialog, YesNo, message_line
 
 STATE_TEXT = {"active": _("aktiv"), "paused": _("pause")}
 
@@ -72,11 +72,11 @@ class ReassessmentScreen(Screen):
         table = self.query_one(DataTable)
         table.add_column(_("Navn"), key="name")
         table.add_column(_("CPR"), key="cpr")
-        table.add_column(_("Distrikt"), key="district")
+        table.add_column(_("Hvorfor"), key="why")
         table.add_column(_("Kort"), key="card")
         table.add_column(_("Siden"), key="since")
-        table.add_column(_("Hvorfor"), key="why")
         table.add_column(_("Tilstand"), key="state")
+        table.add_column(_("Distrikt"), key="district")
         known = districts()
         select = self.query_one("#reassess-district", Select)
         select.set_options([(name, d_id) for d_id, name in known])
@@ -119,16 +119,16 @@ class ReassessmentScreen(Screen):
         table.clear()
         due = sum(1 for line in self.lines if line.due)
         for line in self.lines:
-            card = "" if line.card_number is None else f"{line.card_number} ({line.card_used}/10)"
+            card = "" if line.card_number is None else f"{line.card_number} {line.card_used}/10"
             why = Text(line.why, style="bold yellow") if line.due else Text("")
             state = Text(STATE_TEXT.get(line.state, line.state), style="italic" if line.state == "paused" else "")
-            table.add_row(line.name, masked(line.cpr), line.district, card, fmt_date(line.since), why, state,
+            table.add_row(line.name, masked(line.cpr), why, card, fmt_date(line.since), state, line.district,
                           key=str(line.citizen_id))
         if not self.lines:
             table.add_row(_("Ingen skal revurderes lige nu."), "", "", "", "", "", "", key="none")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
         self.query_one("#reassess-list-status", Static).update(
-            _('{due} skal revurderes (kort brugt op, eller {months} måneder siden optagelse/sidste revurdering) · {shown} vist').format(due=due, months=message.months, shown=len(self.lines)))
+            _('{due} skal revurderes (kort brugt op eller {months} mdr. siden sidst) · {shown} vist').format(due=due, months=message.months, shown=len(self.lines)))
 
     def _selected(self):
         table = self.query_one(DataTable)
@@ -231,9 +231,9 @@ class ReassessmentForm(Screen[str | None]):
             yield OutcomeFields("followup", _("Opfølgning"), id="followup-fields")
             yield Static(_("Beslutning"), classes="section-title")
             with RadioSet(id="decision"):
-                yield RadioButton(_("Fortsæt — nyt klippekort, når kortet er brugt op"), id="continue", value=True,
+                yield Choice(_("Fortsæt — nyt klippekort, når kortet er brugt op"), id="continue", value=True,
                                   compact=True)
-                yield RadioButton(_("Afslut deltagelsen"), id="end", compact=True)
+                yield Choice(_("Afslut deltagelsen"), id="end", compact=True)
             yield message_line("decision-message")
             yield Horizontal(Static(_("Årsag"), classes="field-label"),
                              Select([(r, r) for r in END_REASONS], prompt=_("Vælg årsag"), id="end-reason",

@@ -51,7 +51,7 @@ class WaitlistScreen(Screen):
             yield Select([], prompt=_("Vælg distrikt"), id="waitlist-district", compact=True)
         yield Static(_("Henter venteliste …"), id="waitlist-status", classes="intake-status")
         yield DataTable(id="waitlist-table", cursor_type="row", zebra_stripes=True, classes="intake-table")
-        yield Static(_('Enter: optag valgte (når der er plads ledig) · u: ud over kapacitet (leder) · g / F5: opdatér'), classes="intake-hint")
+        yield Static(_('Enter: optag (ved plads ledig) · u: ud over kapacitet (leder) · g / F5: opdatér'), classes="intake-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -59,11 +59,11 @@ class WaitlistScreen(Screen):
 
         table = self.query_one(DataTable)
         table.add_column(_("Nr"), key="pos")
+        table.add_column(_("Status"), key="status")
         table.add_column(_("Navn"), key="name")
         table.add_column(_("CPR"), key="cpr")
         table.add_column(_("Screenet"), key="screened")
         table.add_column(_("Venter siden"), key="since")
-        table.add_column(_("Status"), key="status")
         known = districts()
         select = self.query_one("#waitlist-district", Select)
         select.set_options([(name, d_id) for d_id, name in known])
@@ -104,7 +104,7 @@ class WaitlistScreen(Screen):
         status = self.query_one("#waitlist-status", Static)
         places = (_("1 ledig plads") if room.places == 1
                   else _("{n} ledige pladser").format(n=room.places))
-        status.update(_('{district}: {participants}/{capacity} deltagere · {places} · {clips} klip tilbage i puljen {year} · {waiting} venter').format(
+        status.update(_('{district}: {participants}/{capacity} deltagere · {places} · {clips} klip tilbage · {waiting} venter').format(
             district=room.district, participants=room.participants, capacity=room.capacity, places=places,
             clips=room.clips_left, year=room.year, waiting=len(self.waitlist.entries)))
         status.set_class(room.places > 0, "open")
@@ -112,12 +112,12 @@ class WaitlistScreen(Screen):
         row = table.cursor_row
         table.clear()
         for e in self.waitlist.entries:
-            table.add_row(str(e.position), e.name, masked(e.cpr), fmt_date(e.screened_on),
-                          fmt_date(e.waiting_since),
+            table.add_row(str(e.position),
                           Text(_("plads ledig"), style="bold green") if e.place_free else Text(""),
+                          e.name, masked(e.cpr), fmt_date(e.screened_on), fmt_date(e.waiting_since),
                           key=str(e.citizen_id))
         if not self.waitlist.entries:
-            table.add_row("", _("Ingen på ventelisten."), "", "", "", "", key="none")
+            table.add_row("", "", _("Ingen på ventelisten."), "", "", "", key="none")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
 
     def _selected(self):

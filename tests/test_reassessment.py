@@ -126,7 +126,7 @@ def test_not_reassessed_for_six_months_is_due_and_pause_does_not_restart_the_clo
     freeze_today(frozen_day)
     lines = participants(admin, district)
     assert [(line.citizen_id, line.why, line.card_open, line.since) for line in lines] == [
-        (citizen.id, "6 mdr. uden revurdering", True, start)]
+        (citizen.id, "6 mdr. gået", True, start)]
     assert due_for_reassessment(district=district).count() == 1
     reassess(admin, citizen, decision="continue", **FOLLOWUP)
     assert participants(admin, district) == []
@@ -145,7 +145,7 @@ def test_the_interval_is_a_setting_for_leaders(admin, district, frozen_day):
         set_reassessment_interval(admin, 0)
     set_reassessment_interval(admin, 3)
     assert [line.citizen_id for line in participants(admin, district)] == [citizen.id]
-    assert participants(admin, district)[0].why == "3 mdr. uden revurdering"
+    assert participants(admin, district)[0].why == "3 mdr. gået"
 
 
 def test_all_participants_view_lists_those_not_due(admin, district):
