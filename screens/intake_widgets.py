@@ -109,9 +109,8 @@ class FieldRow(Horizontal):
     """A label, a control and (below) the field's message."""
 
 
-def field_row(label: str, control, message_id: str | None = None) -> FieldRow:
-    row = FieldRow(Label(label, classes="field-label"), control, classes="field-row")
-    return row
+def field_row(label: str, control) -> FieldRow:
+    return FieldRow(Label(label, classes="field-label"), control, classes="field-row")
 
 
 class FieldMessage(Static):
@@ -274,8 +273,9 @@ class OutcomeFields(Vertical):
             self.query_one(f"#{self.prefix}-{field}-{first}", Select).focus()
             return True
         if field == "baseline":
+            self.query_one(f"#{self.prefix}-network-message", Static).update(message)
             self.query_one(f"#{self.prefix}-network", Input).focus()
-            return False
+            return True
         return False
 
 

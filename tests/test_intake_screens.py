@@ -271,3 +271,40 @@ async def test_outcomes_screen_shows_districts_total_and_citizens(demo, make_app
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, InfoDialog)
+
+
+async def test_eligible_and_willing_without_baseline_is_refused_in_the_form(small_district, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        await _type(pilot, app, "#cpr", "010145-1235")
+        await _settle(app, pilot)
+        app.screen.query_one("#name", Input).value = "Karen Jensen"
+        app.screen.query_one("#district", Select).value = "Hedensted"
+        for key in ("receives_home_help", "lives_alone", "hard_to_get_out", "limited_network", "wants"):
+            app.screen.query_one(f"#{key}", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "baseline" in _static(app, "#baseline-network-message")
+        assert app.focused.id == "baseline-network"
+    assert Citizen.select().count() == 0
+
+
+async def test_answers_outside_the_scales_cannot_be_entered(small_district, make_app):
+    from textual.widgets._select import InvalidSelectValueError
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        who5 = app.screen.query_one("#baseline-who5-0", Select)
+        ucla = app.screen.query_one("#baseline-ucla-0", Select)
+        assert sorted(value for _label, value in who5._options if value is not Select.NULL) == [0, 1, 2, 3, 4, 5]
+        assert sorted(value for _label, value in ucla._options if value is not Select.NULL) == [1, 2, 3]
+        with pytest.raises(InvalidSelectValueError):
+            who5.value = 6
+        with pytest.raises(InvalidSelectValueError):
+            ucla.value = 0
+        await _type(pilot, app, "#baseline-network", "-2x5")
+        assert app.screen.query_one("#baseline-network", Input).value == "25"
