@@ -39,6 +39,15 @@ class GlobalAction:
 DESTINATIONS: list[Destination] = [
     Destination("overblik", _("Overblik"), "o,f4", "screens.dashboard:DashboardScreen",
                 _("Puljer, deltagere, ventelister og de næste fællesture pr. distrikt.")),
+    # --- issue 4: the path into the scheme and back out
+    Destination("screening", _("Screening"), "s,f6", "screens.screening:ScreeningScreen",
+                _("Screen en borger (målgruppe, baseline) og optag eller sæt på venteliste.")),
+    Destination("venteliste", _("Venteliste"), "v,f7", "screens.waitlist:WaitlistScreen",
+                _("Ventelisten pr. distrikt; optag den øverste, når der er plads ledig.")),
+    Destination("revurdering", _("Revurdering"), "r,f8", "screens.reassessment:ReassessmentScreen",
+                _("Deltagere der skal revurderes: nyt klippekort eller afslut. Pause og genoptag.")),
+    Destination("resultater", _("Resultater"), "m", "screens.outcomes:OutcomesScreen",
+                _("Netværk, WHO-5 og UCLA-3: baseline mod seneste opfølgning pr. distrikt og borger.")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

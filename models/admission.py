@@ -1,0 +1,274 @@
+"""Admission, the district waitlists and pauses (R7, participation states).
+
+A citizen in the target group who wants to take part is admitted when the
+district has a free place (participants < capacity) and its pool has 10
+uncommitted clips for the first card; otherwise the citizen goes on the
+district's waitlist. The waitlist is first screened, first offered: ordered by
+the date of the screening that put the citizen there, then by that screening's
+id. Only a leader may admit beyond the capacity, and only with a written reason.
+All checks run inside the operation's ``BEGIN IMMEDIATE`` transaction, so two
+staff members admitting at once cannot both take the last place.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from .base import DomainError, audit, log_access, operation, today
+from .cards import issue_card, next_card_number
+from .citizens import STATE_LABELS, change_state
+from .entities import (
+    CLIPS_PER_CARD,
+    STATE_ACTIVE,
+    STATE_ELIGIBLE,
+    STATE_NOT_ELIGIBLE,
+    STATE_PAUSED,
+    STATE_WAITLISTED,
+    Budget,
+    Card,
+    Citizen,
+    District,
+    Screening,
+    Staff,
+)
+from .pools import committed_clips, participants_in, pool_of
+from .screening import latest_screening
+from .staff import require_role
+
+DEFAULT_CLIPS_PER_PARTICIPANT = 52
+
+
+@dataclass
+class Room:
+    """Where a district stands for intake on a day."""
+
+    district_id: int
+    district: str
+    year: int
+    participants: int
+    capacity: int
+    clips_left: int  # uncommitted clips in the pool
+
+    @property
+    def places(self) -> int:
+        """Free places: below capacity and covered by the pool's uncommitted clips."""
+        return max(0, min(self.capacity - self.participants, self.clips_left // CLIPS_PER_CARD))
+
+
+def _district(value) -> District:
+    if isinstance(value, District):
+        return value
+    if isinstance(value, int):
+        district = District.get_or_none(District.id == value)
+    else:
+        district = District.get_or_none(District.name == str(value).strip())
+    if district is None:
+        raise DomainError(f"Distriktet '{value}' findes ikke.", field="district")
+    return district
+
+
+def room_in(district, on: _dt.date | None = None) -> Room:
+    on = on or today()
+    district = _district(district)
+    pool = pool_of(district, on.year)
+    budget = Budget.get_or_none(Budget.year == on.year)
+    per_participant = budget.clips_per_participant if budget else DEFAULT_CLIPS_PER_PARTICIPANT
+    allocated = pool.allocated if pool else 0
+    return Room(district.id, district.name, on.year, participants_in(district),
+                allocated // per_participant if per_participant else 0,
+                allocated - committed_clips(pool) if pool else 0)
+
+
+def waitlisted(district) -> list[tuple[Citizen, Screening | None]]:
+    """The district's waitlist in order: the date of the screening that put each
+    citizen there (their latest), then that screening's id."""
+    district = _district(district)
+    citizens = list(Citizen.select().where((Citizen.district == district)
+                                           & (Citizen.state == STATE_WAITLISTED)))
+    latest: dict[int, Screening] = {}
+    if citizens:
+        for s in (Screening.select().where(Screening.citizen.in_([c.id for c in citizens]))
+                  .order_by(Screening.screened_on, Screening.id)):
+            latest[s.citizen_id] = s
+    far = _dt.date.max
+
+    def key(c: Citizen):
+        s = latest.get(c.id)
+        return (s.screened_on, s.id, c.id) if s else (far, 0, c.id)
+
+    return [(c, latest.get(c.id)) for c in sorted(citizens, key=key)]
+
+
+@dataclass
+class WaitlistEntry:
+    position: int
+    citizen_id: int
+    name: str
+    cpr: str  # ten digits; lists show it masked
+    district: str
+    screened_on: _dt.date | None
+    waiting_since: _dt.date | None
+    place_free: bool  # a place is free for this citizen now ("plads ledig")
+
+
+@dataclass
+class Waitlist:
+    room: Room
+    entries: list[WaitlistEntry]
+
+
+def waitlist(actor: Staff | None, district, on: _dt.date | None = None) -> Waitlist:
+    """The district's waitlist with who has a free place. The read is access-logged."""
+    on = on or today()
+    room = room_in(district, on)
+    entries = []
+    for position, (citizen, screening) in enumerate(waitlisted(room.district_id), start=1):
+        entries.append(WaitlistEntry(position, citizen.id, citizen.name, citizen.cpr, room.district,
+                                     screening.screened_on if screening else None, citizen.state_since,
+                                     position <= room.places))
+    if actor is not None:
+        log_access(actor, "list", criterion=f"venteliste {room.district}")
+    return Waitlist(room, entries)
+
+
+def waitlist_position(citizen: Citizen) -> int | None:
+    for position, (c, _s) in enumerate(waitlisted(citizen.district_id), start=1):
+        if c.id == citizen.id:
+            return position
+    return None
+
+
+@dataclass
+class Admission:
+    citizen: Citizen
+    admitted: bool
+    card: Card | None = None
+    position: int | None = None  # on the waitlist, when not admitted
+    over_capacity: bool = False
+
+    @property
+    def message(self) -> str:
+        if self.admitted:
+            return (f"{self.citizen.name} er optaget. Første klippekort: nr. {self.card.number} "
+                    "— skriv nummeret på det fysiske kort.")
+        return f"{self.citizen.name} er sat på venteliste i {self.citizen.district.name} som nr. {self.position}."
+
+
+@operation
+def admit(actor: Staff, citizen: Citizen | int, *, over_capacity_reason: str | None = None,
+          on: _dt.date | None = None) -> Admission:
+    """R7: admit an eligible citizen who wants to take part, or put them on the waitlist.
+
+    A waitlisted citizen is admitted only when a place is free for them (their
+    place in the queue is within the free places); otherwise this refuses. A
+    leader may admit beyond the capacity with ``over_capacity_reason``; the
+    pool must still hold 10 uncommitted clips for the first card.
+    """
+    on = on or today()
+    person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
+    if person is None:
+        raise DomainError("Borgeren findes ikke.")
+    if person.state == STATE_NOT_ELIGIBLE:
+        raise DomainError(f"{person.name} er ikke i målgruppen og kan ikke optages.")
+    if person.state not in (STATE_ELIGIBLE, STATE_WAITLISTED):
+        raise DomainError(f"{person.name} er {STATE_LABELS[person.state]} og kan ikke optages.")
+    screening = latest_screening(person)
+    if screening is None or not screening.eligible:
+        raise DomainError(f"{person.name} er ikke screenet i målgruppen og kan ikke optages.")
+    if not screening.wants_to_take_part:
+        raise DomainError(f"{person.name} har ikke sagt ja til at deltage.")
+    if person.district_id is None:
+        raise DomainError("Borgeren er ikke knyttet til et distrikt.", field="district")
+    reason = (over_capacity_reason or "").strip()
+    if over_capacity_reason is not None and not reason:
+        raise DomainError("Skriv en begrundelse for at optage ud over kapaciteten.", field="reason")
+    if reason:
+        require_role(actor, "leder")
+
+    room = room_in(person.district, on)
+    ahead = 0
+    for c, _s in waitlisted(person.district_id):
+        if c.id == person.id:
+            break
+        ahead += 1
+    # a new citizen queues behind everyone already waiting
+    has_place = ahead < room.places
+    if not has_place and not reason:
+        if person.state == STATE_WAITLISTED:
+            raise DomainError(
+                f"Der er ingen ledig plads til {person.name} i {room.district} ({room.participants}/"
+                f"{room.capacity} deltagere, {room.clips_left} klip tilbage i puljen); "
+                "en leder kan optage ud over kapaciteten med en skriftlig begrundelse.")
+        change_state(actor, person, STATE_WAITLISTED, on=on, reason="ingen ledig plads")
+        position = waitlist_position(person)
+        audit(actor, "citizen.waitlist", "citizen", person.id, None,
+              {"district": room.district, "position": position})
+        return Admission(person, False, position=position)
+    over = not has_place
+    if over and room.clips_left < CLIPS_PER_CARD:
+        raise DomainError(f"Puljen for {room.district} {room.year} har kun {room.clips_left} klip tilbage; "
+                          f"et nyt kort kræver {CLIPS_PER_CARD}.")
+    state_reason = f"optaget ud over kapaciteten: {reason}" if over else "optaget"
+    change_state(actor, person, STATE_ACTIVE, on=on, reason=state_reason)
+    card = issue_card(actor, person, on)
+    audit(actor, "citizen.admit", "citizen", person.id, None,
+          {"district": room.district, "card_number": card.number, "participants": room.participants + 1,
+           "capacity": room.capacity, "over_capacity": over, "reason": reason if over else ""})
+    return Admission(person, True, card=card, over_capacity=over)
+
+
+def next_card_number_preview() -> int:
+    """The number the next card will get, for the confirmation dialog."""
+    return next_card_number()
+
+
+def _participant(citizen) -> Citizen:
+    person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
+    if person is None:
+        raise DomainError("Borgeren findes ikke.")
+    return person
+
+
+@operation
+def pause(actor: Staff, citizen: Citizen | int, reason: str, on: _dt.date | None = None) -> Citizen:
+    """Pause a participant (hospital stay, holiday): the place is kept, no punching meanwhile."""
+    person = _participant(citizen)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Skriv hvorfor borgeren holder pause (fx indlagt, ferie).", field="reason")
+    if person.state == STATE_PAUSED:
+        raise DomainError(f"{person.name} holder allerede pause.")
+    if person.state != STATE_ACTIVE:
+        raise DomainError(f"Kun en aktiv deltager kan holde pause; {person.name} er {STATE_LABELS[person.state]}.")
+    change_state(actor, person, STATE_PAUSED, on=on or today(), reason=reason)
+    return person
+
+
+@operation
+def resume(actor: Staff, citizen: Citizen | int, on: _dt.date | None = None) -> Citizen:
+    """End a pause: the participant is active again and may punch."""
+    person = _participant(citizen)
+    if person.state != STATE_PAUSED:
+        raise DomainError(f"{person.name} holder ikke pause.")
+    change_state(actor, person, STATE_ACTIVE, on=on or today(), reason="pause slut")
+    return person
+
+
+def districts() -> list[tuple[int, str]]:
+    """Active districts (id, name) for the screens' pickers."""
+    return [(d.id, d.name) for d in District.select().where(District.active == True)  # noqa: E712
+            .order_by(District.name)]
+
+
+@operation
+def screen_and_admit(actor: Staff, **screening) -> tuple:
+    """The screening form's one save: screen the citizen (``screen_citizen``) and,
+    when they are in the target group and want to take part, admit them or put
+    them on the waitlist (``admit``) — all or nothing."""
+    from .screening import screen_citizen
+
+    result = screen_citizen(actor, **screening)
+    admission = None
+    if result.eligible and result.screening.wants_to_take_part:
+        admission = admit(actor, result.citizen)
+    return result, admission

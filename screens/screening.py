@@ -1,0 +1,311 @@
+"""Screening (R1, R2) with the baseline outcomes (R12), and admission (R7) on save.
+
+One scrollable form, usable at 80x24: the citizen (found by CPR or new), the
+four criteria with the result shown live, provider, date, notes, whether the
+citizen wants to take part, and the baseline (network, WHO-5, UCLA-3) with the
+scores shown live. Ctrl+S saves: the screening, and for a citizen in the target
+group who wants to take part the admission (first card number shown) or the
+waitlist place, in one transaction.
+"""
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
+
+from cirkel_tui.i18n import _
+from cirkel_tui.widgets import fmt_date
+from models.base import DomainError, today
+from models.screening import CRITERIA, missing_criteria
+
+from .intake_widgets import (
+    CprValidator,
+    InfoDialog,
+    OutcomeFields,
+    PastDateValidator,
+    YesNo,
+    field_row,
+    message_line,
+    parse_dk_date,
+)
+
+CRITERION_TITLES = {
+    "receives_home_help": _("Modtager hjemmehjælp"),
+    "lives_alone": _("Bor alene"),
+    "hard_to_get_out": _("Har svært ved at færdes alene uden for hjemmet"),
+    "limited_network": _("Har et begrænset netværk"),
+}
+FIELD_MESSAGES = {"cpr": "cpr-message", "name": "name-message", "phone": "phone-message",
+                  "address": "address-message", "district": "district-message", "date": "date-message",
+                  "provider": "provider-message"}
+
+
+class ScreeningScreen(Screen):
+    TITLE = _("Screening")
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Gem"), id="screening-save", tooltip=_("Gem screeningen (og optag borgeren).")),
+        Binding("ctrl+n", "clear", _("Ryd"), id="screening-clear", tooltip=_("Tøm formularen til næste borger.")),
+    ]
+
+    class Looked(Message):
+        def __init__(self, cpr: str, known) -> None:
+            super().__init__()
+            self.cpr = cpr
+            self.known = known
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.known = None  # the citizen found by CPR (models.screening.KnownCitizen)
+        self.district_names: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="screening-form"):
+            yield Static(_("Borger"), classes="section-title")
+            yield field_row(_("CPR-nummer"), Input(placeholder="DDMMÅÅ-XXXX", id="cpr", compact=True,
+                                                   validators=[CprValidator()], max_length=11,
+                                                   restrict=r"[0-9\- ]*",
+                                                   validate_on=["changed", "blur", "submitted"]))
+            yield message_line("cpr-message")
+            yield message_line("cpr-info")
+            yield field_row(_("Navn"), Input(id="name", compact=True, max_length=100))
+            yield message_line("name-message")
+            yield field_row(_("Adresse"), Input(id="address", compact=True, max_length=100))
+            yield message_line("address-message")
+            yield field_row(_("Telefon"), Input(id="phone", compact=True, max_length=20, restrict=r"[0-9 +\-]*"))
+            yield message_line("phone-message")
+            yield field_row(_("Distrikt"), Select([], prompt=_("Vælg distrikt"), id="district", compact=True))
+            yield message_line("district-message")
+
+            yield Static(_("Målgruppe — alle fire skal være opfyldt"), classes="section-title")
+            for key, _label in CRITERIA:
+                yield YesNo(CRITERION_TITLES[key], id=key, compact=True, classes="criterion")
+            yield Static("", id="criteria-result")
+
+            yield Static(_("Screening"), classes="section-title")
+            yield field_row(_("Leverandør"), Input(id="provider", compact=True, max_length=100,
+                                                   placeholder=_("hjemmeplejens leverandør")))
+            yield message_line("provider-message")
+            yield field_row(_("Dato"), Input(id="date", compact=True, max_length=10, placeholder="dd-mm-åååå",
+                                             validators=[PastDateValidator()], validate_on=["changed", "blur"]))
+            yield message_line("date-message")
+            yield field_row(_("Noter"), Input(id="notes", compact=True, max_length=1000))
+            yield YesNo(_("Borgeren vil gerne deltage"), id="wants", compact=True, classes="criterion")
+
+            yield OutcomeFields("baseline", _("Baseline"), id="baseline-fields")
+            with Horizontal(classes="form-buttons"):
+                yield Button(_("Gem (Ctrl+S)"), id="save", variant="primary", compact=True)
+                yield Button(_("Ryd (Ctrl+N)"), id="clear", compact=True)
+                yield Button(_("Luk (F4)"), id="close", compact=True)
+        yield Static("", id="screening-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from models.admission import districts
+
+        select = self.query_one("#district", Select)
+        known = districts()
+        self.district_names = [name for _id, name in known]
+        select.set_options([(name, name) for name in self.district_names])
+        own = dict(known).get(self.app.actor.district_id)
+        if own:
+            select.value = own
+        self.query_one("#date", Input).value = fmt_date(today())
+        self.refresh_result()
+        self.query_one("#cpr", Input).focus()
+
+    # --- live result
+
+    def _answers(self) -> dict:
+        return {key: self.query_one(f"#{key}", Checkbox).value for key, _label in CRITERIA}
+
+    def refresh_result(self) -> None:
+        answers = self._answers()
+        missing = missing_criteria(answers)
+        result = self.query_one("#criteria-result", Static)
+        if not missing:
+            text = _("Resultat: i målgruppen")
+        else:
+            text = _("Resultat: ikke i målgruppen — mangler: {missing}").format(
+                missing=", ".join(CRITERION_TITLES[k].lower() for k, _l in CRITERIA if not answers[k]))
+        result.update(text)
+        result.set_class(not missing, "eligible")
+        outcome = self.query_one(OutcomeFields).summary()
+        bar = self.query_one("#screening-result", Static)
+        text = _("I målgruppen") if not missing else _("Ikke i målgruppen ({n} af 4 mangler)").format(
+            n=len(missing))
+        bar.update(text + (" · " + outcome if outcome else ""))
+        bar.set_class(not missing, "eligible")
+
+    @on(Checkbox.Changed)
+    def _criterion_changed(self, event: Checkbox.Changed) -> None:
+        self.refresh_result()
+
+    @on(Select.Changed)
+    def _answer_changed(self, event: Select.Changed) -> None:
+        self.refresh_result()
+        if event.select.id == "district":
+            self.query_one("#district-message", Static).update("")
+
+    # --- CPR: validated at the field, then looked up
+
+    @on(Input.Changed, "#cpr")
+    def _cpr_changed(self, event: Input.Changed) -> None:
+        message = self.query_one("#cpr-message", Static)
+        result = event.validation_result
+        digits = event.value.replace("-", "").replace(" ", "")
+        if result is not None and result.is_valid:
+            message.update("")
+            self.lookup(event.value)
+        else:
+            # while typing, speak up once ten digits are there (or a letter was typed)
+            message.update("; ".join(result.failure_descriptions) if result and len(digits) >= 10 else "")
+            if self.known is not None:
+                self._forget_known()
+            self.query_one("#cpr-info", Static).update("")
+
+    @on(Input.Blurred, "#cpr")
+    def _cpr_blurred(self, event: Input.Blurred) -> None:
+        result = event.validation_result
+        if event.value.strip() and result is not None and not result.is_valid:
+            self.query_one("#cpr-message", Static).update("; ".join(result.failure_descriptions))
+
+    @on(Input.Changed, "#date")
+    def _date_changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self.query_one("#date-message", Static).update(
+            "" if result is None or result.is_valid else "; ".join(result.failure_descriptions))
+
+    @on(Input.Changed, "#baseline-network")
+    def _network_changed(self, event: Input.Changed) -> None:
+        self.refresh_result()
+
+    @on(Input.Changed, "#name,#address,#phone,#provider")
+    def _clear_field_message(self, event: Input.Changed) -> None:
+        self.query_one(f"#{event.input.id}-message", Static).update("")
+
+    @work(thread=True, exclusive=True, group="screening-cpr", exit_on_error=False, description="Slår CPR op")
+    def lookup(self, cpr_text: str) -> None:
+        from models.screening import lookup_citizen
+
+        self.post_message(self.Looked(cpr_text, lookup_citizen(self.app.actor, cpr_text)))
+
+    @on(Looked)
+    def _looked(self, message: Looked) -> None:
+        if message.cpr != self.query_one("#cpr", Input).value:
+            return  # the field changed meanwhile
+        known = message.known
+        info = self.query_one("#cpr-info", Static)
+        if known is None:
+            if self.known is not None:
+                self._forget_known()
+            info.update(_("Ny borger — udfyld navn, adresse og distrikt."))
+            info.set_class(False, "warning")
+            return
+        self.known = known
+        self.query_one("#name", Input).value = known.name
+        self.query_one("#address", Input).value = known.address
+        self.query_one("#phone", Input).value = known.phone
+        if known.district in self.district_names:
+            self.query_one("#district", Select).value = known.district
+        self.query_one("#receives_home_help", Checkbox).value = known.receives_home_help
+        text = _("Kendt borger · {state}").format(state=known.state_label)
+        if known.last_screened:
+            text += " · " + _("sidst screenet {day}").format(day=fmt_date(known.last_screened))
+        if not known.can_be_screened:
+            text += " — " + _("er deltager; brug Revurdering (r / F8)")
+        info.update(text)
+        info.set_class(not known.can_be_screened, "warning")
+
+    def _forget_known(self) -> None:
+        self.known = None
+        for field_id in ("name", "address", "phone"):
+            self.query_one(f"#{field_id}", Input).value = ""
+
+    # --- save
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        elif event.button.id == "clear":
+            self.action_clear()
+        elif event.button.id == "close":
+            self.app.action_goto("overblik")
+
+    def _show_error(self, err: DomainError) -> None:
+        target = FIELD_MESSAGES.get(err.field or "")
+        if target:
+            self.query_one(f"#{target}", Static).update(err.message)
+            self.query_one(f"#{err.field}").focus()
+        else:
+            self.query_one(OutcomeFields).show_error(err.field, err.message)
+        self.notify(err.message, severity="error", title=_("Ikke gemt"))
+
+    def action_save(self) -> None:
+        from models.admission import screen_and_admit
+
+        cpr_input = self.query_one("#cpr", Input)
+        check = cpr_input.validate(cpr_input.value)
+        if check is not None and not check.is_valid:
+            self._show_error(DomainError("; ".join(check.failure_descriptions), field="cpr"))
+            return
+        try:
+            day = parse_dk_date(self.query_one("#date", Input).value)
+        except ValueError as err:
+            self._show_error(DomainError(str(err), field="date"))
+            return
+        district = self.query_one("#district", Select).value
+        values = {
+            **self._answers(),
+            **self.query_one(OutcomeFields).values(),
+            "wants_to_take_part": self.query_one("#wants", Checkbox).value,
+            "provider": self.query_one("#provider", Input).value,
+            "notes": self.query_one("#notes", Input).value,
+            "on": day,
+            "name": self.query_one("#name", Input).value,
+            "address": self.query_one("#address", Input).value,
+            "phone": self.query_one("#phone", Input).value,
+            "district": None if district is Select.NULL else district,
+        }
+        if self.known is not None:
+            values["citizen"] = self.known.id
+        else:
+            values["cpr"] = cpr_input.value
+        try:
+            result, admission = screen_and_admit(self.app.actor, **values)
+        except DomainError as err:
+            self._show_error(err)
+            return
+        lines = []
+        if result.eligible:
+            lines.append(_("{name} er i målgruppen.").format(name=result.citizen.name))
+        else:
+            lines.append(_("{name} er ikke i målgruppen (mangler: {missing}).").format(
+                name=result.citizen.name, missing=", ".join(result.missing)))
+        if admission is not None:
+            lines.append(admission.message)
+        elif result.eligible:
+            lines.append(_("Borgeren vil ikke deltage nu; screeningen er gemt."))
+        for flag in result.flags:
+            lines.append("⚑ " + flag)
+        self.app.push_screen(InfoDialog(_("Screening gemt"), "\n".join(lines)), lambda _r: self.action_clear())
+
+    def action_clear(self) -> None:
+        self.known = None
+        for field_id in ("cpr", "name", "address", "phone", "provider", "notes"):
+            self.query_one(f"#{field_id}", Input).value = ""
+        for key, _label in CRITERIA:
+            self.query_one(f"#{key}", Checkbox).value = False
+        self.query_one("#wants", Checkbox).value = False
+        self.query_one("#date", Input).value = fmt_date(today())
+        self.query_one(OutcomeFields).set_values()
+        for target in FIELD_MESSAGES.values():
+            self.query_one(f"#{target}", Static).update("")
+        self.query_one("#cpr-info", Static).update("")
+        self.refresh_result()
+        self.query_one("#screening-form", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#cpr", Input).focus()

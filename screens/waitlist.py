@@ -1,0 +1,173 @@
+"""Venteliste: a district's waitlist, first screened first offered (R7).
+
+When a place is free the top citizen is marked "plads ledig" and is admitted
+with one key (Enter on the row) after a confirmation that shows the number
+the first card will get. A leader may admit beyond the capacity (u) with a
+written reason.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Select, Static
+
+from cirkel_tui.i18n import _
+from cirkel_tui.widgets import fmt_date
+from models.base import DomainError
+from models.cpr import masked
+
+from .intake_widgets import ConfirmDialog, InfoDialog, ReasonDialog
+
+
+class WaitlistScreen(Screen):
+    TITLE = _("Venteliste")
+    BINDINGS = [
+        Binding("enter", "admit", _("Optag"), id="waitlist-admit",
+                tooltip=_("Optag den valgte borger, når der er plads ledig.")),
+        Binding("u", "admit_over", _("Ud over kapacitet"), id="waitlist-over",
+                tooltip=_("Leder: optag ud over kapaciteten med en skriftlig begrundelse.")),
+        Binding("g,f5", "refresh", _("Opdatér"), id="waitlist-refresh", tooltip=_("Hent ventelisten igen.")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, waitlist, next_number: int) -> None:
+            super().__init__()
+            self.waitlist = waitlist
+            self.next_number = next_number
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waitlist = None
+        self.next_number = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="intake-toolbar"):
+            yield Select([], prompt=_("Vælg distrikt"), id="waitlist-district", compact=True)
+        yield Static(_("Henter venteliste …"), id="waitlist-status", classes="intake-status")
+        yield DataTable(id="waitlist-table", cursor_type="row", zebra_stripes=True, classes="intake-table")
+        yield Static(_('Enter: optag (ved plads ledig) · u: ud over kapacitet (leder) · g / F5: opdatér'), classes="intake-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from models.admission import districts
+
+        table = self.query_one(DataTable)
+        table.add_column(_("Nr"), key="pos")
+        table.add_column(_("Status"), key="status")
+        table.add_column(_("Navn"), key="name")
+        table.add_column(_("CPR"), key="cpr")
+        table.add_column(_("Screenet"), key="screened")
+        table.add_column(_("Venter siden"), key="since")
+        known = districts()
+        select = self.query_one("#waitlist-district", Select)
+        select.set_options([(name, d_id) for d_id, name in known])
+        own = self.app.actor.district_id
+        if own in dict(known):
+            select.value = own
+        elif known:
+            select.value = known[0][0]
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    @on(Select.Changed, "#waitlist-district")
+    def _district_changed(self, event: Select.Changed) -> None:
+        self.action_refresh()
+
+    @property
+    def district_id(self) -> int | None:
+        value = self.query_one("#waitlist-district", Select).value
+        return None if value is Select.NULL else int(value)
+
+    def action_refresh(self) -> None:
+        if self.district_id is not None:
+            self.load(self.district_id)
+
+    @work(thread=True, exclusive=True, group="waitlist", exit_on_error=False, description="Henter venteliste")
+    def load(self, district_id: int) -> None:
+        from models.admission import next_card_number_preview, waitlist
+
+        self.post_message(self.Loaded(waitlist(self.app.actor, district_id), next_card_number_preview()))
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        self.waitlist = message.waitlist
+        self.next_number = message.next_number
+        room = self.waitlist.room
+        status = self.query_one("#waitlist-status", Static)
+        places = (_("1 ledig plads") if room.places == 1
+                  else _("{n} ledige pladser").format(n=room.places))
+        status.update(_('{district}: {participants}/{capacity} deltagere · {places} · {clips} klip tilbage · {waiting} venter').format(
+            district=room.district, participants=room.participants, capacity=room.capacity, places=places,
+            clips=room.clips_left, year=room.year, waiting=len(self.waitlist.entries)))
+        status.set_class(room.places > 0, "open")
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for e in self.waitlist.entries:
+            table.add_row(str(e.position),
+                          Text(_("plads ledig"), style="bold green") if e.place_free else Text(""),
+                          e.name, masked(e.cpr), fmt_date(e.screened_on), fmt_date(e.waiting_since),
+                          key=str(e.citizen_id))
+        if not self.waitlist.entries:
+            table.add_row("", "", _("Ingen på ventelisten."), "", "", "", key="none")
+        table.move_cursor(row=min(row, max(0, table.row_count - 1)))
+
+    def _selected(self):
+        if self.waitlist is None or not self.waitlist.entries:
+            return None
+        table = self.query_one(DataTable)
+        index = table.cursor_row
+        if 0 <= index < len(self.waitlist.entries):
+            return self.waitlist.entries[index]
+        return None
+
+    @on(DataTable.RowSelected, "#waitlist-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_admit()
+
+    def action_admit(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        if not entry.place_free:
+            room = self.waitlist.room
+            self.notify(_('Der er ingen ledig plads til {name} ({participants}/{capacity} deltagere, {clips} klip tilbage). En leder kan optage ud over kapaciteten med u.').format(
+                name=entry.name, participants=room.participants, capacity=room.capacity, clips=room.clips_left),
+                severity="warning", title=_("Ingen plads"))
+            return
+        body = _('Optag {name} ({cpr}) i {district}?\n\nFørste klippekort får nr. {number} — skriv nummeret på det fysiske kort.').format(name=entry.name, cpr=masked(entry.cpr), district=entry.district,
+                                                number=self.next_number)
+        self.app.push_screen(ConfirmDialog(_("Plads ledig"), body, yes=_("Optag (j)")),
+                             lambda ok, e=entry: self._admit(e, None) if ok else None)
+
+    def action_admit_over(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        if self.app.actor.role not in ("leder", "admin"):
+            self.notify(_("Kun en leder kan optage ud over kapaciteten."), severity="error")
+            return
+        prompt = _('Optag {name} ud over kapaciteten i {district}. Første kort får nr. {number}.\nSkriv begrundelsen (gemmes i loggen):').format(name=entry.name, district=entry.district,
+                                                                  number=self.next_number)
+        self.app.push_screen(ReasonDialog(_("Ud over kapacitet"), prompt),
+                             lambda reason, e=entry: self._admit(e, reason) if reason else None)
+
+    def _admit(self, entry, reason: str | None) -> None:
+        from models.admission import admit
+
+        try:
+            result = admit(self.app.actor, entry.citizen_id, over_capacity_reason=reason)
+        except DomainError as err:
+            self.notify(err.message, severity="error", title=_("Ikke optaget"))
+            self.action_refresh()
+            return
+        self.app.push_screen(InfoDialog(_("Optaget"), result.message))
+        self.action_refresh()

@@ -1,0 +1,310 @@
+"""Pilot tests of the intake screens' main paths: screening, waitlist, reassessment, outcomes."""
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Checkbox, DataTable, Input, RadioButton, Select, Static
+
+from models.admission import admit
+from models.cards import punch
+from models.entities import Card, Citizen, Measurement, Screening
+from models.reassessment import reassess
+from screens.intake_widgets import ConfirmDialog, InfoDialog, ReasonDialog
+from tests.intake_helpers import CPRS, district_with_pool, screen
+
+
+async def _settle(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _type(pilot, app, selector: str, text: str):
+    app.screen.query_one(selector).focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+def _static(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def _fill_outcomes(app, prefix: str, network: str, who5: list[int], ucla: list[int]):
+    app.screen.query_one(f"#{prefix}-network", Input).value = network
+    for i, v in enumerate(who5):
+        app.screen.query_one(f"#{prefix}-who5-{i}", Select).value = v
+    for i, v in enumerate(ucla):
+        app.screen.query_one(f"#{prefix}-ucla-{i}", Select).value = v
+
+
+@pytest.fixture
+def small_district(admin, frozen_day):
+    return district_with_pool(admin, capacity=1)
+
+
+async def test_screening_a_new_citizen_shows_the_result_live_and_admits(small_district, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        assert app.current_mode == "screening"
+        await _type(pilot, app, "#cpr", "010145-1235")
+        await _settle(app, pilot)
+        assert "Ny borger" in _static(app, "#cpr-info")
+        await _type(pilot, app, "#name", "Karen Jensen")
+        await _type(pilot, app, "#address", "Østergade 4")
+        await _type(pilot, app, "#phone", "75123456")
+        assert app.screen.query_one("#district", Select).value is Select.NULL  # admin has no district
+        app.screen.query_one("#district", Select).value = "Hedensted"
+        # the criteria one by one: the result follows live
+        for key in ("receives_home_help", "lives_alone", "hard_to_get_out"):
+            app.screen.query_one(f"#{key}", Checkbox).focus()
+            await pilot.press("space")
+        await pilot.pause()
+        assert "mangler: har et begrænset netværk" in _static(app, "#criteria-result")
+        app.screen.query_one("#limited_network", Checkbox).focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert _static(app, "#criteria-result") == "Resultat: i målgruppen"
+        app.screen.query_one("#wants", Checkbox).value = True
+        await _type(pilot, app, "#provider", "Plejegruppen Øst")
+        _fill_outcomes(app, "baseline", "1", [1, 1, 1, 2, 2], [3, 3, 2])
+        await pilot.pause()
+        assert "WHO-5: 28 af 100" in _static(app, "#baseline-who5-score")
+        assert app.screen.query_one("#baseline-who5-score").has_class("flagged")
+        assert "UCLA-3: 8" in _static(app, "#baseline-ucla-score")
+        assert "WHO-5 28 ⚑" in _static(app, "#screening-result")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InfoDialog)
+        assert "nr. 1001" in app.screen.body and "Mulig depression" in app.screen.body
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#cpr", Input).value == ""  # ready for the next citizen
+    citizen = Citizen.get(Citizen.cpr == "0101451235")
+    assert (citizen.name, citizen.state, citizen.phone) == ("Karen Jensen", "active", "75123456")
+    assert Card.get().number == 1001
+    assert Measurement.get().who5_score == 28
+    assert Screening.get().provider == "Plejegruppen Øst"
+
+
+async def test_invalid_cpr_is_refused_at_the_field_and_nothing_is_written(small_district, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        await _type(pilot, app, "#cpr", "320145-1234")
+        await pilot.pause()
+        assert "gyldig dato" in _static(app, "#cpr-message")
+        app.screen.query_one("#cpr", Input).value = ""
+        await _type(pilot, app, "#cpr", "0101a5")  # letters cannot even be typed
+        assert app.screen.query_one("#cpr", Input).value == "01015"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "10 cifre" in _static(app, "#cpr-message")
+        assert not isinstance(app.screen, InfoDialog)
+    assert Citizen.select().count() == 0 and Screening.select().count() == 0
+
+
+async def test_same_day_rescreening_is_refused_at_the_date(admin, small_district, make_app):
+    screen(admin, small_district, 0, lives_alone=False)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        await _type(pilot, app, "#cpr", CPRS[0])
+        await _settle(app, pilot)
+        assert "Kendt borger · ikke i målgruppen" in _static(app, "#cpr-info")
+        assert app.screen.query_one("#name", Input).value == "Borger 0"
+        assert app.screen.query_one("#district", Select).value == "Hedensted"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "allerede screenet" in _static(app, "#date-message")
+    assert Screening.select().count() == 1
+
+
+async def test_waitlist_top_citizen_gets_the_free_place_with_one_key(admin, small_district, make_app):
+    first = screen(admin, small_district, 0).citizen
+    admit(admin, first)
+    waiting = screen(admin, small_district, 1).citizen
+    admit(admin, waiting)
+    reassess(admin, first, decision="end", end_reason="flyttet")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f7")
+        await _settle(app, pilot)
+        assert app.current_mode == "venteliste"
+        table = app.screen.query_one(DataTable)
+        row = table.get_row_at(0)
+        assert row[2] == "Borger 1" and row[3] == f"{CPRS[1][:6]}-XXXX" and str(row[1]) == "plads ledig"
+        assert "1 ledig plads" in _static(app, "#waitlist-status")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "nr. 1002" in app.screen.body
+        await pilot.press("j")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InfoDialog) and "nr. 1002" in app.screen.body
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert str(app.screen.query_one(DataTable).get_row_at(0)[2]) == "Ingen på ventelisten."
+    assert Citizen.get_by_id(waiting.id).state == "active"
+
+
+async def test_waitlist_without_a_place_refuses_and_a_leader_admits_with_a_reason(admin, small_district, make_app):
+    admit(admin, screen(admin, small_district, 0).citizen)
+    waiting = screen(admin, small_district, 1).citizen
+    admit(admin, waiting)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7")
+        await _settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)  # no place: a warning, nothing asked
+        assert Citizen.get_by_id(waiting.id).state == "waitlisted"
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press("enter")  # empty: refused at the field
+        await pilot.pause()
+        assert "begrundelse" in _static(app, "#reason-message")
+        await pilot.press(*"Akut behov")
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InfoDialog)
+    assert Citizen.get_by_id(waiting.id).state == "active"
+
+
+async def test_reassessment_of_a_used_up_card_gives_a_new_card(admin, small_district, make_app):
+    citizen = screen(admin, small_district, 0).citizen
+    admit(admin, citizen)
+    punch(admin, citizen, 10, "Fællestur")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        assert app.current_mode == "revurdering"
+        table = app.screen.query_one(DataTable)
+        assert table.get_row_at(0)[0] == "Borger 0" and str(table.get_row_at(0)[2]) == "kort brugt op"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert "Kort nr. 1001 er brugt op" in _static(app, "#reassess-card")
+        assert "Baseline" in _static(app, "#reassess-baseline") and "WHO-5 40" in _static(app, "#reassess-baseline")
+        await pilot.press("ctrl+s")  # nothing filled in: refused
+        await pilot.pause()
+        assert Card.select().count() == 1
+        _fill_outcomes(app, "followup", "3", [3, 3, 3, 3, 3], [2, 1, 1])
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InfoDialog) and "nr. 1002" in app.screen.body
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert str(app.screen.query_one(DataTable).get_row_at(0)[0]) == "Ingen skal revurderes lige nu."
+    assert Card.get(Card.number == 1002).status == "open"
+
+
+async def test_reassessment_can_end_with_a_reason_and_the_card_is_closed(admin, small_district, make_app):
+    citizen = screen(admin, small_district, 0).citizen
+    admit(admin, citizen)
+    punch(admin, citizen, 4, "Frisør")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        await pilot.press("t")  # all participants: this one is not due
+        await _settle(app, pilot)
+        assert app.screen.query_one(DataTable).get_row_at(0)[0] == "Borger 0"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        app.screen.query_one("#end", RadioButton).value = True
+        await pilot.pause()
+        assert not app.screen.query_one("#end-reason", Select).disabled
+        await pilot.press("ctrl+s")  # no reason chosen
+        await pilot.pause()
+        assert "årsag" in _static(app, "#end-reason-message")
+        app.screen.query_one("#end-reason", Select).value = "mindre ensom"
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InfoDialog) and "6 klip går tilbage" in app.screen.body
+    assert Citizen.get_by_id(citizen.id).state == "ended"
+    assert Card.get().status == "closed"
+
+
+async def test_pause_and_resume_from_the_reassessment_list(admin, small_district, make_app):
+    citizen = screen(admin, small_district, 0).citizen
+    admit(admin, citizen)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        await pilot.press("t")
+        await _settle(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"indlagt")
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert Citizen.get_by_id(citizen.id).state == "paused"
+        assert str(app.screen.query_one(DataTable).get_row_at(0)[5]) == "pause"
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("j")
+        await _settle(app, pilot)
+    assert Citizen.get_by_id(citizen.id).state == "active"
+
+
+async def test_outcomes_screen_shows_districts_total_and_citizens(demo, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("m")
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+        assert app.current_mode == "resultater"
+        table = app.screen.query_one("#outcome-districts", DataTable)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert names == ["Hedensted", "Juelsminde", "Tørring", "I alt"]
+        citizens = app.screen.query_one("#outcome-citizens", DataTable)
+        assert citizens.row_count > 0
+        assert "XXXX" in str(citizens.get_row_at(0)[1])
+        assert "→" in str(citizens.get_row_at(0)[3])
+        assert "Hedensted" in _static(app, "#outcome-citizens-title")
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, InfoDialog)
+
+
+async def test_eligible_and_willing_without_baseline_is_refused_in_the_form(small_district, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        await _type(pilot, app, "#cpr", "010145-1235")
+        await _settle(app, pilot)
+        app.screen.query_one("#name", Input).value = "Karen Jensen"
+        app.screen.query_one("#district", Select).value = "Hedensted"
+        for key in ("receives_home_help", "lives_alone", "hard_to_get_out", "limited_network", "wants"):
+            app.screen.query_one(f"#{key}", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "baseline" in _static(app, "#baseline-network-message")
+        assert app.focused.id == "baseline-network"
+    assert Citizen.select().count() == 0
+
+
+async def test_answers_outside_the_scales_cannot_be_entered(small_district, make_app):
+    from textual.widgets._select import InvalidSelectValueError
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        who5 = app.screen.query_one("#baseline-who5-0", Select)
+        ucla = app.screen.query_one("#baseline-ucla-0", Select)
+        assert sorted(value for _label, value in who5._options if value is not Select.NULL) == [0, 1, 2, 3, 4, 5]
+        assert sorted(value for _label, value in ucla._options if value is not Select.NULL) == [1, 2, 3]
+        with pytest.raises(InvalidSelectValueError):
+            who5.value = 6
+        with pytest.raises(InvalidSelectValueError):
+            ucla.value = 0
+        await _type(pilot, app, "#baseline-network", "-2x5")
+        assert app.screen.query_one("#baseline-network", Input).value == "25"

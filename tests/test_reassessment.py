@@ -1,0 +1,162 @@
+"""Reassessment (R5): who is due, new card or end with a reason, clips back to the pool."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from models.admission import admit, pause, room_in, waitlist
+from models.base import DomainError, freeze_today
+from models.cards import punch
+from models.entities import AuditLog, Card, Citizen, END_REASONS, Measurement, Pool, Reassessment, Staff
+from models.participation import due_for_reassessment
+from models.pools import committed_clips
+from models.reassessment import participants, reassess, set_reassessment_interval
+from tests.intake_helpers import district_with_pool, screen
+
+FOLLOWUP = dict(network_size=4, who5="33333", ucla="211")
+
+
+@pytest.fixture
+def district(admin, frozen_day):
+    return district_with_pool(admin, capacity=2)
+
+
+def _participant(admin, district, n=0, on=None):
+    result = screen(admin, district, n, on=on)
+    return admit(admin, result.citizen, on=on).citizen
+
+
+def test_a_used_up_card_makes_the_participant_due_and_a_new_card_follows(admin, district, frozen_day):
+    citizen = _participant(admin, district)
+    assert participants(admin, district, only_due=True) == []
+    punch(admin, citizen, 6, "Bustur")
+    punch(admin, citizen, 4, "Banko")
+    lines = participants(admin, district, only_due=True)
+    assert [(line.citizen_id, line.why, line.card_number, line.card_open) for line in lines] == [
+        (citizen.id, "kort brugt op", 1001, False)]
+    with pytest.raises(DomainError, match="opfølgningen"):
+        reassess(admin, citizen, decision="continue")
+    result = reassess(admin, citizen, decision="continue", **FOLLOWUP)
+    assert result.new_card.number == 1002 and result.new_card.status == "open"
+    assert "nr. 1002" in result.message
+    r = Reassessment.get()
+    assert (r.decision, r.card.number, r.assessed_by_id) == ("continue", 1001, admin.id)
+    m = Measurement.get(Measurement.kind == "followup")
+    assert (m.reassessment_id, m.network_size, m.who5_score, m.ucla_score) == (r.id, 4, 60, 4)
+    assert participants(admin, district, only_due=True) == []
+
+
+def test_ending_closes_the_card_returns_clips_and_frees_the_place(admin, district, frozen_day):
+    citizen = _participant(admin, district)
+    other = _participant(admin, district, 1)
+    waiting = admit(admin, screen(admin, district, 2).citizen)
+    assert not waiting.admitted
+    punch(admin, citizen, 3, "Frisør")
+    pool = Pool.get()
+    assert committed_clips(pool) == 20
+    result = reassess(admin, citizen, decision="end", end_reason="mere livskvalitet", notes="Går til banko selv")
+    card = Card.get(Card.number == 1001)
+    assert card.status == "closed" and card.ended_on == frozen_day and "mere livskvalitet" in card.end_reason
+    assert committed_clips(pool) == 13  # 7 unused clips are back
+    assert "7 klip går tilbage" in result.message
+    assert Citizen.get_by_id(citizen.id).state == "ended"
+    assert room_in(district).participants == 1
+    assert waitlist(admin, district).entries[0].place_free
+    assert Reassessment.get().end_reason == "mere livskvalitet"
+    assert Measurement.select().where(Measurement.kind == "followup").count() == 0  # no follow-up given
+    assert "card.close" in [a.operation for a in AuditLog.select()]
+    assert Citizen.get_by_id(other.id).state == "active"
+
+
+@pytest.mark.parametrize("reason", END_REASONS)
+def test_every_end_reason_is_accepted(admin, district, reason):
+    citizen = _participant(admin, district)
+    notes = "Flytter til datteren" if reason == "andet" else ""
+    reassess(admin, citizen, decision="end", end_reason=reason, notes=notes)
+    assert Citizen.get_by_id(citizen.id).state == "ended"
+
+
+def test_end_needs_a_known_reason_and_andet_needs_a_note(admin, district):
+    citizen = _participant(admin, district)
+    with pytest.raises(DomainError, match="årsag"):
+        reassess(admin, citizen, decision="end", end_reason="træt af det")
+    with pytest.raises(DomainError, match="andet"):
+        reassess(admin, citizen, decision="end", end_reason="andet")
+    with pytest.raises(DomainError, match="Vælg"):
+        reassess(admin, citizen, decision="maybe")
+    assert Reassessment.select().count() == 0 and Citizen.get_by_id(citizen.id).state == "active"
+
+
+def test_continue_with_an_open_card_keeps_it(admin, district, frozen_day):
+    citizen = _participant(admin, district)
+    result = reassess(admin, citizen, decision="continue", **FOLLOWUP)
+    assert result.new_card is None and result.kept_card.number == 1001
+    assert Card.select().count() == 1
+
+
+def test_a_new_card_needs_ten_clips_in_the_pool(admin, district):
+    citizen = _participant(admin, district)
+    punch(admin, citizen, 10, "Fællestur")
+    Pool.update(allocated=15).execute()  # 10 used, 5 uncommitted
+    with pytest.raises(DomainError, match="kun 5 klip"):
+        reassess(admin, citizen, decision="continue", **FOLLOWUP)
+    assert Reassessment.select().count() == 0  # all or nothing
+
+
+def test_paused_participant_with_used_up_card_must_resume_first(admin, district):
+    citizen = _participant(admin, district)
+    punch(admin, citizen, 10, "Fællestur")
+    pause(admin, citizen, "ferie")
+    with pytest.raises(DomainError, match="genoptag"):
+        reassess(admin, citizen, decision="continue", **FOLLOWUP)
+    reassess(admin, citizen, decision="end", end_reason="død")
+    assert Citizen.get_by_id(citizen.id).state == "ended"
+
+
+def test_not_reassessed_for_six_months_is_due_and_pause_does_not_restart_the_clock(admin, district, frozen_day):
+    start = frozen_day - dt.timedelta(days=200)
+    freeze_today(start)
+    citizen = _participant(admin, district, on=start)
+    freeze_today(frozen_day - dt.timedelta(days=20))
+    pause(admin, citizen, "ferie")
+    from models.admission import resume
+
+    resume(admin, citizen)
+    freeze_today(frozen_day)
+    lines = participants(admin, district)
+    assert [(line.citizen_id, line.why, line.card_open, line.since) for line in lines] == [
+        (citizen.id, "6 mdr. gået", True, start)]
+    assert due_for_reassessment(district=district).count() == 1
+    reassess(admin, citizen, decision="continue", **FOLLOWUP)
+    assert participants(admin, district) == []
+
+
+def test_the_interval_is_a_setting_for_leaders(admin, district, frozen_day):
+    start = frozen_day - dt.timedelta(days=100)
+    freeze_today(start)
+    citizen = _participant(admin, district, on=start)
+    freeze_today(frozen_day)
+    assert participants(admin, district) == []
+    therapist = Staff.create(login="anne", name="Anne", role="terapeut")
+    with pytest.raises(DomainError, match="leder"):
+        set_reassessment_interval(therapist, 3)
+    with pytest.raises(DomainError, match="mellem 1 og 36"):
+        set_reassessment_interval(admin, 0)
+    set_reassessment_interval(admin, 3)
+    assert [line.citizen_id for line in participants(admin, district)] == [citizen.id]
+    assert participants(admin, district)[0].why == "3 mdr. gået"
+
+
+def test_all_participants_view_lists_those_not_due(admin, district):
+    a = _participant(admin, district)
+    b = _participant(admin, district, 1)
+    punch(admin, b, 10, "Fællestur")
+    lines = participants(admin, district, only_due=False)
+    assert {(line.citizen_id, line.due) for line in lines} == {(a.id, False), (b.id, True)}
+
+
+def test_only_participants_are_reassessed(admin, district):
+    waiting = screen(admin, district, 0, wants=False).citizen
+    with pytest.raises(DomainError, match="kun deltagere"):
+        reassess(admin, waiting, decision="end", end_reason="flyttet")
