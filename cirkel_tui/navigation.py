@@ -39,6 +39,10 @@ class GlobalAction:
 DESTINATIONS: list[Destination] = [
     Destination("overblik", _("Overblik"), "o,f4", "screens.dashboard:DashboardScreen",
                 _("Puljer, deltagere, ventelister og de næste fællesture pr. distrikt.")),
+    Destination("puljer", _("Puljer"), "p,f9", "screens.pools:PoolsScreen",
+                _("Årets puljer pr. distrikt i klip og kroner, budget og flytning af klip.")),
+    Destination("distrikter", _("Distrikter"), "d", "screens.districts:DistrictsScreen",
+                _("Distrikter og antal hjemmehjælpsmodtagere, som puljerne fordeles efter."), roles=("admin",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [
@@ -57,7 +61,7 @@ def destination(dest_id: str) -> Destination:
 
 
 def key_label(keys: str) -> str:
-    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter"}
+    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "minus": "-", "plus": "+"}
     parts = []
     for key in keys.split(","):
         key = key.strip()

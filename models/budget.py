@@ -32,7 +32,7 @@ from peewee import fn
 
 from .base import DomainError, audit, operation, snapshot, today
 from .entities import Budget, District, Pool, PoolMove, Staff
-from .pools import clips_for_year, committed_clips, split_largest_remainder
+from .pools import clips_for_year, committed_clips, participants_in, split_largest_remainder
 from .staff import require_role
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -151,6 +151,7 @@ class SplitLine:
     current: int | None  # what the pool holds now; None when there is no pool yet
     allocated: int  # what the pool holds after saving
     capacity: int  # floor(allocated / clips per participant)
+    participants: int  # active and paused participants now (above capacity: intake closes)
 
 
 @dataclass
@@ -206,7 +207,7 @@ def _plan(budget: Budget | None, year: int, clips: int, per_participant: int) ->
     return [SplitLine(district_id=d.id, district=d.name, home_help=d.home_help_count, active=d.active,
                       share=s, moved=m, committed=c,
                       current=pools[d.id].allocated if d.id in pools else None,
-                      allocated=a, capacity=a // per_participant)
+                      allocated=a, capacity=a // per_participant, participants=participants_in(d))
             for d, s, m, c, a in zip(districts, shares, moved, floors, allocated)]
 
 
