@@ -15,7 +15,7 @@ import decimal
 import math
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from .base import today
 from .entities import Agreement, Budget, Card, Event, Pool, Punch
@@ -104,20 +104,25 @@ def transport_spent(year: int) -> tuple[decimal.Decimal, int]:
 
 
 def punches_by_day(pool_ids: list[int]) -> dict[int, dict[_dt.date, int]]:
-    """Net clips per pool and day (cards and agreements drawn on each pool)."""
-    if not pool_ids:
-        return {}
-    pool_id = fn.COALESCE(Card.pool, Agreement.pool)
-    query = (Punch.select(pool_id.alias("pool_id"), Punch.punched_on, fn.SUM(Punch.clips))
-             .join(Card, JOIN.LEFT_OUTER, on=(Punch.card == Card.id))
-             .switch(Punch).join(Agreement, JOIN.LEFT_OUTER, on=(Punch.agreement == Agreement.id))
-             .where(pool_id.in_(pool_ids))
-             .group_by(pool_id, Punch.punched_on).tuples())
+    """Net clips per pool and day (cards and agreements drawn on each pool).
+
+    Two indexed queries (card.pool, agreement.pool) rather than one over every
+    punch, so the cost follows the year's punches, not all years'.
+    """
     result: dict[int, dict[_dt.date, int]] = {pid: {} for pid in pool_ids}
-    for pid, day, clips in query:
-        if isinstance(day, str):
-            day = _dt.date.fromisoformat(day)
-        result[pid][day] = result[pid].get(day, 0) + int(clips)
+    if not pool_ids:
+        return result
+    on_cards = (Punch.select(Card.pool, Punch.punched_on, fn.SUM(Punch.clips))
+                .join(Card, on=(Punch.card == Card.id)).where(Card.pool.in_(pool_ids))
+                .group_by(Card.pool, Punch.punched_on).tuples())
+    on_agreements = (Punch.select(Agreement.pool, Punch.punched_on, fn.SUM(Punch.clips))
+                     .join(Agreement, on=(Punch.agreement == Agreement.id)).where(Agreement.pool.in_(pool_ids))
+                     .group_by(Agreement.pool, Punch.punched_on).tuples())
+    for query in (on_cards, on_agreements):
+        for pid, day, clips in query:
+            if isinstance(day, str):
+                day = _dt.date.fromisoformat(day)
+            result[pid][day] = result[pid].get(day, 0) + int(clips)
     return result
 
 
