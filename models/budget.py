@@ -189,7 +189,8 @@ def _plan(budget: Budget | None, year: int, clips: int, per_participant: int) ->
             f"Der er ingen distrikter at fordele klippene for {year} på. En administrator opretter dem under "
             "Distrikter eller med: cirkel district add NAVN --home-help N", field="year")
     # Districts no longer active keep their pool (weight 0), so committed clips never vanish.
-    inactive_ids = [d for d in pools if d not in {x.id for x in active}]
+    active_ids = {d.id for d in active}
+    inactive_ids = [d for d in pools if d not in active_ids]
     inactive = list(District.select().where(District.id.in_(inactive_ids)).order_by(District.name)) if inactive_ids else []
     districts = active + inactive
     weights = [d.home_help_count if d.active else 0 for d in districts]

@@ -224,3 +224,27 @@ def test_budget_form_snapshot_80x24(demo, make_app, snap_compare):
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_form)
+
+
+async def test_dashboard_names_the_districts_closed_for_intake(demo, make_app):
+    from models.budget import move_clips
+
+    closed = [f.district for f in pool_figures(2026) if not f.open_for_intake]
+    assert closed  # the demo fills some frames
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#dashboard-status", Static).render())
+        assert status == f"Lukket for optag: {', '.join(closed)}."
+        # A leader moves clips into a closed district until it has room for one more participant.
+        name = closed[0]
+        figure = next(f for f in pool_figures(2026) if f.district == name)
+        need = (figure.participants + 1) * 52 - figure.allocated
+        donor = max((f for f in pool_figures(2026) if f.district != name), key=lambda f: f.left)
+        move_clips(app.actor, 2026, donor.district, name, need, "plads til en mere")
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#dashboard-status", Static).render())
+        assert name not in status
