@@ -53,6 +53,7 @@ class DistrictsScreen(Screen):
         table.add_column(_("Hjemmehjælpsmodtagere"), key="home_help")
         table.add_column(_("Andel"), key="share")
         table.add_column(_("Pulje i år"), key="pool")
+        table.focus()
         self.action_refresh()
 
     def on_screen_resume(self) -> None:

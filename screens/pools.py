@@ -96,6 +96,7 @@ class PoolsScreen(Screen):
         table.add_column(_("Delt./kap."), key="participants")
         table.add_column(_("Vent."), key="waitlist")
         table.add_column(_("Løber tør"), key="projection")
+        table.focus()
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
