@@ -26,6 +26,7 @@ log = logging.getLogger("cirkel")
 COMMAND_MODULES = [
     "cirkel_tui.commands.base",
     "cirkel_tui.commands.waitlist",
+    "cirkel_tui.commands.pools",
 ]
 
 

@@ -48,6 +48,10 @@ DESTINATIONS: list[Destination] = [
                 _("Deltagere der skal revurderes: nyt klippekort eller afslut. Pause og genoptag.")),
     Destination("resultater", _("Resultater"), "m", "screens.outcomes:OutcomesScreen",
                 _("Netværk, WHO-5 og UCLA-3: baseline mod seneste opfølgning pr. distrikt og borger.")),
+    Destination("puljer", _("Puljer"), "p,f9", "screens.pools:PoolsScreen",
+                _("Årets puljer pr. distrikt i klip og kroner, budget og flytning af klip.")),
+    Destination("distrikter", _("Distrikter"), "d", "screens.districts:DistrictsScreen",
+                _("Distrikter og antal hjemmehjælpsmodtagere, som puljerne fordeles efter."), roles=("admin",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [
@@ -66,7 +70,7 @@ def destination(dest_id: str) -> Destination:
 
 
 def key_label(keys: str) -> str:
-    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter"}
+    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "minus": "-", "plus": "+"}
     parts = []
     for key in keys.split(","):
         key = key.strip()

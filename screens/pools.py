@@ -1,0 +1,477 @@
+"""Puljer: the year's district pools in clips and kroner, the budget form and
+moves between pools (R6–R8). Figures are read in a worker."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Sparkline, Static
+
+from cirkel_tui.i18n import _
+from cirkel_tui.widgets import fmt_date, fmt_int
+
+LEADER_ROLES = ("leder", "admin")
+
+
+def pool_bar(punched: int, committed: int, allocated: int, width: int = 16) -> Text:
+    """█ punched, ▓ committed but not punched yet, ░ free; red when nothing is free."""
+    if allocated <= 0:
+        return Text("─" * width, style="dim")
+    used = round(max(0, min(punched, allocated)) / allocated * width)
+    bound = max(used, round(max(0, min(committed, allocated)) / allocated * width))
+    share = committed / allocated
+    style = "green" if share < 0.75 else ("yellow" if share < 0.95 else "red")
+    text = Text("█" * used, style=style)
+    text.append("▓" * (bound - used), style=f"{style} dim")
+    text.append("░" * (width - bound), style="dim")
+    return text
+
+
+def projection_cell(projection) -> Text:
+    if projection is None:
+        return Text("")
+    if projection.used_up:
+        return Text(_("brugt op"), style="bold red")
+    if projection.runs_out_on is None:
+        return Text(_("intet forbrug"), style="dim")
+    return Text(fmt_date(projection.runs_out_on), style="bold red" if projection.warning else "")
+
+
+def _num(value: int, style: str = "") -> Text:
+    return Text(fmt_int(value), style=style, justify="right")
+
+
+def _mean(values) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+class PoolsScreen(Screen):
+    TITLE = _("Puljer")
+    BINDINGS = [
+        Binding("minus", "change_year(-1)", _("Forrige år"), id="pools-prev-year", tooltip=_("Vis året før.")),
+        Binding("plus", "change_year(1)", _("Næste år"), id="pools-next-year", tooltip=_("Vis året efter.")),
+        Binding("u", "budget", _("Budget"), id="pools-budget",
+                tooltip=_("Sæt årets budget; fordelingen vises før du gemmer (leder).")),
+        Binding("l", "move", _("Flyt klip"), id="pools-move",
+                tooltip=_("Flyt klip mellem to distrikters puljer med en begrundelse (leder).")),
+        Binding("g,f5", "refresh", _("Opdatér"), id="pools-refresh", tooltip=_("Hent tallene igen.")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, overview) -> None:
+            super().__init__()
+            self.overview = overview
+
+    def __init__(self) -> None:
+        super().__init__()
+        from models.base import today
+
+        self.year = today().year
+        self.overview = None
+        self._bar_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="pools"):
+            yield Static(_("Puljer"), classes="section-title", id="pools-title")
+            yield DataTable(id="pools-table", cursor_type="row", zebra_stripes=True)
+            yield Static(_("Pulje: █ brugt ▓ bundet ░ fri   ·   klip pr. uge siden 1. januar"),
+                         classes="section-title", id="pools-legend")
+            yield Vertical(id="pools-bars")
+            yield Static("", id="pools-money")
+            yield Static(_("Henter tal …"), id="pools-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#pools-table", DataTable)
+        table.add_column(_("Distrikt"), key="district")
+        table.add_column(_("Tildelt"), key="allocated")
+        table.add_column(_("Bundet"), key="committed")
+        table.add_column(_("Brugt"), key="punched")
+        table.add_column(_("Tilbage"), key="left")
+        table.add_column(_("Delt./kap."), key="participants")
+        table.add_column(_("Vent."), key="waitlist")
+        table.add_column(_("Løber tør"), key="projection")
+        table.focus()
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    # --- reading
+
+    def action_refresh(self) -> None:
+        self.load(self.year)
+
+    def action_change_year(self, step: int) -> None:
+        from models.budget import MAX_YEAR, MIN_YEAR
+
+        self.year = max(MIN_YEAR, min(MAX_YEAR, self.year + step))
+        self.query_one("#pools-title", Static).update(_("Puljer {year}").format(year=self.year))
+        self.query_one("#pools-status", Static).update(_("Henter tal …"))
+        self.load(self.year)
+
+    @work(thread=True, exclusive=True, group="pools", exit_on_error=False, description="Henter puljer")
+    def load(self, year: int) -> None:
+        from models.pool_overview import pools_overview
+
+        self.post_message(self.Loaded(pools_overview(year)))
+
+    @on(Loaded)
+    async def show(self, message: Loaded) -> None:
+        overview = message.overview
+        if overview.year != self.year:
+            return  # an older year's answer arriving late
+        self.overview = overview
+        from models.budget import fmt_kr
+
+        title = _("Puljer {year}").format(year=overview.year)
+        if overview.has_budget:
+            title += "  ·  " + _("{clips} klip · {per} klip pr. deltager").format(
+                clips=fmt_int(overview.clips), per=overview.clips_per_participant)
+        self.query_one("#pools-title", Static).update(title + "   " + _("(-/+ skifter år)"))
+
+        table = self.query_one("#pools-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for line in overview.lines:
+            f = line.figures
+            table.add_row(f.district, _num(f.allocated), _num(f.committed), _num(f.punched),
+                          _num(f.left, "bold red" if f.left < 10 and f.allocated else ""),
+                          Text(f"{fmt_int(f.participants)}/{fmt_int(f.capacity)}", justify="right",
+                               style="" if f.open_for_intake else "bold red"),
+                          _num(f.waitlist), projection_cell(line.projection), key=str(f.district_id))
+        t = overview.total.figures
+        table.add_row(Text(_("I alt"), style="bold"), *(_num(n, "bold") for n in (
+            t.allocated, t.committed, t.punched, t.left)),
+            Text(f"{fmt_int(t.participants)}/{fmt_int(t.capacity)}", style="bold", justify="right"),
+            _num(t.waitlist, "bold"), projection_cell(overview.total.projection), key="total")
+        if cursor < table.row_count:
+            table.move_cursor(row=cursor)
+
+        await self._show_bars(overview)
+
+        money = self.query_one("#pools-money", Static)
+        status = self.query_one("#pools-status", Static)
+        notes: list[Text] = []
+        if overview.money is None:
+            money.update("")
+            notes.append(Text(_("Der er ikke sat et budget for {year}. En leder sætter det med u (Budget).").format(
+                year=overview.year), style="bold"))
+        else:
+            m = overview.money
+            text = Text()
+            text.append(_("Budget") + " ", style="bold")
+            text.append(fmt_kr(m.budget_dkk))
+            text.append("  ·  " + _("Klip brugt") + " ", style="bold")
+            text.append(f"{fmt_int(m.punched_clips)} × {fmt_kr(m.price_per_clip_dkk)} = {fmt_kr(m.punched_dkk)}")
+            text.append("  ·  " + _("Transport") + " ", style="bold")
+            text.append(_("{spent} af {reserve}").format(spent=fmt_kr(m.transport_spent_dkk),
+                                                          reserve=fmt_kr(m.transport_reserve_dkk)),
+                        style="bold red" if m.reserve_left_dkk < 0 else "")
+            text.append("  ·  " + _("Tilbage") + " ", style="bold")
+            text.append(fmt_kr(m.left_dkk), style="bold red" if m.left_dkk < 0 else "")
+            money.update(text)
+            warn = [line.figures.district for line in overview.lines if line.projection and line.projection.warning]
+            if warn:
+                notes.append(Text(_("Løber tør før årets udgang: {names}.").format(names=", ".join(warn)),
+                                  style="bold red"))
+            if m.reserve_left_dkk < 0:
+                notes.append(Text(_("Transporten har brugt {over} mere end reserven.").format(
+                    over=fmt_kr(-m.reserve_left_dkk)), style="bold red"))
+        closed = overview.closed_for_intake
+        if closed and overview.has_budget:
+            notes.append(Text(_("Lukket for optag: {names}.").format(names=", ".join(closed))))
+        if not overview.lines:
+            notes.append(Text(_("Ingen distrikter endnu. En administrator opretter dem under Distrikter (d).")))
+        status.update(Text("\n").join(notes) if notes else _("Alle puljer har klip til resten af året."))
+
+    async def _show_bars(self, overview) -> None:
+        box = self.query_one("#pools-bars", Vertical)
+        ids = [line.figures.district_id for line in overview.lines] + [0]
+        if ids != self._bar_ids:
+            await box.remove_children()
+            rows = []
+            for line in overview.lines + [overview.total]:
+                did = line.figures.district_id
+                rows.append(Horizontal(
+                    Static(classes="pool-name", id=f"pool-name-{did}"),
+                    Static(classes="pool-bar", id=f"pool-bar-{did}"),
+                    Sparkline([], summary_function=_mean, classes="pool-spark", id=f"pool-spark-{did}"),
+                    Static(classes="pool-rate", id=f"pool-rate-{did}"),
+                    classes="pool-row"))
+            await box.mount_all(rows)
+            self._bar_ids = ids
+        for line in overview.lines + [overview.total]:
+            f = line.figures
+            did = f.district_id
+            is_total = line is overview.total
+            self.query_one(f"#pool-name-{did}", Static).update(
+                Text(_("I alt") if is_total else f.district, style="bold" if is_total else ""))
+            self.query_one(f"#pool-bar-{did}", Static).update(pool_bar(f.punched, f.committed, f.allocated))
+            self.query_one(f"#pool-spark-{did}", Sparkline).data = [max(0, w) for w in line.weekly]
+            rate = line.projection.rate_per_week if line.projection else None
+            self.query_one(f"#pool-rate-{did}", Static).update(
+                "" if rate is None else _("{rate} klip/uge").format(rate=f"{rate:.1f}".replace(".", ",")))
+
+    # --- budget and moves
+
+    def _may_lead(self) -> bool:
+        if self.app.actor.role in LEADER_ROLES:
+            return True
+        self.notify(_("Kun en leder eller en administrator kan ændre budget og puljer."), severity="error")
+        return False
+
+    def action_budget(self) -> None:
+        if not self._may_lead():
+            return
+        from models.budget import budget_defaults
+
+        def saved(year: int | None) -> None:
+            if year is not None:
+                self.year = year
+                self.action_refresh()
+
+        self.app.push_screen(BudgetScreen(budget_defaults(self.year)), saved)
+
+    def action_move(self) -> None:
+        if not self._may_lead():
+            return
+        if self.overview is None or not self.overview.has_budget or len(self.overview.lines) < 2:
+            self.notify(_("Der skal være et budget og mindst to distrikter for at flytte klip."), severity="warning")
+            return
+        table = self.query_one("#pools-table", DataTable)
+        districts = [(line.figures.district, line.figures.district_id) for line in self.overview.lines]
+        source = districts[table.cursor_row][1] if table.cursor_row < len(districts) else districts[0][1]
+
+        def moved(done: bool | None) -> None:
+            if done:
+                self.action_refresh()
+
+        self.app.push_screen(MoveScreen(self.year, districts, source), moved)
+
+
+class _Form(ModalScreen):
+    """Shared bits of the dialogs: a Danish message under the field that refused."""
+
+    def show_errors(self, errors: dict[str, str], prefix: str) -> None:
+        for label in self.query(".field-error"):
+            label.update("")
+            label.display = False
+        for key, text in errors.items():
+            matches = self.query(f"#{prefix}-{key}-error")
+            label = matches.first() if matches else self.query_one(f"#{prefix}-form-error", Static)
+            label.update(text)
+            label.display = True
+
+
+class BudgetScreen(_Form):
+    """The year's budget: the clips and the split per district are shown before saving."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Gem"), id="budget-save", tooltip=_("Gem budgettet og fordel puljerne.")),
+        Binding("escape", "cancel", _("Annullér"), id="budget-cancel", tooltip=_("Luk uden at gemme.")),
+    ]
+    FIELDS = ("year", "budget", "price", "reserve", "per_participant")
+
+    def __init__(self, defaults: dict[str, str]) -> None:
+        super().__init__()
+        self.defaults = defaults
+        # Fields the user has typed in (or all, after a save): only their errors are shown,
+        # so an empty form does not open full of red.
+        self.touched = {key for key, value in defaults.items() if value}
+
+    def compose(self) -> ComposeResult:
+        labels = {"year": _("År"), "budget": _("Budget (kr)"), "price": _("Pris pr. klip (kr)"),
+                  "reserve": _("Transportreserve (kr)"), "per_participant": _("Klip pr. deltager pr. år")}
+        with Vertical(id="budget-box", classes="dialog"):
+            yield Static(_("Årets budget og puljer"), classes="dialog-title")
+            for key in self.FIELDS:
+                with Horizontal(classes="form-row"):
+                    yield Label(labels[key], classes="form-label")
+                    with Vertical(classes="form-field"):
+                        yield Input(value=self.defaults.get(key, ""), id=f"budget-{key}", compact=True)
+                        yield Static("", id=f"budget-{key}-error", classes="field-error")
+            yield Static("", id="budget-form-error", classes="field-error")
+            yield Static("", id="budget-clips")
+            split = DataTable(id="budget-split", cursor_type="none", zebra_stripes=True)
+            split.can_focus = False
+            yield split
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Gem (Ctrl+S)"), id="budget-save-button", variant="primary", compact=True)
+                yield Button(_("Annullér"), id="budget-cancel-button", compact=True)
+
+    def on_mount(self) -> None:
+        split = self.query_one("#budget-split", DataTable)
+        split.add_columns(_("Distrikt"), _("Hjemmehj."), _("Ny pulje"), _("Nu"), _("Bundet"), _("Delt./kap."))
+        self.show_errors({}, "budget")
+        self.update_preview()
+        self.query_one("#budget-budget" if self.defaults.get("year") else "#budget-year", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#budget-{key}", Input).value for key in self.FIELDS}
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if event.input.id:
+            self.touched.add(event.input.id.removeprefix("budget-"))
+        self.update_preview()
+
+    def update_preview(self) -> None:
+        from models.base import DomainError
+        from models.budget import budget_input_errors, fmt_kr, preview_budget
+
+        split = self.query_one("#budget-split", DataTable)
+        clips = self.query_one("#budget-clips", Static)
+        split.clear()
+        v = self.values()
+        args = (v["year"], v["budget"], v["price"], v["reserve"], v["per_participant"])
+        errors = budget_input_errors(*args)
+        if not errors:
+            try:
+                preview = preview_budget(*args)
+            except DomainError as err:
+                errors = {err.field or "form": err.message}
+        if errors:
+            shown = {key: text for key, text in errors.items() if key in self.touched or key == "form"}
+            self.show_errors(shown, "budget")
+            clips.update(Text(_("Ret de markerede felter for at se fordelingen.") if shown
+                              else _("Udfyld felterne for at se klippene og fordelingen."), style="dim"))
+            return
+        self.show_errors({}, "budget")
+        text = Text(_("({budget} − {reserve}) / {price} = ").format(
+            budget=fmt_kr(preview.budget_dkk), reserve=fmt_kr(preview.transport_reserve_dkk),
+            price=fmt_kr(preview.price_per_clip_dkk)))
+        text.append(_("{clips} klip").format(clips=fmt_int(preview.clips)), style="bold")
+        if preview.exists:
+            text.append("\n" + _("{year} har et budget; at gemme fordeler kun de klip, der ikke er bundet.").format(
+                year=preview.year), style="dim")
+        clips.update(text)
+        for line in preview.lines:
+            split.add_row(line.district, _num(line.home_help), _num(line.allocated, "bold"),
+                          Text("–", justify="right") if line.current is None else _num(line.current),
+                          _num(line.committed),
+                          Text(f"{fmt_int(line.participants)}/{fmt_int(line.capacity)}", justify="right",
+                               style="bold red" if line.participants >= line.capacity else ""))
+        split.add_row(Text(_("I alt"), style="bold"), _num(sum(x.home_help for x in preview.lines), "bold"),
+                      _num(preview.total_allocated, "bold"), "", "",
+                      Text(f"{fmt_int(sum(x.participants for x in preview.lines))}/"
+                           f"{fmt_int(preview.total_capacity)}", style="bold", justify="right"))
+
+    @on(Button.Pressed, "#budget-save-button")
+    def action_save(self) -> None:
+        from models.base import DomainError
+        from models.budget import set_budget
+
+        v = self.values()
+        self.touched.update(self.FIELDS)
+        try:
+            preview = set_budget(self.app.actor, v["year"], v["budget"], v["price"], v["reserve"],
+                                 v["per_participant"])
+        except DomainError as err:
+            self.show_errors({err.field or "form": err.message}, "budget")
+            self.notify(err.message, severity="error")
+            return
+        self.notify(_("Budgettet for {year} er gemt: {clips} klip fordelt på {n} distrikter.").format(
+            year=preview.year, clips=fmt_int(preview.clips), n=len(preview.lines)))
+        self.dismiss(preview.year)
+
+    @on(Button.Pressed, "#budget-cancel-button")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MoveScreen(_Form):
+    """Move clips between two districts' pools of one year, with a reason."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Flyt"), id="move-save", tooltip=_("Flyt klippene.")),
+        Binding("escape", "cancel", _("Annullér"), id="move-cancel", tooltip=_("Luk uden at flytte.")),
+    ]
+
+    def __init__(self, year: int, districts: list[tuple[str, int]], source: int) -> None:
+        super().__init__()
+        self.year = year
+        self.districts = districts
+        self.source = source
+
+    def compose(self) -> ComposeResult:
+        target = next((d for _name, d in self.districts if d != self.source), Select.NULL)
+        with Vertical(id="move-box", classes="dialog"):
+            yield Static(_("Flyt klip mellem puljer {year}").format(year=self.year), classes="dialog-title")
+            with Horizontal(classes="form-row"):
+                yield Label(_("Fra"), classes="form-label")
+                with Vertical(classes="form-field"):
+                    yield Select(self.districts, value=self.source, allow_blank=False, id="move-source",
+                                 compact=True)
+                    yield Static("", id="move-source-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label(_("Til"), classes="form-label")
+                with Vertical(classes="form-field"):
+                    yield Select(self.districts, value=target, allow_blank=False, id="move-target", compact=True)
+                    yield Static("", id="move-target-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label(_("Antal klip"), classes="form-label")
+                with Vertical(classes="form-field"):
+                    yield Input(id="move-clips", compact=True, placeholder="0")
+                    yield Static("", id="move-clips-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label(_("Begrundelse"), classes="form-label")
+                with Vertical(classes="form-field"):
+                    yield Input(id="move-reason", compact=True)
+                    yield Static("", id="move-reason-error", classes="field-error")
+            yield Static("", id="move-form-error", classes="field-error")
+            yield Static("", id="move-free")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Flyt (Ctrl+S)"), id="move-save-button", variant="primary", compact=True)
+                yield Button(_("Annullér"), id="move-cancel-button", compact=True)
+
+    def on_mount(self) -> None:
+        self.show_errors({}, "move")
+        self.show_free()
+        self.query_one("#move-clips", Input).focus()
+
+    @on(Select.Changed, "#move-source")
+    def show_free(self) -> None:
+        from models.base import DomainError
+        from models.budget import movable_clips
+
+        source = self.query_one("#move-source", Select).value
+        name = next((n for n, d in self.districts if d == source), "")
+        try:
+            free = movable_clips(source, self.year)
+        except DomainError as err:
+            self.query_one("#move-free", Static).update(err.message)
+            return
+        self.query_one("#move-free", Static).update(
+            _("{name} har {free} klip, der ikke er bundet, og som kan flyttes.").format(
+                name=name, free=fmt_int(max(0, free))))
+
+    @on(Button.Pressed, "#move-save-button")
+    def action_save(self) -> None:
+        from models.base import DomainError
+        from models.budget import move_clips
+
+        source = self.query_one("#move-source", Select).value
+        target = self.query_one("#move-target", Select).value
+        if target is Select.NULL:
+            self.show_errors({"target": _("Vælg distriktet, der skal have klippene.")}, "move")
+            return
+        try:
+            move = move_clips(self.app.actor, self.year, source, target, self.query_one("#move-clips", Input).value,
+                              self.query_one("#move-reason", Input).value)
+        except DomainError as err:
+            self.show_errors({err.field or "form": err.message}, "move")
+            return
+        names = dict((d, n) for n, d in self.districts)
+        self.notify(_("{clips} klip flyttet fra {source} til {target}.").format(
+            clips=fmt_int(move.clips), source=names.get(source, ""), target=names.get(target, "")))
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#move-cancel-button")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
