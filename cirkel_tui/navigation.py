@@ -39,6 +39,11 @@ class GlobalAction:
 DESTINATIONS: list[Destination] = [
     Destination("overblik", _("Overblik"), "o,f4", "screens.dashboard:DashboardScreen",
                 _("Puljer, deltagere, ventelister og de næste fællesture pr. distrikt.")),
+    # issue 6: outings and the catalogue
+    Destination("faellesture", _("Fællesture"), "f,f10", "screens.events:EventsScreen",
+                _("Kommende og afholdte fællesture: tilmelding, venteliste, fremmøde og deltagerliste.")),
+    Destination("katalog", _("Katalog"), "c", "screens.catalogue:CatalogueScreen",
+                _("Katalogets tilbud med kategori og foreslåede klip; borgernes egne idéer.")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

@@ -450,24 +450,28 @@ def _name_variants(text: str) -> list[str]:
 def find_participants(actor: Staff, text: str, *, event_id=None, limit: int = SEARCH_LIMIT) -> list[CitizenHit]:
     """Citizens by name (start of any name), CPR (start, with or without the dash) or card number.
 
-    Always a LIMIT query; the search is written to the access log.
+    A card number's holder comes first, then active participants (only they
+    can be signed up without a leader's exception). Always a LIMIT query; the search is written to the access log.
     """
     text = " ".join((text or "").split())
     if not text:
         return []
     limit = max(1, min(int(limit), 100))
     digits = text.replace("-", "").replace(" ", "")
+    rank = [Case(None, [(Citizen.state == STATE_ACTIVE, 0)], 1)]  # active participants first
     if digits.isdigit():
         cond = (Citizen.cpr >= digits) & (Citizen.cpr < digits + ":")  # a prefix range on the unique index
         if len(digits) <= 9:
-            cond = cond | Citizen.id.in_(Card.select(Card.citizen).where(Card.number == int(digits)))
+            holder = Citizen.id.in_(Card.select(Card.citizen).where(Card.number == int(digits)))
+            cond = cond | holder
+            rank.insert(0, Case(None, [(holder, 0)], 1))  # the card's holder before CPR matches
     else:
         cond = None
         for v in _name_variants(text):
             part = Citizen.name.startswith(v) | Citizen.name.contains(" " + v)
             cond = part if cond is None else (cond | part)
     found = list(Citizen.select(Citizen, District).join(District, JOIN.LEFT_OUTER)
-                 .where(cond).order_by(Citizen.name, Citizen.id).limit(limit))
+                 .where(cond).order_by(*rank, Citizen.name, Citizen.id).limit(limit))
     log_access(actor, "search", criterion=text)
     if not found:
         return []
@@ -553,8 +557,8 @@ def sign_up(actor: Staff, event_id, citizen_id, override_reason: str = "") -> Si
               {"citizen": citizen.id, "event": event.id, "reason": reason})
     if seated:
         left = event.seats - _seated_count(event)
-        return SignupOutcome(signup, True, None,
-                             f"{citizen.name} er tilmeldt {event.title} {_when(event)} ({left} ledige pladser).")
+        free = "1 ledig plads" if left == 1 else f"{left} ledige pladser"
+        return SignupOutcome(signup, True, None, f"{citizen.name} er tilmeldt {event.title} {_when(event)} ({free}).")
     position = _waitlist_position(signup)
     return SignupOutcome(signup, False, position,
                          f"Turen er fuld: {citizen.name} står nr. {position} på ventelisten.")
@@ -696,14 +700,19 @@ def _funding(citizen: Citizen, k: int, on: _dt.date) -> tuple[str | None, str | 
 
 
 def attendance_sheet(event_id, clips_for: dict | None = None) -> list[AttendanceLine]:
-    """The seated participants with their attendance and whether their clips can be punched."""
+    """The seated participants with their attendance and whether their clips can be punched.
+
+    For a held event: what was punched for each of them when it was confirmed.
+    """
     event = _event(event_id)
     seated = list(Signup.select(Signup, Citizen).join(Citizen)
                   .where((Signup.event == event) & (Signup.status == SIGNUP_SEATED))
                   .order_by(Signup.seq).limit(MAX_SEATS))
-    wanted = _clips_for(event, clips_for, {s.id for s in seated})
     k_event = event.clips_per_participant or 0
     on = event.starts_at.date()
+    if event.status == EVENT_HELD:
+        return _held_sheet(event, seated, k_event)
+    wanted = _clips_for(event, clips_for, {s.id for s in seated})
     lines = []
     for s in seated:
         k = wanted.get(s.id, k_event)
@@ -713,6 +722,30 @@ def attendance_sheet(event_id, clips_for: dict | None = None) -> list[Attendance
         lines.append(AttendanceLine(s.id, s.citizen_id, s.citizen.name, s.attendance, k, k < k_event,
                                     card.number if card else None,
                                     (card.clips - card.used) if card else None, agreement_left, pays, problem))
+    return lines
+
+
+def _held_sheet(event: Event, seated: list[Signup], k_event: int) -> list[AttendanceLine]:
+    """A held event as it was confirmed: the clips punched (net of reversals) and on what."""
+    from .entities import Punch
+
+    punched: dict[int, list] = {}
+    for citizen_id, clips, card_id, agreement_id in (
+            Punch.select(Punch.citizen, Punch.clips, Punch.card, Punch.agreement)
+            .where(Punch.event == event).limit(MAX_SEATS * 4).tuples()):
+        entry = punched.setdefault(citizen_id, [0, None, None])
+        entry[0] += clips
+        entry[1] = entry[1] or card_id
+        entry[2] = entry[2] or agreement_id
+    numbers = dict(Card.select(Card.id, Card.number)
+                   .where(Card.id.in_([e[1] for e in punched.values() if e[1]])).tuples()) if punched else {}
+    lines = []
+    for s in seated:
+        clips, card_id, agreement_id = punched.get(s.citizen_id, (0, None, None))
+        pays = "card" if card_id else ("agreement" if agreement_id else None)
+        lines.append(AttendanceLine(s.id, s.citizen_id, s.citizen.name, s.attendance, clips,
+                                    s.attendance == ATTENDED and clips < k_event, numbers.get(card_id),
+                                    None, None, pays, None))
     return lines
 
 
