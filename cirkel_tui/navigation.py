@@ -62,7 +62,7 @@ def destination(dest_id: str) -> Destination:
 
 
 def key_label(keys: str) -> str:
-    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter"}
+    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "minus": "-", "plus": "+", "delete": "Delete"}
     parts = []
     for key in keys.split(","):
         key = key.strip()

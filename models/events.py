@@ -780,6 +780,8 @@ def confirm_attendance(actor: Staff, event_id, clips_for: dict | None = None) ->
     if on > today():
         raise DomainError(f"Turen er først {on.strftime('%d-%m-%Y')}; fremmødet bekræftes på dagen eller senere.")
     lines = attendance_sheet(event, clips_for)
+    if not lines:
+        raise DomainError("Ingen er tilmeldt med en plads; tilmeld deltagerne først, eller aflys turen.")
     unmarked = [line.name for line in lines if line.attendance is None]
     if unmarked:
         raise DomainError(f"Markér deltog eller udeblev for alle tilmeldte først: {_names(unmarked)}.",

@@ -355,6 +355,8 @@ def test_confirming_waits_for_the_day(admin, people):
 def test_a_cafe_records_attendance_without_clips(admin, people):
     [cafe] = create_events(admin, title="Café i Ishøj", day="20-11-2026", time="12:00", seats=20,
                            clips_per_participant="")
+    with pytest.raises(DomainError, match="Ingen er tilmeldt"):
+        confirm_attendance(admin, cafe.id)
     sign_up(admin, cafe.id, people[0].id)
     sign_up(admin, cafe.id, people[1].id)
     seats = _seated(cafe)
@@ -436,3 +438,23 @@ def test_participant_list_xlsx_has_no_formulas_and_no_personal_data_in_its_name(
     assert ws["B2"].is_date and ws["B2"].number_format == "dd-mm-yyyy"
     log = AccessLog.select().order_by(AccessLog.id.desc()).first()
     assert log.action == "export" and str(event.id) in log.criterion
+
+
+def test_a_held_event_shows_what_was_punched_not_what_is_left(admin, people):
+    event = _event(admin, seats=2, clips=6)
+    sign_up(admin, event.id, people[0].id)
+    sign_up(admin, event.id, people[1].id)
+    mark_all(admin, event.id, "attended")
+    s1 = Signup.get((Signup.event == event) & (Signup.citizen == people[1]))
+    confirm_attendance(admin, event.id, clips_for={s1.id: 4})
+    sheet = {line.name: line for line in attendance_sheet(event.id)}
+    assert (sheet["Borger 01"].clips, sheet["Borger 01"].reduced, sheet["Borger 01"].problem) == (6, False, None)
+    assert (sheet["Borger 02"].clips, sheet["Borger 02"].reduced) == (4, True)
+    assert sheet["Borger 01"].card_number == Card.get(Card.citizen == people[0]).number
+
+
+def test_search_is_bounded(admin, town):
+    for n in range(50, 60):
+        _person(admin, town, n, f"Jens Hansen {n}", card=False)
+    assert len(find_participants(admin, "jens", limit=4)) == 4
+    assert len(find_participants(admin, "jens", limit=10_000)) == 10  # capped at 100, only 10 exist
