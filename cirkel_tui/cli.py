@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.base",
     "cirkel_tui.commands.waitlist",
     "cirkel_tui.commands.pools",
+    "cirkel_tui.commands.events",
 ]
 
 

@@ -52,6 +52,11 @@ DESTINATIONS: list[Destination] = [
                 _("Årets puljer pr. distrikt i klip og kroner, budget og flytning af klip.")),
     Destination("distrikter", _("Distrikter"), "d", "screens.districts:DistrictsScreen",
                 _("Distrikter og antal hjemmehjælpsmodtagere, som puljerne fordeles efter."), roles=("admin",)),
+    # issue 6: outings and the catalogue
+    Destination("faellesture", _("Fællesture"), "f,f10", "screens.events:EventsScreen",
+                _("Kommende og afholdte fællesture: tilmelding, venteliste, fremmøde og deltagerliste.")),
+    Destination("katalog", _("Katalog"), "c", "screens.catalogue:CatalogueScreen",
+                _("Katalogets tilbud med kategori og foreslåede klip; borgernes egne idéer.")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [
@@ -70,7 +75,7 @@ def destination(dest_id: str) -> Destination:
 
 
 def key_label(keys: str) -> str:
-    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "minus": "-", "plus": "+"}
+    labels = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "minus": "-", "plus": "+", "delete": "Delete"}
     parts = []
     for key in keys.split(","):
         key = key.strip()

@@ -254,5 +254,51 @@ def ledger_total(card: Card) -> int:
     return int(Punch.select(fn.COALESCE(fn.SUM(Punch.clips), 0)).where(Punch.card == card).scalar())
 
 
+
+@operation
+def punch_agreement(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=None,
+                    punch_id: str | None = None, catalogue_item: CatalogueItem | None = None,
+                    event=None) -> PunchResult:
+    """Register ``clips`` (any number) on the citizen's valid individual agreement (R4).
+
+    For when the card cannot carry the clips, e.g. a joint outing's clips for a
+    participant whose card is nearly used up and a leader approved an agreement.
+    Same guards as :func:`punch`: the agreement's running total is raised with a
+    conditional update, so it can never be overdrawn.
+    """
+    if punch_id is not None:
+        done = Punch.get_or_none(Punch.id == punch_id)
+        if done is not None and done.agreement_id:
+            agreement = Agreement.get_by_id(done.agreement_id)
+            return PunchResult(done, None, agreement, agreement.clips - agreement.used)
+    k = _whole_clips(clips)
+    activity = (activity or "").strip()
+    if not activity:
+        raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
+    on = _as_date(on)
+    if on > today():
+        raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")
+    person = _find_citizen(citizen)
+    if person.state != STATE_ACTIVE:
+        raise DomainError(f"{person.name} er ikke aktiv deltager; der kan ikke registreres klip.")
+    try:
+        agreement = _agreement_for(person, k, on)
+    except DomainError:
+        raise DomainError(f"{person.name} har ingen gyldig aftale med {k} klip tilbage.", field="clips") from None
+    changed = (Agreement.update(used=Agreement.used + k)
+               .where((Agreement.id == agreement.id) & (Agreement.used + k <= Agreement.clips))
+               .execute())
+    if changed != 1:
+        raise DomainError("Aftalen har ikke klip nok tilbage.", field="clips")
+    agreement = Agreement.get_by_id(agreement.id)
+    entry = Punch.create(id=punch_id or str(uuid.uuid4()), card=None, agreement=agreement, citizen=person,
+                         kind=PUNCH, clips=k, activity=activity, catalogue_item=catalogue_item, event=event,
+                         punched_on=on, registered_by=actor)
+    left = agreement.clips - agreement.used
+    audit(actor, "punch", "punch", entry.id, None,
+          {**snapshot(entry), "agreement": agreement.id, "left": left})
+    return PunchResult(entry, None, agreement, left)
+
+
 __all__ = ["PunchResult", "open_card", "next_card_number", "issue_card", "close_card", "punch",
            "reverse_punch", "ledger_total", "PUNCH_IMPORT"]

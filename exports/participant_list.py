@@ -1,0 +1,85 @@
+"""The driver's and the escort's participant list of an outing, as .xlsx.
+
+Names, phones and pickup addresses of the seated participants. Every text
+cell is written as text (a name or address starting with ``=``, ``+``, ``-``
+or ``@`` never becomes a formula); the date is a real Excel date shown
+dd-mm-yyyy. The file name holds no personal data:
+``deltagerliste-<event id>-<yyyy-mm-dd>.xlsx``. The export is written to the
+access log; the file is created readable by its owner only.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from models.entities import Staff
+from models.events import event_row, participant_list
+
+HEADERS = ("Nr.", "Navn", "Telefon", "Afhentningsadresse", "Deltog")
+
+
+def file_name(event_id: int, starts_at) -> str:
+    return f"deltagerliste-{event_id}-{starts_at.strftime('%Y-%m-%d')}.xlsx"
+
+
+def write_participant_list(actor: Staff, event_id: int, destination: str | os.PathLike) -> Path:
+    """Write the list into ``destination`` (a folder, or a file path ending in .xlsx); return the path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    row = event_row(event_id)
+    target = Path(destination).expanduser()
+    if target.suffix.lower() != ".xlsx":
+        target = target / file_name(row.id, row.starts_at)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lines = participant_list(actor, event_id, action="export")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Deltagere"
+    bold = Font(bold=True)
+
+    def text(r: int, c: int, value: str, font=None):
+        cell = ws.cell(row=r, column=c, value=str(value or ""))
+        cell.data_type = "s"  # always text, never a formula
+        if font is not None:
+            cell.font = font
+        return cell
+
+    text(1, 1, "Deltagerliste", bold)
+    text(1, 2, row.title, bold)
+    text(2, 1, "Dato")
+    day = ws.cell(row=2, column=2, value=row.starts_at.date())
+    day.number_format = "dd-mm-yyyy"
+    text(3, 1, "Kl.")
+    text(3, 2, row.starts_at.strftime("%H:%M"))
+    text(4, 1, "Mødested")
+    text(4, 2, row.meeting_place)
+    text(5, 1, "Distrikt")
+    text(5, 2, row.district)
+    text(6, 1, "Deltagere")
+    ws.cell(row=6, column=2, value=len(lines))
+    for c, header in enumerate(HEADERS, start=1):
+        text(8, c, header, bold)
+    for i, line in enumerate(lines, start=1):
+        r = 8 + i
+        ws.cell(row=r, column=1, value=i)
+        text(r, 2, line.name)
+        text(r, 3, line.phone)
+        text(r, 4, line.pickup)
+        text(r, 5, "")
+    for column, width in zip("ABCDE", (12, 32, 14, 42, 8)):
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A9"
+
+    fd, tmp = tempfile.mkstemp(prefix=".deltagerliste-", suffix=".xlsx", dir=target.parent)
+    os.close(fd)
+    try:
+        os.chmod(tmp, 0o600)
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,377 @@
+"""Fremmøde and Deltagerliste for one outing.
+
+Attendance: ``d`` deltog, ``u`` udeblev, ``D`` all the rest deltog, ``-`` fewer
+clips for one person, Delete removes a participant; Ctrl+S confirms, which
+punches every attendee's clips in one transaction (all or none). Anyone who
+cannot carry the clips is named on screen and the confirmation is refused.
+
+Participant list: names, phones and pickup addresses for the driver and the
+escort; Ctrl+S saves it as .xlsx (the file name holds no personal data).
+"""
+from __future__ import annotations
+
+import os
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from cirkel_tui.i18n import _
+
+from .events import event_head
+from .outing_dialogs import AskDialog, ConfirmDialog
+
+ATTENDANCE_TITLES = {"attended": _("deltog"), "absent": _("udeblev")}
+
+
+class AttendanceScreen(Screen):
+    TITLE = _("Fremmøde")
+    BINDINGS = [
+        Binding("escape,f12", "back", _("Tilbage"), id="attendance-back", tooltip=_("Tilbage til fællesturene.")),
+        Binding("d", "mark('attended')", _("Deltog"), id="attendance-attended", tooltip=_("Markér: deltog.")),
+        Binding("u", "mark('absent')", _("Udeblev"), id="attendance-absent", tooltip=_("Markér: udeblev.")),
+        Binding("D", "mark_rest", _("Resten deltog"), id="attendance-all",
+                tooltip=_("Markér alle, der ikke er markeret, som deltaget.")),
+        Binding("minus", "fewer_clips", _("Færre klip"), id="attendance-fewer",
+                tooltip=_("Giv den valgte deltager færre klip end turens.")),
+        Binding("delete", "remove", _("Fjern"), id="attendance-remove",
+                tooltip=_("Fjern deltageren fra turen (ingen klip, ingen oprykning).")),
+        Binding("ctrl+s", "confirm", _("Bekræft"), id="attendance-confirm",
+                tooltip=_("Bekræft fremmødet og registrér klippene for alle på én gang.")),
+        Binding("f5", "refresh", _("Opdatér"), id="attendance-refresh", tooltip=_("Hent fremmødet igen.")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, row, lines) -> None:
+            super().__init__()
+            self.row = row
+            self.lines = lines
+
+    def __init__(self, event_id: int) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.row = None
+        self.lines: list = []
+        self.clips_for: dict[int, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="attendance"):
+            yield Static(_("Henter turen …"), id="attendance-head", classes="event-head")
+            yield DataTable(id="attendance-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="attendance-status", classes="status-line")
+            with Horizontal(classes="screen-buttons"):
+                yield Button(_("Bekræft fremmøde (Ctrl+S)"), id="confirm", variant="primary", compact=True)
+                yield Button(_("Tilbage (F12)"), id="back", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#attendance-table", DataTable)
+        table.add_columns(_("Navn"), _("Fremmøde"), _("Klip"), _("Tilbage"), _("Bemærkning"), _("Kort"),
+                          _("Aftale"))
+        table.focus()
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="attendance", exit_on_error=False, description="Henter fremmøde")
+    def load(self) -> None:
+        from models.events import attendance_sheet, event_row
+
+        row = event_row(self.event_id)
+        sheet = attendance_sheet(self.event_id, self.clips_for or None)
+        self.post_message(self.Loaded(row, sheet))
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        self.row, self.lines = message.row, message.lines
+        self.sub_title = self.row.title
+        self.query_one("#attendance-head", Static).update(event_head(self.row))
+        table = self.query_one("#attendance-table", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for line in self.lines:
+            mark = ATTENDANCE_TITLES.get(line.attendance, "—")
+            mark_text = Text(mark, style="green" if line.attendance == "attended" else
+                             ("yellow" if line.attendance == "absent" else "dim"))
+            clips = "—" if not self.row.clips_per_participant else str(line.clips) + (" ↓" if line.reduced else "")
+            note = Text(line.problem, style="bold red") if line.problem else Text(
+                _("betales af aftale") if line.pays_with == "agreement" else "")
+            table.add_row(line.name, mark_text, clips, "" if line.card_left is None else str(line.card_left),
+                          note, str(line.card_number or "—"),
+                          "" if line.agreement_left is None else str(line.agreement_left), key=str(line.signup_id))
+        if self.lines:
+            table.move_cursor(row=min(cursor, len(self.lines) - 1))
+        self.query_one("#attendance-status", Static).update(self._status())
+        self.query_one("#confirm", Button).disabled = self.row.status != "planned"
+
+    def _status(self) -> str:
+        row = self.row
+        if row.status == "held":
+            return _("Fremmødet er bekræftet: {a} deltog, {b} udeblev.").format(a=row.attended, b=row.absent)
+        if row.status == "cancelled":
+            return _("Turen er aflyst.")
+        if not self.lines:
+            return _("Ingen tilmeldte med plads.")
+        unmarked = sum(1 for line in self.lines if line.attendance is None)
+        problems = [f"{line.name} {line.problem}" for line in self.lines if line.problem]
+        attended = [line for line in self.lines if line.attendance == "attended"]
+        clips = sum(line.clips for line in attended)
+        parts = [_("{a} deltog, {b} udeblev, {c} mangler.").format(
+            a=len(attended), b=sum(1 for line in self.lines if line.attendance == "absent"), c=unmarked)]
+        if problems:
+            parts.append(_("Kan ikke registreres: {names}. Giv færre klip (-), lav en aftale eller fjern (Delete).").format(
+                names="; ".join(problems)))
+        elif row.clips_per_participant:
+            parts.append(_("{clips} klip registreres ved bekræftelse.").format(clips=clips))
+        return " ".join(parts)
+
+    def _selected(self):
+        table = self.query_one("#attendance-table", DataTable)
+        if not self.lines or table.row_count == 0:
+            return None
+        return self.lines[min(table.cursor_row, len(self.lines) - 1)]
+
+    def _writable(self) -> bool:
+        if self.row is None:
+            return False
+        if self.row.status != "planned":
+            self.notify(_("Turen er {status}; fremmødet kan ikke ændres.").format(
+                status=_("afholdt") if self.row.status == "held" else _("aflyst")), severity="warning")
+            return False
+        return True
+
+    def action_mark(self, attendance: str) -> None:
+        from models.base import DomainError
+        from models.events import mark_attendance
+
+        line = self._selected()
+        if line is None or not self._writable():
+            return
+        try:
+            mark_attendance(self.app.actor, line.signup_id, attendance)
+        except DomainError as err:
+            self.notify(err.message, severity="error")
+            return
+        table = self.query_one("#attendance-table", DataTable)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self.load()
+
+    def action_mark_rest(self) -> None:
+        from models.base import DomainError
+        from models.events import mark_all
+
+        if not self._writable():
+            return
+        try:
+            n = mark_all(self.app.actor, self.event_id, "attended")
+        except DomainError as err:
+            self.notify(err.message, severity="error")
+            return
+        self.notify(_("{n} markeret som deltaget.").format(n=n))
+        self.load()
+
+    def action_fewer_clips(self) -> None:
+        line = self._selected()
+        if line is None or not self._writable():
+            return
+        k = self.row.clips_per_participant or 0
+        if not k:
+            self.notify(_("Turen bruger ingen klip."), severity="warning")
+            return
+
+        def check(text: str) -> str | None:
+            if not text.isdigit() or not 0 <= int(text) <= k:
+                return _("Skriv et helt tal fra 0 til {k}.").format(k=k)
+            return None
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            value = int(text)
+            if value == k:
+                self.clips_for.pop(line.signup_id, None)
+            else:
+                self.clips_for[line.signup_id] = value
+            self.load()
+
+        self.app.push_screen(AskDialog(
+            _("Færre klip"), _("Klip for {name} (turen bruger {k}; 0 = ingen klip):").format(name=line.name, k=k),
+            str(line.clips), check=check), done)
+
+    def action_remove(self) -> None:
+        line = self._selected()
+        if line is None or not self._writable():
+            return
+
+        def answer(yes: bool | None) -> None:
+            from models.base import DomainError
+            from models.events import cancel_signup
+
+            if not yes:
+                return
+            try:
+                outcome = cancel_signup(self.app.actor, line.signup_id, _("fjernet ved fremmøde"), promote=False)
+            except DomainError as err:
+                self.notify(err.message, severity="error")
+                return
+            self.clips_for.pop(line.signup_id, None)
+            self.notify(outcome.message)
+            self.load()
+
+        self.app.push_screen(ConfirmDialog(
+            _("Fjern {name} fra turen? Der registreres ingen klip for {name}.").format(name=line.name),
+            _("Fjern"), _("Fortryd")), answer)
+
+    @on(Button.Pressed, "#confirm")
+    def action_confirm(self) -> None:
+        if not self._writable():
+            return
+        attended = [line for line in self.lines if line.attendance == "attended"]
+        clips = sum(line.clips for line in attended)
+        if any(line.attendance is None or line.problem for line in self.lines):
+            self._confirm()  # refused by the rule, which names everyone concerned; nothing is written
+            return
+        question = _("Bekræft fremmødet: {a} deltog, {b} udeblev.").format(
+            a=len(attended), b=sum(1 for line in self.lines if line.attendance == "absent"))
+        if self.row.clips_per_participant:
+            question += " " + _("Der registreres {clips} klip på {n} kort.").format(clips=clips, n=len(attended))
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._confirm()
+
+        self.app.push_screen(ConfirmDialog(question, _("Bekræft"), _("Fortryd")), answer)
+
+    def _confirm(self) -> None:
+        from models.base import DomainError
+        from models.events import confirm_attendance
+
+        try:
+            outcome = confirm_attendance(self.app.actor, self.event_id, self.clips_for or None)
+        except DomainError as err:
+            self.notify(err.message, severity="error", timeout=10)
+            self.load()  # the table names each participant's problem
+            return
+        self.clips_for.clear()
+        self.notify(outcome.message, timeout=8)
+        self.load()
+
+
+class ParticipantListScreen(Screen):
+    TITLE = _("Deltagerliste")
+    BINDINGS = [
+        Binding("escape,f12", "back", _("Tilbage"), id="participants-back", tooltip=_("Tilbage til fællesturene.")),
+        Binding("ctrl+s", "save", _("Gem .xlsx"), id="participants-save",
+                tooltip=_("Gem listen som regneark til chauffør og ledsager.")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, row, lines) -> None:
+            super().__init__()
+            self.row = row
+            self.lines = lines
+
+    class Saved(Message):
+        def __init__(self, path, error) -> None:
+            super().__init__()
+            self.path = path
+            self.error = error
+
+    def __init__(self, event_id: int) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.row = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="participants"):
+            yield Static(_("Henter turen …"), id="participants-head", classes="event-head")
+            yield DataTable(id="participants-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="participants-status", classes="status-line")
+            with Horizontal(classes="screen-buttons"):
+                yield Button(_("Gem som .xlsx (Ctrl+S)"), id="save", variant="primary", compact=True)
+                yield Button(_("Tilbage (F12)"), id="back", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#participants-table", DataTable)
+        table.add_columns(_("Nr."), _("Navn"), _("Telefon"), _("Afhentningsadresse"))
+        table.focus()
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#back")
+    def back_pressed(self) -> None:
+        self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, group="participants", exit_on_error=False, description="Henter deltagere")
+    def load(self) -> None:
+        from models.events import event_row, participant_list
+
+        self.post_message(self.Loaded(event_row(self.event_id), participant_list(self.app.actor, self.event_id)))
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        self.row = message.row
+        self.sub_title = self.row.title
+        self.query_one("#participants-head", Static).update(event_head(self.row))
+        table = self.query_one("#participants-table", DataTable)
+        table.clear()
+        for i, line in enumerate(message.lines, start=1):
+            table.add_row(str(i), line.name, line.phone, line.pickup)
+        self.query_one("#participants-status", Static).update(
+            _("{n} deltagere med plads. Ctrl+S gemmer listen som regneark.").format(n=len(message.lines)))
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        def chosen(folder: str | None) -> None:
+            if folder:
+                self.save(folder)
+
+        def check(text: str) -> str | None:
+            path = os.path.expanduser(text)
+            if not text:
+                return _("Skriv en mappe.")
+            if not os.path.isdir(path):
+                return _("Mappen findes ikke.")
+            if not os.access(path, os.W_OK):
+                return _("Du kan ikke skrive i den mappe.")
+            return None
+
+        self.app.push_screen(AskDialog(_("Gem deltagerliste"), _("Mappe (filnavnet er deltagerliste-<tur>-<dato>.xlsx):"),
+                                       os.getcwd(), check=check, ok=_("Gem")), chosen)
+
+    @work(thread=True, exclusive=True, group="participants-save", exit_on_error=False, description="Gemmer regneark")
+    def save(self, folder: str) -> None:
+        from exports.participant_list import write_participant_list
+
+        try:
+            path = write_participant_list(self.app.actor, self.event_id, folder)
+        except OSError as err:
+            self.post_message(self.Saved(None, str(err)))
+            return
+        self.post_message(self.Saved(path, None))
+
+    @on(Saved)
+    def saved(self, message: Saved) -> None:
+        if message.error:
+            self.notify(_("Kunne ikke gemme: {error}").format(error=message.error), severity="error")
+        else:
+            self.notify(_("Deltagerlisten er gemt: {path}").format(path=message.path), timeout=8)

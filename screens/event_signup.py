@@ -1,0 +1,228 @@
+"""Tilmelding: search a citizen, Enter signs up (a seat, else the event's waitlist);
+Delete on a sign-up registers an afbud and says who moved up from the waitlist.
+
+A non-active citizen is refused; a leader is asked for a reason and may sign
+them up anyway (the reason is kept and audited).
+"""
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from cirkel_tui.i18n import _
+
+from .events import event_head
+from .outing_dialogs import AskDialog, ConfirmDialog
+
+SIGNUP_TITLES = {"signed_up": _("tilmeldt"), "waitlisted": _("venteliste"), "cancelled": _("afbud")}
+STATE_TITLES = {"screened": _("screenet"), "eligible": _("i målgruppen"), "not_eligible": _("ikke i målgruppen"),
+                "waitlisted": _("venteliste (ordning)"), "active": _("aktiv"), "paused": _("pause"),
+                "ended": _("afsluttet")}
+
+
+class SignupScreen(Screen):
+    TITLE = _("Tilmelding")
+    BINDINGS = [
+        Binding("escape,f12", "back", _("Tilbage"), id="signup-back", tooltip=_("Tilbage til fællesturene.")),
+        Binding("ctrl+f", "focus_search", _("Søg"), id="signup-search", tooltip=_("Søg en borger frem.")),
+        Binding("delete", "afbud", _("Afbud"), id="signup-afbud",
+                tooltip=_("Registrér afbud for den valgte tilmelding; første på ventelisten rykker op.")),
+        Binding("f5", "refresh", _("Opdatér"), id="signup-refresh", tooltip=_("Hent tilmeldingerne igen.")),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, row, lines) -> None:
+            super().__init__()
+            self.row = row
+            self.lines = lines
+
+    class Found(Message):
+        def __init__(self, text, hits) -> None:
+            super().__init__()
+            self.text = text
+            self.hits = hits
+
+    def __init__(self, event_id: int) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.row = None
+        self.lines: list = []
+        self.hits: list = []
+        self.logged = False
+        self.last_search = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="signup"):
+            yield Static(_("Henter turen …"), id="signup-head", classes="event-head")
+            yield Label(_("Søg borger (navn, CPR eller kortnummer) og tryk Enter:"))
+            yield Input(placeholder=_("fx Karen Jensen, 010145 eller 1042"), id="search", compact=True)
+            yield Static("", id="search-status", classes="field-error")
+            yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
+            yield Static(_("Tilmeldte, venteliste og afbud — Delete registrerer afbud"), classes="section-title")
+            yield DataTable(id="signups", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        hits = self.query_one("#hits", DataTable)
+        hits.add_columns(_("Navn"), _("CPR"), _("Status"), _("Turen"), _("Kort"), _("Klip"), _("Distrikt"))
+        signups = self.query_one("#signups", DataTable)
+        signups.add_columns(_("Nr."), _("Navn"), _("CPR"), _("Telefon"), _("Tilmelding"), _("Bemærkning"))
+        self.query_one("#search-status", Static).display = False
+        self.query_one("#search", Input).focus()
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    # --- reads in workers
+
+    @work(thread=True, exclusive=True, group="signup-load", exit_on_error=False, description="Henter tilmeldinger")
+    def load(self) -> None:
+        from models.events import event_row, event_signups
+
+        row = event_row(self.event_id)
+        lines = event_signups(self.app.actor, self.event_id, log=not self.logged)
+        self.logged = True
+        self.post_message(self.Loaded(row, lines))
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        self.row, self.lines = message.row, message.lines
+        self.sub_title = self.row.title
+        self.query_one("#signup-head", Static).update(event_head(self.row))
+        table = self.query_one("#signups", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for line in self.lines:
+            status = SIGNUP_TITLES.get(line.status, line.status)
+            if line.waitlist_position:
+                status = _("venteliste nr. {n}").format(n=line.waitlist_position)
+            note = line.override_reason and _("undtagelse: {reason}").format(reason=line.override_reason)
+            table.add_row(str(line.seq), line.name, line.cpr_masked, line.phone, status, note or "",
+                          key=str(line.id))
+        if self.lines:
+            table.move_cursor(row=min(cursor, len(self.lines) - 1))
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        status = self.query_one("#search-status", Static)
+        if not text:
+            status.update(_("Skriv et navn, et CPR-nummer eller et kortnummer."))
+            status.display = True
+            return
+        status.display = False
+        self.last_search = text
+        self.search(text)
+
+    @work(thread=True, exclusive=True, group="signup-search", exit_on_error=False, description="Søger")
+    def search(self, text: str) -> None:
+        from models.events import find_participants
+
+        self.post_message(self.Found(text, find_participants(self.app.actor, text, event_id=self.event_id)))
+
+    @on(Found)
+    def show_hits(self, message: Found) -> None:
+        same = [h.id for h in self.hits] == [h.id for h in message.hits]
+        self.hits = message.hits
+        table = self.query_one("#hits", DataTable)
+        cursor = table.cursor_row if same else 0
+        table.clear()
+        for h in self.hits:
+            table.add_row(h.name, h.cpr_masked, STATE_TITLES.get(h.state, h.state),
+                          SIGNUP_TITLES.get(h.signup_status, "") if h.signup_status else "",
+                          str(h.card_number or "—"), "" if h.clips_left is None else str(h.clips_left),
+                          h.district, key=str(h.id))
+        status = self.query_one("#search-status", Static)
+        if not self.hits:
+            status.update(_("Ingen borgere fundet for '{text}'.").format(text=message.text))
+            status.display = True
+        else:
+            table.move_cursor(row=min(cursor, len(self.hits) - 1))
+            table.focus()
+
+    # --- sign-up and afbud
+
+    @on(DataTable.RowSelected, "#hits")
+    def hit_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if not self.hits:
+            return
+        hit = self.hits[min(event.cursor_row, len(self.hits) - 1)]
+        self.sign_up(hit)
+
+    @on(DataTable.RowSelected, "#signups")
+    def signup_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+
+    def sign_up(self, hit, reason: str = "") -> None:
+        from models.base import DomainError
+        from models.events import sign_up
+
+        actor = self.app.actor
+        try:
+            outcome = sign_up(actor, self.event_id, hit.id, override_reason=reason)
+        except DomainError as err:
+            if err.field == "override" and actor.role in ("leder", "admin") and not reason:
+                def with_reason(text: str | None) -> None:
+                    if text:
+                        self.sign_up(hit, text)
+
+                self.app.push_screen(AskDialog(
+                    _("Undtagelse"), err.message,
+                    check=lambda t: None if t.strip() else _("Skriv en begrundelse."),
+                    ok=_("Tilmeld alligevel")), with_reason)
+                return
+            self.notify(err.message, severity="error")
+            return
+        self.notify(outcome.message, severity="information" if outcome.seated else "warning")
+        if self.last_search:
+            self.search(self.last_search)
+        self.load()
+
+    def _selected_signup(self):
+        table = self.query_one("#signups", DataTable)
+        if not self.lines or table.row_count == 0:
+            return None
+        return self.lines[min(table.cursor_row, len(self.lines) - 1)]
+
+    def action_afbud(self) -> None:
+        if self.focused is not self.query_one("#signups", DataTable):
+            self.query_one("#signups", DataTable).focus()
+            self.notify(_("Vælg tilmeldingen og tryk Delete igen for afbud."), severity="information")
+            return
+        line = self._selected_signup()
+        if line is None:
+            return
+        if line.status == "cancelled":
+            self.notify(_("{name} har allerede meldt afbud.").format(name=line.name), severity="warning")
+            return
+
+        def answer(yes: bool | None) -> None:
+            from models.base import DomainError
+            from models.events import cancel_signup
+
+            if not yes:
+                return
+            try:
+                outcome = cancel_signup(self.app.actor, line.id)
+            except DomainError as err:
+                self.notify(err.message, severity="error")
+                return
+            self.notify(outcome.message, timeout=8)
+            self.load()
+
+        self.app.push_screen(ConfirmDialog(_("Afbud for {name}?").format(name=line.name),
+                                           _("Registrér afbud"), _("Fortryd")), answer)
