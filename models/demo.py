@@ -335,7 +335,8 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
             if day > last_day:
                 break
             days.append((day, None))
-        days.extend(outings_of.get(cid, []))
+        trips = sorted(outings_of.get(cid, []), key=lambda entry: entry[0])
+        days.extend(trips)
         days.sort(key=lambda entry: (entry[0], entry[1] is None))
         card = None
         not_before = admitted
@@ -359,14 +360,15 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
             event_id = None
             if signup is not None:
                 event = signup["event"]
-                clips = event.clips_per_participant
-                if 10 - card["used"] < clips:
-                    signup["attendance"] = ABSENT
-                    continue
+                # a card short of the trip's clips pays what it has left ("færre klip")
+                clips = min(event.clips_per_participant, 10 - card["used"])
                 signup["attendance"] = ATTENDED
                 activity, item_id, event_id = event.title, event.catalogue_item_id, event.id
             else:
                 clips = min(10 - card["used"], rng.choice((1, 1, 2, 2, 2, 3, 4)))
+                coming = next((e for d2, e in trips if day < d2 <= day + _dt.timedelta(days=21)), None)
+                if coming is not None and 10 - card["used"] - clips < coming["event"].clips_per_participant:
+                    continue  # the citizen saves the clips for the coming outing
                 if rng.random() < 0.15:
                     activity, item_id = rng.choice(OWN_IDEAS), None
                 else:
