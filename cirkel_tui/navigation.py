@@ -39,6 +39,12 @@ class GlobalAction:
 DESTINATIONS: list[Destination] = [
     Destination("overblik", _("Overblik"), "o,f4", "screens.dashboard:DashboardScreen",
                 _("Puljer, deltagere, ventelister og de næste fællesture pr. distrikt.")),
+    Destination("eksport", _("Eksport"), "e,f11", "screens.excel:ExportScreen",
+                _("Excel-dokumentationen for en måned eller et år: Klippekort, Klip og Puljer."),
+                roles=("leder",)),
+    Destination("import", _("Import"), "i", "screens.excel:ImportScreen",
+                _("Indlæs et regneark med klippekort (arket Klippekort); vis først hvad der oprettes."),
+                roles=("leder",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [
