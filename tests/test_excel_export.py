@@ -229,3 +229,11 @@ def test_a_large_export_streams_memory_does_not_grow_with_rows(tmp_path):
     small, large = runs[1000], runs[10000]
     assert large["punches"] == 10000 and small["punches"] == 1000
     assert large["tracemalloc_peak_mb"] < 2 * small["tracemalloc_peak_mb"] + 2, runs
+
+
+def test_openpyxl_is_imported_only_when_a_file_is_written_or_read():
+    code = ("import sys; import cirkel_tui.app, cirkel_tui.cli, screens.excel, exports.excel, exports.importer; "
+            "cirkel_tui.cli.build_parser(); print('openpyxl' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(ROOT), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
