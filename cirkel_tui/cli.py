@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.waitlist",
     "cirkel_tui.commands.pools",
     "cirkel_tui.commands.events",
+    "cirkel_tui.commands.excel",
 ]
 
 

@@ -57,6 +57,12 @@ DESTINATIONS: list[Destination] = [
                 _("Kommende og afholdte fællesture: tilmelding, venteliste, fremmøde og deltagerliste.")),
     Destination("katalog", _("Katalog"), "c", "screens.catalogue:CatalogueScreen",
                 _("Katalogets tilbud med kategori og foreslåede klip; borgernes egne idéer.")),
+    Destination("eksport", _("Eksport"), "e,f11", "screens.excel:ExportScreen",
+                _("Excel-dokumentationen for en måned eller et år: Klippekort, Klip og Puljer."),
+                roles=("leder",)),
+    Destination("import", _("Import"), "i", "screens.excel:ImportScreen",
+                _("Indlæs et regneark med klippekort (arket Klippekort); vis først hvad der oprettes."),
+                roles=("leder",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

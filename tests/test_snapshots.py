@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 
-def test_dashboard_snapshot(demo, make_app, snap_compare):
-    async def settle(pilot):
+async def settle(pilot):
+    """Wait until the dashboard shows its figures (the worker's message is handled)."""
+    from textual.widgets import Static
+
+    for _ in range(100):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+        status = pilot.app.screen.query_one("#dashboard-status", Static)
+        if "Henter" not in str(status.render()):
+            break
+    await pilot.pause()
 
+
+def test_dashboard_snapshot(demo, make_app, snap_compare):
     assert snap_compare(make_app(), terminal_size=(120, 36), run_before=settle)
 
 
 def test_dashboard_snapshot_80x24(demo, make_app, snap_compare):
-    async def settle(pilot):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settle)
 
 

@@ -1,0 +1,77 @@
+"""``cirkel export`` and ``cirkel import``: the Excel documentation (R11)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..i18n import _
+
+
+def _month(text: str):
+    from models.base import DomainError
+
+    from exports.excel import parse_month
+
+    try:
+        return parse_month(text)
+    except DomainError as err:
+        raise argparse.ArgumentTypeError(err.message) from None
+
+
+def _year(text: str):
+    from models.base import DomainError
+
+    from exports.excel import parse_year
+
+    try:
+        return parse_year(text)
+    except DomainError as err:
+        raise argparse.ArgumentTypeError(err.message) from None
+
+
+def register(sub) -> None:
+    p = sub.add_parser("export", help=_("skriv Excel-dokumentationen for en måned eller et år (leder)"))
+    period = p.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", type=_month, metavar="YYYY-MM", help=_("måneden, fx 2026-11"))
+    period.add_argument("--year", type=_year, metavar="YYYY", help=_("hele året, fx 2026"))
+    p.add_argument("--out", metavar="FILE",
+                   help=_("filen (standard cirkel-ÅÅÅÅ-MM.xlsx / cirkel-ÅÅÅÅ.xlsx i den aktuelle mappe)"))
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", help=_("indlæs arket Klippekort fra et regneark (leder)"))
+    p.add_argument("file", metavar="FILE", help=_("en .xlsx-fil i eksportens format"))
+    p.add_argument("--dry-run", action="store_true", help=_("vis hvad der ville blive oprettet; gem intet"))
+    p.set_defaults(handler=cmd_import)
+
+
+def cmd_export(ctx) -> int:
+    from exports.excel import export
+
+    period = ctx.args.month or ctx.args.year
+    result = export(ctx.actor, period, ctx.args.out)
+    ctx.out(_("{cards} kort, {punches} klip og {districts} distrikter for {period} skrevet til {path}").format(
+        cards=result.cards, punches=result.punches, districts=result.districts,
+        period=period.describe(), path=result.path))
+    return 0
+
+
+def cmd_import(ctx) -> int:
+    from exports.importer import ImportRefused, import_file
+
+    try:
+        report = import_file(ctx.actor, ctx.args.file, dry_run=ctx.args.dry_run)
+    except ImportRefused as refused:
+        for line in refused.lines():
+            print(f"cirkel: {line}", file=sys.stderr)
+        print(f"cirkel: {refused.message}", file=sys.stderr)
+        return 1
+    if ctx.args.dry_run:
+        for line in report.lines():
+            ctx.out(line)
+    else:
+        for line in report.warnings:
+            ctx.out(_("Bemærk: {line}").format(line=line))
+        if report.new_districts:
+            ctx.out(_("Nye distrikter oprettet: {names}").format(names=", ".join(report.new_districts)))
+        ctx.out(report.summary())
+    return 0

@@ -1,0 +1,376 @@
+"""The Excel documentation (DESIGN.md R11): one workbook, three sheets.
+
+``Klippekort``  one row per card active at any time in the period
+``Klip``        one row per ledger entry (punch, reversal, import) dated in the period
+``Puljer``      one row per district: the pool of the period's year
+
+Written with openpyxl's write-only mode: rows stream from peewee cursors
+(``.iterator()``) straight into the sheet files, so memory stays flat however
+many rows there are. openpyxl is imported inside :func:`export` only (it costs
+about 150 ms to import). Every text cell is written as text: a value that begins
+with ``=``, ``+``, ``-`` or ``@`` is a string cell with a quote prefix, never a
+formula, and control characters are removed.
+
+What the figures mean:
+* ``Antal klip`` is the card's ledger total when the file is made: punches and
+  imported clips minus reversals (a reversed punch counts zero). It equals
+  ``Card.used``. ``Sluttidspunkt`` is the card's end date (used up or closed),
+  empty while it is open.
+* ``Klip`` lists every ledger entry dated in the period, reversals too (negative
+  clips, activity prefixed ``Tilbageført:``), so the sheet adds up to the net
+  clips of the period. Punches on an individual agreement (R4) have no Kortnr.
+* ``Puljer`` is :func:`models.pools.pool_figures` for the period's year, as it
+  stands when the file is made; ``Brugt`` is the clips bound (open cards count
+  10, ended cards what they used, plus agreements), as on the dashboard, so
+  ``Tildelt = Brugt + Tilbage``.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+from peewee import JOIN
+
+from models.base import DomainError, audit, db, log_access, operation, today
+from models.cpr import formatted
+from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Card, Citizen, District, Punch, Staff
+from models.staff import require_role
+
+SHEET_CARDS = "Klippekort"
+SHEET_PUNCHES = "Klip"
+SHEET_POOLS = "Puljer"
+CARD_HEADERS = ("CPR", "Navn", "Distrikt", "Kortnr", "Starttidspunkt", "Antal klip", "Sluttidspunkt")
+PUNCH_HEADERS = ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af")
+POOL_HEADERS = ("Distrikt", "År", "Tildelt", "Brugt", "Tilbage", "Deltagere", "Kapacitet", "Venteliste")
+
+CARD_WIDTHS = (13, 30, 16, 9, 15, 11, 15)
+PUNCH_WIDTHS = (12, 13, 30, 9, 7, 36, 24)
+POOL_WIDTHS = (18, 7, 10, 10, 10, 11, 11, 11)
+
+DATE_FORMAT = "dd-mm-yyyy"
+IMPORT_ACTIVITY = "importeret"
+REVERSAL_PREFIX = "Tilbageført: "
+FORMULA_STARTS = ("=", "+", "-", "@")
+PROGRESS_EVERY = 500
+
+_CONTROL = {code: None for code in (*range(0, 32), 127)}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month or a calendar year."""
+
+    start: _dt.date
+    end: _dt.date
+    kind: str  # "month" | "year"
+
+    @property
+    def label(self) -> str:
+        """``2026-11`` or ``2026``."""
+        return self.start.strftime("%Y-%m") if self.kind == "month" else str(self.start.year)
+
+    @property
+    def year(self) -> int:
+        return self.start.year
+
+    def default_filename(self) -> str:
+        return f"cirkel-{self.label}.xlsx"
+
+    def describe(self) -> str:
+        """Danish: ``november 2026 (01-11-2026 – 30-11-2026)``."""
+        span = f"{self.start:%d-%m-%Y} – {self.end:%d-%m-%Y}"
+        if self.kind == "year":
+            return f"hele {self.year} ({span})"
+        return f"{MONTHS[self.start.month - 1]} {self.year} ({span})"
+
+
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+          "oktober", "november", "december")
+
+
+def month_period(year: int, month: int) -> Period:
+    last = calendar.monthrange(year, month)[1]
+    return Period(_dt.date(year, month, 1), _dt.date(year, month, last), "month")
+
+
+def year_period(year: int) -> Period:
+    return Period(_dt.date(year, 1, 1), _dt.date(year, 12, 31), "year")
+
+
+def parse_month(text: str) -> Period:
+    """``YYYY-MM`` (also ``MM-YYYY``) → the month; a Danish DomainError otherwise."""
+    raw = (text or "").strip()
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", raw) or re.fullmatch(r"(\d{1,2})-(\d{4})", raw)
+    if not match:
+        raise DomainError(f"Ugyldig måned '{raw}'; skriv ÅÅÅÅ-MM, fx 2026-11.", field="period")
+    a, b = match.groups()
+    year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
+    if not 1 <= month <= 12:
+        raise DomainError(f"Måneden skal være 01–12 (fik '{raw}').", field="period")
+    if not 1900 <= year <= 9999:
+        raise DomainError(f"Året {year} er uden for det mulige.", field="period")
+    return month_period(year, month)
+
+
+def parse_year(text: str) -> Period:
+    raw = (text or "").strip()
+    if not re.fullmatch(r"\d{4}", raw) or not 1900 <= int(raw) <= 9999:
+        raise DomainError(f"Ugyldigt år '{raw}'; skriv ÅÅÅÅ, fx 2026.", field="period")
+    return year_period(int(raw))
+
+
+def parse_period(text: str) -> Period:
+    """A month (``YYYY-MM``/``MM-YYYY``) or a year (``YYYY``), as typed in the export screen."""
+    raw = (text or "").strip()
+    if re.fullmatch(r"\d{4}", raw):
+        return parse_year(raw)
+    if not raw:
+        raise DomainError("Skriv en måned (ÅÅÅÅ-MM) eller et år (ÅÅÅÅ).", field="period")
+    return parse_month(raw)
+
+
+# --- cell values ----------------------------------------------------------------
+
+def clean_text(value) -> str:
+    """The text as it goes into a cell: control characters removed."""
+    return "" if value is None else str(value).translate(_CONTROL)
+
+
+def _text_cell(ws, value):
+    """A string cell that can never become a formula (or an error value)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    text = clean_text(value)
+    cell = WriteOnlyCell(ws, value=None)
+    cell._value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
+def _text(ws, value):
+    """Plain strings pass as they are (openpyxl writes them as inline strings);
+    anything that looks like a formula gets a forced string cell."""
+    text = clean_text(value)
+    if text.startswith(FORMULA_STARTS) or text.startswith("#"):
+        return _text_cell(ws, text)
+    return text
+
+
+def _date(ws, value: _dt.date | None):
+    if value is None:
+        return None
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = DATE_FORMAT
+    return cell
+
+
+# --- the rows ---------------------------------------------------------------------
+
+def cards_query(period: Period):
+    """Cards active at any time in the period: issued by its last day and not
+    ended before its first day."""
+    return (Card.select(Citizen.cpr, Citizen.name, District.name, Card.number, Card.issued_on,
+                        Card.used, Card.ended_on)
+            .join(Citizen, on=(Card.citizen == Citizen.id))
+            .join(District, JOIN.LEFT_OUTER, on=(Citizen.district == District.id))
+            .where((Card.issued_on <= period.end)
+                   & (Card.ended_on.is_null() | (Card.ended_on >= period.start)))
+            .order_by(District.name, Citizen.name, Citizen.cpr, Card.issued_on, Card.number))
+
+
+def punches_query(period: Period):
+    """Every ledger entry dated in the period."""
+    return (Punch.select(Punch.punched_on, Citizen.cpr, Citizen.name, Card.number, Punch.clips,
+                         Punch.activity, Punch.kind, Staff.name)
+            .join(Citizen, on=(Punch.citizen == Citizen.id))
+            .switch(Punch).join(Card, JOIN.LEFT_OUTER, on=(Punch.card == Card.id))
+            .switch(Punch).join(Staff, on=(Punch.registered_by == Staff.id))
+            .where(Punch.punched_on.between(period.start, period.end))
+            .order_by(Punch.punched_on, Punch.registered_at, Punch.id))
+
+
+def card_rows(period: Period) -> Iterator[tuple]:
+    """(CPR, Navn, Distrikt, Kortnr, Starttidspunkt, Antal klip, Sluttidspunkt), streamed."""
+    for cpr, name, district, number, issued_on, used, ended_on in cards_query(period).tuples().iterator():
+        yield (formatted(cpr), name, district or "", number, issued_on, used, ended_on)
+
+
+def punch_rows(period: Period) -> Iterator[tuple]:
+    """(Dato, CPR, Navn, Kortnr, Klip, Aktivitet, Registreret af), streamed."""
+    query = punches_query(period).tuples().iterator()
+    for punched_on, cpr, name, number, clips, activity, kind, staff in query:
+        if kind == PUNCH_REVERSAL:
+            activity = REVERSAL_PREFIX + (activity or "")
+        elif kind == PUNCH_IMPORT and not activity:
+            activity = IMPORT_ACTIVITY
+        yield (punched_on, formatted(cpr), name, number, clips, activity or "", staff)
+
+
+def pool_rows(year: int) -> list[tuple]:
+    """(Distrikt, År, Tildelt, Brugt, Tilbage, Deltagere, Kapacitet, Venteliste), one per district."""
+    from models.pools import pool_figures
+
+    return [(p.district, p.year, p.allocated, p.committed, p.left, p.participants, p.capacity, p.waitlist)
+            for p in pool_figures(year)]
+
+
+# --- writing -----------------------------------------------------------------------
+
+@dataclass
+class ExportResult:
+    path: Path
+    period: Period
+    cards: int
+    punches: int
+    districts: int
+
+
+def default_path(period: Period, directory: str | Path | None = None) -> Path:
+    return Path(directory or Path.cwd()) / period.default_filename()
+
+
+def _target(path: str | Path) -> Path:
+    target = Path(path).expanduser()
+    if target.suffix.lower() != ".xlsx":
+        raise DomainError(f"Filnavnet skal ende på .xlsx (fik '{target.name}').", field="file")
+    if target.is_dir():
+        raise DomainError(f"{target} er en mappe; skriv et filnavn.", field="file")
+    if not target.parent.is_dir():
+        raise DomainError(f"Mappen {target.parent} findes ikke.", field="file")
+    if not os.access(target.parent, os.W_OK):
+        raise DomainError(f"Du må ikke skrive i mappen {target.parent}.", field="file")
+    return target.resolve()
+
+
+def _read_snapshot():
+    """A read transaction, so the three sheets show one moment of the database.
+
+    SQLite: ``BEGIN DEFERRED`` takes no write lock (in WAL mode punches go on
+    while the export reads); the store's default would be IMMEDIATE.
+    """
+    from peewee import SqliteDatabase
+
+    if isinstance(db.obj, SqliteDatabase):
+        return db.atomic("DEFERRED")
+    return db.atomic()
+
+
+def _header(ws, headers, widths) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for text in headers:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = bold
+        cells.append(cell)
+    ws.append(cells)
+
+
+def _finish(ws, columns: int, rows: int) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+
+
+def write_workbook(path: Path, period: Period, progress: Progress | None = None) -> ExportResult:
+    """Write the three sheets to ``path`` (no checks, no logging): the streaming core."""
+    from openpyxl import Workbook
+
+    n_cards = cards_query(period).count()
+    n_punches = (Punch.select().where(Punch.punched_on.between(period.start, period.end)).count())
+    pools = pool_rows(period.year)
+    total = n_cards + n_punches + len(pools)
+    done = 0
+    if progress:
+        progress(0, total)
+
+    def tick(force: bool = False) -> None:
+        if progress and (force or done % PROGRESS_EVERY == 0):
+            progress(done, total)
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET_CARDS)
+    _header(ws, CARD_HEADERS, CARD_WIDTHS)
+    cards = 0
+    for cpr, name, district, number, start, used, end in card_rows(period):
+        ws.append([_text(ws, cpr), _text(ws, name), _text(ws, district), number, _date(ws, start), used,
+                   _date(ws, end)])
+        cards += 1
+        done += 1
+        tick()
+    _finish(ws, len(CARD_HEADERS), cards)
+
+    ws = wb.create_sheet(SHEET_PUNCHES)
+    _header(ws, PUNCH_HEADERS, PUNCH_WIDTHS)
+    punches = 0
+    for day, cpr, name, number, clips, activity, staff in punch_rows(period):
+        ws.append([_date(ws, day), _text(ws, cpr), _text(ws, name), number, clips, _text(ws, activity),
+                   _text(ws, staff)])
+        punches += 1
+        done += 1
+        tick()
+    _finish(ws, len(PUNCH_HEADERS), punches)
+
+    ws = wb.create_sheet(SHEET_POOLS)
+    _header(ws, POOL_HEADERS, POOL_WIDTHS)
+    for district, *figures in pools:
+        ws.append([_text(ws, district), *figures])
+        done += 1
+    _finish(ws, len(POOL_HEADERS), len(pools))
+
+    wb.save(str(path))
+    tick(force=True)
+    return ExportResult(path=path, period=period, cards=cards, punches=punches, districts=len(pools))
+
+
+def export(actor: Staff, period: Period, path: str | Path | None = None,
+           progress: Progress | None = None) -> ExportResult:
+    """The monthly (or yearly) documentation file, for a leader.
+
+    Reads one consistent snapshot, writes to a temporary file beside ``path``
+    and renames it into place (a failed export leaves no half file), then
+    records the export in the audit log and the access log.
+    """
+    require_role(actor, "leder")
+    if period.start > today():
+        raise DomainError(f"Perioden {period.label} er ikke begyndt endnu.", field="period")
+    target = _target(path or default_path(period))
+    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with _read_snapshot():
+            result = write_workbook(temp, period, progress)
+        os.replace(temp, target)
+    except OSError as exc:
+        raise DomainError(f"Kunne ikke skrive {target}: {exc.strerror or exc}", field="file") from None
+    finally:
+        if temp.exists():
+            temp.unlink()
+    result.path = target
+    _record_export(actor, result)
+    return result
+
+
+@operation
+def _record_export(actor: Staff, result: ExportResult) -> None:
+    figures = {"period": result.period.label, "file": str(result.path), "cards": result.cards,
+               "punches": result.punches, "districts": result.districts}
+    audit(actor, "export", "export", result.period.label, None, figures)
+    log_access(actor, "export", criterion=(f"periode {result.period.label}: {result.cards} kort, "
+                                           f"{result.punches} klip → {result.path}"))

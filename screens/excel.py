@@ -1,0 +1,480 @@
+"""Eksport and Import: the Excel documentation (R11) from the keyboard.
+
+Both screens hand the slow part (writing or reading the workbook) to a thread
+worker that reports back with messages, so the UI never freezes. The export
+shows a progress bar and a notification with the file's path; the import first
+runs a dry run, shows what it would create and asks before it writes anything.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, RichLog, Static
+from textual.widgets.option_list import Option
+
+from cirkel_tui.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+def _last_month_text() -> str:
+    from models.base import today
+
+    first = today().replace(day=1)
+    year, month = (first.year, first.month - 1) if first.month > 1 else (first.year - 1, 12)
+    return f"{year:04d}-{month:02d}"
+
+
+class PeriodValidator(Validator):
+    """A month (ÅÅÅÅ-MM) or a year (ÅÅÅÅ); the Danish message is shown under the field."""
+
+    def validate(self, value: str) -> ValidationResult:
+        from models.base import DomainError
+
+        from exports.excel import parse_period
+
+        try:
+            parse_period(value)
+        except DomainError as err:
+            return self.failure(err.message)
+        return self.success()
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes or no, with j/y, n and buttons (Esc is never the only way out)."""
+
+    BINDINGS = [
+        Binding("j,y", "answer(True)", _("Ja"), id="confirm-yes", tooltip=_("Ja, gør det.")),
+        Binding("n,escape", "answer(False)", _("Nej"), id="confirm-no", tooltip=_("Nej, fortryd.")),
+    ]
+
+    def __init__(self, title: str, body: str, yes: str) -> None:
+        super().__init__()
+        self._heading = title
+        self._body = body
+        self._yes = yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Static(self._heading, id="confirm-title")
+            yield Static(self._body, id="confirm-body")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(self._yes, id="confirm-yes", variant="primary")
+                yield Button(_("Nej (n)"), id="confirm-no")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-yes", Button).focus()
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#confirm-yes")
+    def _yes_pressed(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def _no_pressed(self) -> None:
+        self.dismiss(False)
+
+
+# --- Eksport --------------------------------------------------------------------------
+
+class ExportScreen(Screen):
+    TITLE = _("Eksport")
+    BINDINGS = [
+        Binding("f5", "start", _("Eksportér"), id="export-start",
+                tooltip=_("Skriv Excel-filen for perioden (Enter i et felt gør det samme).")),
+    ]
+
+    class Progress(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+
+    class Finished(Message):
+        def __init__(self, result) -> None:
+            super().__init__()
+            self.result = result
+
+    class Failed(Message):
+        def __init__(self, text: str, field: str | None) -> None:
+            super().__init__()
+            self.text = text
+            self.field = field
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._auto_file = ""
+        self._exporting = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="export", classes="excel-form"):
+            yield Static(_("Excel-dokumentation"), classes="section-title")
+            help_text = _("Arkene Klippekort, Klip og Puljer for en måned eller et år. Filen har fulde CPR-numre.")
+            yield Static(help_text, classes="excel-help")
+            with Horizontal(classes="excel-row"):
+                yield Label(_("Periode"), classes="excel-label")
+                yield Input(_last_month_text(), placeholder=_("ÅÅÅÅ-MM eller ÅÅÅÅ"), id="export-period",
+                            validators=[PeriodValidator()], validate_on=["changed", "submitted"])
+            yield Static("", id="export-period-info", classes="excel-info")
+            with Horizontal(classes="excel-row"):
+                yield Label(_("Fil"), classes="excel-label")
+                yield Input(placeholder=_("sti til .xlsx-filen"), id="export-file")
+            yield Static("", id="export-file-error", classes="excel-error")
+            with Horizontal(classes="excel-buttons"):
+                yield Button(_("Eksportér (F5)"), id="export-go", variant="primary")
+            yield ProgressBar(id="export-progress", show_eta=False)
+            yield Static("", id="export-status", classes="excel-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#export-progress", ProgressBar).display = False
+        self._period_changed(self.query_one("#export-period", Input).value)
+        self.query_one("#export-period", Input).focus()
+
+    def _period(self):
+        from models.base import DomainError
+
+        from exports.excel import parse_period
+
+        try:
+            return parse_period(self.query_one("#export-period", Input).value)
+        except DomainError:
+            return None
+
+    def _period_changed(self, value: str) -> None:
+        from models.base import DomainError
+
+        from exports.excel import default_path, parse_period
+
+        info = self.query_one("#export-period-info", Static)
+        try:
+            period = parse_period(value)
+        except DomainError as err:
+            info.update(err.message)
+            info.set_class(True, "-error")
+            return
+        info.update(_("Periode: {period}").format(period=period.describe()))
+        info.set_class(False, "-error")
+        file_input = self.query_one("#export-file", Input)
+        if file_input.value in ("", self._auto_file):
+            self._auto_file = str(default_path(period))
+            file_input.value = self._auto_file
+
+    @on(Input.Changed, "#export-period")
+    def _on_period(self, event: Input.Changed) -> None:
+        self._period_changed(event.value)
+
+    @on(Input.Changed, "#export-file")
+    def _on_file(self) -> None:
+        self.query_one("#export-file-error", Static).update("")
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#export-go")
+    def _go(self) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        if self._exporting:
+            self.notify(_("Eksporten kører allerede."), severity="warning")
+            return
+        period = self._period()
+        if period is None:
+            self.query_one("#export-period", Input).focus()
+            return
+        raw = self.query_one("#export-file", Input).value.strip()
+        if not raw:
+            self.query_one("#export-file-error", Static).update(_("Skriv filens navn."))
+            self.query_one("#export-file", Input).focus()
+            return
+        path = Path(raw).expanduser()
+        if path.exists() and path.is_file():
+            self.app.push_screen(
+                ConfirmDialog(_("Filen findes allerede"),
+                              _("{path} findes. Vil du overskrive den?").format(path=path),
+                              _("Overskriv (j)")),
+                lambda yes: self._begin(period, path) if yes else None)
+            return
+        self._begin(period, path)
+
+    def _begin(self, period, path: Path) -> None:
+        self._exporting = True
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=None, progress=0)
+        self.query_one("#export-go", Button).disabled = True
+        self.query_one("#export-status", Static).update(
+            _("Skriver {period} til {path} …").format(period=period.describe(), path=path))
+        self.write_file(period, path)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="Eksporterer")
+    def write_file(self, period, path: Path) -> None:
+        from models.base import DomainError
+
+        from exports.excel import export
+
+        try:
+            result = export(self.app.actor, period, path,
+                            progress=lambda done, total: self.post_message(self.Progress(done, total)))
+        except DomainError as err:
+            self.post_message(self.Failed(err.message, err.field))
+            return
+        except Exception:  # noqa: BLE001 - shown to the user, details in the log
+            log.exception("export failed")
+            self.post_message(self.Failed(_("Uventet fejl under eksporten; detaljerne står i loggen."), None))
+            return
+        self.post_message(self.Finished(result))
+
+    @on(Progress)
+    def _progress(self, message: Progress) -> None:
+        self.query_one("#export-progress", ProgressBar).update(total=max(1, message.total),
+                                                                progress=message.done)
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        self._exporting = False
+        result = message.result
+        self.query_one("#export-go", Button).disabled = False
+        bar = self.query_one("#export-progress", ProgressBar)
+        bar.update(total=max(1, bar.total or 1), progress=max(1, bar.total or 1))
+        text = _("{cards} kort, {punches} klip og {districts} distrikter skrevet til {path}").format(
+            cards=result.cards, punches=result.punches, districts=result.districts, path=result.path)
+        self.query_one("#export-status", Static).update(text)
+        self.notify(str(result.path), title=_("Eksport færdig"), timeout=10)
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._exporting = False
+        self.query_one("#export-go", Button).disabled = False
+        self.query_one("#export-progress", ProgressBar).display = False
+        self.query_one("#export-status", Static).update("")
+        if message.field == "file":
+            self.query_one("#export-file-error", Static).update(message.text)
+            self.query_one("#export-file", Input).focus()
+        elif message.field == "period":
+            info = self.query_one("#export-period-info", Static)
+            info.update(message.text)
+            info.set_class(True, "-error")
+        self.notify(message.text, severity="error")
+
+
+# --- Import -----------------------------------------------------------------------------
+
+def spreadsheets_in(folder: Path, limit: int = 200) -> list[Path]:
+    """The .xlsx files in ``folder``, newest first (no hidden files or Excel lock files)."""
+    try:
+        found = [p for p in folder.iterdir()
+                 if p.suffix.lower() == ".xlsx" and not p.name.startswith((".", "~$")) and p.is_file()]
+    except OSError:
+        return []
+    found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    return found[:limit]
+
+
+class ImportScreen(Screen):
+    TITLE = _("Import")
+    BINDINGS = [
+        Binding("f5", "check", _("Kontrollér"), id="import-check",
+                tooltip=_("Prøv filen uden at gemme noget, og vis hvad der ville blive oprettet.")),
+        Binding("f12", "apply", _("Importér"), id="import-apply",
+                tooltip=_("Importér den kontrollerede fil (du bliver spurgt først).")),
+    ]
+
+    class Checked(Message):
+        def __init__(self, report) -> None:
+            super().__init__()
+            self.report = report
+
+    class Imported(Message):
+        def __init__(self, report) -> None:
+            super().__init__()
+            self.report = report
+
+    class Refused(Message):
+        def __init__(self, summary: str, lines: list[str], field: str | None) -> None:
+            super().__init__()
+            self.summary = summary
+            self.lines = lines
+            self.field = field
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._working = False
+        self._checked_report = None  # the last dry run with something to import
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="import", classes="excel-form"):
+            yield Static(_("Indlæs regneark"), classes="section-title")
+            yield Static(_("Arket Klippekort i eksportens format. Intet gemmes, før du har set og godkendt det."),
+                         classes="excel-help")
+            with Horizontal(classes="excel-row"):
+                yield Label(_("Fil"), classes="excel-label")
+                yield Input(placeholder=_("sti til .xlsx-filen, eller vælg den nedenfor"), id="import-file")
+            yield Static("", id="import-file-error", classes="excel-error")
+            with Horizontal(classes="excel-buttons"):
+                yield Button(_("Kontrollér (F5)"), id="import-go", variant="primary")
+                yield Button(_("Importér … (F12)"), id="import-do", disabled=True)
+            with Horizontal(id="import-body"):
+                yield OptionList(id="import-files")
+                yield RichLog(id="import-result", wrap=True, markup=False, highlight=False, min_width=20)
+            yield Static("", id="import-status", classes="excel-info")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._list_files()
+        self.query_one("#import-file", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self._list_files()
+
+    def _list_files(self) -> None:
+        folder = Path.cwd()
+        files = self.query_one("#import-files", OptionList)
+        files.border_title = _("Regneark i {folder}").format(folder=folder)
+        files.clear_options()
+        found = spreadsheets_in(folder)
+        files.add_options([Option(p.name, id=str(p)) for p in found]
+                          or [Option(_("(ingen .xlsx-filer her)"), disabled=True)])
+        if found:
+            files.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#import-files")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#import-file", Input).value = str(event.option.id)
+        self.action_check()
+
+    @on(Input.Changed, "#import-file")
+    def _on_file(self) -> None:
+        self.query_one("#import-file-error", Static).update("")
+        self._ready(None)
+
+    @on(Input.Submitted, "#import-file")
+    @on(Button.Pressed, "#import-go")
+    def _go(self) -> None:
+        self.action_check()
+
+    @on(Button.Pressed, "#import-do")
+    def _do(self) -> None:
+        self.action_apply()
+
+    def _ready(self, report) -> None:
+        self._checked_report = report
+        self.query_one("#import-do", Button).disabled = report is None
+
+    def _path(self) -> Path | None:
+        raw = self.query_one("#import-file", Input).value.strip()
+        if not raw:
+            self.query_one("#import-file-error", Static).update(_("Skriv filens navn, eller vælg den i listen."))
+            self.query_one("#import-file", Input).focus()
+            return None
+        return Path(raw).expanduser()
+
+    def action_check(self) -> None:
+        if self._working:
+            self.notify(_("Vent, filen behandles."), severity="warning")
+            return
+        path = self._path()
+        if path is None:
+            return
+        self._working = True
+        self._ready(None)
+        self.query_one("#import-result", RichLog).clear()
+        self.query_one("#import-status", Static).update(_("Kontrollerer {name} …").format(name=path.name))
+        self.run_import(path, dry_run=True)
+
+    def action_apply(self) -> None:
+        if self._working:
+            self.notify(_("Vent, filen behandles."), severity="warning")
+            return
+        report = self._checked_report
+        if report is None:
+            self.notify(_("Kontrollér filen først (F5)."), severity="warning")
+            return
+        body = _("Fra {name}: {counts}. Alt eller intet gemmes i én omgang.").format(
+            name=report.path.name, counts=report.counts())
+        self.app.push_screen(ConfirmDialog(_("Importér nu?"), body, _("Importér (j)")),
+                             lambda yes: self._confirmed(report.path) if yes else self._declined())
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="Importerer")
+    def run_import(self, path: Path, dry_run: bool) -> None:
+        from models.base import DomainError
+
+        from exports.importer import ImportRefused, import_file
+
+        try:
+            report = import_file(self.app.actor, path, dry_run=dry_run)
+        except ImportRefused as refused:
+            self.post_message(self.Refused(refused.message, refused.lines(), None))
+            return
+        except DomainError as err:
+            self.post_message(self.Refused(err.message, [], err.field))
+            return
+        except Exception:  # noqa: BLE001 - shown to the user, details in the log
+            log.exception("import failed")
+            self.post_message(self.Refused(_("Uventet fejl under importen; detaljerne står i loggen."), [], None))
+            return
+        self.post_message(self.Checked(report) if dry_run else self.Imported(report))
+
+    def _write(self, lines: list[str]) -> None:
+        result = self.query_one("#import-result", RichLog)
+        for line in lines:
+            result.write(line, scroll_end=False)
+        result.scroll_home(animate=False)
+
+    @on(Checked)
+    def _checked(self, message: Checked) -> None:
+        self._working = False
+        report = message.report
+        self._write(report.lines())
+        status = self.query_one("#import-status", Static)
+        status.set_class(False, "-error")
+        if report.nothing_to_do:
+            status.update(report.summary())
+            self.notify(report.summary())
+            return
+        self._ready(report)
+        status.update(_("{summary} Tryk F12 for at importere.").format(summary=report.summary()))
+        self.query_one("#import-do", Button).focus()
+
+    def _declined(self) -> None:
+        self.query_one("#import-status", Static).update(_("Intet er importeret."))
+
+    def _confirmed(self, path: Path) -> None:
+        self._working = True
+        self._ready(None)
+        self.query_one("#import-status", Static).update(_("Importerer {name} …").format(name=path.name))
+        self.run_import(path, dry_run=False)
+
+    @on(Imported)
+    def _imported(self, message: Imported) -> None:
+        self._working = False
+        report = message.report
+        self._write(["", report.summary()])
+        self.query_one("#import-result", RichLog).scroll_end(animate=False)
+        self.query_one("#import-status", Static).update(report.summary())
+        self.notify(report.summary(), title=_("Import færdig"), timeout=10)
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._working = False
+        if message.field == "file":
+            self.query_one("#import-file-error", Static).update(message.summary)
+        self._write(message.lines)
+        status = self.query_one("#import-status", Static)
+        status.set_class(True, "-error")
+        status.update(message.summary)
+        self.notify(message.summary, severity="error")

@@ -1,0 +1,261 @@
+"""``cirkel import``: taking over a spreadsheet kept by hand. Round trip with the
+export, all rows or none, every error named by sheet, row and column, and a
+second import of the same file that changes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import zipfile
+
+import pytest
+
+from exports.excel import CARD_HEADERS, export, parse_month, parse_year
+from exports.importer import ImportRefused, import_file
+from models.base import DomainError
+from models.cards import ledger_total
+from models.entities import (
+    AuditLog,
+    Budget,
+    Card,
+    Citizen,
+    District,
+    Pool,
+    Punch,
+    Staff,
+    StateChange,
+)
+from tests.excel_helpers import row_counts, sheet_rows, write_sheet
+
+D = dt.date
+
+
+def _switch_to_empty_database(path, me):
+    """Close the current test database and open a new, empty one (admin = me)."""
+    from cirkel_tui.db import close_database, open_database
+    from models.staff import init_database
+
+    close_database()
+    open_database(str(path))
+    return init_database(me, "Ny Administrator")
+
+
+@pytest.mark.parametrize("period", ["2026", "2026-10"])
+def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_path, period):
+    from models.staff import require_staff
+
+    leader = require_staff(me)
+    parsed = parse_year(period) if len(period) == 4 else parse_month(period)
+    first = tmp_path / "first.xlsx"
+    export(leader, parsed, first)
+    original = sheet_rows(first, "Klippekort")
+    assert len(original) > 10
+
+    admin = _switch_to_empty_database(tmp_path / "empty.db", me)
+    report = import_file(admin, first)
+    assert len(report.new_cards) == len(original) - 1 and not report.known_cards
+    assert sorted(report.new_districts) == ["Hedensted", "Juelsminde", "Tørring"]
+    second = tmp_path / "second.xlsx"
+    export(admin, parsed, second)
+    assert sheet_rows(second, "Klippekort") == original
+
+    # Importing the same file again changes nothing (audit log included).
+    before = row_counts()
+    again = import_file(admin, first)
+    assert again.nothing_to_do and len(again.known_cards) == len(original) - 1
+    assert row_counts() == before
+    # The ledger still adds up: one import entry per card with used clips.
+    for card in Card.select():
+        assert ledger_total(card) == card.used
+    assert Punch.select().where(Punch.kind != "import").count() == 0
+
+
+@pytest.fixture
+def leader(admin, frozen_day):
+    return admin
+
+
+def _rows(*extra):
+    """One good row (a citizen with an open card) plus the rows given."""
+    return [("010145-1235", "Karen Østergård", "Tørring", 1001, D(2026, 3, 1), 4, None), *extra]
+
+
+def test_import_creates_citizens_districts_cards_and_reports_them(leader, tmp_path):
+    district = District.create(name="Hedensted", home_help_count=10)
+    budget = Budget.create(year=2025, budget_dkk=decimal.Decimal(10000), price_per_clip_dkk=decimal.Decimal(100),
+                           created_by=leader)
+    pool = Pool.create(budget=budget, district=district, allocated=100)
+    path = write_sheet(tmp_path / "hånd.xlsx", _rows(
+        ("0202461237", "=Bent Æbelø", "hedensted", 2001, "01-05-2025", 10, "01.09.2025"),
+        ("020246-1237", "=Bent Æbelø", "Hedensted", 2002, D(2025, 9, 3), 3, D(2025, 10, 1)),
+        (303471238, "Åse Brøndum", "", 3001, D(2026, 1, 5), 0, None),  # CPR typed as a number: 0303471238
+    ), headers=("cpr", "NAVN", "Distrikt", "kortnr", "Starttidspunkt", "Antal Klip", "Sluttidspunkt", "Noter"))
+
+    dry = import_file(leader, path, dry_run=True)
+    assert row_counts()["citizen"] == 0, "a dry run writes nothing"
+    assert dry.new_districts == ["Tørring"]
+    assert sorted(c.name for c in dry.new_citizens) == ["=Bent Æbelø", "Karen Østergård", "Åse Brøndum"]
+    text = "\n".join(dry.lines())
+    assert "Tørring" in text and "kort 2001" in text and "intet er gemt" in text
+
+    report = import_file(leader, path)
+    assert report.counts() == dry.counts()
+    karen = Citizen.get(Citizen.cpr == "0101451235")
+    bent = Citizen.get(Citizen.cpr == "0202461237")
+    aase = Citizen.get(Citizen.cpr == "0303471238")
+    assert (karen.state, karen.district.name) == ("active", "Tørring")
+    assert (bent.state, bent.state_since, bent.name) == ("ended", D(2025, 10, 1), "=Bent Æbelø")
+    assert (aase.state, aase.district_id) == ("active", None)
+    assert [s.to_state for s in StateChange.select().where(StateChange.citizen == bent).order_by(StateChange.id)] == \
+        ["eligible", "active", "ended"]
+    cards = {c.number: c for c in Card.select()}
+    assert (cards[2001].status, cards[2001].used, cards[2001].ended_on) == ("used_up", 10, D(2025, 9, 1))
+    assert (cards[2002].status, cards[2002].used, cards[2002].ended_on) == ("closed", 3, D(2025, 10, 1))
+    assert (cards[1001].status, cards[1001].used, cards[1001].ended_on) == ("open", 4, None)
+    assert cards[2001].pool_id == pool.id, "the district's pool of the start year"
+    assert cards[1001].pool_id is None, "no budget for Tørring 2026: no pool"
+    entries = list(Punch.select().order_by(Punch.punched_on))
+    assert [(p.kind, p.clips, p.activity, p.punched_on) for p in entries] == [
+        ("import", 10, "importeret", D(2025, 5, 1)),
+        ("import", 3, "importeret", D(2025, 9, 3)),
+        ("import", 4, "importeret", D(2026, 3, 1)),
+    ]
+    summary = AuditLog.select().where(AuditLog.operation == "import").get()
+    assert json.loads(summary.after)["cards"] == 4
+    assert AuditLog.select().where(AuditLog.operation == "district.import").count() == 1
+
+
+def test_an_existing_citizen_is_reused_and_a_known_card_skipped(leader, tmp_path):
+    path = write_sheet(tmp_path / "a.xlsx", _rows())
+    import_file(leader, path)
+    more = write_sheet(tmp_path / "b.xlsx", [
+        ("010145-1235", "Karen Ø.", "Tørring", 1001, D(2026, 3, 1), 6, None),  # other figures: Cirkel's kept
+        ("010145-1235", "Karen Ø.", "Tørring", 1000, D(2025, 3, 1), 10, D(2025, 8, 1)),
+    ])
+    report = import_file(leader, more)
+    assert report.known_cards == [1001] and [c.number for c in report.new_cards] == [1000]
+    assert not report.new_citizens
+    assert any("Cirkels tal beholdes" in w for w in report.warnings)
+    assert any("Cirkels navn beholdes" in w for w in report.warnings)
+    assert Citizen.select().count() == 1 and Card.get(Card.number == 1001).used == 4
+
+
+def _refused(leader, path) -> list[str]:
+    before = row_counts()
+    with pytest.raises(ImportRefused) as caught:
+        import_file(leader, path)
+    assert row_counts() == before, "a refused import must change nothing"
+    with pytest.raises(ImportRefused):
+        import_file(leader, path, dry_run=True)
+    assert row_counts() == before
+    return caught.value.errors
+
+
+BAD_ROWS = [
+    # (row, expected location, expected words)
+    (("311345-1234", "Bo", "Tørring", 2001, D(2026, 1, 1), 1, None), "kolonne A (CPR)", "gyldig dato"),
+    (("12345", "Bo", "Tørring", 2001, D(2026, 1, 1), 1, None), "kolonne A (CPR)", "10 cifre"),
+    (("020246-1237", "Bo", "Tørring", 2001, "31-02-2026", 1, None), "kolonne E (Starttidspunkt)", "findes ikke"),
+    (("020246-1237", "Bo", "Tørring", 2001, "i går", 1, None), "kolonne E (Starttidspunkt)", "ikke en dato"),
+    (("020246-1237", "Bo", "Tørring", 2001, D(2027, 1, 1), 1, None), "kolonne E (Starttidspunkt)", "fremtiden"),
+    (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), 1, D(2026, 4, 1)), "kolonne G (Sluttidspunkt)",
+     "før starttidspunktet"),
+    (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), 2.5, None), "kolonne F (Antal klip)", "helt tal"),
+    (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), "to", None), "kolonne F (Antal klip)", "helt tal"),
+    (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), -1, None), "kolonne F (Antal klip)", "negativt"),
+    (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), 11, None), "kolonne F (Antal klip)", "højst 10"),
+    (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), 10, None), "kolonne G (Sluttidspunkt)", "sluttidspunkt"),
+    (("020246-1237", "Bo", "Tørring", "A7", D(2026, 5, 1), 1, None), "kolonne D (Kortnr)", "positivt helt tal"),
+    (("020246-1237", "", "Tørring", 2001, D(2026, 5, 1), 1, None), "kolonne B (Navn)", "mangler"),
+    # the good row's card number again, with other data
+    (("020246-1237", "Bo", "Tørring", 1001, D(2026, 5, 1), 1, None), "kolonne D (Kortnr)", "række 2"),
+    # the good row's CPR with another name
+    (("010145-1235", "Karen Jensen", "Tørring", 2001, D(2025, 5, 1), 1, D(2025, 6, 1)), "kolonne B (Navn)",
+     "Karen Østergård"),
+    # a second open card for the same citizen
+    (("010145-1235", "Karen Østergård", "Tørring", 2001, D(2025, 5, 1), 1, None), "kolonne G (Sluttidspunkt)",
+     "åbent kort"),
+]
+
+
+@pytest.mark.parametrize("bad,where,words", BAD_ROWS, ids=[f"{w}:{x}" for _b, w, x in BAD_ROWS])
+def test_each_bad_row_is_refused_with_sheet_row_and_column(leader, tmp_path, bad, where, words):
+    errors = _refused(leader, write_sheet(tmp_path / "bad.xlsx", _rows(bad)))
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(f"Ark Klippekort, række 3, {where}:"), errors
+    assert words in errors[0], errors
+
+
+def test_every_error_of_a_file_is_reported_in_sheet_order(leader, tmp_path):
+    path = write_sheet(tmp_path / "many.xlsx", _rows(
+        ("311345-1234", "Bo", "Tørring", 2001, "31-02-2026", 12, None),
+        ("020246-1237", "Bo", "Tørring", 2002, D(2026, 5, 1), 1.5, None),
+    ))
+    errors = _refused(leader, path)
+    assert [e.split(":")[0] for e in errors] == [
+        "Ark Klippekort, række 3, kolonne A (CPR)",
+        "Ark Klippekort, række 3, kolonne E (Starttidspunkt)",
+        "Ark Klippekort, række 3, kolonne F (Antal klip)",
+        "Ark Klippekort, række 4, kolonne F (Antal klip)",
+    ]
+
+
+def test_a_missing_column_is_named(leader, tmp_path):
+    headers = tuple(h for h in CARD_HEADERS if h != "Antal klip")
+    path = write_sheet(tmp_path / "cols.xlsx", [r[:5] + r[6:] for r in _rows()], headers=headers)
+    assert _refused(leader, path) == ["Ark Klippekort, række 1: kolonnen 'Antal klip' mangler."]
+
+
+def test_a_card_number_owned_by_another_citizen_in_cirkel_is_refused(leader, tmp_path):
+    import_file(leader, write_sheet(tmp_path / "a.xlsx", _rows()))
+    path = write_sheet(tmp_path / "b.xlsx", [
+        ("020246-1237", "Bo Holm", "Tørring", 2001, D(2026, 1, 1), 1, D(2026, 2, 1)),
+        ("030347-1238", "Ib Dahl", "Tørring", 1001, D(2026, 1, 1), 1, None),
+    ])
+    errors = _refused(leader, path)
+    assert errors == ["Ark Klippekort, række 3, kolonne D (Kortnr): kort 1001 findes allerede i Cirkel for "
+                      "en anden borger."]
+
+
+def _not_xlsx_files(tmp_path):
+    csv = tmp_path / "ark.csv"
+    csv.write_text("CPR;Navn\n010145-1235;Karen\n", encoding="utf-8")
+    renamed = tmp_path / "tekst.xlsx"
+    renamed.write_text("dette er ikke et regneark", encoding="utf-8")
+    other_zip = tmp_path / "zip.xlsx"
+    with zipfile.ZipFile(other_zip, "w") as zf:
+        zf.writestr("readme.txt", "hej")
+    return [csv, renamed, other_zip]
+
+
+def test_a_file_that_is_not_xlsx_gets_a_clear_message(leader, tmp_path):
+    for path in _not_xlsx_files(tmp_path):
+        before = row_counts()
+        with pytest.raises(DomainError) as caught:
+            import_file(leader, path)
+        assert "ikke en Excel-fil (.xlsx)" in caught.value.message, path
+        assert row_counts() == before
+    with pytest.raises(DomainError, match="findes ikke"):
+        import_file(leader, tmp_path / "væk.xlsx")
+
+
+def test_a_workbook_without_the_sheet_is_refused(leader, tmp_path):
+    path = write_sheet(tmp_path / "x.xlsx", _rows(), title="Ark1")
+    with pytest.raises(DomainError, match="intet ark ved navn 'Klippekort'"):
+        import_file(leader, path)
+
+
+def test_an_open_card_for_an_ended_citizen_in_cirkel_is_refused(leader, tmp_path):
+    import_file(leader, write_sheet(tmp_path / "a.xlsx", [
+        ("020246-1237", "Bo Holm", "Tørring", 2001, D(2026, 1, 1), 2, D(2026, 2, 1))]))
+    assert Citizen.get().state == "ended"
+    errors = _refused(leader, write_sheet(tmp_path / "b.xlsx", [
+        ("020246-1237", "Bo Holm", "Tørring", 2002, D(2026, 3, 1), 0, None)]))
+    assert errors == ["Ark Klippekort, række 2, kolonne G (Sluttidspunkt): Bo Holm er ikke aktiv deltager i "
+                      "Cirkel; et åbent kort kan ikke importeres."]
+
+
+def test_only_a_leader_imports(leader, tmp_path):
+    therapist = Staff.create(login="tina", name="Tina", role="terapeut")
+    with pytest.raises(DomainError, match="leder"):
+        import_file(therapist, write_sheet(tmp_path / "a.xlsx", _rows()))
