@@ -25,6 +25,8 @@ log = logging.getLogger("cirkel")
 # sets ``handler`` (and ``needs_staff=False`` when the caller need not be staff).
 COMMAND_MODULES = [
     "cirkel_tui.commands.base",
+    "cirkel_tui.commands.punch",
+    "cirkel_tui.commands.agreement",
 ]
 
 
