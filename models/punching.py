@@ -12,7 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from . import cpr as cprmod
-from .base import DomainError, operation
+from .base import DomainError
 from .cards import PunchResult, open_card, punch
 from .entities import (
     CARD_CLOSED,
@@ -57,33 +57,33 @@ def resolve_citizen(text: str) -> tuple[Citizen, Card | None]:
 
 
 def catalogue_item_named(activity: str) -> CatalogueItem | None:
-    text = (activity or "").strip()
-    if not text:
+    """The active catalogue offer whose name is ``activity`` (any case, Æ/Ø/Å too), else None."""
+    folded = (activity or "").strip().casefold()
+    if not folded:
         return None
-    folded = text.casefold()
-    exact = CatalogueItem.get_or_none((CatalogueItem.name == text) & (CatalogueItem.active == True))  # noqa: E712
-    if exact is not None:
-        return exact
-    # NOCASE folds ASCII only; compare the few active names in Python for Æ/Ø/Å.
-    for item in CatalogueItem.select().where(CatalogueItem.active == True).limit(1000):  # noqa: E712
-        if item.name.casefold() == folded:
-            return item
+    query = (CatalogueItem.select(CatalogueItem.id, CatalogueItem.name)
+             .where(CatalogueItem.active == True).limit(1000).tuples())  # noqa: E712
+    for item_id, name in query:
+        if name.casefold() == folded:
+            return CatalogueItem(id=item_id, name=name)
     return None
 
 
-@operation
 def register_punch(actor: Staff, citizen: Citizen | int, clips, activity: str, *, on=None,
                    punch_id: str | None = None, card_number: int | None = None) -> PunchResult:
     """Punch ``clips`` for ``activity`` (catalogue offer or free text) on the citizen's open card.
 
-    ``card_number``: the card the user named; refused if it is no longer the open card.
+    ``card_number``: the card the user named; refused if it is no longer the citizen's open card.
+
+    The lookups here are checks for the user made before the write; the one write
+    transaction is :func:`models.cards.punch`, which checks every rule again under
+    its lock. Keeping them outside keeps the write lock short when many staff punch.
     """
     person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
     if person is None:
         raise DomainError("Borgeren findes ikke.", field="citizen")
-    if punch_id is not None and Punch.select().where(Punch.id == punch_id).exists():
-        return punch(actor, person, clips, activity, punch_id=punch_id)  # a retry: the first result
-    if card_number is not None:
+    retry = punch_id is not None and Punch.select().where(Punch.id == punch_id).exists()
+    if card_number is not None and not retry:
         current = open_card(person)  # None: the punch below says why (used up, paused, …)
         if current is not None and current.number != card_number:
             named = Card.get_or_none(Card.number == card_number)
