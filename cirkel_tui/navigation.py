@@ -40,17 +40,17 @@ DESTINATIONS: list[Destination] = [
     Destination("overblik", _("Overblik"), "o,f4", "screens.dashboard:DashboardScreen",
                 _("Puljer, deltagere, ventelister og de næste fællesture pr. distrikt.")),
     Destination("borgere", _("Borgere"), "b,f3", "screens.citizens:CitizensScreen",
-                _("Søg en borger (navn, CPR eller kortnummer) og se kort, klip, aftaler og historik.")),
+                _("Søg borgere; se kort, klip, aftaler og historik.")),
     Destination("aftaler", _("Aftaler"), "a", "screens.agreements:AgreementsScreen",
-                _("Individuelle aftaler om mere end 10 klip ad gangen (leder)."), roles=("leder",)),
+                _("Aftaler om mere end 10 klip ad gangen (leder)."), roles=("leder",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [
     GlobalAction("help", _("Hjælp"), "f1,question_mark", "help", _("Vis alle taster.")),
-    GlobalAction("quick_punch", _("Registrér klip"), "k,f2", "quick_punch",
-                 _("Find borgeren, skriv antal klip og aktivitet, Enter. k når intet tekstfelt er valgt; F2 altid.")),
+    GlobalAction("quick_punch", _("Registrér klip"), "f2,k", "quick_punch",
+                 _("Borger, antal klip, aktivitet, Enter (k uden for tekstfelter).")),
     GlobalAction("undo_punch", _("Fortryd klip"), "u", "undo_punch",
-                 _("Tilbagefør det klip, du lige har registreret (med en begrundelse).")),
+                 _("Tilbagefør det klip, du lige har registreret.")),
     GlobalAction("palette", _("Kommandoer"), "ctrl+p", "command_palette", _("Søg blandt alle skærme og handlinger.")),
     GlobalAction("theme", _("Lyst/mørkt tema"), "ctrl+t", "toggle_theme", _("Skift mellem lyst og mørkt tema.")),
     GlobalAction("quit", _("Afslut"), "ctrl+q", "quit", _("Luk Cirkel.")),

@@ -44,7 +44,7 @@ class AgreementsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Borger"), _("CPR"), _("Klip"), _("Tilbage"), _("Gyldig"), _("Godkendt af"),
+        table.add_columns(_("Borger"), _("CPR"), _("Klip"), _("Klip tilbage"), _("Gyldig"), _("Godkendt af"),
                           _("Aktivitet"), _("Begrundelse"))
         table.focus()
         self.load()

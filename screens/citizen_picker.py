@@ -30,19 +30,23 @@ from cirkel_tui.i18n import _
 from models.entities import STATE_ACTIVE
 
 
+SHORT_STATES = {"paused": _("pause"), "ended": _("afsluttet"), "waitlisted": _("venteliste")}
+
+
 def match_prompt(match, width: int = 70) -> Text:
     """One line per match: name, masked CPR, district, card number, clips left (or why not)."""
-    name_width = max(12, width - 43)
+    name_width = max(12, width - 47)  # the rest: 33 columns and a tail of at most 13
     name = match.name if len(match.name) <= name_width else match.name[: name_width - 1] + "…"
     style = "" if match.pickable else "dim"
     card = str(match.card_number) if match.card_number is not None else "–"
-    text = Text(f"{name:<{name_width}} {match.cpr_masked}  {match.district[:10]:<10} {card:>6}  ", style=style)
+    text = Text(f"{name:<{name_width}} {match.cpr_masked}  {match.district[:10]:<10} {card:>6}  ", style=style,
+                no_wrap=True, overflow="ellipsis")
     if match.pickable and match.card_number is not None:
         text.append(_("{n} tilbage").format(n=match.clips_left), style="bold")
     elif match.pickable:
         text.append(_("aftale {n}").format(n=match.agreement_left), style="bold")
     elif match.state != STATE_ACTIVE:
-        text.append(match.state_label, style="dim italic")
+        text.append(SHORT_STATES.get(match.state) or _("ikke deltager"), style="dim italic")
     elif match.used_up:
         text.append(_("brugt op"), style="dim italic")
     else:
@@ -165,7 +169,7 @@ class CitizenPicker(Vertical):
         options = self.query_one(OptionList)
         options.clear_options()
         # The list's width less a scrollbar; before the first layout, the picker's less the label.
-        width = max(40, (options.size.width or (self.size.width - 12) or 70) - 2)
+        width = max(40, (options.content_region.width or (self.size.width - 12) or 68) - 2)
         options.add_options([Option(match_prompt(m, width), id=str(m.citizen_id)) for m in matches])
         if matches:
             options.highlighted = 0

@@ -105,3 +105,49 @@ def test_many_processes_never_overdraw_or_lose_a_punch(database, admin, me, db_p
         assert ledger_total(card) == card.used
         assert 0 <= card.used <= card.clips
         assert (card.status == "used_up") == (card.used == card.clips)
+
+
+def test_every_outermost_write_queues_at_the_gate_once(database, admin, db_path):
+    """Writers take the file lock before BEGIN IMMEDIATE; nested operations do not take it again."""
+    import contextlib
+    import fcntl
+    import os
+
+    import pytest
+
+    from cirkel_tui.db import write_gate
+    from models.base import db, log_access, operation, set_write_gate
+    from models.staff import add_staff
+
+    gate = write_gate(db_path)
+    entries = []
+
+    @contextlib.contextmanager
+    def spy():
+        with gate():
+            other = os.open(f"{db_path}.lock", os.O_RDWR)
+            try:
+                with pytest.raises(BlockingIOError):  # held: another writer would wait here
+                    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            finally:
+                os.close(other)
+            entries.append(db.transaction_depth())
+            yield
+
+    @operation
+    def two_writes():
+        add_staff(admin, "bente", "Bente Holm", "terapeut")
+        log_access(admin, "search", criterion="bente")
+
+    set_write_gate(spy)
+    try:
+        two_writes()
+        log_access(admin, "search", criterion="x")
+    finally:
+        set_write_gate(gate)
+    assert entries == [0, 0]  # taken outside any transaction, once per outermost write
+    free = os.open(f"{db_path}.lock", os.O_RDWR)
+    try:
+        fcntl.flock(free, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released after commit
+    finally:
+        os.close(free)
