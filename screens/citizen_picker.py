@@ -5,8 +5,8 @@ worker on every change (it takes about a millisecond at 100,000 citizens);
 results for a text that is no longer in the field are dropped. ↑/↓ move the
 highlight while the cursor stays in the field; Enter picks the highlighted
 match. Enter pressed before the worker's results for the current text have
-arrived searches at once and picks the top match, so a fast typist's
-``4471 Enter 2`` always picks card 4471 and puts the 2 in the next field.
+arrived searches at once and picks the top match. Change events that arrive
+late (keys typed in a burst) are recognised as stale and ignored.
 
 The access log gets one "search" row per use, not per keystroke: when a
 citizen is picked (with the text that found them), or when the picker goes
@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 
 from cirkel_tui.i18n import _
 from models.entities import STATE_ACTIVE
+from models.search import EXACT
 
 
 SHORT_STATES = {"paused": _("pause"), "ended": _("afsluttet"), "waitlisted": _("venteliste")}
@@ -84,14 +85,17 @@ class CitizenPicker(Vertical):
         self.matches: list = []
         self.results_for: str | None = None
         self.picked = None
+        self.picked_text: str | None = None
         self._logged_text: str | None = None
         self._text = ""
         self._auto_pick_text: str | None = None
+        self._moved = False  # the user moved the highlight (↑/↓ or a click)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
             yield Label(self.label, classes="field-label")
-            yield Input(id=self.input_id, compact=True,
+            # No select-on-focus: back here after a refusal, typing corrects the text.
+            yield Input(id=self.input_id, compact=True, select_on_focus=False,
                         placeholder=_("navn, CPR-nummer eller kortnummer"))
         yield OptionList(id="picker-list", compact=True)
         yield Static("", classes="field-message", id="picker-message")
@@ -119,9 +123,14 @@ class CitizenPicker(Vertical):
         if event.input.id != self.input_id:
             return
         event.stop()
+        if event.value != self.input.value:
+            return  # a stale keystroke of a burst: the field has moved on
+        text = event.value.strip()
+        if self.picked is not None and text == self.picked_text:
+            return  # picked already (Enter came before this event)
         self.picked = None
         self.say("")
-        text = self._text = event.value.strip()
+        self._text = text
         if text and text == self._auto_pick_text:
             self._auto_pick_text = None
             self.search_now_and_pick()
@@ -144,28 +153,31 @@ class CitizenPicker(Vertical):
     @on(Results)
     def _results(self, message: Results) -> None:
         message.stop()
-        if message.text != self.text or message.text == self.results_for:
+        if message.text != self.input.value.strip() or message.text == self.results_for:
             return  # an older keystroke's answer, or already shown by Enter
         self.results_for = message.text
         self._show(message.matches)
         if not message.matches:
             self.say(_("Ingen borgere passer på '{text}'.").format(text=message.text), error=True)
 
-    def search_now_and_pick(self) -> None:
-        """Enter before the worker answered: search at once (about a millisecond), then pick.
-
-        Keys typed after Enter (a fast typist, a burst over SSH) then land in
-        the next field, as they should.
+    def search_now_and_pick(self):
+        """Pick for the text now in the field, searching at once (about a millisecond)
+        if the worker has not answered for it yet. Returns the match picked, or None.
         """
         from models.search import search_citizens
 
-        if self.results_for != self.text:
-            self.results_for = self.text
-            self._show(search_citizens(self.text, limit=self.limit))
-        self.pick()
+        text = self._text = self.input.value.strip()
+        if not text:
+            self.say(_("Skriv et navn, et CPR-nummer eller et kortnummer."), error=True)
+            return None
+        if self.results_for != text:
+            self.results_for = text
+            self._show(search_citizens(text, limit=self.limit))
+        return self.pick()
 
     def _show(self, matches: list) -> None:
         self.matches = matches
+        self._moved = False  # the highlight starts at the top again
         options = self.query_one(OptionList)
         options.clear_options()
         # The list's width less a scrollbar; before the first layout, the picker's less the label.
@@ -180,6 +192,7 @@ class CitizenPicker(Vertical):
             return
         current = options.highlighted if options.highlighted is not None else 0
         options.highlighted = max(0, min(len(self.matches) - 1, current + step))
+        self._moved = True
 
     # --- picking
 
@@ -188,27 +201,32 @@ class CitizenPicker(Vertical):
         if event.input.id != self.input_id:
             return
         event.stop()
-        if not self.text:
-            self.say(_("Skriv et navn, et CPR-nummer eller et kortnummer."), error=True)
-            return
         self.search_now_and_pick()
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.query_one(OptionList).highlighted = event.option_index
+        self._moved = True
         self.pick()
 
-    def pick(self) -> None:
+    def pick(self):
         if not self.matches:
             self.say(_("Ingen borgere passer på '{text}'.").format(text=self.text), error=True)
-            return
+            return None
         index = self.query_one(OptionList).highlighted or 0
         match = self.matches[index]
+        digits = self.text.replace("-", "").replace(" ", "")
+        if digits.isdigit() and not self._moved and match.group != EXACT:
+            # A mistyped card number must not pick whoever's CPR or card starts with it.
+            self.say(_("Intet kort- eller CPR-nummer er præcis {text}; vælg med ↑/↓ og Enter.").format(
+                text=self.text), error=True)
+            return None
         if not match.pickable:
             self.say(match.why_not, error=True)
-            return
+            return None
         self.picked = match
+        self.picked_text = self.text
         self.log_use(match.citizen_id)
         if match.card_number is not None:
             self.say(_("Valgt: {name}, kort {card} — {left} klip tilbage.").format(
@@ -217,9 +235,10 @@ class CitizenPicker(Vertical):
             self.say(_("Valgt: {name} — aftale med {left} klip.").format(
                 name=match.name, left=match.agreement_left))
         self.post_message(self.Picked(self, match))
+        return match
 
     def auto_pick(self, text: str) -> None:
-        """Type ``text`` (a card number) and pick the top match when it arrives."""
+        """Type ``text`` (a card number or CPR) and pick the top match."""
         self._auto_pick_text = text.strip()
         self.input.value = text
 

@@ -67,7 +67,22 @@ class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", _("Annullér"), id="punch-cancel", tooltip=_("Luk uden at registrere.")),
+        # A priority binding runs while the App reads the keys, so the keys typed after
+        # Enter go to the next field even when they arrive in one burst.
+        Binding("enter", "advance", _("Næste felt"), id="punch-next", priority=True, show=False,
+                tooltip=_("Vælg borgeren, gå til næste felt, eller registrér i sidste felt.")),
     ]
+
+    FIELDS = ("qp-citizen", "qp-clips", "qp-activity", "qp-date")
+    NEXT = {"qp-citizen": "qp-clips", "qp-clips": "qp-activity"}
+
+    class Commit(Message):
+        """Enter in a field; queued behind the keys typed before it, handled in order."""
+
+        def __init__(self, field_id: str, seq: int) -> None:
+            super().__init__()
+            self.field_id = field_id
+            self.seq = seq
 
     class Done(Message):
         def __init__(self, outcome: PunchOutcome) -> None:
@@ -85,6 +100,11 @@ class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
         self.initial = initial
         self.punch_id = str(uuid.uuid4())
         self.busy = False
+        self._seq = 0  # Enter presses so far
+        self._done = 0  # Enter presses handled
+        self._pending: dict[int, str] = {}
+        self._drop_upto = 0  # Enter presses typed ahead of a refusal: dropped
+        self._refused_value: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         from models.punching import active_catalogue_names
@@ -110,7 +130,7 @@ class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
 
     def on_mount(self) -> None:
         picker = self.query_one(CitizenPicker)
-        picker.input.focus()
+        self.set_focus(picker.input)
         if self.initial:
             picker.auto_pick(self.initial)
 
@@ -123,15 +143,19 @@ class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
 
     def _focus_field(self, field: str | None) -> None:
         target = {"clips": "#qp-clips", "activity": "#qp-activity", "date": "#qp-date"}.get(field or "", "#qp-citizen")
-        self.query_one(target, Input).focus()
+        self.set_focus(self.query_one(target, Input))
 
     def refuse(self, message: str, field: str | None) -> None:
         line = self._message(field)
         line.update(message)
         line.add_class("error")
+        if field in ("clips", "activity", "date"):
+            self._refused_value[field] = self.query_one(f"#qp-{field}", Input).value
         self._focus_field(field)
 
-    def _clear(self, field: str) -> None:
+    def _clear(self, field: str, event: Input.Changed) -> None:
+        if event.value != event.input.value or event.value == self._refused_value.get(field):
+            return  # a late event of keys typed before the refusal
         line = self._message(field)
         if line.has_class("error"):
             line.update("")
@@ -139,41 +163,73 @@ class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
 
     # --- moving through the fields
 
-    @on(CitizenPicker.Picked)
-    def _picked(self, event: CitizenPicker.Picked) -> None:
-        match = event.match
+    def action_advance(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Button):
+            focused.press()
+            return
+        field = focused.id if isinstance(focused, Input) and focused.id in self.FIELDS else None
+        if focused is not None and field is None:
+            return
+        field = field or "qp-citizen"  # keys typed before the field had focus went to the dialog
+        self._seq += 1
+        if field in self.NEXT:
+            self.set_focus(self.query_one(f"#{self.NEXT[field]}", Input))
+        (focused or self).post_message(self.Commit(field, self._seq))
+
+    @on(Commit)
+    def _commit(self, message: Commit) -> None:
+        message.stop()
+        self._pending[message.seq] = message.field_id
+        while self._done + 1 in self._pending:
+            self._done += 1
+            field = self._pending.pop(self._done)
+            if self._done <= self._drop_upto:
+                continue
+            if not self._handle_enter(field):
+                self._drop_upto = self._seq
+
+    def _handle_enter(self, field: str) -> bool:
+        """Enter in ``field``, with every key typed before it in place. False: refused."""
+        if field == "qp-citizen":
+            match = self.query_one(CitizenPicker).search_now_and_pick()
+            if match is None:
+                self._focus_field(None)
+                return False
+            self._show_pick(match)
+            return True
+        if field == "qp-clips":
+            return self._check_clips() is not None
+        return self.submit()
+
+    def _show_pick(self, match) -> None:
+        """The clips field's hint for the citizen just picked."""
         hint = self.query_one("#qp-clips-msg", Static)
         hint.remove_class("error")
+        self._refused_value.pop("clips", None)
         if match.card_number is not None:
             hint.update(_("1–{n} klip fra kort {card}.").format(n=min(CLIPS_PER_CARD, match.clips_left),
                                                                card=match.card_number))
         else:
             hint.update(_("Mere end 10 klip under aftalen ({n} klip tilbage).").format(n=match.agreement_left))
-        self.query_one("#qp-clips", Input).focus()
+
+    @on(CitizenPicker.Picked)
+    def _picked(self, event: CitizenPicker.Picked) -> None:
+        if self.focused is None or self.focused.id == "qp-citizen":  # a click on the list, or auto-pick
+            self._show_pick(event.match)
+            self.set_focus(self.query_one("#qp-clips", Input))
 
     @on(Input.Changed, "#qp-clips")
-    def _clips_changed(self) -> None:
-        self._clear("clips")
+    def _clips_changed(self, event: Input.Changed) -> None:
+        self._clear("clips", event)
 
     @on(Input.Changed, "#qp-activity")
-    def _activity_changed(self) -> None:
-        self._clear("activity")
+    def _activity_changed(self, event: Input.Changed) -> None:
+        self._clear("activity", event)
 
     @on(Input.Changed, "#qp-date")
-    def _date_changed(self) -> None:
-        self._clear("date")
-
-    @on(Input.Submitted, "#qp-clips")
-    def _clips_entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self._check_clips() is not None:
-            self.query_one("#qp-activity", Input).focus()
-
-    @on(Input.Submitted, "#qp-activity")
-    @on(Input.Submitted, "#qp-date")
-    def _submit_from_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submit()
+    def _date_changed(self, event: Input.Changed) -> None:
+        self._clear("date", event)
 
     @on(Button.Pressed, "#qp-ok")
     def _ok(self, event: Button.Pressed) -> None:
@@ -217,25 +273,26 @@ class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
             return None
         return clips
 
-    def submit(self) -> None:
+    def submit(self) -> bool:
         if self.busy:
-            return  # key repeat: the punch is on its way
+            return True  # key repeat: the punch is on its way
         clips = self._check_clips()
         if clips is None:
-            return
+            return False
         activity = self.query_one("#qp-activity", Input).value.strip()
         if not activity:
             self.refuse(_("Skriv hvad klippene bruges til (aktivitet)."), "activity")
-            return
+            return False
         try:
             on_day = parse_user_date(self.query_one("#qp-date", Input).value)
         except ValueError as err:
             self.refuse(str(err), "date")
-            return
+            return False
         match = self.query_one(CitizenPicker).picked
         self.busy = True
         self.send(match.citizen_id, clips, activity, on_day,
                   match.card_number if clips <= CLIPS_PER_CARD else None)
+        return True
 
     @work(thread=True, exclusive=True, group="punch", exit_on_error=False, description="Registrerer klip")
     def send(self, citizen_id: int, clips: int, activity: str, on_day, card_number: int | None) -> None:

@@ -195,3 +195,52 @@ async def test_a_backdated_punch_from_the_date_field(card4471, make_app, frozen_
         await settle(app, pilot)
         assert not isinstance(app.screen, QuickPunchDialog)
     assert Punch.get(Punch.activity == "Kaffe", Punch.card == card4471.id).punched_on == day
+
+
+def burst(app, keys: list[str]) -> None:
+    """Keys arriving in one read from the terminal (a paste, a stalled SSH link)."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, "\r" if key == "enter" else key))
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields(card4471, make_app):
+    app = make_app()
+    used = card4471.used
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k")
+        burst(app, [*"4471", "enter", "2", "enter", *"Kaffe", "enter"])
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickPunchDialog)
+    assert Card.get_by_id(card4471.id).used == used + 2
+    assert Punch.get(Punch.card == card4471.id, Punch.activity == "Kaffe").clips == 2
+
+
+async def test_enter_typed_ahead_of_a_refusal_is_dropped(card4471, make_app):
+    app = make_app()
+    before = Punch.select().count()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k")
+        burst(app, [*"4471", "enter", "9", "enter", *"Kaffe", "enter"])
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuickPunchDialog)
+        assert "klip tilbage på kort 4471" in message(app, "#qp-clips-msg")  # still shown
+        assert app.screen.query_one("#qp-clips", Input).has_focus
+    assert Punch.select().count() == before
+
+
+async def test_a_mistyped_card_number_picks_nobody_without_arrows(card4471, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("k", "4", "4", "7", "enter")  # 447: no card, but CPRs may start with it
+        await settle(app, pilot)
+        assert "præcis 447" in message(app, "#picker-message") or "Ingen borgere" in message(app, "#picker-message")
+        assert app.screen.query_one("#qp-citizen", Input).has_focus
+        await pilot.press("1", "enter")  # 4471: the exact card
+        await settle(app, pilot)
+        assert app.screen.query_one("#qp-clips", Input).has_focus
