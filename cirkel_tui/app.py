@@ -53,8 +53,20 @@ def _bindings() -> list[Binding]:
     for action in GLOBAL_ACTIONS:
         if action.id == "palette":
             continue  # Textual binds the palette itself (COMMAND_PALETTE_BINDING)
+        if action.id == "quick_punch":
+            # What is typed right after k or F2 must reach the dialog, even in one burst: priority
+            # bindings run before any widget sees the key, and the action waits until the dialog
+            # is mounted. The letter skips itself when a text field has focus (it is typed there).
+            keys = action.keys.split(",")
+            fkeys = ",".join(k for k in keys if k.startswith("f") and k[1:].isdigit())
+            letters = ",".join(k for k in keys if not (k.startswith("f") and k[1:].isdigit()))
+            bindings.append(Binding(fkeys, action.action, action.title, id=action.id, tooltip=action.help,
+                                    priority=True))
+            bindings.append(Binding(letters, f"{action.action}_letter", action.title, id=f"{action.id}-letter",
+                                    tooltip=action.help, show=False, priority=True))
+            continue
         bindings.append(Binding(action.keys, action.action, action.title, id=action.id,
-                                tooltip=action.help, show=action.id in ("help", "quick_punch"),
+                                tooltip=action.help, show=action.id in ("help",),
                                 priority=action.id in ("quit",)))
     return bindings
 
@@ -110,7 +122,15 @@ class CirkelApp(App):
 
     last_punch_id: str | None = None
 
-    def action_quick_punch(self, initial: str = "") -> None:
+    async def action_quick_punch_letter(self) -> None:
+        from textual.actions import SkipAction
+        from textual.widgets import Input, TextArea
+
+        if isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()  # the letter is typed into the field
+        await self.action_quick_punch()
+
+    async def action_quick_punch(self, initial: str = "") -> None:
         from screens.quick_punch import QuickPunchDialog
         from screens.reversal import ReversalDialog
 
@@ -120,7 +140,8 @@ class CirkelApp(App):
             return  # one dialog at a time (key repeat, a second F2)
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
-        self.push_screen(QuickPunchDialog(initial), self._punched)
+        # Awaited: keys typed meanwhile wait in the App's queue until the dialog has its focus.
+        await self.push_screen(QuickPunchDialog(initial), self._punched)
 
     def _punched(self, outcome) -> None:
         if outcome is None:

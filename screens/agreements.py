@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
 from cirkel_tui.datefield import parse_user_date
@@ -18,6 +18,7 @@ from models.base import DomainError, today
 
 from .citizen_picker import CitizenPicker
 from .quick_punch import CatalogueSuggester, field_row
+from .typeahead import TypeAheadForm
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ class AgreementsScreen(Screen):
             self.load()
 
 
-class AgreementDialog(ModalScreen[int | None]):
+class AgreementDialog(TypeAheadForm):
     """A new agreement: citizen, clips (> 10), reason, activity, valid until."""
 
     BINDINGS = [
@@ -103,11 +104,14 @@ class AgreementDialog(ModalScreen[int | None]):
             self.message = message
             self.field = field
 
-    FIELDS = {"clips": "#ag-clips", "reason": "#ag-reason", "activity": "#ag-activity", "until": "#ag-until"}
+    MESSAGES = {"clips": "#ag-clips", "reason": "#ag-reason", "activity": "#ag-activity", "until": "#ag-until"}
+    FIELDS = ("ag-citizen", "ag-clips", "ag-reason", "ag-activity", "ag-until")
+    NEXT = {"ag-citizen": "ag-clips", "ag-clips": "ag-reason", "ag-reason": "ag-activity", "ag-activity": "ag-until"}
 
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
+        self._refused_value: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         from models.punching import active_catalogue_names
@@ -124,46 +128,51 @@ class AgreementDialog(ModalScreen[int | None]):
                                                        suggester=CatalogueSuggester(active_catalogue_names()),
                                                        placeholder=_("valgfri")), "ag-activity-msg")
             yield from field_row(_("Gyldig til"), Input(id="ag-until", compact=True, max_length=10,
-                                                        placeholder=_("DD-MM-ÅÅÅÅ, valgfri")), "ag-until-msg")
+                                                        placeholder=_("DD-MM-ÅÅÅÅ")), "ag-until-msg",
+                                 _("Tom: gælder indtil videre."))
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Gem"), id="ag-ok", variant="primary", compact=True)
                 yield Button(_("Annullér"), id="ag-no", compact=True)
             yield Static(_("Enter: næste felt · Esc eller Annullér: luk"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(CitizenPicker).input.focus()
+        self.set_focus(self.query_one(CitizenPicker).input)
 
     def _say(self, message: str, field: str | None) -> None:
-        target = f"{self.FIELDS[field]}-msg" if field in self.FIELDS else "#picker-message"
+        target = f"{self.MESSAGES[field]}-msg" if field in self.MESSAGES else "#picker-message"
         line = self.query_one(target, Static)
         line.update(message)
         line.add_class("error")
-        focus = self.FIELDS.get(field or "", "#ag-citizen")
-        self.query_one(focus, Input).focus()
+        if field in self.MESSAGES:
+            self._refused_value[field] = self.query_one(self.MESSAGES[field], Input).value
+        focus = self.MESSAGES.get(field or "", "#ag-citizen")
+        self.set_focus(self.query_one(focus, Input))
 
     @on(Input.Changed)
     def _typing(self, event: Input.Changed) -> None:
-        for field, selector in self.FIELDS.items():
+        if event.value != event.input.value:
+            return  # a late event of a burst
+        for field, selector in self.MESSAGES.items():
             if event.input.id == selector[1:]:
                 line = self.query_one(f"{selector}-msg", Static)
-                line.update("")
-                line.remove_class("error")
+                if line.has_class("error") and event.value != self._refused_value.get(field):
+                    line.update(_("Tom: gælder indtil videre.") if field == "until" else "")
+                    line.remove_class("error")
 
     @on(CitizenPicker.Picked)
     def _picked(self) -> None:
-        self.query_one("#ag-clips", Input).focus()
+        if self.focused is None or self.focused.id == "ag-citizen":  # a click on the list
+            self.set_focus(self.query_one("#ag-clips", Input))
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        order = ["ag-clips", "ag-reason", "ag-activity", "ag-until"]
-        if event.input.id not in order:
-            return
-        event.stop()
-        index = order.index(event.input.id)
-        if index + 1 < len(order):
-            self.query_one(f"#{order[index + 1]}", Input).focus()
-        else:
-            self.save()
+    def handle_enter(self, field: str) -> bool:
+        if field == "ag-citizen":
+            if self.query_one(CitizenPicker).search_now_and_pick() is None:
+                self.set_focus(self.query_one("#ag-citizen", Input))
+                return False
+            return True
+        if field == "ag-until":
+            return self.save()
+        return True
 
     @on(Button.Pressed, "#ag-ok")
     def _ok(self, event: Button.Pressed) -> None:
@@ -178,17 +187,17 @@ class AgreementDialog(ModalScreen[int | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def save(self) -> None:
+    def save(self) -> bool:
         if self.busy:
-            return
+            return True
         match = self.query_one(CitizenPicker).picked
         if match is None:
             self._say(_("Vælg først en borger: skriv og tryk Enter."), None)
-            return
+            return False
         clips = self.query_one("#ag-clips", Input).value.strip()
         if not clips:
             self._say(_("Skriv antal klip (mere end 10)."), "clips")
-            return
+            return False
         until_text = self.query_one("#ag-until", Input).value.strip()
         until = None
         if until_text:
@@ -196,10 +205,11 @@ class AgreementDialog(ModalScreen[int | None]):
                 until = parse_user_date(until_text)
             except ValueError as err:
                 self._say(str(err), "until")
-                return
+                return False
         self.busy = True
         self.send(match.citizen_id, int(clips), self.query_one("#ag-reason", Input).value,
                   self.query_one("#ag-activity", Input).value, until)
+        return True
 
     @work(thread=True, exclusive=True, group="agreement", exit_on_error=False, description="Gemmer aftale")
     def send(self, citizen_id: int, clips: int, reason: str, activity: str, until) -> None:

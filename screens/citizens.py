@@ -137,6 +137,8 @@ class CitizensScreen(Screen):
         elif len(matches) >= SEARCH_LIMIT:
             status.update(_("De første {n} — skriv mere for at indsnævre. Enter åbner borgeren.").format(
                 n=len(matches)))
+        elif len(matches) == 1:
+            status.update(_("1 borger. Enter åbner borgeren."))
         else:
             status.update(_("{n} borgere. Enter åbner borgeren.").format(n=len(matches)))
 
@@ -323,7 +325,7 @@ class CitizenDetailScreen(Screen):
         for s in d.states:
             states.add_row(fmt_date(s.on), s.from_state, s.to_state, s.by, s.reason)
 
-    def action_punch_here(self) -> None:
+    async def action_punch_here(self) -> None:
         d = self.detail
         if d is None:
             return
@@ -331,7 +333,7 @@ class CitizenDetailScreen(Screen):
             self.notify(_("{name} har intet åbent klippekort.").format(name=d.name), severity="warning")
             return
         initial = str(d.open_card.number) if d.open_card is not None else d.cpr.replace("-", "")
-        self.app.action_quick_punch(initial)
+        await self.app.action_quick_punch(initial)
 
     def action_reverse(self) -> None:
         table = self.query_one("#cd-punches", DataTable)

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
@@ -31,6 +30,7 @@ from models.base import DomainError, today
 from models.entities import CARD_USED_UP
 
 from .citizen_picker import CitizenPicker
+from .typeahead import TypeAheadForm
 
 log = logging.getLogger(__name__)
 
@@ -62,27 +62,15 @@ def field_row(label: str, widget, hint_id: str, hint: str = "") -> ComposeResult
     yield Static(hint, classes="field-message", id=hint_id)
 
 
-class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
+class QuickPunchDialog(TypeAheadForm):
     """Register clips in a few keystrokes."""
 
     BINDINGS = [
         Binding("escape", "cancel", _("Annullér"), id="punch-cancel", tooltip=_("Luk uden at registrere.")),
-        # A priority binding runs while the App reads the keys, so the keys typed after
-        # Enter go to the next field even when they arrive in one burst.
-        Binding("enter", "advance", _("Næste felt"), id="punch-next", priority=True, show=False,
-                tooltip=_("Vælg borgeren, gå til næste felt, eller registrér i sidste felt.")),
     ]
 
     FIELDS = ("qp-citizen", "qp-clips", "qp-activity", "qp-date")
-    NEXT = {"qp-citizen": "qp-clips", "qp-clips": "qp-activity"}
-
-    class Commit(Message):
-        """Enter in a field; queued behind the keys typed before it, handled in order."""
-
-        def __init__(self, field_id: str, seq: int) -> None:
-            super().__init__()
-            self.field_id = field_id
-            self.seq = seq
+    NEXT = {"qp-citizen": "qp-clips", "qp-clips": "qp-activity"}  # Enter in activity or date registers
 
     class Done(Message):
         def __init__(self, outcome: PunchOutcome) -> None:
@@ -100,10 +88,6 @@ class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
         self.initial = initial
         self.punch_id = str(uuid.uuid4())
         self.busy = False
-        self._seq = 0  # Enter presses so far
-        self._done = 0  # Enter presses handled
-        self._pending: dict[int, str] = {}
-        self._drop_upto = 0  # Enter presses typed ahead of a refusal: dropped
         self._refused_value: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -163,34 +147,8 @@ class QuickPunchDialog(ModalScreen[PunchOutcome | None]):
 
     # --- moving through the fields
 
-    def action_advance(self) -> None:
-        focused = self.focused
-        if isinstance(focused, Button):
-            focused.press()
-            return
-        field = focused.id if isinstance(focused, Input) and focused.id in self.FIELDS else None
-        if focused is not None and field is None:
-            return
-        field = field or "qp-citizen"  # keys typed before the field had focus went to the dialog
-        self._seq += 1
-        if field in self.NEXT:
-            self.set_focus(self.query_one(f"#{self.NEXT[field]}", Input))
-        (focused or self).post_message(self.Commit(field, self._seq))
-
-    @on(Commit)
-    def _commit(self, message: Commit) -> None:
-        message.stop()
-        self._pending[message.seq] = message.field_id
-        while self._done + 1 in self._pending:
-            self._done += 1
-            field = self._pending.pop(self._done)
-            if self._done <= self._drop_upto:
-                continue
-            if not self._handle_enter(field):
-                self._drop_upto = self._seq
-
-    def _handle_enter(self, field: str) -> bool:
-        """Enter in ``field``, with every key typed before it in place. False: refused."""
+    def handle_enter(self, field: str) -> bool:
+        """Enter in ``field``, with every key typed before it in place (see screens/typeahead.py)."""
         if field == "qp-citizen":
             match = self.query_one(CitizenPicker).search_now_and_pick()
             if match is None:

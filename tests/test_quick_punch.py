@@ -202,7 +202,7 @@ def burst(app, keys: list[str]) -> None:
     from textual import events
 
     for key in keys:
-        app.post_message(events.Key(key, "\r" if key == "enter" else key))
+        app.post_message(events.Key(key, "\r" if key == "enter" else (key if len(key) == 1 else None)))
 
 
 async def test_a_burst_of_keys_lands_in_the_right_fields(card4471, make_app):
@@ -244,3 +244,27 @@ async def test_a_mistyped_card_number_picks_nobody_without_arrows(card4471, make
         await pilot.press("1", "enter")  # 4471: the exact card
         await settle(app, pilot)
         assert app.screen.query_one("#qp-clips", Input).has_focus
+
+
+async def test_keys_typed_right_after_f2_are_not_lost(card4471, make_app):
+    app = make_app()
+    used = card4471.used
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        burst(app, ["f2", *"4471", "enter", "1", "enter", *"Kaffe", "enter"])
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickPunchDialog)
+    assert Card.get_by_id(card4471.id).used == used + 1
+
+
+async def test_keys_typed_right_after_k_are_not_lost(card4471, make_app):
+    app = make_app()
+    used = card4471.used
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        burst(app, ["k", *"4471", "enter", "1", "enter", *"Kaffe", "enter"])
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert not isinstance(app.screen, QuickPunchDialog)
+    assert Card.get_by_id(card4471.id).used == used + 1
