@@ -268,3 +268,15 @@ async def test_keys_typed_right_after_k_are_not_lost(card4471, make_app):
         await settle(app, pilot)
         assert not isinstance(app.screen, QuickPunchDialog)
     assert Card.get_by_id(card4471.id).used == used + 1
+
+
+async def test_a_search_left_without_a_pick_is_logged_once(card4471, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("k", *"karen")
+        await settle(app, pilot)
+        assert AccessLog.select().where(AccessLog.action == "search").count() == 0  # not per keystroke
+        await pilot.press("escape")
+        await settle(app, pilot)
+    rows = [(r.criterion, r.citizen_id) for r in AccessLog.select().where(AccessLog.action == "search")]
+    assert rows == [("karen", None)]
