@@ -53,6 +53,18 @@ def _bindings() -> list[Binding]:
     for action in GLOBAL_ACTIONS:
         if action.id == "palette":
             continue  # Textual binds the palette itself (COMMAND_PALETTE_BINDING)
+        if action.id == "quick_punch":
+            # What is typed right after k or F2 must reach the dialog, even in one burst: priority
+            # bindings run before any widget sees the key, and the action waits until the dialog
+            # is mounted. The letter skips itself when a text field has focus (it is typed there).
+            keys = action.keys.split(",")
+            fkeys = ",".join(k for k in keys if k.startswith("f") and k[1:].isdigit())
+            letters = ",".join(k for k in keys if not (k.startswith("f") and k[1:].isdigit()))
+            bindings.append(Binding(fkeys, action.action, action.title, id=action.id, tooltip=action.help,
+                                    priority=True))
+            bindings.append(Binding(letters, f"{action.action}_letter", action.title, id=f"{action.id}-letter",
+                                    tooltip=action.help, show=False, priority=True))
+            continue
         bindings.append(Binding(action.keys, action.action, action.title, id=action.id,
                                 tooltip=action.help, show=action.id in ("help",),
                                 priority=action.id in ("quit",)))
@@ -105,6 +117,71 @@ class CirkelApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    # --- punching (issue 3): the quick-punch dialog and undoing the last punch
+
+    last_punch_id: str | None = None
+
+    async def action_quick_punch_letter(self) -> None:
+        from textual.actions import SkipAction
+        from textual.widgets import Input, TextArea
+
+        if isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()  # the letter is typed into the field
+        await self.action_quick_punch()
+
+    async def action_quick_punch(self, initial: str = "") -> None:
+        from screens.quick_punch import QuickPunchDialog
+        from screens.reversal import ReversalDialog
+
+        from .help import HelpScreen
+
+        if isinstance(self.screen, (QuickPunchDialog, ReversalDialog)):
+            return  # one dialog at a time (key repeat, a second F2)
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        # Awaited: keys typed meanwhile wait in the App's queue until the dialog has its focus.
+        await self.push_screen(QuickPunchDialog(initial), self._punched)
+
+    def _punched(self, outcome) -> None:
+        if outcome is None:
+            return
+        self.last_punch_id = outcome.punch_id
+        if outcome.card_number is not None:
+            text = _("{clips} klip registreret på kort {card} ({name}) — {left} klip tilbage.").format(
+                clips=outcome.clips, card=outcome.card_number, name=outcome.citizen_name, left=outcome.left)
+        else:
+            text = _("{clips} klip registreret under aftale ({name}) — {left} klip tilbage på aftalen.").format(
+                clips=outcome.clips, name=outcome.citizen_name, left=outcome.left)
+        if outcome.used_up:
+            text += " " + _("Kortet er brugt op; {name} skal revurderes før et nyt kort.").format(
+                name=outcome.citizen_name)
+        text += " " + _("Tryk u for at fortryde.")
+        self.notify(text, title=_("Klip registreret"), severity="warning" if outcome.used_up else "information",
+                    timeout=8)
+
+    def action_undo_punch(self, punch_id: str | None = None) -> None:
+        from screens.quick_punch import QuickPunchDialog
+        from screens.reversal import ReversalDialog
+
+        if isinstance(self.screen, (QuickPunchDialog, ReversalDialog)):
+            return
+        punch_id = punch_id or self.last_punch_id
+        if punch_id is None:
+            self.notify(_("Du har ikke registreret klip i denne session; vælg klippet på borgerens side."),
+                        severity="warning")
+            return
+        self.push_screen(ReversalDialog(punch_id), self._reversed)
+
+    def _reversed(self, outcome) -> None:
+        if outcome is None:
+            return
+        if outcome.punch_id == self.last_punch_id:
+            self.last_punch_id = None
+        where = (_("kort {card}").format(card=outcome.card_number) if outcome.card_number is not None
+                 else _("aftalen"))
+        self.notify(_("{clips} klip tilbageført — {left} klip tilbage på {where}.").format(
+            clips=outcome.clips, left=outcome.left, where=where), title=_("Tilbageført"))
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name

@@ -29,6 +29,8 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.pools",
     "cirkel_tui.commands.events",
     "cirkel_tui.commands.excel",
+    "cirkel_tui.commands.punch",
+    "cirkel_tui.commands.agreement",
 ]
 
 

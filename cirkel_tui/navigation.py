@@ -39,6 +39,10 @@ class GlobalAction:
 DESTINATIONS: list[Destination] = [
     Destination("overblik", _("Overblik"), "o,f4", "screens.dashboard:DashboardScreen",
                 _("Puljer, deltagere, ventelister og de næste fællesture pr. distrikt.")),
+    Destination("borgere", _("Borgere"), "b,f3", "screens.citizens:CitizensScreen",
+                _("Søg borgere; se kort, klip, aftaler og historik.")),
+    Destination("aftaler", _("Aftaler"), "a", "screens.agreements:AgreementsScreen",
+                _("Aftaler om mere end 10 klip ad gangen (leder)."), roles=("leder",)),
     # --- issue 4: the path into the scheme and back out
     Destination("screening", _("Screening"), "s,f6", "screens.screening:ScreeningScreen",
                 _("Screen en borger (målgruppe, baseline) og optag eller sæt på venteliste.")),
@@ -67,6 +71,10 @@ DESTINATIONS: list[Destination] = [
 
 GLOBAL_ACTIONS: list[GlobalAction] = [
     GlobalAction("help", _("Hjælp"), "f1,question_mark", "help", _("Vis alle taster.")),
+    GlobalAction("quick_punch", _("Registrér klip"), "f2,k", "quick_punch",
+                 _("Borger, antal klip, aktivitet, Enter (k uden for tekstfelter).")),
+    GlobalAction("undo_punch", _("Fortryd klip"), "u", "undo_punch",
+                 _("Tilbagefør det klip, du lige har registreret.")),
     GlobalAction("palette", _("Kommandoer"), "ctrl+p", "command_palette", _("Søg blandt alle skærme og handlinger.")),
     GlobalAction("theme", _("Lyst/mørkt tema"), "ctrl+t", "toggle_theme", _("Skift mellem lyst og mørkt tema.")),
     GlobalAction("quit", _("Afslut"), "ctrl+q", "quit", _("Luk Cirkel.")),

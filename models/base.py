@@ -9,11 +9,12 @@ refuses. Nothing here imports Textual.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import decimal
 import functools
 import json
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, ContextManager, TypeVar
 
 from peewee import DatabaseProxy, Model
 
@@ -67,12 +68,38 @@ def in_transaction() -> bool:
     return db.transaction_depth() > 0
 
 
+# Writers queue here before BEGIN IMMEDIATE. SQLite's busy handler retries a
+# locked database after sleeping 1, 2, 5, 10, 15, 20, 25 … 100 ms, so under load a
+# writer can lose the race again and again (seconds at p99 with 20 writers); the
+# store installs a gate (cirkel_tui.db: an OS file lock) that wakes the next
+# writer the moment the last one commits. Without a store: no gate.
+_write_gate: Callable[[], ContextManager] = contextlib.nullcontext
+
+
+def set_write_gate(factory: Callable[[], ContextManager] | None) -> None:
+    """Install the context every outermost write transaction runs inside (None: none)."""
+    global _write_gate
+    _write_gate = factory or contextlib.nullcontext
+
+
+@contextlib.contextmanager
+def write_transaction():
+    """An IMMEDIATE write transaction behind the write gate; a savepoint when nested."""
+    if db.transaction_depth() > 0:
+        with db.atomic():
+            yield
+        return
+    with _write_gate():
+        with db.atomic("IMMEDIATE"):
+            yield
+
+
 def operation(fn: F) -> F:
     """Run ``fn`` as one IMMEDIATE write transaction (a savepoint when nested)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with db.atomic("IMMEDIATE") if db.transaction_depth() == 0 else db.atomic():
+        with write_transaction():
             return fn(*args, **kwargs)
 
     wrapper.__wrapped_operation__ = True  # type: ignore[attr-defined]
@@ -128,6 +155,6 @@ def log_access(actor, action: str, citizen=None, criterion: str | None = None) -
     """
     from .entities import AccessLog
 
-    with db.atomic("IMMEDIATE") if db.transaction_depth() == 0 else db.atomic():
+    with write_transaction():
         AccessLog.create(at=now(), actor=actor, action=action, citizen=citizen,
                          criterion=criterion)

@@ -1,0 +1,249 @@
+"""Search as you type and punching under load, on a 100,000-citizen demo database.
+
+Run from the repository root:
+
+    python benchmarks/punch_and_search.py [--citizens 100000] [--processes 20] [--seconds 10]
+
+It builds the demo database in a temp directory (``models.demo.fill_demo``,
+about 20 s for 100,000 citizens), then prints:
+
+1. search per keystroke: every prefix of names, CPR numbers (with the dash)
+   and card numbers of a sample of real citizens, typed one key at a time,
+   through ``models.search.search_citizens`` (what the dialog calls): p50, p95,
+   max per kind; next to it the portable LIKE fallback for names, to show why
+   SQLite uses FTS5;
+2. punching: N processes (own connections, started together) each punch one
+   clip every 100 ms through ``models.punching.register_punch`` — 80 % on
+   random open cards, 20 % on ten "hot" cards everybody punches — while this
+   process keeps searching; the commit latency p50/p99/max, refusals (a full
+   card), errors (anything but a refusal, e.g. "database is locked"), lost
+   punches (accepted but not in the ledger) and overdrawn cards (more than
+   10 clips used, or ``used`` not equal to the ledger's sum).
+
+The goals (issue 3): search p95 under 30 ms per keystroke; punch p99 under
+15 ms with 20 processes. This prints figures; it asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def line(label: str, values: list[float]) -> str:
+    return (f"  {label:<40} n={len(values):>6}  p50 {pct(values, 50):7.2f} ms  p95 {pct(values, 95):7.2f} ms"
+            f"  p99 {pct(values, 99):7.2f} ms  max {max(values) if values else float('nan'):8.2f} ms")
+
+
+def keystrokes(sample) -> dict[str, list[str]]:
+    """Every prefix a typist produces, per kind of search."""
+    typed: dict[str, list[str]] = {"name": [], "cpr": [], "card": []}
+    for name, cpr, card in sample:
+        typed["name"] += [name[:i] for i in range(1, len(name) + 1)]
+        dashed = f"{cpr[:6]}-{cpr[6:]}"
+        typed["cpr"] += [dashed[:i] for i in range(1, len(dashed) + 1)]
+        if card:
+            typed["card"] += [str(card)[:i] for i in range(1, len(str(card)) + 1)]
+    return typed
+
+
+def time_calls(fn, texts) -> list[float]:
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        fn(text)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker_no: int, seconds: float,
+                 barrier, queue) -> None:
+    sys.path.insert(0, str(ROOT))
+    import contextlib
+
+    from cirkel_tui.db import open_database, write_gate
+    from models.base import DomainError, set_write_gate
+    from models.entities import Card, Staff
+    from models.punching import register_punch
+
+    open_database(path, migrate=False)
+    gate = write_gate(path)
+    waits: list[float] = []
+    holds: list[float] = []
+
+    @contextlib.contextmanager
+    def timed_gate():  # the store's gate, timed: waiting for it, and holding it (the transaction)
+        t0 = time.perf_counter()
+        with gate():
+            t1 = time.perf_counter()
+            try:
+                yield
+            finally:
+                holds.append((time.perf_counter() - t1) * 1000)
+                waits.append((t1 - t0) * 1000)
+
+    set_write_gate(timed_gate)
+    actor = Staff.get(Staff.login == login)
+    rng = random.Random(worker_no)
+    records = []
+    barrier.wait(timeout=120)
+    start = time.perf_counter()
+    tick = 0
+    while time.perf_counter() - start < seconds:
+        number = rng.choice(hot) if rng.random() < 0.2 else rng.choice(cards)
+        pid = str(uuid.uuid4())
+        t0 = time.perf_counter()
+        try:
+            citizen_id = Card.get(Card.number == number).citizen_id
+            register_punch(actor, citizen_id, 1, "Benchmark", punch_id=pid, card_number=number)
+            outcome = "ok"
+            message = ""
+        except DomainError as err:
+            outcome, message = "refused", err.message
+        except Exception as exc:  # noqa: BLE001 - counted and shown
+            outcome, message = "error", repr(exc)
+        records.append((outcome, (time.perf_counter() - t0) * 1000, pid, number, message,
+                        waits[-1] if waits else 0.0, holds[-1] if holds else 0.0))
+        tick += 1
+        pause = start + tick * 0.1 - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+    queue.put(records)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--citizens", type=int, default=100_000)
+    parser.add_argument("--processes", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--sample", type=int, default=300, help="citizens whose name/CPR/card are typed")
+    parser.add_argument("--dir", help="keep the database here instead of a temp directory")
+    args = parser.parse_args()
+
+    from cirkel_tui.db import open_database
+    from models.entities import Card, Citizen, Punch
+    from models.search import _like_name_ids, search_citizens
+    from models.staff import init_database
+
+    workdir = args.dir or tempfile.mkdtemp(prefix="cirkel-bench-")
+    os.makedirs(workdir, exist_ok=True)
+    path = os.path.join(workdir, "bench.db")
+    fresh = not os.path.exists(path)
+    open_database(path)
+    login = "benchmark"
+    print(f"database: {path}   load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores")
+    if fresh:
+        from models.demo import fill_demo
+
+        init_database(login, "Benchmark")
+        start = time.perf_counter()
+        summary = fill_demo(login, citizens=args.citizens, seed=1)
+        print(f"demo built in {time.perf_counter() - start:.1f} s: {summary}")
+    print(f"citizens: {Citizen.select().count():,}   open cards: "
+          f"{Card.select().where(Card.status == 'open').count():,}")
+
+    # --- 1. search per keystroke
+    rng = random.Random(3)
+    ids = [cid for (cid,) in Citizen.select(Citizen.id).tuples()]
+    chosen = rng.sample(ids, min(args.sample, len(ids)))
+    open_numbers = dict(Card.select(Card.citizen, Card.number).where(Card.status == "open").tuples())
+    sample = [(c.name, c.cpr, open_numbers.get(c.id)) for c in Citizen.select().where(Citizen.id.in_(chosen))]
+    typed = keystrokes(sample)
+    print("\nsearch as you type (models.search.search_citizens, LIMIT 20), one call per keystroke:")
+    search_citizens("warm up")
+    all_times = []
+    for kind, texts in typed.items():
+        times = time_calls(search_citizens, texts)
+        all_times += times
+        print(line(kind, times))
+    print(line("all keystrokes", all_times))
+    short = [t for t in typed["name"] if len(t) <= 2]
+    print(line("names, 1–2 letters (the worst case)", time_calls(search_citizens, short)))
+    from models.search import _WORD
+
+    def like_fallback(text):
+        words = _WORD.findall(text)
+        if words:
+            _like_name_ids(words, anchored=False, limit=20)
+    print(line("names via portable LIKE (not used)", time_calls(like_fallback, typed["name"][:600])))
+
+    # --- 2. punching under load, while searching
+    open_cards = [n for (n,) in Card.select(Card.number).join(Citizen, on=(Card.citizen == Citizen.id))
+                  .where((Card.status == "open") & (Citizen.state == "active")).tuples()]
+    hot = rng.sample(open_cards, min(10, len(open_cards)))
+    cards = [n for n in open_cards if n not in hot]
+    before = Punch.select().count()
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(args.processes + 1)
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=punch_worker,
+                         args=(path, login, cards, hot, w, args.seconds, barrier, queue))
+             for w in range(args.processes)]
+    for p in procs:
+        p.start()
+    barrier.wait(timeout=120)
+    load_start = time.perf_counter()
+    under_load = []
+    texts = typed["name"] + typed["cpr"] + typed["card"]
+    i = 0
+    while time.perf_counter() - load_start < args.seconds:
+        t0 = time.perf_counter()
+        search_citizens(texts[i % len(texts)])
+        under_load.append((time.perf_counter() - t0) * 1000)
+        i += 1
+        time.sleep(0.02)
+    records = [r for _ in procs for r in queue.get(timeout=300)]
+    for p in procs:
+        p.join()
+
+    ok = [r for r in records if r[0] == "ok"]
+    refused = [r for r in records if r[0] == "refused"]
+    errors = [r for r in records if r[0] == "error"]
+    accepted = {r[2] for r in ok}
+    in_ledger = {pid for (pid,) in Punch.select(Punch.id).where(Punch.id.in_(list(accepted))).tuples()} \
+        if accepted else set()
+    lost = len(accepted - in_ledger)
+    touched = sorted({r[3] for r in records})
+    overdrawn = 0
+    from models.cards import ledger_total
+
+    for number in touched:
+        card = Card.get(Card.number == number)
+        if card.used > card.clips or card.used != ledger_total(card):
+            overdrawn += 1
+    print(f"\npunching: {args.processes} processes, each one clip every 100 ms for {args.seconds:g} s "
+          f"(20 % on {len(hot)} hot cards), through register_punch:")
+    print(line("commit latency, all attempts", [r[1] for r in records]))
+    print(line("commit latency, accepted", [r[1] for r in ok]))
+    print(line("  of which waiting for the write lock", [r[5] for r in records]))
+    print(line("  of which holding it (the transaction)", [r[6] for r in records]))
+    print(f"  attempts {len(records)}, accepted {len(ok)}, refused {len(refused)} (card full), "
+          f"errors {len(errors)}, lost {lost}, overdrawn {overdrawn} of {len(touched)} cards touched; "
+          f"ledger grew by {Punch.select().count() - before}")
+    if errors:
+        print(f"  first error: {errors[0][4]}")
+    print(line("search during the load", under_load))
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores "
+          "(latency on a shared machine includes waiting for a CPU)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Individual agreements (R4): more than 10 clips at once, approved by a leader.
+
+An agreement records who approved it, how many clips, why, for which activity
+and until when. It draws its clips from the citizen's district pool of the
+year it starts in (``models.pools.committed_clips`` counts them), so a pool
+can never promise more than it has. A punch of more than 10 clips draws from
+a valid agreement (``models.cards.punch``).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from .base import DomainError, audit, operation, snapshot, today
+from .cards import _as_date, _whole_clips
+from .cpr import masked
+from .entities import (
+    CLIPS_PER_CARD,
+    STATE_ACTIVE,
+    STATE_PAUSED,
+    Agreement,
+    Citizen,
+    Staff,
+)
+from .pools import committed_clips, pool_of
+from .staff import require_role
+
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class AgreementLine:
+    id: int
+    citizen_id: int
+    citizen_name: str
+    cpr_masked: str
+    clips: int
+    used: int
+    reason: str
+    activity: str
+    valid_from: _dt.date
+    valid_until: _dt.date | None
+    approved_by: str
+
+    @property
+    def left(self) -> int:
+        return self.clips - self.used
+
+    def valid_on(self, day: _dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+
+
+def _clean_text(value: str, field: str, what: str, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError(f"Skriv {what}.", field=field)
+    if any(ord(ch) < 32 for ch in text):
+        raise DomainError("Teksten må ikke indeholde kontroltegn.", field=field)
+    if len(text) > MAX_REASON:
+        raise DomainError(f"Teksten er for lang (højst {MAX_REASON} tegn).", field=field)
+    return text
+
+
+@operation
+def create_agreement(actor: Staff, citizen: Citizen | int, clips, reason: str, *,
+                     until: _dt.date | str | None = None, activity: str = "",
+                     valid_from: _dt.date | str | None = None) -> Agreement:
+    """Record an individual agreement (leder only) drawing on the district pool."""
+    require_role(actor, "leder")
+    k = _whole_clips(clips)
+    if k <= CLIPS_PER_CARD:
+        raise DomainError(
+            f"En individuel aftale er til mere end {CLIPS_PER_CARD} klip ad gangen; "
+            f"op til {CLIPS_PER_CARD} klip trækkes fra klippekortet.", field="clips")
+    reason = _clean_text(reason, "reason", "en begrundelse for aftalen", required=True)
+    activity = _clean_text(activity, "activity", "en aktivitet", required=False)
+    start = _as_date(valid_from)
+    end = None
+    if until not in (None, ""):
+        try:
+            end = _as_date(until)
+        except DomainError as err:
+            raise DomainError(err.message, field="until") from None
+        if end < start:
+            raise DomainError("Aftalen kan ikke slutte før den begynder.", field="until")
+        if end < today():
+            raise DomainError("Slutdatoen ligger i fortiden.", field="until")
+    person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
+    if person is None:
+        raise DomainError("Borgeren findes ikke.", field="citizen")
+    if person.state not in (STATE_ACTIVE, STATE_PAUSED):
+        raise DomainError(f"{person.name} er ikke deltager; en aftale kræver en aktiv deltager.",
+                          field="citizen")
+    if person.district_id is None:
+        raise DomainError(f"{person.name} er ikke knyttet til et distrikt.", field="citizen")
+    pool = pool_of(person.district, start.year)
+    if pool is None:
+        raise DomainError(f"Der er ikke sat et budget for {start.year}; en leder sætter det under Puljer.")
+    left = pool.allocated - committed_clips(pool)
+    if left < k:
+        raise DomainError(f"Puljen for {person.district.name} {start.year} har kun {left} klip tilbage; "
+                          f"aftalen kræver {k}.", field="clips")
+    agreement = Agreement.create(citizen=person, pool=pool, approved_by=actor, clips=k, used=0,
+                                 reason=reason, activity=activity, valid_from=start, valid_until=end)
+    audit(actor, "agreement.create", "agreement", agreement.id, None, snapshot(agreement))
+    return agreement
+
+
+def _line(a: Agreement) -> AgreementLine:
+    return AgreementLine(id=a.id, citizen_id=a.citizen_id, citizen_name=a.citizen.name,
+                         cpr_masked=masked(a.citizen.cpr), clips=a.clips, used=a.used, reason=a.reason,
+                         activity=a.activity, valid_from=a.valid_from, valid_until=a.valid_until,
+                         approved_by=a.approved_by.name)
+
+
+def list_agreements(limit: int = 500) -> list[AgreementLine]:
+    """The newest agreements first (a LIMIT: there are few, but never unbounded)."""
+    query = (Agreement.select(Agreement, Citizen, Staff)
+             .join(Citizen, on=(Agreement.citizen == Citizen.id))
+             .switch(Agreement).join(Staff, on=(Agreement.approved_by == Staff.id))
+             .order_by(Agreement.valid_from.desc(), Agreement.id.desc()).limit(limit))
+    return [_line(a) for a in query]
+
+
+def agreements_of(citizen_id: int) -> list[AgreementLine]:
+    query = (Agreement.select(Agreement, Citizen, Staff)
+             .join(Citizen, on=(Agreement.citizen == Citizen.id))
+             .switch(Agreement).join(Staff, on=(Agreement.approved_by == Staff.id))
+             .where(Agreement.citizen == citizen_id)
+             .order_by(Agreement.valid_from.desc(), Agreement.id.desc()))
+    return [_line(a) for a in query]

@@ -1,0 +1,135 @@
+"""One citizen, everything the citizen screen shows, gathered in one read."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from peewee import JOIN
+
+from . import cpr as cprmod
+from .agreements import AgreementLine, agreements_of
+from .citizens import STATE_LABELS, open_citizen
+from .entities import (
+    CARD_CLOSED,
+    CARD_OPEN,
+    CARD_USED_UP,
+    PUNCH_REVERSAL,
+    Card,
+    Citizen,
+    District,
+    Punch,
+    Staff,
+    StateChange,
+)
+
+CARD_STATUS_LABELS = {CARD_OPEN: "åbent", CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}
+PUNCH_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class StateLine:
+    on: _dt.date
+    from_state: str
+    to_state: str
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CardLine:
+    id: int
+    number: int
+    issued_on: _dt.date
+    ended_on: _dt.date | None
+    clips: int
+    used: int
+    status: str
+    status_label: str
+    end_reason: str
+
+    @property
+    def left(self) -> int:
+        return self.clips - self.used if self.status == CARD_OPEN else 0
+
+
+@dataclass(frozen=True)
+class PunchLine:
+    id: str
+    punched_on: _dt.date
+    card_number: int | None
+    agreement_id: int | None
+    clips: int
+    activity: str
+    kind: str
+    registered_by: str
+    reason: str
+    reversed: bool  # a reversal entry cancels this punch
+
+    @property
+    def reversible(self) -> bool:
+        return self.kind != PUNCH_REVERSAL and not self.reversed
+
+
+@dataclass
+class CitizenDetail:
+    id: int
+    name: str
+    cpr: str  # DDMMYY-XXXX, full: the citizen was opened (and that was logged)
+    address: str
+    postcode: str
+    city: str
+    phone: str
+    district: str
+    state: str
+    state_label: str
+    state_since: _dt.date | None
+    open_card: CardLine | None
+    states: list[StateLine] = field(default_factory=list)
+    cards: list[CardLine] = field(default_factory=list)
+    punches: list[PunchLine] = field(default_factory=list)
+    agreements: list[AgreementLine] = field(default_factory=list)
+
+
+def _card_line(card: Card) -> CardLine:
+    return CardLine(id=card.id, number=card.number, issued_on=card.issued_on, ended_on=card.ended_on,
+                    clips=card.clips, used=card.used, status=card.status,
+                    status_label=CARD_STATUS_LABELS.get(card.status, card.status), end_reason=card.end_reason)
+
+
+def citizen_detail(citizen_id: int) -> CitizenDetail | None:
+    """Everything about one citizen (no access-log row: see :func:`open_citizen_detail`)."""
+    citizen = (Citizen.select(Citizen, District).join(District, JOIN.LEFT_OUTER)
+               .where(Citizen.id == citizen_id).first())
+    if citizen is None:
+        return None
+    states = [StateLine(s.on, STATE_LABELS.get(s.from_state, s.from_state or ""),
+                        STATE_LABELS.get(s.to_state, s.to_state), s.by.name, s.reason)
+              for s in (StateChange.select(StateChange, Staff).join(Staff)
+                        .where(StateChange.citizen == citizen_id)
+                        .order_by(StateChange.on.desc(), StateChange.id.desc()))]
+    cards = [_card_line(c) for c in Card.select().where(Card.citizen == citizen_id)
+             .order_by(Card.issued_on.desc(), Card.id.desc())]
+    numbers = {c.id: c.number for c in cards}
+    entries = list(Punch.select(Punch, Staff).join(Staff, on=(Punch.registered_by == Staff.id))
+                   .where(Punch.citizen == citizen_id)
+                   .order_by(Punch.punched_on.desc(), Punch.registered_at.desc(), Punch.id)
+                   .limit(PUNCH_LIMIT))
+    reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
+    punches = [PunchLine(id=e.id, punched_on=e.punched_on, card_number=numbers.get(e.card_id),
+                         agreement_id=e.agreement_id, clips=e.clips, activity=e.activity, kind=e.kind,
+                         registered_by=e.registered_by.name, reason=e.reason, reversed=e.id in reversed_ids)
+               for e in entries]
+    open_line = next((c for c in cards if c.status == CARD_OPEN), None)
+    return CitizenDetail(
+        id=citizen.id, name=citizen.name, cpr=cprmod.formatted(citizen.cpr), address=citizen.address,
+        postcode=citizen.postcode, city=citizen.city, phone=citizen.phone,
+        district=citizen.district.name if citizen.district_id else "",
+        state=citizen.state, state_label=STATE_LABELS.get(citizen.state, citizen.state),
+        state_since=citizen.state_since, open_card=open_line, states=states, cards=cards,
+        punches=punches, agreements=agreements_of(citizen_id))
+
+
+def open_citizen_detail(actor: Staff, citizen_id: int) -> CitizenDetail:
+    """Open a citizen to show them: the read is written to the access log."""
+    open_citizen(actor, citizen_id)  # raises DomainError if the citizen does not exist
+    return citizen_detail(citizen_id)

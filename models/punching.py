@@ -1,0 +1,129 @@
+"""Punching as staff do it: from the quick-punch dialog or ``cirkel punch``.
+
+:func:`register_punch` is the one operation both call. It checks that the
+card the user named is still the citizen's open card, links the activity to
+the catalogue when it names an offer (free text stays free text), and hands
+over to the ledger core, ``models.cards.punch``, which enforces R3–R5 with
+its conditional update. The rest are small reads for the dialogs.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+
+from . import cpr as cprmod
+from .base import DomainError
+from .cards import PunchResult, open_card, punch
+from .entities import (
+    CARD_CLOSED,
+    CARD_USED_UP,
+    PUNCH_REVERSAL,
+    Agreement,
+    Card,
+    CatalogueItem,
+    Citizen,
+    Punch,
+    Staff,
+)
+
+
+def active_catalogue_names() -> list[str]:
+    """Names of the active catalogue offers, for suggestions as you type."""
+    query = (CatalogueItem.select(CatalogueItem.name).where(CatalogueItem.active == True)  # noqa: E712
+             .order_by(CatalogueItem.name).limit(1000))
+    return [name for (name,) in query.tuples()]
+
+
+def resolve_citizen(text: str) -> tuple[Citizen, Card | None]:
+    """A citizen named by CPR number (with or without the dash) or card number.
+
+    Returns the citizen and, when a card number was given, that card.
+    """
+    raw = (text or "").strip()
+    compact = raw.replace("-", "").replace(" ", "")
+    if not compact.isdigit():
+        raise DomainError("Angiv borgeren med CPR-nummer (DDMMÅÅ-XXXX) eller kortnummer.", field="citizen")
+    if len(compact) == 10:
+        citizen = Citizen.get_or_none(Citizen.cpr == compact)
+        if citizen is None:
+            raise DomainError(f"Ingen borger har CPR-nummer {cprmod.masked(compact)}.", field="citizen")
+        return citizen, None
+    if len(compact) > 9 or compact.startswith("0"):
+        raise DomainError(f"'{raw}' er hverken et CPR-nummer (10 cifre) eller et kortnummer.", field="citizen")
+    card = Card.get_or_none(Card.number == int(compact))
+    if card is None:
+        raise DomainError(f"Der findes intet kort med nummer {int(compact)}.", field="citizen")
+    return Citizen.get_by_id(card.citizen_id), card
+
+
+def catalogue_item_named(activity: str) -> CatalogueItem | None:
+    """The active catalogue offer whose name is ``activity`` (any case, Æ/Ø/Å too), else None."""
+    folded = (activity or "").strip().casefold()
+    if not folded:
+        return None
+    query = (CatalogueItem.select(CatalogueItem.id, CatalogueItem.name)
+             .where(CatalogueItem.active == True).limit(1000).tuples())  # noqa: E712
+    for item_id, name in query:
+        if name.casefold() == folded:
+            return CatalogueItem(id=item_id, name=name)
+    return None
+
+
+def register_punch(actor: Staff, citizen: Citizen | int, clips, activity: str, *, on=None,
+                   punch_id: str | None = None, card_number: int | None = None) -> PunchResult:
+    """Punch ``clips`` for ``activity`` (catalogue offer or free text) on the citizen's open card.
+
+    ``card_number``: the card the user named; refused if it is no longer the citizen's open card.
+
+    The lookups here are checks for the user made before the write; the one write
+    transaction is :func:`models.cards.punch`, which checks every rule again under
+    its lock. Keeping them outside keeps the write lock short when many staff punch.
+    """
+    person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
+    if person is None:
+        raise DomainError("Borgeren findes ikke.", field="citizen")
+    retry = punch_id is not None and Punch.select().where(Punch.id == punch_id).exists()
+    if card_number is not None and not retry:
+        current = open_card(person)  # None: the punch below says why (used up, paused, …)
+        if current is not None and current.number != card_number:
+            named = Card.get_or_none(Card.number == card_number)
+            state = {CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}.get(getattr(named, "status", ""), "ikke åbent")
+            raise DomainError(f"Kort {card_number} er {state}; {person.name}s åbne kort er {current.number}.",
+                              field="citizen")
+    item = catalogue_item_named(activity)
+    text = item.name if item is not None else activity
+    return punch(actor, person, clips, text, on=on, punch_id=punch_id, catalogue_item=item)
+
+
+@dataclass(frozen=True)
+class PunchSummary:
+    id: str
+    citizen_id: int
+    citizen_name: str
+    card_number: int | None
+    agreement_id: int | None
+    clips: int
+    activity: str
+    punched_on: _dt.date
+    kind: str
+    reversed: bool
+
+    @property
+    def reversible(self) -> bool:
+        return self.kind != PUNCH_REVERSAL and not self.reversed
+
+
+def punch_summary(punch_id: str) -> PunchSummary:
+    """What a reversal dialog shows about the punch it would cancel."""
+    entry = Punch.get_or_none(Punch.id == punch_id)
+    if entry is None:
+        raise DomainError("Registreringen findes ikke.")
+    citizen = Citizen.get_by_id(entry.citizen_id)
+    card = Card.get_by_id(entry.card_id) if entry.card_id else None
+    agreement = Agreement.get_by_id(entry.agreement_id) if entry.agreement_id else None
+    reversed_ = Punch.select().where(Punch.reverses == entry.id).exists()
+    return PunchSummary(id=entry.id, citizen_id=citizen.id, citizen_name=citizen.name,
+                        card_number=card.number if card else None,
+                        agreement_id=agreement.id if agreement else None, clips=entry.clips,
+                        activity=entry.activity, punched_on=entry.punched_on, kind=entry.kind,
+                        reversed=reversed_)

@@ -1,0 +1,240 @@
+"""Finding a citizen as you type: by name, CPR number or card number.
+
+One read, :func:`search_citizens`, serves the quick-punch dialog, the citizens
+screen and the agreement form. What the text means:
+
+- digits only (a dash or spaces allowed): an exact CPR number (ten digits) or
+  card number comes first; then cards whose number starts with the digits and
+  CPR numbers that start with them;
+- anything else: names. Every word typed must start a word of the name, in
+  any order ("jen kar" finds Karen Jensen). Names whose first word starts with
+  the first word typed come before the rest.
+
+Every query has a LIMIT; nothing ever loads all citizens. Citizens without an
+open card (or paused, ended, …) are returned too, marked not pickable with the
+reason, so staff see why they cannot punch.
+
+The name search is the one SQLite-specific part (:func:`_fts_name_ids`, FTS5
+from migration 0002); other databases use the portable :func:`_like_name_ids`.
+The access log gets one row per search that was used (see :func:`log_search`),
+not one per keystroke.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+from peewee import JOIN, SqliteDatabase, fn
+
+from .base import db, log_access, today
+from .citizens import STATE_LABELS
+from .cpr import masked
+from .entities import (
+    CARD_OPEN,
+    CARD_USED_UP,
+    STATE_ACTIVE,
+    STATE_ENDED,
+    STATE_PAUSED,
+    Agreement,
+    Card,
+    Citizen,
+    District,
+)
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 200
+FTS_CAP = 1000  # name matches sorted per keystroke, at most
+CARD_DIGITS = 8  # card-number prefixes are looked up to this width
+
+EXACT, NAME_STARTS, OTHER = 0, 1, 2
+
+_WORD = re.compile(r"[^\W_]+")  # what FTS5's unicode61 tokenizer calls a token
+
+
+@dataclass(frozen=True)
+class CitizenMatch:
+    citizen_id: int
+    name: str
+    cpr_masked: str
+    district: str
+    state: str
+    card_number: int | None  # the open card, if any
+    clips_left: int | None  # on the open card
+    agreement_left: int  # clips left on agreements valid today
+    used_up: bool  # the last card is used up (due for reassessment)
+    group: int  # EXACT, NAME_STARTS or OTHER
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def pickable(self) -> bool:
+        """Can clips be punched for this citizen now?"""
+        return self.state == STATE_ACTIVE and (self.card_number is not None or self.agreement_left > 0)
+
+    @property
+    def why_not(self) -> str:
+        """A Danish reason why the citizen cannot be picked ('' if they can)."""
+        if self.pickable:
+            return ""
+        if self.state == STATE_PAUSED:
+            return f"{self.name} er på pause; der kan ikke registreres klip."
+        if self.state == STATE_ENDED:
+            return f"{self.name} er afsluttet; der kan ikke registreres klip."
+        if self.state != STATE_ACTIVE:
+            return f"{self.name} er ikke aktiv deltager ({self.state_label})."
+        if self.used_up:
+            return f"{self.name}s kort er brugt op; borgeren skal revurderes før et nyt kort."
+        return f"{self.name} har intet åbent klippekort."
+
+
+def search_citizens(text: str, limit: int = DEFAULT_LIMIT) -> list[CitizenMatch]:
+    """Citizens matching ``text``: exact card/CPR first, then names starting with it, then the rest."""
+    text = (text or "").strip()
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    if not text:
+        return []
+    ranked: list[tuple[int, int]] = []  # (group, citizen id), best first
+    compact = text.replace("-", "").replace(" ", "")
+    if compact.isdigit():
+        ranked = _number_matches(compact, limit)
+    else:
+        words = _WORD.findall(text)
+        if words:
+            name_ids = _name_ids()
+            starts = name_ids(words, anchored=True, limit=limit)
+            ranked = [(NAME_STARTS, cid) for cid in starts]
+            if len(ranked) < limit:
+                seen = set(starts)
+                rest = name_ids(words, anchored=False, limit=limit + len(starts))
+                ranked += [(OTHER, cid) for cid in rest if cid not in seen]
+    seen_ids: set[int] = set()
+    unique = []
+    for group, cid in ranked:
+        if cid not in seen_ids:
+            seen_ids.add(cid)
+            unique.append((group, cid))
+    return _matches(unique[:limit])
+
+
+def _number_matches(digits: str, limit: int) -> list[tuple[int, int]]:
+    ranked: list[tuple[int, int]] = []
+    if len(digits) == 10:
+        ranked += [(EXACT, cid) for (cid,) in Citizen.select(Citizen.id).where(Citizen.cpr == digits).tuples()]
+    if len(digits) <= 9 and not digits.startswith("0"):  # card numbers have no leading zero
+        number = int(digits)
+        ranked += [(EXACT, cid) for (cid,) in
+                   Card.select(Card.citizen).where(Card.number == number).tuples()]
+        # Open cards whose number starts with the digits: 44 → 440–449, 4400–4499, …
+        ranges = [(Card.number >= number * 10 ** j) & (Card.number < (number + 1) * 10 ** j)
+                  for j in range(1, max(1, CARD_DIGITS - len(digits)) + 1)]
+        condition = ranges[0]
+        for extra in ranges[1:]:
+            condition = condition | extra
+        query = (Card.select(Card.citizen).where((Card.status == CARD_OPEN) & condition)
+                 .order_by(Card.number).limit(limit))
+        ranked += [(OTHER, cid) for (cid,) in query.tuples()]
+    if len(digits) < 10:
+        # CPR numbers starting with the digits, as a range on the unique index.
+        upper = str(int(digits) + 1).zfill(len(digits))
+        condition = Citizen.cpr >= digits
+        if len(upper) == len(digits):
+            condition &= Citizen.cpr < upper
+        query = Citizen.select(Citizen.id).where(condition).order_by(Citizen.cpr).limit(limit)
+        ranked += [(OTHER, cid) for (cid,) in query.tuples()]
+    return ranked
+
+
+def _name_ids():
+    """The name search for the database in use (FTS5 on SQLite, LIKE elsewhere)."""
+    return _fts_name_ids if isinstance(db.obj, SqliteDatabase) else _like_name_ids
+
+
+def _fts_name_ids(words: list[str], *, anchored: bool, limit: int) -> list[int]:
+    """SQLite only: citizens whose name has a word starting with each of ``words``.
+
+    ``anchored``: the name's first word starts with the first of ``words``.
+    """
+    terms = [f'"{w}"*' for w in words]  # words hold letters and digits only: no quoting issues
+    if anchored:
+        terms[0] = "^" + terms[0]
+    # Sorting every match by name costs ~10 ms for one letter at 100,000 citizens; sorting at
+    # most FTS_CAP of them keeps a keystroke near 1 ms (a broad text shows the alphabetical
+    # first of its first FTS_CAP matches; the next letters narrow it).
+    sql = ('SELECT c.id FROM (SELECT rowid AS id FROM citizen_fts WHERE citizen_fts MATCH ? LIMIT ?) AS f '
+           'JOIN citizen AS c ON c.id = f.id ORDER BY c.name, c.id LIMIT ?')
+    return [row[0] for row in db.execute_sql(sql, (" AND ".join(terms), FTS_CAP, limit)).fetchall()]
+
+
+def _like_name_ids(words: list[str], *, anchored: bool, limit: int) -> list[int]:
+    """Portable fallback: the same meaning with (I)LIKE patterns; slower, no index."""
+    condition = None
+    for i, word in enumerate(words):
+        this = Citizen.name.startswith(word)
+        if not (anchored and i == 0):
+            this = this | Citizen.name.contains(f" {word}") | Citizen.name.contains(f"-{word}")
+        condition = this if condition is None else (condition & this)
+    candidates = Citizen.select(Citizen.id, Citizen.name).where(condition).limit(FTS_CAP).alias("f")
+    query = (Citizen.select(candidates.c.id).from_(candidates)
+             .order_by(candidates.c.name, candidates.c.id).limit(limit))
+    return [cid for (cid,) in query.tuples()]
+
+
+def _matches(ranked: list[tuple[int, int]], on: _dt.date | None = None) -> list[CitizenMatch]:
+    if not ranked:
+        return []
+    on = on or today()
+    ids = [cid for _, cid in ranked]
+    rows = {}
+    query = (Citizen.select(Citizen.id, Citizen.name, Citizen.cpr, Citizen.state,
+                            District.name.alias("district"), Card.number.alias("card_number"),
+                            Card.clips.alias("card_clips"), Card.used.alias("card_used"))
+             .join(District, JOIN.LEFT_OUTER, on=(Citizen.district == District.id))
+             .switch(Citizen)
+             .join(Card, JOIN.LEFT_OUTER, on=((Card.citizen == Citizen.id) & (Card.status == CARD_OPEN)))
+             .where(Citizen.id.in_(ids)).dicts())
+    for row in query:
+        rows.setdefault(row["id"], row)
+    agreements = dict(
+        Agreement.select(Agreement.citizen, fn.SUM(Agreement.clips - Agreement.used))
+        .where(Agreement.citizen.in_(ids) & (Agreement.valid_from <= on)
+               & (Agreement.valid_until.is_null() | (Agreement.valid_until >= on))
+               & (Agreement.used < Agreement.clips))
+        .group_by(Agreement.citizen).tuples())
+    # Filter the status here: on "status" the planner would scan every used-up card.
+    used_up = {cid for cid, status in Card.select(Card.citizen, Card.status).where(
+        Card.citizen.in_(ids)).tuples() if status == CARD_USED_UP}
+    result = []
+    for group, cid in ranked:
+        row = rows.get(cid)
+        if row is None:
+            continue
+        has_card = row["card_number"] is not None
+        result.append(CitizenMatch(
+            citizen_id=cid,
+            name=row["name"],
+            cpr_masked=masked(row["cpr"]),
+            district=row["district"] or "",
+            state=row["state"],
+            card_number=row["card_number"],
+            clips_left=(row["card_clips"] - row["card_used"]) if has_card else None,
+            agreement_left=int(agreements.get(cid) or 0),
+            used_up=(not has_card) and cid in used_up,
+            group=group,
+        ))
+    return result
+
+
+def log_search(actor, text: str, citizen_id: int | None = None) -> None:
+    """Write the access-log row of a search that was used.
+
+    Screens call this once per search, not per keystroke: when a citizen is
+    picked or opened from the results (with the text that found them), or
+    when a search that showed results is left without a pick.
+    """
+    text = (text or "").strip()
+    if not text and citizen_id is None:
+        return
+    log_access(actor, "search", citizen=citizen_id, criterion=text[:200])

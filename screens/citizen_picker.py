@@ -1,0 +1,260 @@
+"""Pick a citizen by typing: name, CPR (with or without the dash) or card number.
+
+Used by the quick-punch dialog and the agreement form. The search runs in a
+worker on every change (it takes about a millisecond at 100,000 citizens);
+results for a text that is no longer in the field are dropped. ↑/↓ move the
+highlight while the cursor stays in the field; Enter picks the highlighted
+match. Enter pressed before the worker's results for the current text have
+arrived searches at once and picks the top match. Change events that arrive
+late (keys typed in a burst) are recognised as stale and ignored.
+
+The access log gets one "search" row per use, not per keystroke: when a
+citizen is picked (with the text that found them), or when the picker goes
+away after showing results without a pick.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from cirkel_tui.i18n import _
+from models.entities import STATE_ACTIVE
+from models.search import EXACT
+
+
+SHORT_STATES = {"paused": _("pause"), "ended": _("afsluttet"), "waitlisted": _("venteliste")}
+
+
+def match_prompt(match, width: int = 70) -> Text:
+    """One line per match: name, masked CPR, district, card number, clips left (or why not)."""
+    name_width = max(12, width - 47)  # the rest: 33 columns and a tail of at most 13
+    name = match.name if len(match.name) <= name_width else match.name[: name_width - 1] + "…"
+    style = "" if match.pickable else "dim"
+    card = str(match.card_number) if match.card_number is not None else "–"
+    text = Text(f"{name:<{name_width}} {match.cpr_masked}  {match.district[:10]:<10} {card:>6}  ", style=style,
+                no_wrap=True, overflow="ellipsis")
+    if match.pickable and match.card_number is not None:
+        text.append(_("{n} tilbage").format(n=match.clips_left), style="bold")
+    elif match.pickable:
+        text.append(_("aftale {n}").format(n=match.agreement_left), style="bold")
+    elif match.state != STATE_ACTIVE:
+        text.append(SHORT_STATES.get(match.state) or _("ikke deltager"), style="dim italic")
+    elif match.used_up:
+        text.append(_("brugt op"), style="dim italic")
+    else:
+        text.append(_("intet kort"), style="dim italic")
+    return text
+
+
+class CitizenPicker(Vertical):
+    """A search field with its matches underneath."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", _("Næste borger"), id="picker-down", tooltip=_("Flyt markeringen ned."),
+                show=False),
+        Binding("up", "move(-1)", _("Forrige borger"), id="picker-up", tooltip=_("Flyt markeringen op."),
+                show=False),
+    ]
+
+    class Picked(Message):
+        def __init__(self, picker: "CitizenPicker", match) -> None:
+            super().__init__()
+            self.picker = picker
+            self.match = match
+
+    class Results(Message):
+        def __init__(self, text: str, matches: list) -> None:
+            super().__init__()
+            self.text = text
+            self.matches = matches
+
+    def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.label = label
+        self.limit = limit
+        self.input_id = input_id
+        self.matches: list = []
+        self.results_for: str | None = None
+        self.picked = None
+        self.picked_text: str | None = None
+        self._logged_text: str | None = None
+        self._text = ""
+        self._auto_pick_text: str | None = None
+        self._moved = False  # the user moved the highlight (↑/↓ or a click)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label(self.label, classes="field-label")
+            # No select-on-focus: back here after a refusal, typing corrects the text.
+            yield Input(id=self.input_id, compact=True, select_on_focus=False,
+                        placeholder=_("navn, CPR-nummer eller kortnummer"))
+        yield OptionList(id="picker-list", compact=True)
+        yield Static("", classes="field-message", id="picker-message")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).can_focus = False
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(f"#{self.input_id}", Input)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def say(self, message: str, error: bool = False) -> None:
+        line = self.query_one("#picker-message", Static)
+        line.update(message)
+        line.set_class(error, "error")
+
+    # --- searching
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        if event.input.id != self.input_id:
+            return
+        event.stop()
+        if event.value != self.input.value:
+            return  # a stale keystroke of a burst: the field has moved on
+        text = event.value.strip()
+        if self.picked is not None and text == self.picked_text:
+            return  # picked already (Enter came before this event)
+        self.picked = None
+        self.say("")
+        self._text = text
+        if text and text == self._auto_pick_text:
+            self._auto_pick_text = None
+            self.search_now_and_pick()
+            return
+        if not text:
+            self.results_for = ""
+            self._show([])
+            return
+        self.search(text)
+
+    @work(thread=True, exclusive=True, group="citizen-search", exit_on_error=False,
+          description="Søger borgere")
+    def search(self, text: str) -> None:
+        from models.search import search_citizens
+
+        matches = search_citizens(text, limit=self.limit)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Results(text, matches))
+
+    @on(Results)
+    def _results(self, message: Results) -> None:
+        message.stop()
+        if message.text != self.input.value.strip() or message.text == self.results_for:
+            return  # an older keystroke's answer, or already shown by Enter
+        self.results_for = message.text
+        self._show(message.matches)
+        if not message.matches:
+            self.say(_("Ingen borgere passer på '{text}'.").format(text=message.text), error=True)
+
+    def search_now_and_pick(self):
+        """Pick for the text now in the field, searching at once (about a millisecond)
+        if the worker has not answered for it yet. Returns the match picked, or None.
+        """
+        from models.search import search_citizens
+
+        text = self._text = self.input.value.strip()
+        if not text:
+            self.say(_("Skriv et navn, et CPR-nummer eller et kortnummer."), error=True)
+            return None
+        if self.results_for != text:
+            self.results_for = text
+            self._show(search_citizens(text, limit=self.limit))
+        return self.pick()
+
+    def _show(self, matches: list) -> None:
+        self.matches = matches
+        self._moved = False  # the highlight starts at the top again
+        options = self.query_one(OptionList)
+        options.clear_options()
+        # The list's width less a scrollbar; before the first layout, the picker's less the label.
+        width = max(40, (options.content_region.width or (self.size.width - 12) or 68) - 2)
+        options.add_options([Option(match_prompt(m, width), id=str(m.citizen_id)) for m in matches])
+        if matches:
+            options.highlighted = 0
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if not self.matches:
+            return
+        current = options.highlighted if options.highlighted is not None else 0
+        options.highlighted = max(0, min(len(self.matches) - 1, current + step))
+        self._moved = True
+
+    # --- picking
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != self.input_id:
+            return
+        event.stop()
+        self.search_now_and_pick()
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one(OptionList).highlighted = event.option_index
+        self._moved = True
+        self.pick()
+
+    def pick(self):
+        if not self.matches:
+            self.say(_("Ingen borgere passer på '{text}'.").format(text=self.text), error=True)
+            return None
+        index = self.query_one(OptionList).highlighted or 0
+        match = self.matches[index]
+        digits = self.text.replace("-", "").replace(" ", "")
+        if digits.isdigit() and not self._moved and match.group != EXACT:
+            # A mistyped card number must not pick whoever's CPR or card starts with it.
+            self.say(_("Intet kort- eller CPR-nummer er præcis {text}; vælg med ↑/↓ og Enter.").format(
+                text=self.text), error=True)
+            return None
+        if not match.pickable:
+            self.say(match.why_not, error=True)
+            return None
+        self.picked = match
+        self.picked_text = self.text
+        self.log_use(match.citizen_id)
+        if match.card_number is not None:
+            self.say(_("Valgt: {name}, kort {card} — {left} klip tilbage.").format(
+                name=match.name, card=match.card_number, left=match.clips_left))
+        else:
+            self.say(_("Valgt: {name} — aftale med {left} klip.").format(
+                name=match.name, left=match.agreement_left))
+        self.post_message(self.Picked(self, match))
+        return match
+
+    def auto_pick(self, text: str) -> None:
+        """Type ``text`` (a card number or CPR) and pick the top match."""
+        self._auto_pick_text = text.strip()
+        self.input.value = text
+
+    # --- the access log: one row per use of the search
+
+    def log_use(self, citizen_id: int | None = None) -> None:
+        text = self.text
+        if citizen_id is None and (not text or text == self._logged_text or not self.matches):
+            return
+        self._logged_text = text
+        from models.search import log_search
+
+        # An app-level worker: it must outlive a dialog that closes at once.
+        self.app.run_worker(partial(log_search, getattr(self.app, "actor_id", None), text, citizen_id),
+                            thread=True, group="access-log", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        if self.picked is None:
+            self.log_use(None)

@@ -1,0 +1,344 @@
+"""Borgere: search as you type, then one citizen with card, punches, agreements, history.
+
+The list uses the same search as the quick-punch dialog (``models.search``),
+run in a worker on every keystroke. Enter opens the highlighted citizen; that
+read is written to the access log (with the search text that found them).
+"""
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from cirkel_tui.i18n import _
+from cirkel_tui.widgets import card_boxes, fmt_date
+from models.base import DomainError
+from models.entities import CARD_USED_UP, PUNCH_REVERSAL, STATE_ACTIVE
+
+SEARCH_LIMIT = 50
+
+
+class CitizensScreen(Screen):
+    TITLE = _("Borgere")
+    BINDINGS = [
+        Binding("down", "move(1)", _("Ned"), id="citizens-down", tooltip=_("Næste borger i listen."), show=False),
+        Binding("up", "move(-1)", _("Op"), id="citizens-up", tooltip=_("Forrige borger i listen."), show=False),
+        Binding("slash", "focus_search", _("Søg"), id="citizens-search",
+                tooltip=_("Gå til søgefeltet (navn, CPR eller kortnummer).")),
+        Binding("f5", "refresh", _("Opdatér"), id="citizens-refresh", tooltip=_("Søg igen."), show=False),
+    ]
+
+    class Results(Message):
+        def __init__(self, text: str, matches: list) -> None:
+            super().__init__()
+            self.text = text
+            self.matches = matches
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.matches: list = []
+        self.text = ""
+        self.logged_text: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="citizens"):
+            with Horizontal(classes="field-row"):
+                yield Label(_("Søg"), classes="field-label")
+                yield Input(id="citizens-input", compact=True,
+                            placeholder=_("navn, CPR-nummer (med eller uden bindestreg) eller kortnummer"))
+            yield DataTable(id="citizens-table", cursor_type="row", zebra_stripes=True)
+            yield Static(_("Skriv for at søge. Enter åbner borgeren."), id="citizens-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(_("Navn"), key="name")
+        table.add_column(_("CPR"), key="cpr")
+        table.add_column(_("Distrikt"), key="district")
+        table.add_column(_("Tilstand"), key="state")
+        table.add_column(_("Kort"), key="card")
+        table.add_column(_("Klip tilbage"), key="left")
+        self.query_one("#citizens-input", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.text:
+            self.search(self.text)  # clips left may have changed
+
+    def on_screen_suspend(self) -> None:
+        self._log_unpicked()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#citizens-input", Input).focus()
+
+    def action_refresh(self) -> None:
+        if self.text:
+            self.search(self.text)
+
+    def action_move(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+
+    @on(Input.Changed, "#citizens-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self.text = event.value.strip()
+        if not self.text:
+            self._show("", [])
+            return
+        self.search(self.text)
+
+    @work(thread=True, exclusive=True, group="citizens-search", exit_on_error=False, description="Søger borgere")
+    def search(self, text: str) -> None:
+        from models.search import search_citizens
+
+        matches = search_citizens(text, limit=SEARCH_LIMIT)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Results(text, matches))
+
+    @on(Results)
+    def _results(self, message: Results) -> None:
+        if message.text == self.text:
+            self._show(message.text, message.matches)
+
+    def _show(self, text: str, matches: list) -> None:
+        self.matches = matches
+        table = self.query_one(DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear()
+        for m in matches:
+            style = "" if m.pickable else "dim"
+            if m.card_number is not None:
+                left = str(m.clips_left)
+            elif m.agreement_left:
+                left = _("aftale {n}").format(n=m.agreement_left)
+            elif m.used_up:
+                left = _("brugt op")
+            else:
+                left = ""
+            table.add_row(Text(m.name, style=style), m.cpr_masked, m.district,
+                          Text(m.state_label, style=style), str(m.card_number or ""), left,
+                          key=str(m.citizen_id))
+        if matches:
+            table.move_cursor(row=min(keep, len(matches) - 1))
+        status = self.query_one("#citizens-status", Static)
+        if not text:
+            status.update(_("Skriv for at søge. Enter åbner borgeren."))
+        elif not matches:
+            status.update(_("Ingen borgere passer på '{text}'.").format(text=text))
+        elif len(matches) >= SEARCH_LIMIT:
+            status.update(_("De første {n} — skriv mere for at indsnævre. Enter åbner borgeren.").format(
+                n=len(matches)))
+        elif len(matches) == 1:
+            status.update(_("1 borger. Enter åbner borgeren."))
+        else:
+            status.update(_("{n} borgere. Enter åbner borgeren.").format(n=len(matches)))
+
+    @on(Input.Submitted, "#citizens-input")
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.open_highlighted()
+
+    @on(DataTable.RowSelected, "#citizens-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.open_highlighted()
+
+    def open_highlighted(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.matches or not table.row_count:
+            return
+        match = self.matches[min(table.cursor_row, len(self.matches) - 1)]
+        self._log(match.citizen_id)
+        self.app.push_screen(CitizenDetailScreen(match.citizen_id))
+
+    # --- the access log: the search text once per use (see models/search.py)
+
+    def _log(self, citizen_id: int | None) -> None:
+        from models.search import log_search
+
+        self.logged_text = self.text
+        self.app.run_worker(partial(log_search, self.app.actor_id, self.text, citizen_id),
+                            thread=True, group="access-log", exit_on_error=False)
+
+    def _log_unpicked(self) -> None:
+        if self.text and self.matches and self.text != self.logged_text:
+            self._log(None)
+
+
+class CitizenDetailScreen(Screen):
+    """One citizen: master data, the open card, punches, cards, state history, agreements."""
+
+    TITLE = _("Borger")
+    BINDINGS = [
+        Binding("escape,q,b,f3", "back", _("Tilbage"), id="citizen-back", tooltip=_("Tilbage til søgningen.")),
+        Binding("n", "punch_here", _("Nyt klip"), id="citizen-punch",
+                tooltip=_("Registrér klip på denne borgers åbne kort.")),
+        Binding("u", "reverse", _("Tilbagefør"), id="citizen-reverse",
+                tooltip=_("Tilbagefør det markerede klip (med en begrundelse).")),
+        Binding("f5", "reload", _("Opdatér"), id="citizen-reload", tooltip=_("Hent borgeren igen."), show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, detail) -> None:
+            super().__init__()
+            self.detail = detail
+
+    class Failed(Message):
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, citizen_id: int) -> None:
+        super().__init__()
+        self.citizen_id = citizen_id
+        self.detail = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="citizen-detail"):
+            yield Static(_("Henter borgeren …"), id="cd-master")
+            yield Static("", id="cd-card")
+            with TabbedContent(id="cd-tabs"):
+                with TabPane(_("Klip"), id="cd-tab-punches"):
+                    yield DataTable(id="cd-punches", cursor_type="row", zebra_stripes=True)
+                with TabPane(_("Kort"), id="cd-tab-cards"):
+                    yield DataTable(id="cd-cards", cursor_type="row", zebra_stripes=True)
+                with TabPane(_("Aftaler"), id="cd-tab-agreements"):
+                    yield DataTable(id="cd-agreements", cursor_type="row", zebra_stripes=True)
+                with TabPane(_("Tilstande"), id="cd-tab-states"):
+                    yield DataTable(id="cd-states", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#cd-punches", DataTable).add_columns(
+            _("Dato"), _("Kort"), _("Klip"), _("Aktivitet"), _("Registreret af"), _("Tilbageførsel"))
+        self.query_one("#cd-cards", DataTable).add_columns(
+            _("Kort"), _("Start"), _("Slut"), _("Brugt"), _("Status"), _("Note"))
+        self.query_one("#cd-agreements", DataTable).add_columns(
+            _("Klip"), _("Brugt"), _("Gyldig"), _("Godkendt af"), _("Aktivitet"), _("Begrundelse"))
+        self.query_one("#cd-states", DataTable).add_columns(
+            _("Dato"), _("Fra"), _("Til"), _("Af"), _("Begrundelse"))
+        self.query_one("#cd-punches", DataTable).focus()
+        self.load(log=True)
+
+    def on_screen_resume(self) -> None:
+        if self.detail is not None:
+            self.load(log=False)
+
+    def action_reload(self) -> None:
+        self.load(log=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @work(thread=True, exclusive=True, group="citizen-detail", exit_on_error=False, description="Henter borger")
+    def load(self, log: bool) -> None:
+        from models.citizen_view import citizen_detail, open_citizen_detail
+
+        try:
+            detail = (open_citizen_detail(self.app.actor, self.citizen_id) if log
+                      else citizen_detail(self.citizen_id))
+        except DomainError as err:
+            self.post_message(self.Failed(err.message))
+            return
+        self.post_message(self.Loaded(detail))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.query_one("#cd-master", Static).update(Text(message.message, style="bold red"))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        d = self.detail = message.detail
+        self.sub_title = d.name
+        master = Text(d.name, style="bold")
+        master.append(f"   CPR {d.cpr}   {d.district}\n")
+        address = ", ".join(part for part in (d.address, f"{d.postcode} {d.city}".strip()) if part)
+        master.append(address)
+        if d.phone:
+            master.append("   " + _("tlf. {phone}").format(phone=d.phone))
+        master.append("\n" + _("Tilstand") + ": ")
+        master.append(d.state_label, style="bold" if d.state == STATE_ACTIVE else "italic")
+        if d.state_since:
+            master.append(" " + _("siden {day}").format(day=fmt_date(d.state_since)))
+        self.query_one("#cd-master", Static).update(master)
+
+        card = Text()
+        if d.open_card is not None:
+            c = d.open_card
+            card.append(_("Kort {number}").format(number=c.number) + "  ", style="bold")
+            card.append_text(card_boxes(c.used, c.clips))
+            card.append(" " + _("{left} af {clips} klip tilbage · udstedt {day}").format(
+                left=c.left, clips=c.clips, day=fmt_date(c.issued_on)))
+        else:
+            last = d.cards[0] if d.cards else None
+            if last is not None and last.status == CARD_USED_UP:
+                card.append(_("Kort {number} er brugt op {day} — borgeren skal revurderes før et nyt kort.").format(
+                    number=last.number, day=fmt_date(last.ended_on)), style="bold")
+            else:
+                card.append(_("Intet åbent klippekort."), style="italic")
+        self.query_one("#cd-card", Static).update(card)
+
+        punches = self.query_one("#cd-punches", DataTable)
+        row = punches.cursor_row if punches.row_count else 0
+        punches.clear()
+        for p in d.punches:
+            where = str(p.card_number) if p.card_number is not None else _("aftale")
+            if p.kind == PUNCH_REVERSAL:
+                note = _("modpost: {reason}").format(reason=p.reason)
+            elif p.reversed:
+                note = _("tilbageført")
+            elif p.kind == "import":
+                note = _("importeret")
+            else:
+                note = ""
+            style = "dim" if (p.reversed or p.kind == PUNCH_REVERSAL) else ""
+            punches.add_row(fmt_date(p.punched_on), where, Text(str(p.clips), style=style),
+                            Text(p.activity, style=style), p.registered_by, note, key=p.id)
+        if d.punches:
+            punches.move_cursor(row=min(row, len(d.punches) - 1))
+
+        cards = self.query_one("#cd-cards", DataTable)
+        cards.clear()
+        for c in d.cards:
+            cards.add_row(str(c.number), fmt_date(c.issued_on), fmt_date(c.ended_on), f"{c.used}/{c.clips}",
+                          c.status_label, c.end_reason, key=str(c.id))
+
+        agreements = self.query_one("#cd-agreements", DataTable)
+        agreements.clear()
+        for a in d.agreements:
+            valid = fmt_date(a.valid_from) + " – " + (fmt_date(a.valid_until) if a.valid_until else "")
+            agreements.add_row(str(a.clips), str(a.used), valid, a.approved_by, a.activity, a.reason,
+                               key=str(a.id))
+
+        states = self.query_one("#cd-states", DataTable)
+        states.clear()
+        for s in d.states:
+            states.add_row(fmt_date(s.on), s.from_state, s.to_state, s.by, s.reason)
+
+    async def action_punch_here(self) -> None:
+        d = self.detail
+        if d is None:
+            return
+        if d.open_card is None and not any(a.left > 0 for a in d.agreements):
+            self.notify(_("{name} har intet åbent klippekort.").format(name=d.name), severity="warning")
+            return
+        initial = str(d.open_card.number) if d.open_card is not None else d.cpr.replace("-", "")
+        await self.app.action_quick_punch(initial)
+
+    def action_reverse(self) -> None:
+        table = self.query_one("#cd-punches", DataTable)
+        if self.detail is None or not table.row_count:
+            return
+        self.query_one("#cd-tabs", TabbedContent).active = "cd-tab-punches"
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.action_undo_punch(key)

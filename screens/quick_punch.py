@@ -1,0 +1,284 @@
+"""The quick-punch dialog: find the citizen, the clips, the activity, Enter.
+
+The key sequence is part of the product (staff learn it once):
+``k`` (or F2), ``4471``, Enter, ``2``, Enter, ``Lægebesøg``, Enter registers
+2 clips on card 4471, closes the dialog and notifies the clips left. A refusal
+keeps the dialog open with the Danish reason beside the field it concerns.
+Esc, or the Annullér button, leaves at any step.
+
+The punch id is made when the dialog opens, so a retry after an error can
+never register the same clips twice.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, Static
+
+from cirkel_tui.datefield import parse_user_date
+from cirkel_tui.i18n import _
+from cirkel_tui.widgets import fmt_date
+from models.base import DomainError, today
+from models.entities import CARD_USED_UP
+
+from .citizen_picker import CitizenPicker
+from .typeahead import TypeAheadForm
+
+log = logging.getLogger(__name__)
+
+CLIPS_PER_CARD = 10
+
+
+@dataclass(frozen=True)
+class PunchOutcome:
+    punch_id: str
+    citizen_name: str
+    card_number: int | None
+    agreement_id: int | None
+    clips: int
+    left: int
+    used_up: bool
+
+
+class CatalogueSuggester(SuggestFromList):
+    """Completes the activity from the active catalogue offers (case-insensitive)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(names, case_sensitive=False)
+
+
+def field_row(label: str, widget, hint_id: str, hint: str = "") -> ComposeResult:
+    with Horizontal(classes="field-row"):
+        yield Label(label, classes="field-label")
+        yield widget
+    yield Static(hint, classes="field-message", id=hint_id)
+
+
+class QuickPunchDialog(TypeAheadForm):
+    """Register clips in a few keystrokes."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", _("Annullér"), id="punch-cancel", tooltip=_("Luk uden at registrere.")),
+    ]
+
+    FIELDS = ("qp-citizen", "qp-clips", "qp-activity", "qp-date")
+    NEXT = {"qp-citizen": "qp-clips", "qp-clips": "qp-activity"}  # Enter in activity or date registers
+
+    class Done(Message):
+        def __init__(self, outcome: PunchOutcome) -> None:
+            super().__init__()
+            self.outcome = outcome
+
+    class Refused(Message):
+        def __init__(self, message: str, field: str | None) -> None:
+            super().__init__()
+            self.message = message
+            self.field = field
+
+    def __init__(self, initial: str = "") -> None:
+        super().__init__()
+        self.initial = initial
+        self.punch_id = str(uuid.uuid4())
+        self.busy = False
+        self._refused_value: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        from models.punching import active_catalogue_names
+
+        names = active_catalogue_names()
+        with Vertical(id="qp-box", classes="dialog-box"):
+            yield Static(_("Registrér klip"), classes="dialog-title")
+            yield CitizenPicker(_("Borger"), id="qp-picker", input_id="qp-citizen")
+            yield from field_row(_("Klip"), Input(id="qp-clips", compact=True, restrict=r"[0-9]*", max_length=3,
+                                                  placeholder=_("1–10")),
+                                 "qp-clips-msg")
+            yield from field_row(_("Aktivitet"),
+                                 Input(id="qp-activity", compact=True, suggester=CatalogueSuggester(names),
+                                       placeholder=_("fra kataloget eller borgerens egen idé")),
+                                 "qp-activity-msg", _("Skriv for forslag fra kataloget; → tager forslaget."))
+            yield from field_row(_("Dato"), Input(fmt_date(today()), id="qp-date", compact=True, max_length=10),
+                                 "qp-date-msg")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Registrér"), id="qp-ok", variant="primary", compact=True)
+                yield Button(_("Annullér"), id="qp-cancel", compact=True)
+            yield Static(_("Enter: næste felt · ↑/↓: vælg borger · Esc eller Annullér: luk"),
+                         classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        picker = self.query_one(CitizenPicker)
+        self.set_focus(picker.input)
+        if self.initial:
+            picker.auto_pick(self.initial)
+
+    # --- messages at the fields
+
+    def _message(self, field: str | None) -> Static:
+        target = {"clips": "#qp-clips-msg", "activity": "#qp-activity-msg", "date": "#qp-date-msg"}.get(
+            field or "", "#picker-message")
+        return self.query_one(target, Static)
+
+    def _focus_field(self, field: str | None) -> None:
+        target = {"clips": "#qp-clips", "activity": "#qp-activity", "date": "#qp-date"}.get(field or "", "#qp-citizen")
+        self.set_focus(self.query_one(target, Input))
+
+    def refuse(self, message: str, field: str | None) -> None:
+        line = self._message(field)
+        line.update(message)
+        line.add_class("error")
+        if field in ("clips", "activity", "date"):
+            self._refused_value[field] = self.query_one(f"#qp-{field}", Input).value
+        self._focus_field(field)
+
+    def _clear(self, field: str, event: Input.Changed) -> None:
+        if event.value != event.input.value or event.value == self._refused_value.get(field):
+            return  # a late event of keys typed before the refusal
+        line = self._message(field)
+        if line.has_class("error"):
+            line.update("")
+            line.remove_class("error")
+
+    # --- moving through the fields
+
+    def handle_enter(self, field: str) -> bool:
+        """Enter in ``field``, with every key typed before it in place (see screens/typeahead.py)."""
+        if field == "qp-citizen":
+            match = self.query_one(CitizenPicker).search_now_and_pick()
+            if match is None:
+                self._focus_field(None)
+                return False
+            self._show_pick(match)
+            return True
+        if field == "qp-clips":
+            return self._check_clips() is not None
+        return self.submit()
+
+    def _show_pick(self, match) -> None:
+        """The clips field's hint for the citizen just picked."""
+        hint = self.query_one("#qp-clips-msg", Static)
+        hint.remove_class("error")
+        self._refused_value.pop("clips", None)
+        if match.card_number is not None:
+            hint.update(_("1–{n} klip fra kort {card}.").format(n=min(CLIPS_PER_CARD, match.clips_left),
+                                                               card=match.card_number))
+        else:
+            hint.update(_("Mere end 10 klip under aftalen ({n} klip tilbage).").format(n=match.agreement_left))
+
+    @on(CitizenPicker.Picked)
+    def _picked(self, event: CitizenPicker.Picked) -> None:
+        if self.focused is None or self.focused.id == "qp-citizen":  # a click on the list, or auto-pick
+            self._show_pick(event.match)
+            self.set_focus(self.query_one("#qp-clips", Input))
+
+    @on(Input.Changed, "#qp-clips")
+    def _clips_changed(self, event: Input.Changed) -> None:
+        self._clear("clips", event)
+
+    @on(Input.Changed, "#qp-activity")
+    def _activity_changed(self, event: Input.Changed) -> None:
+        self._clear("activity", event)
+
+    @on(Input.Changed, "#qp-date")
+    def _date_changed(self, event: Input.Changed) -> None:
+        self._clear("date", event)
+
+    @on(Button.Pressed, "#qp-ok")
+    def _ok(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.submit()
+
+    @on(Button.Pressed, "#qp-cancel")
+    def _cancel_button(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    # --- checks before sending (the operation checks again, inside its transaction)
+
+    def _check_clips(self) -> int | None:
+        picker = self.query_one(CitizenPicker)
+        match = picker.picked
+        if match is None:
+            self.refuse(_("Vælg først en borger: skriv og tryk Enter."), None)
+            return None
+        raw = self.query_one("#qp-clips", Input).value.strip()
+        if not raw:
+            self.refuse(_("Skriv antal klip (1–10)."), "clips")
+            return None
+        clips = int(raw)
+        if clips < 1:
+            self.refuse(_("Antal klip skal være mindst 1."), "clips")
+            return None
+        if clips <= CLIPS_PER_CARD and match.card_number is not None and clips > match.clips_left:
+            self.refuse(_("Der er kun {left} klip tilbage på kort {card}.").format(
+                left=match.clips_left, card=match.card_number), "clips")
+            return None
+        if clips <= CLIPS_PER_CARD and match.card_number is None:
+            self.refuse(_("{name} har intet åbent klippekort; op til 10 klip kræver et kort.").format(
+                name=match.name), "clips")
+            return None
+        if clips > CLIPS_PER_CARD and match.agreement_left < clips:
+            self.refuse(_("Mere end 10 klip ad gangen kræver en individuel aftale godkendt af en leder."), "clips")
+            return None
+        return clips
+
+    def submit(self) -> bool:
+        if self.busy:
+            return True  # key repeat: the punch is on its way
+        clips = self._check_clips()
+        if clips is None:
+            return False
+        activity = self.query_one("#qp-activity", Input).value.strip()
+        if not activity:
+            self.refuse(_("Skriv hvad klippene bruges til (aktivitet)."), "activity")
+            return False
+        try:
+            on_day = parse_user_date(self.query_one("#qp-date", Input).value)
+        except ValueError as err:
+            self.refuse(str(err), "date")
+            return False
+        match = self.query_one(CitizenPicker).picked
+        self.busy = True
+        self.send(match.citizen_id, clips, activity, on_day,
+                  match.card_number if clips <= CLIPS_PER_CARD else None)
+        return True
+
+    @work(thread=True, exclusive=True, group="punch", exit_on_error=False, description="Registrerer klip")
+    def send(self, citizen_id: int, clips: int, activity: str, on_day, card_number: int | None) -> None:
+        from models.punching import register_punch
+
+        try:
+            result = register_punch(self.app.actor, citizen_id, clips, activity, on=on_day,
+                                    punch_id=self.punch_id, card_number=card_number)
+        except DomainError as err:
+            self.post_message(self.Refused(err.message, err.field))
+            return
+        except Exception:  # the database did not answer in time, or worse: never a traceback here
+            log.exception("punch failed")
+            self.post_message(self.Refused(
+                _("Klippet kunne ikke gemmes lige nu; prøv igen (det registreres ikke to gange)."), None))
+            return
+        self.post_message(self.Done(PunchOutcome(
+            punch_id=result.punch.id, citizen_name=result.punch.citizen.name,
+            card_number=result.card.number if result.card else None,
+            agreement_id=result.agreement.id if result.agreement else None,
+            clips=result.punch.clips, left=result.left,
+            used_up=bool(result.card and result.card.status == CARD_USED_UP))))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.busy = False
+        self.refuse(message.message, message.field)
+
+    @on(Done)
+    def _done(self, message: Done) -> None:
+        self.dismiss(message.outcome)

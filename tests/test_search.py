@@ -1,0 +1,174 @@
+"""Citizen search as you type: names, CPR, card numbers, ranking, LIMIT, FTS kept in sync."""
+from __future__ import annotations
+
+import decimal
+
+import pytest
+
+from models.base import db
+from models.cards import issue_card
+from models.citizens import change_state, create_citizen, update_citizen
+from models.entities import AccessLog, Budget, Card, Citizen, District, Pool
+from models.search import EXACT, NAME_STARTS, OTHER, _like_name_ids, log_search, search_citizens
+
+
+def _make(admin, cpr, name, district, active=False, card=False):
+    citizen = create_citizen(admin, cpr, name, district=district)
+    if active:
+        with db.atomic():
+            change_state(admin, citizen, "eligible")
+            change_state(admin, citizen, "active")
+    if card:
+        issue_card(admin, citizen)
+    return Citizen.get_by_id(citizen.id)
+
+
+@pytest.fixture
+def people(admin, frozen_day):
+    district = District.create(name="Hedensted", home_help_count=10)
+    budget = Budget.create(year=frozen_day.year, budget_dkk=decimal.Decimal(100000),
+                           price_per_clip_dkk=decimal.Decimal(100), created_by=admin)
+    Pool.create(budget=budget, district=district, allocated=1000)
+    return {
+        "karen": _make(admin, "010145-1235", "Karen Jensen", district, active=True, card=True),
+        "jens": _make(admin, "020245-1234", "Jens Karlsen", district, active=True, card=True),
+        "aase": _make(admin, "030345-1234", "Aase Holm", district),
+        "åse": _make(admin, "040445-1234", "Åse Holm", district),
+        "søren": _make(admin, "050545-1233", "Søren Østergaard", district, active=True),
+        "anne": _make(admin, "100145-1234", "Anne-Marie Kjær", district, active=True, card=True),
+    }
+
+
+def names(matches):
+    return [m.name for m in matches]
+
+
+def test_any_word_of_the_name_by_prefix(people):
+    assert set(names(search_citizens("jen"))) == {"Karen Jensen", "Jens Karlsen"}
+    assert names(search_citizens("kjæ")) == ["Anne-Marie Kjær"]
+    assert names(search_citizens("marie")) == ["Anne-Marie Kjær"]  # after the hyphen
+    assert names(search_citizens("jensen karen")) == ["Karen Jensen"]  # any order
+
+
+def test_names_starting_with_the_text_come_before_the_rest(people):
+    matches = search_citizens("kar jen")
+    assert names(matches) == ["Karen Jensen", "Jens Karlsen"]
+    assert [m.group for m in matches] == [NAME_STARTS, OTHER]
+    jens_first = search_citizens("jen")
+    assert jens_first[0].name == "Jens Karlsen" and jens_first[0].group == NAME_STARTS
+
+
+def test_å_is_not_a_and_case_folds_for_danish_letters(people):
+    assert names(search_citizens("åse")) == ["Åse Holm"]
+    assert names(search_citizens("ÅSE")) == ["Åse Holm"]
+    assert names(search_citizens("aase")) == ["Aase Holm"]
+    assert names(search_citizens("SØREN")) == ["Søren Østergaard"]
+    assert names(search_citizens("øster")) == ["Søren Østergaard"]
+    assert "Søren Østergaard" not in names(search_citizens("o"))  # Ø is not O either
+
+
+def test_cpr_with_or_without_the_dash_is_an_exact_match_first(people):
+    for text in ("010145-1235", "0101451235", "010145 1235"):
+        matches = search_citizens(text)
+        assert matches[0].name == "Karen Jensen" and matches[0].group == EXACT
+        assert matches[0].cpr_masked == "010145-XXXX"
+
+
+def test_cpr_prefix(people):
+    assert names(search_citizens("0101")) == ["Karen Jensen"]
+    assert set(names(search_citizens("0"))) >= {"Karen Jensen", "Jens Karlsen", "Aase Holm"}
+
+
+def test_an_exact_card_number_comes_before_cpr_prefixes(people):
+    card = Card.get(Card.citizen == people["karen"])
+    assert card.number == 1001
+    # Anne-Marie's CPR starts with 1001, Karen holds card 1001.
+    matches = search_citizens("1001")
+    assert [(m.name, m.group) for m in matches[:2]] == [("Karen Jensen", EXACT), ("Anne-Marie Kjær", OTHER)]
+    assert matches[0].card_number == 1001 and matches[0].clips_left == 10
+
+
+def test_card_number_prefix_finds_open_cards(people):
+    assert set(names(search_citizens("100"))) >= {"Karen Jensen", "Jens Karlsen", "Anne-Marie Kjær"}
+
+
+def test_citizens_without_an_open_card_are_shown_but_not_pickable(people, admin):
+    aase = search_citizens("aase")[0]
+    assert not aase.pickable and "ikke aktiv" in aase.why_not
+    søren = search_citizens("søren")[0]
+    assert not søren.pickable and søren.why_not == "Søren Østergaard har intet åbent klippekort."
+    karen = search_citizens("karen")[0]
+    assert karen.pickable and karen.why_not == ""
+    with db.atomic():
+        change_state(admin, Citizen.get_by_id(karen.citizen_id), "paused")
+    paused = search_citizens("karen")[0]
+    assert paused.card_number == 1001 and not paused.pickable and "pause" in paused.why_not
+
+
+def test_every_query_has_a_limit(people, database):
+    for i in range(30):
+        Citizen.create(cpr=f"0601450{i:03d}", name=f"Karen Nummer{i}", state="screened")
+    statements: list[str] = []
+    conn = database.connection()
+    conn.set_trace_callback(statements.append)
+    try:
+        for text in ("k", "karen", "0", "06014", "1", "1001", "0601450001"):
+            assert len(search_citizens(text, limit=5)) <= 5
+    finally:
+        conn.set_trace_callback(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert selects
+    for sql in selects:
+        bounded = "LIMIT" in sql.upper() or " IN (" in sql.upper() or '"number" = ' in sql or '"cpr" = ' in sql
+        assert bounded, sql
+
+
+def test_empty_or_punctuation_finds_nothing(people):
+    assert search_citizens("") == []
+    assert search_citizens("   ") == []
+    assert search_citizens("-") == []
+    assert search_citizens('"*') == []  # no FTS syntax reaches the query
+
+
+def test_the_index_follows_renames_inserts_and_deletes(people, admin):
+    update_citizen(admin, people["aase"].id, name="Aase Bundgaard")
+    assert names(search_citizens("bund")) == ["Aase Bundgaard"]
+    assert "Aase Bundgaard" not in names(search_citizens("holm"))
+    Citizen.create(cpr="0707451234", name="Vagn Zacho", state="screened")
+    assert names(search_citizens("zach")) == ["Vagn Zacho"]
+    Citizen.delete().where(Citizen.name == "Vagn Zacho").execute()
+    assert search_citizens("zach") == []
+
+
+def test_the_migration_indexes_citizens_already_there(tmp_path):
+    from playhouse.migrations import Runner
+
+    from cirkel_tui import db as dbmod
+
+    path = str(tmp_path / "old.db")
+    database = dbmod.make_database(path)
+    database.connect()
+    dbmod.db.initialize(database)
+    Runner(database, str(dbmod.MIGRATIONS_DIR)).up(target="0001_initial")
+    Citizen.create(cpr="0101451235", name="Gammel Borger", state="screened")
+    database.close()
+    dbmod.open_database(path)  # applies 0002
+    try:
+        assert names(search_citizens("gammel")) == ["Gammel Borger"]
+    finally:
+        dbmod.close_database()
+
+
+def test_the_portable_fallback_means_the_same(people):
+    for words, anchored in ((["kar"], False), (["jen"], True), (["kar", "jen"], False), (["marie"], False)):
+        from models.search import _fts_name_ids
+
+        assert set(_like_name_ids(words, anchored=anchored, limit=50)) == set(
+            _fts_name_ids(words, anchored=anchored, limit=50)), words
+
+
+def test_log_search_writes_one_access_row(people, admin):
+    log_search(admin, "kar jen", people["karen"].id)
+    log_search(admin, "", None)  # nothing searched: nothing logged
+    rows = list(AccessLog.select().where(AccessLog.action == "search"))
+    assert [(r.criterion, r.citizen_id, r.actor_id) for r in rows] == [("kar jen", people["karen"].id, admin.id)]
