@@ -12,7 +12,8 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from .base import DomainError, audit, operation, snapshot, today
-from .cards import _as_date, _whole_clips
+from .base import as_date
+from .cards import _whole_clips
 from .cpr import masked
 from .entities import (
     CLIPS_PER_CARD,
@@ -74,11 +75,11 @@ def create_agreement(actor: Staff, citizen: Citizen | int, clips, reason: str, *
             f"op til {CLIPS_PER_CARD} klip trækkes fra klippekortet.", field="clips")
     reason = _clean_text(reason, "reason", "en begrundelse for aftalen", required=True)
     activity = _clean_text(activity, "activity", "en aktivitet", required=False)
-    start = _as_date(valid_from)
+    start = as_date(valid_from)
     end = None
     if until not in (None, ""):
         try:
-            end = _as_date(until)
+            end = as_date(until)
         except DomainError as err:
             raise DomainError(err.message, field="until") from None
         if end < start:

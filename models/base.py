@@ -58,6 +58,20 @@ def today() -> _dt.date:
     return _frozen_today or _dt.date.today()
 
 
+def as_date(value, field: str = "date") -> _dt.date:
+    """A date from a date, an ISO text (YYYY-MM-DD) or None (today)."""
+    if value is None:
+        return today()
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DomainError(f"Ugyldig dato '{value}'; skriv ÅÅÅÅ-MM-DD.", field=field) from None
+
+
 def freeze_today(day: _dt.date | None) -> None:
     """Pin ``today()`` to ``day`` (None releases it). For tests and snapshots."""
     global _frozen_today

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from .base import DomainError, audit, operation, snapshot, today
+from .base import DomainError, as_date, audit, operation, snapshot, today
 from .entities import (
     CARD_CLOSED,
     CARD_OPEN,
@@ -56,17 +56,6 @@ def next_card_number() -> int:
     return max(FIRST_CARD_NUMBER, (highest or 0) + 1)
 
 
-def _as_date(value: _dt.date | str | None) -> _dt.date:
-    if value is None:
-        return today()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError(f"Ugyldig dato '{value}'; skriv ÅÅÅÅ-MM-DD.", field="date") from None
-
-
 def _whole_clips(clips) -> int:
     try:
         value = int(str(clips).strip())
@@ -80,7 +69,7 @@ def _whole_clips(clips) -> int:
 @operation
 def issue_card(actor: Staff, citizen: Citizen, on: _dt.date | None = None) -> Card:
     """A new card of 10 clips from the citizen's district pool of the year (R3, R7)."""
-    on = _as_date(on)
+    on = as_date(on)
     citizen = Citizen.get_by_id(citizen.id)
     if citizen.state != STATE_ACTIVE:
         raise DomainError("Der kan kun udstedes klippekort til en aktiv deltager.")
@@ -105,7 +94,7 @@ def issue_card(actor: Staff, citizen: Citizen, on: _dt.date | None = None) -> Ca
 @operation
 def close_card(actor: Staff, card: Card, reason: str, on: _dt.date | None = None) -> Card:
     """Close an open card early; its unused clips go back to the pool (R7)."""
-    on = _as_date(on)
+    on = as_date(on)
     card = Card.get_by_id(card.id)
     if card.status != CARD_OPEN:
         return card
@@ -127,8 +116,12 @@ def _find_citizen(citizen_or_card) -> Citizen:
 @operation
 def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=None,
           punch_id: str | None = None, catalogue_item: CatalogueItem | None = None,
-          event=None, kind: str = PUNCH) -> PunchResult:
+          event=None, kind: str = PUNCH, use_agreement: bool = False) -> PunchResult:
     """Register ``clips`` on the citizen's open card (or, above 10, on a valid agreement).
+
+    ``use_agreement`` draws any number of clips from a valid individual agreement
+    (R4) instead of the card, e.g. an outing's clips for a participant whose card
+    is nearly used up.
 
     ``punch_id`` is made by the caller before the write; a retry with the same id
     returns the first result instead of punching twice.
@@ -146,7 +139,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
         raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
     if any(ord(ch) < 32 for ch in activity):
         raise DomainError("Aktiviteten må ikke indeholde kontroltegn.", field="activity")
-    on = _as_date(on)
+    on = as_date(on)
     if on > today():
         raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")
     person = _find_citizen(citizen)
@@ -158,8 +151,14 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
         raise DomainError(f"{person.name} er ikke aktiv deltager; der kan ikke registreres klip.")
 
     card = agreement = None
-    if k > CLIPS_PER_CARD:
-        agreement = _agreement_for(person, k, on)
+    if k > CLIPS_PER_CARD or use_agreement:
+        try:
+            agreement = _agreement_for(person, k, on)
+        except DomainError:
+            if not use_agreement:
+                raise
+            raise DomainError(f"{person.name} har ingen gyldig aftale med {k} klip tilbage.",
+                              field="clips") from None
         changed = (Agreement.update(used=Agreement.used + k)
                    .where((Agreement.id == agreement.id) & (Agreement.used + k <= Agreement.clips))
                    .execute())
@@ -257,49 +256,9 @@ def ledger_total(card: Card) -> int:
 
 
 
-@operation
-def punch_agreement(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=None,
-                    punch_id: str | None = None, catalogue_item: CatalogueItem | None = None,
-                    event=None) -> PunchResult:
-    """Register ``clips`` (any number) on the citizen's valid individual agreement (R4).
-
-    For when the card cannot carry the clips, e.g. a joint outing's clips for a
-    participant whose card is nearly used up and a leader approved an agreement.
-    Same guards as :func:`punch`: the agreement's running total is raised with a
-    conditional update, so it can never be overdrawn.
-    """
-    if punch_id is not None:
-        done = Punch.get_or_none(Punch.id == punch_id)
-        if done is not None and done.agreement_id:
-            agreement = Agreement.get_by_id(done.agreement_id)
-            return PunchResult(done, None, agreement, agreement.clips - agreement.used)
-    k = _whole_clips(clips)
-    activity = (activity or "").strip()
-    if not activity:
-        raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
-    on = _as_date(on)
-    if on > today():
-        raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")
-    person = _find_citizen(citizen)
-    if person.state != STATE_ACTIVE:
-        raise DomainError(f"{person.name} er ikke aktiv deltager; der kan ikke registreres klip.")
-    try:
-        agreement = _agreement_for(person, k, on)
-    except DomainError:
-        raise DomainError(f"{person.name} har ingen gyldig aftale med {k} klip tilbage.", field="clips") from None
-    changed = (Agreement.update(used=Agreement.used + k)
-               .where((Agreement.id == agreement.id) & (Agreement.used + k <= Agreement.clips))
-               .execute())
-    if changed != 1:
-        raise DomainError("Aftalen har ikke klip nok tilbage.", field="clips")
-    agreement = Agreement.get_by_id(agreement.id)
-    entry = Punch.create(id=punch_id or str(uuid.uuid4()), card=None, agreement=agreement, citizen=person,
-                         kind=PUNCH, clips=k, activity=activity, catalogue_item=catalogue_item, event=event,
-                         punched_on=on, registered_by=actor)
-    left = agreement.clips - agreement.used
-    audit(actor, "punch", "punch", entry.id, None,
-          {**snapshot(entry), "agreement": agreement.id, "left": left})
-    return PunchResult(entry, None, agreement, left)
+def punch_agreement(actor: Staff, citizen: Citizen | Card, clips, activity: str, **kwargs) -> PunchResult:
+    """Register ``clips`` (any number) on the citizen's valid individual agreement (R4)."""
+    return punch(actor, citizen, clips, activity, use_agreement=True, **kwargs)
 
 
 __all__ = ["PunchResult", "open_card", "next_card_number", "issue_card", "close_card", "punch",

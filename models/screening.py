@@ -12,7 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from . import cpr as cprmod
-from .base import DomainError, audit, log_access, operation, snapshot, today
+from .base import DomainError, as_date, audit, log_access, operation, snapshot, today
 from .citizens import MASTER_FIELDS, change_state, create_citizen, update_citizen
 from .entities import (
     STATE_ACTIVE,
@@ -160,17 +160,6 @@ def providers() -> list[str]:
     return [r.provider for r in rows]
 
 
-def _as_date(value) -> _dt.date:
-    if value is None:
-        return today()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise DomainError(f"Ugyldig dato '{value}'.", field="date") from None
-
-
 def _clean_text(value, fieldname: str, label: str) -> str:
     text = (value or "").strip()
     if any(ord(ch) < 32 for ch in text):
@@ -202,7 +191,7 @@ def screen_citizen(actor: Staff, *, cpr: str | None = None, citizen: Citizen | i
     citizen needs at least the name. ``receives_home_help`` is both the first
     criterion and the citizen's master field, so the two never disagree.
     """
-    on = _as_date(on)
+    on = as_date(on)
     if on > today():
         raise DomainError("Screeningsdatoen må ikke ligge i fremtiden.", field="date")
     provider = _clean_text(provider, "provider", "Leverandøren")

@@ -24,7 +24,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from cirkel_tui.i18n import _
 
 from .events import event_head
-from .outing_dialogs import AskDialog, ConfirmDialog
+from cirkel_tui.dialogs import ConfirmDialog
+
+from .outing_dialogs import AskDialog
 
 ATTENDANCE_TITLES = {"attended": _("deltog"), "absent": _("udeblev")}
 
@@ -235,7 +237,7 @@ class AttendanceScreen(Screen):
 
         self.app.push_screen(ConfirmDialog(
             _("Fjern {name} fra turen? Der registreres ingen klip for {name}.").format(name=line.name),
-            _("Fjern"), _("Fortryd")), answer)
+            yes=_("Fjern"), no=_("Fortryd")), answer)
 
     @on(Button.Pressed, "#confirm")
     def action_confirm(self) -> None:
@@ -255,7 +257,7 @@ class AttendanceScreen(Screen):
             if yes:
                 self._confirm()
 
-        self.app.push_screen(ConfirmDialog(question, _("Bekræft"), _("Fortryd")), answer)
+        self.app.push_screen(ConfirmDialog(question, yes=_("Bekræft"), no=_("Fortryd")), answer)
 
     def _confirm(self) -> None:
         from models.base import DomainError

@@ -17,7 +17,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 from cirkel_tui.i18n import _
 
 from .events import event_head
-from .outing_dialogs import AskDialog, ConfirmDialog
+from cirkel_tui.dialogs import ConfirmDialog
+
+from .outing_dialogs import AskDialog
 
 SIGNUP_TITLES = {"signed_up": _("tilmeldt"), "waitlisted": _("venteliste"), "cancelled": _("afbud")}
 STATE_TITLES = {"screened": _("screenet"), "eligible": _("i målgruppen"), "not_eligible": _("ikke i målgruppen"),
@@ -225,4 +227,4 @@ class SignupScreen(Screen):
             self.load()
 
         self.app.push_screen(ConfirmDialog(_("Afbud for {name}?").format(name=line.name),
-                                           _("Registrér afbud"), _("Fortryd")), answer)
+                                           yes=_("Registrér afbud"), no=_("Fortryd")), answer)

@@ -19,7 +19,9 @@ from cirkel_tui.i18n import _
 from cirkel_tui.widgets import fmt_date, fmt_datetime
 from models.base import today
 
-from .outing_dialogs import ConfirmDialog, FieldRow, fmt_dkk, show_field_errors
+from cirkel_tui.dialogs import ConfirmDialog
+
+from .outing_dialogs import FieldRow, fmt_dkk, show_field_errors
 
 STATUS_TITLES = {"planned": _("planlagt"), "held": _("afholdt"), "cancelled": _("aflyst")}
 WHOLE = 0  # the district picker's value for the whole municipality
@@ -305,4 +307,4 @@ class EventsScreen(Screen):
 
         question = _("Aflys {title} {when}? {taken} er tilmeldt; giv dem besked.").format(
             title=row.title, when=fmt_datetime(row.starts_at), taken=row.taken)
-        self.app.push_screen(ConfirmDialog(question, _("Aflys turen"), _("Fortryd")), answer)
+        self.app.push_screen(ConfirmDialog(question, yes=_("Aflys turen"), no=_("Fortryd")), answer)

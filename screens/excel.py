@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, RichLog, Static
 from textual.widgets.option_list import Option
 
 from cirkel_tui.i18n import _
+from cirkel_tui.dialogs import ConfirmDialog
 
 log = logging.getLogger(__name__)
 
@@ -46,43 +47,6 @@ class PeriodValidator(Validator):
         except DomainError as err:
             return self.failure(err.message)
         return self.success()
-
-
-class ConfirmDialog(ModalScreen[bool]):
-    """Yes or no, with j/y, n and buttons (Esc is never the only way out)."""
-
-    BINDINGS = [
-        Binding("j,y", "answer(True)", _("Ja"), id="confirm-yes", tooltip=_("Ja, gør det.")),
-        Binding("n,escape", "answer(False)", _("Nej"), id="confirm-no", tooltip=_("Nej, fortryd.")),
-    ]
-
-    def __init__(self, title: str, body: str, yes: str) -> None:
-        super().__init__()
-        self._heading = title
-        self._body = body
-        self._yes = yes
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(self._heading, id="confirm-title")
-            yield Static(self._body, id="confirm-body")
-            with Horizontal(id="confirm-buttons"):
-                yield Button(self._yes, id="confirm-yes", variant="primary")
-                yield Button(_("Nej (n)"), id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-yes", Button).focus()
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
-
-    @on(Button.Pressed, "#confirm-yes")
-    def _yes_pressed(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#confirm-no")
-    def _no_pressed(self) -> None:
-        self.dismiss(False)
 
 
 # --- Eksport --------------------------------------------------------------------------
@@ -205,7 +169,7 @@ class ExportScreen(Screen):
             self.app.push_screen(
                 ConfirmDialog(_("Filen findes allerede"),
                               _("{path} findes. Vil du overskrive den?").format(path=path),
-                              _("Overskriv (j)")),
+                              yes=_("Overskriv (j)")),
                 lambda yes: self._begin(period, path) if yes else None)
             return
         self._begin(period, path)
@@ -406,7 +370,7 @@ class ImportScreen(Screen):
             return
         body = _("Fra {name}: {counts}. Alt eller intet gemmes i én omgang.").format(
             name=report.path.name, counts=report.counts())
-        self.app.push_screen(ConfirmDialog(_("Importér nu?"), body, _("Importér (j)")),
+        self.app.push_screen(ConfirmDialog(_("Importér nu?"), body, yes=_("Importér (j)")),
                              lambda yes: self._confirmed(report.path) if yes else self._declined())
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="Importerer")

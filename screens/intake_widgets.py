@@ -281,37 +281,6 @@ class OutcomeFields(Vertical):
 
 # --- dialogs ------------------------------------------------------------------
 
-class ConfirmDialog(ModalScreen[bool]):
-    BINDINGS = [
-        Binding("y,j", "answer(True)", _("Ja"), id="confirm-yes", tooltip=_("Bekræft.")),
-        Binding("n,escape", "answer(False)", _("Nej"), id="confirm-no", tooltip=_("Fortryd.")),
-    ]
-
-    def __init__(self, title: str, body: str, yes: str | None = None) -> None:
-        super().__init__(classes="intake-dialog")
-        self.title_text = title
-        self.body = body
-        self.yes = yes or _("Ja (j)")
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.body, classes="dialog-body")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes, id="yes", variant="primary", compact=True)
-                yield Button(_("Nej (n)"), id="no", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-
 class InfoDialog(ModalScreen[None]):
     BINDINGS = [
         Binding("enter,escape,o", "close", _("OK"), id="info-ok", tooltip=_("Luk beskeden.")),

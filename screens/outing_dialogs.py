@@ -59,38 +59,6 @@ def show_field_errors(screen, errors: dict[str, str]) -> None:
             break
 
 
-class ConfirmDialog(ModalScreen[bool]):
-    """A yes/no question: j/y or the first button says yes; n, Esc, F12 or the other button no."""
-
-    BINDINGS = [
-        Binding("j,y", "answer(True)", _("Ja"), id="confirm-yes", tooltip=_("Ja, gør det.")),
-        Binding("n,escape,f12", "answer(False)", _("Nej"), id="confirm-no", tooltip=_("Nej, fortryd.")),
-    ]
-
-    def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:
-        super().__init__()
-        self.question = question
-        self.yes = yes or _("Ja")
-        self.no = no or _("Nej")
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="outing-dialog"):
-            yield Static(self.question, classes="dialog-text")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"{self.yes} (j)", id="yes", variant="primary")
-                yield Button(f"{self.no} (n)", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-
 class AskDialog(ModalScreen["str | None"]):
     """Ask for one line of text; ``check`` returns a Danish error message or None."""
 

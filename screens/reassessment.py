@@ -29,7 +29,9 @@ from models.base import DomainError
 from models.cpr import masked
 from models.entities import END_REASONS
 
-from .intake_widgets import Choice, ConfirmDialog, InfoDialog, OutcomeFields, ReasonDialog, YesNo, message_line
+from cirkel_tui.dialogs import ConfirmDialog
+
+from .intake_widgets import Choice, InfoDialog, OutcomeFields, ReasonDialog, YesNo, message_line
 
 STATE_TEXT = {"active": _("aktiv"), "paused": _("pause")}
 

@@ -21,7 +21,9 @@ from cirkel_tui.widgets import fmt_date
 from models.base import DomainError
 from models.cpr import masked
 
-from .intake_widgets import ConfirmDialog, InfoDialog, ReasonDialog
+from cirkel_tui.dialogs import ConfirmDialog
+
+from .intake_widgets import InfoDialog, ReasonDialog
 
 
 class WaitlistScreen(Screen):
