@@ -20,9 +20,10 @@ What the figures mean:
   clips, activity prefixed ``Tilbageført:``), so the sheet adds up to the net
   clips of the period. Punches on an individual agreement (R4) have no Kortnr.
 * ``Puljer`` is :func:`models.pools.pool_figures` for the period's year, as it
-  stands when the file is made; ``Brugt`` is the clips bound (open cards count
-  10, ended cards what they used, plus agreements), as on the dashboard, so
-  ``Tildelt = Brugt + Tilbage``.
+  stands when the file is made: ``Brugt`` is the clips punched from the pool
+  (cards and agreements, net of reversals) and ``Tilbage`` the clips not yet
+  committed (open cards bind their 10, ended cards what they used), as on the
+  Puljer screen: what new cards can still draw on.
 """
 from __future__ import annotations
 
@@ -221,7 +222,7 @@ def pool_rows(year: int) -> list[tuple]:
     """(Distrikt, År, Tildelt, Brugt, Tilbage, Deltagere, Kapacitet, Venteliste), one per district."""
     from models.pools import pool_figures
 
-    return [(p.district, p.year, p.allocated, p.committed, p.left, p.participants, p.capacity, p.waitlist)
+    return [(p.district, p.year, p.allocated, p.punched, p.left, p.participants, p.capacity, p.waitlist)
             for p in pool_figures(year)]
 
 

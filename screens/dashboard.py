@@ -40,7 +40,7 @@ class DashboardScreen(Screen):
         districts = self.query_one("#districts", DataTable)
         districts.add_column(_("Distrikt"), key="district")
         districts.add_column(_("Pulje"), key="bar")
-        districts.add_column(_("Klip brugt"), key="used")
+        districts.add_column(_("Klip bundet"), key="used")
         districts.add_column(_("Deltagere"), key="participants")
         districts.add_column(_("Venteliste"), key="waitlist")
         districts.add_column(_("Revurd."), key="due")

@@ -124,8 +124,12 @@ def test_a_month_holds_the_cards_active_in_it_and_the_punches_dated_in_it(admin,
     ]
     assert (result.cards, result.punches) == (2, 2)
     pools = sheet_rows(path, "Puljer")[1:]
-    # Tildelt = Brugt + Tilbage: two open cards bind 10 each, the ended ones what they used.
-    assert pools == [("Tørring", 2026, 1000, 10 + 1 + 10 + 10, 1000 - 31, 3, 1000 // 52, 0)]
+    # Brugt: the clips punched from the pool's cards (the ledger, net of reversals);
+    # Tilbage: not yet committed (two open cards bind 10 each, the ended ones what they used).
+    from models.entities import Card, Punch
+
+    punched = sum(p.clips for p in Punch.select().join(Card).where(Card.pool.is_null(False)))
+    assert pools == [("Tørring", 2026, 1000, punched, 1000 - 31, 3, 1000 // 52, 0)]
 
     november = tmp_path / "nov.xlsx"
     export(admin, parse_month("2026-11"), november)
