@@ -74,7 +74,7 @@ def time_calls(fn, texts) -> list[float]:
 
 
 def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker_no: int, seconds: float,
-                 barrier, queue) -> None:
+                 barrier, queue, aligned: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     import contextlib
 
@@ -104,7 +104,12 @@ def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker
     rng = random.Random(worker_no)
     records = []
     barrier.wait(timeout=120)
+    # Independent staff: each keeps a 100 ms rhythm from a moment of their own. With
+    # --aligned all punch at the same instants (a herd: the worst case, also printed).
+    phase = 0.0 if aligned else rng.uniform(0, 0.1)
+    time.sleep(phase)
     start = time.perf_counter()
+    seconds -= phase
     tick = 0
     while time.perf_counter() - start < seconds:
         number = rng.choice(hot) if rng.random() < 0.2 else rng.choice(cards)
@@ -132,6 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--citizens", type=int, default=100_000)
     parser.add_argument("--processes", type=int, default=20)
+    parser.add_argument("--aligned", action="store_true",
+                        help="all processes punch at the same instants (worst case) instead of each on its own rhythm")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--sample", type=int, default=300, help="citizens whose name/CPR/card are typed")
     parser.add_argument("--dir", help="keep the database here instead of a temp directory")
@@ -195,7 +202,7 @@ def main() -> None:
     barrier = ctx.Barrier(args.processes + 1)
     queue = ctx.Queue()
     procs = [ctx.Process(target=punch_worker,
-                         args=(path, login, cards, hot, w, args.seconds, barrier, queue))
+                         args=(path, login, cards, hot, w, args.seconds, barrier, queue, args.aligned))
              for w in range(args.processes)]
     for p in procs:
         p.start()
@@ -229,7 +236,8 @@ def main() -> None:
         card = Card.get(Card.number == number)
         if card.used > card.clips or card.used != ledger_total(card):
             overdrawn += 1
-    print(f"\npunching: {args.processes} processes, each one clip every 100 ms for {args.seconds:g} s "
+    print(f"\npunching ({'aligned: all at the same instants' if args.aligned else 'each on its own rhythm'}): "
+          f"{args.processes} processes, each one clip every 100 ms for {args.seconds:g} s "
           f"(20 % on {len(hot)} hot cards), through register_punch:")
     print(line("commit latency, all attempts", [r[1] for r in records]))
     print(line("commit latency, accepted", [r[1] for r in ok]))

@@ -106,22 +106,30 @@ def close_card(actor: Staff, card: Card, reason: str, on: _dt.date | None = None
 
 
 def _find_citizen(citizen_or_card) -> Citizen:
+    """The citizen, read fresh inside the transaction (a Citizen, a Card or a citizen id)."""
     if isinstance(citizen_or_card, Citizen):
-        return Citizen.get_by_id(citizen_or_card.id)
-    if isinstance(citizen_or_card, Card):
-        return Citizen.get_by_id(citizen_or_card.citizen_id)
-    raise TypeError(citizen_or_card)
+        citizen_id = citizen_or_card.id
+    elif isinstance(citizen_or_card, Card):
+        citizen_id = citizen_or_card.citizen_id
+    else:
+        citizen_id = int(citizen_or_card)
+    person = Citizen.get_or_none(Citizen.id == citizen_id)
+    if person is None:
+        raise DomainError("Borgeren findes ikke.", field="citizen")
+    return person
 
 
 @operation
 def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=None,
           punch_id: str | None = None, catalogue_item: CatalogueItem | None = None,
-          event=None, kind: str = PUNCH, use_agreement: bool = False) -> PunchResult:
+          event=None, kind: str = PUNCH, use_agreement: bool = False,
+          card_number: int | None = None) -> PunchResult:
     """Register ``clips`` on the citizen's open card (or, above 10, on a valid agreement).
 
     ``use_agreement`` draws any number of clips from a valid individual agreement
     (R4) instead of the card, e.g. an outing's clips for a participant whose card
-    is nearly used up.
+    is nearly used up. ``card_number``: the card the user named; refused if it is
+    no longer the citizen's open card.
 
     ``punch_id`` is made by the caller before the write; a retry with the same id
     returns the first result instead of punching twice.
@@ -173,6 +181,11 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
             if used_up:
                 raise DomainError(f"{person.name}s kort er brugt op; borgeren skal revurderes før et nyt kort.")
             raise DomainError(f"{person.name} har intet åbent klippekort.")
+        if card_number is not None and card.number != card_number:
+            named = Card.get_or_none(Card.number == card_number)
+            state = {CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}.get(getattr(named, "status", ""), "ikke åbent")
+            raise DomainError(f"Kort {card_number} er {state}; {person.name}s åbne kort er {card.number}.",
+                              field="citizen")
         if on < card.issued_on:
             raise DomainError(f"Datoen ligger før kortets start ({card.issued_on.strftime('%d-%m-%Y')}).",
                               field="date")

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 
 from . import cpr as cprmod
 from .base import DomainError
-from .cards import PunchResult, open_card, punch
+from .cards import PunchResult, punch
 from .entities import (
-    CARD_CLOSED,
-    CARD_USED_UP,
     PUNCH_REVERSAL,
     Agreement,
     Card,
@@ -75,24 +73,14 @@ def register_punch(actor: Staff, citizen: Citizen | int, clips, activity: str, *
 
     ``card_number``: the card the user named; refused if it is no longer the citizen's open card.
 
-    The lookups here are checks for the user made before the write; the one write
-    transaction is :func:`models.cards.punch`, which checks every rule again under
-    its lock. Keeping them outside keeps the write lock short when many staff punch.
+    The one write transaction is :func:`models.cards.punch`, which checks every
+    rule (the named card too) under its lock; only the catalogue lookup is made
+    before it.
     """
-    person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
-    if person is None:
-        raise DomainError("Borgeren findes ikke.", field="citizen")
-    retry = punch_id is not None and Punch.select().where(Punch.id == punch_id).exists()
-    if card_number is not None and not retry:
-        current = open_card(person)  # None: the punch below says why (used up, paused, …)
-        if current is not None and current.number != card_number:
-            named = Card.get_or_none(Card.number == card_number)
-            state = {CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}.get(getattr(named, "status", ""), "ikke åbent")
-            raise DomainError(f"Kort {card_number} er {state}; {person.name}s åbne kort er {current.number}.",
-                              field="citizen")
     item = catalogue_item_named(activity)
     text = item.name if item is not None else activity
-    return punch(actor, person, clips, text, on=on, punch_id=punch_id, catalogue_item=item)
+    return punch(actor, citizen, clips, text, on=on, punch_id=punch_id, catalogue_item=item,
+                 card_number=card_number)
 
 
 @dataclass(frozen=True)
