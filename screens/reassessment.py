@@ -45,6 +45,8 @@ class ReassessmentScreen(Screen):
         Binding("t", "toggle_all", _("Alle/forfaldne"), id="reassess-all",
                 tooltip=_("Vis alle deltagere eller kun dem, der skal revurderes.")),
         Binding("g,f5", "refresh", _("Opdatér"), id="reassess-refresh", tooltip=_("Hent listen igen.")),
+        Binding("i", "interval", _("Interval"), id="reassess-interval",
+                tooltip=_("Hvor mange måneder der må gå mellem revurderinger (leder).")),
     ]
 
     class Loaded(Message):
@@ -152,6 +154,33 @@ class ReassessmentScreen(Screen):
         if message:
             self.app.push_screen(InfoDialog(_("Revurdering gemt"), message))
         self.action_refresh()
+
+    def action_interval(self) -> None:
+        from models.participation import reassessment_interval_months
+        from models.reassessment import set_reassessment_interval
+
+        from .outing_dialogs import AskDialog
+
+        def check(text: str) -> str | None:
+            if not text.isdigit() or not 1 <= int(text) <= 36:
+                return _("Skriv et helt antal måneder mellem 1 og 36.")
+            return None
+
+        def answer(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                months = set_reassessment_interval(self.app.actor, int(text))
+            except DomainError as err:
+                self.notify(err.message, severity="error")
+                return
+            self.notify(_("Deltagere revurderes nu mindst hver {months}. måned.").format(months=months))
+            self.action_refresh()
+
+        self.app.push_screen(AskDialog(
+            _("Revurderingsinterval"),
+            _("Antal måneder der højst må gå mellem to revurderinger (standard 6):"),
+            str(reassessment_interval_months()), check=check, ok=_("Gem")), answer)
 
     def action_pause(self) -> None:
         line = self._selected()

@@ -309,3 +309,29 @@ async def test_answers_outside_the_scales_cannot_be_entered(small_district, make
             ucla.value = 0
         await _type(pilot, app, "#baseline-network", "-2x5")
         assert app.screen.query_one("#baseline-network", Input).value == "25"
+
+
+async def test_leader_sets_the_reassessment_interval_from_the_list(admin, small_district, make_app):
+    from models.participation import reassessment_interval_months
+    from screens.outing_dialogs import AskDialog
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, AskDialog)
+        answer = app.screen.query_one("#answer", Input)
+        assert answer.value == "6"
+        answer.value = "40"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AskDialog)  # 40 is refused at the field
+        assert "mellem 1 og 36" in str(app.screen.query_one("#err-answer", Static).render())
+        assert reassessment_interval_months() == 6
+        answer.value = "3"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert not isinstance(app.screen, AskDialog)
+    assert reassessment_interval_months() == 3
