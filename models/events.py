@@ -438,56 +438,25 @@ class CitizenHit:
         return self.state == STATE_ACTIVE
 
 
-def _name_variants(text: str) -> list[str]:
-    """Case variants of a name, since SQLite's NOCASE folds only A–Z (not Æ, Ø, Å)."""
-    variants = []
-    for v in (text, text.lower(), text.capitalize(), text.title(), text.upper()):
-        if v not in variants:
-            variants.append(v)
-    return variants
-
-
 def find_participants(actor: Staff, text: str, *, event_id=None, limit: int = SEARCH_LIMIT) -> list[CitizenHit]:
-    """Citizens by name (start of any name), CPR (start, with or without the dash) or card number.
+    """Citizens for a sign-up, through the one citizen search (models.search): exact
+    card/CPR first, then names; within each group active participants first (only
+    they can be signed up without a leader's exception). Written to the access log."""
+    from .search import search_citizens
 
-    A card number's holder comes first, then active participants (only they
-    can be signed up without a leader's exception). Always a LIMIT query; the search is written to the access log.
-    """
     text = " ".join((text or "").split())
     if not text:
         return []
-    limit = max(1, min(int(limit), 100))
-    digits = text.replace("-", "").replace(" ", "")
-    rank = [Case(None, [(Citizen.state == STATE_ACTIVE, 0)], 1)]  # active participants first
-    if digits.isdigit():
-        cond = (Citizen.cpr >= digits) & (Citizen.cpr < digits + ":")  # a prefix range on the unique index
-        if len(digits) <= 9:
-            holder = Citizen.id.in_(Card.select(Card.citizen).where(Card.number == int(digits)))
-            cond = cond | holder
-            rank.insert(0, Case(None, [(holder, 0)], 1))  # the card's holder before CPR matches
-    else:
-        cond = None
-        for v in _name_variants(text):
-            part = Citizen.name.startswith(v) | Citizen.name.contains(" " + v)
-            cond = part if cond is None else (cond | part)
-    found = list(Citizen.select(Citizen, District).join(District, JOIN.LEFT_OUTER)
-                 .where(cond).order_by(*rank, Citizen.name, Citizen.id).limit(limit))
+    matches = search_citizens(text, limit=max(1, min(int(limit), 100)))
     log_access(actor, "search", criterion=text)
-    if not found:
-        return []
-    ids = [c.id for c in found]
-    cards = {c.citizen_id: c for c in Card.select().where(Card.citizen.in_(ids) & (Card.status == "open"))}
+    matches.sort(key=lambda m: (m.group, m.state != STATE_ACTIVE))  # stable: keeps the search's order
     signups = {}
-    if event_id is not None:
+    if event_id is not None and matches:
+        ids = [m.citizen_id for m in matches]
         signups = dict(Signup.select(Signup.citizen, Signup.status)
                        .where((Signup.event == event_id) & Signup.citizen.in_(ids)).tuples())
-    hits = []
-    for c in found:
-        card = cards.get(c.id)
-        hits.append(CitizenHit(c.id, c.name, masked(c.cpr), c.district.name if c.district_id else "",
-                               c.state, card.number if card else None,
-                               (card.clips - card.used) if card else None, signups.get(c.id)))
-    return hits
+    return [CitizenHit(m.citizen_id, m.name, m.cpr_masked, m.district, m.state, m.card_number, m.clips_left,
+                       signups.get(m.citizen_id)) for m in matches]
 
 
 # --- sign-up and afbud -----------------------------------------------------------------
