@@ -106,6 +106,9 @@ class Citizen(BaseModel):
     created_at = DateTimeField(default=now)
     created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
 
+    class Meta:
+        indexes = ((("district", "state"), False),)
+
 
 class StateChange(BaseModel):
     """Every change of participation state: dated, by a named staff member, kept."""
