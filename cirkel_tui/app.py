@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Iterable
 
 from textual.app import App, SystemCommand
@@ -74,7 +75,7 @@ def _bindings() -> list[Binding]:
 class CirkelApp(App):
     TITLE = "Cirkel"
     SUB_TITLE = _("Klippekort")
-    CSS_PATH = "styles/app.tcss"
+    CSS_PATH = str(Path(__file__).resolve().parent / "styles" / "app.tcss")
     BINDINGS = _bindings()
     MODES = {dest.id: (lambda d=dest: d.factory()()) for dest in DESTINATIONS}  # type: ignore[misc]
     DEFAULT_MODE = "overblik"
@@ -98,6 +99,22 @@ class CirkelApp(App):
     def on_mount(self) -> None:
         staff = self.actor
         self.sub_title = f"{staff.name} · {staff.role}"
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error: the details (never shown: Textual's traceback shows
+        local variables, i.e. personal data) go to the log; the user gets one line."""
+        from rich.text import Text
+
+        from .config import log_path
+
+        log.error("unexpected error in the app", exc_info=(type(error), error, error.__traceback__))
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error  # Pilot tests re-raise it
+            self._exception_event.set()
+        self._exit_renderables.append(Text(_("Cirkel stoppede ved en uventet fejl; detaljerne står i {path}").format(
+            path=log_path())))
+        self._close_messages_no_wait()
 
     def on_ready(self) -> None:
         log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)

@@ -59,3 +59,38 @@ async def test_every_destination_opens(demo, make_app):
             app.action_goto(dest.id)
             await pilot.pause()
             assert app.current_mode == dest.id
+
+
+async def test_an_unexpected_error_is_logged_not_shown(demo, me, db_path, capsys):
+    import logging
+
+    import pytest
+    from textual.binding import Binding
+
+    from cirkel_tui.app import CirkelApp
+    from cirkel_tui.cli import setup_logging
+    from cirkel_tui.config import log_path
+    from models.staff import require_staff
+
+    class Exploding(CirkelApp):
+        BINDINGS = CirkelApp.BINDINGS + [Binding("ctrl+x", "explode")]
+
+        def action_explode(self):
+            secret = "0101451235"  # noqa: F841 - a local Textual's own traceback would show
+            raise RuntimeError("boom")
+
+    setup_logging()
+    app = Exploding(actor_id=require_staff(me).id, db_path=db_path)
+    with pytest.raises(RuntimeError):
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+x")
+            await pilot.pause()
+    logging.shutdown()
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    assert "0101451235" not in out.out + out.err
+    text = log_path().read_text(encoding="utf-8")
+    assert "RuntimeError: boom" in text and "Traceback" in text
+    assert "0101451235" not in text  # the log has the traceback, not local variables
+    assert app.return_code == 1
