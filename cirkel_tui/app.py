@@ -92,9 +92,9 @@ class CirkelApp(App):
     @property
     def actor(self):
         """The staff member at the keyboard (fetched fresh; roles may change)."""
-        from models.entities import Staff
+        from models.staff import staff_by_id
 
-        return Staff.get_by_id(self.actor_id)
+        return staff_by_id(self.actor_id)
 
     def on_mount(self) -> None:
         staff = self.actor

@@ -15,6 +15,10 @@ def find_staff(login: str) -> Staff | None:
     return Staff.get_or_none((Staff.login == login) & (Staff.active == True))  # noqa: E712
 
 
+def staff_by_id(staff_id: int) -> Staff:
+    return Staff.get_by_id(staff_id)
+
+
 def require_staff(login: str) -> Staff:
     staff = find_staff(login)
     if staff is None:
