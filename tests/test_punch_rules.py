@@ -10,7 +10,7 @@ import pytest
 from models import base
 from models.agreements import agreements_of, create_agreement, list_agreements
 from models.base import DomainError, db
-from models.cards import issue_card, ledger_total, punch, reverse_punch
+from models.cards import issue_card, ledger_total, reverse_punch
 from models.citizen_view import citizen_detail, open_citizen_detail
 from models.citizens import change_state, create_citizen
 from models.entities import (

@@ -48,7 +48,7 @@ async def test_the_key_sequence_registers_two_clips_on_card_4471(card4471, make_
         await settle(app, pilot)
         assert not isinstance(app.screen, QuickPunchDialog)
         notes = [n.message for n in app._notifications]
-        assert any(f"2 klip registreret på kort 4471" in n and f"{10 - used - 2} klip tilbage" in n for n in notes)
+        assert any("2 klip registreret på kort 4471" in n and f"{10 - used - 2} klip tilbage" in n for n in notes)
     card = Card.get_by_id(card4471.id)
     assert card.used == used + 2
     newest = Punch.get(Punch.card == card, Punch.activity == "Lægebesøg", Punch.clips == 2,
