@@ -25,18 +25,23 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Tast"), _("Handling"), _("Beskrivelse"))
+        # The description wraps within the box (auto row height), so nothing is cut at 80 columns.
+        box = min(int(self.app.size.width * 0.9), 110)  # #help-box: width 90%, max-width 110
+        table.add_column(_("Tast"), width=12)
+        table.add_column(_("Handling"), width=16)
+        # box − the two columns − cell padding (6) − border, padding and scrollbar (8)
+        table.add_column(_("Beskrivelse"), width=max(20, box - 12 - 16 - 14))
         under = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
         if under is not None:
             seen = set()
             for binding in getattr(under, "BINDINGS", []):
                 if isinstance(binding, Binding) and binding.description and binding.key not in seen:
                     seen.add(binding.key)
-                    table.add_row(key_label(binding.key), binding.description, binding.tooltip or "")
+                    table.add_row(key_label(binding.key), binding.description, binding.tooltip or "", height=None)
         for dest in DESTINATIONS:
-            table.add_row(key_label(dest.keys), dest.title, dest.help)
+            table.add_row(key_label(dest.keys), dest.title, dest.help, height=None)
         for action in GLOBAL_ACTIONS:
-            table.add_row(key_label(action.keys), action.title, action.help)
+            table.add_row(key_label(action.keys), action.title, action.help, height=None)
         table.focus()
 
     def action_dismiss_help(self) -> None:
