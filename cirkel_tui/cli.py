@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -120,6 +121,13 @@ def run(argv: list[str] | None = None) -> int:
         return _fail(str(err), 2)
     except KeyboardInterrupt:
         return _fail(_("afbrudt"), 130)
+    except BrokenPipeError:
+        # the reader went away (e.g. `cirkel waitlist | head`): not an error, and nothing more to say
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except Exception:
         log.exception("unexpected error in command %s", getattr(args, "command", None))
         return _fail(_("uventet fejl; detaljerne står i {path}").format(path=config.log_path()))

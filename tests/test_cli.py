@@ -65,3 +65,20 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("init", "demo", "staff"):
         assert command in result.stdout
+
+
+def test_output_into_a_closed_pipe_is_not_an_error(tmp_path):
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "c.db")
+    assert run_cli("demo", "--citizens", "400", db=db).returncode == 0
+    writer = subprocess.Popen([sys.executable, "-m", "cirkel_tui", "--db", db, "waitlist"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    writer.stdout.readline()
+    writer.stdout.close()  # like `| head -1`
+    err = writer.stderr.read().decode()
+    writer.wait(timeout=60)
+    assert "uventet fejl" not in err and "Traceback" not in err
+    log = tmp_path / "data" / "cirkel.log"
+    assert not log.exists() or "BrokenPipeError" not in log.read_text(encoding="utf-8")
