@@ -31,7 +31,7 @@ from .entities import (
     Screening,
     Staff,
 )
-from .pools import committed_clips, participants_in, pool_of
+from .pools import committed_clips, free_places, participants_in, pool_of
 from .screening import latest_screening
 from .staff import require_role
 
@@ -52,7 +52,7 @@ class Room:
     @property
     def places(self) -> int:
         """Free places: below capacity and covered by the pool's uncommitted clips."""
-        return max(0, min(self.capacity - self.participants, self.clips_left // CLIPS_PER_CARD))
+        return free_places(self.capacity, self.participants, self.clips_left)
 
 
 def _district(value) -> District:

@@ -8,6 +8,7 @@ from peewee import Case, fn
 
 from .entities import (
     CARD_OPEN,
+    CLIPS_PER_CARD,
     STATE_ACTIVE,
     STATE_PAUSED,
     STATE_WAITLISTED,
@@ -49,6 +50,12 @@ def split_largest_remainder(total: int, weights: list[int]) -> list[int]:
     return parts
 
 
+def free_places(capacity: int, participants: int, uncommitted_clips: int) -> int:
+    """R7: free places are below capacity and covered by the pool's uncommitted clips
+    (a new participant's first card needs 10). The one place this rule lives."""
+    return max(0, min(capacity - participants, uncommitted_clips // CLIPS_PER_CARD))
+
+
 @dataclass
 class PoolFigures:
     district_id: int
@@ -67,8 +74,12 @@ class PoolFigures:
         return self.allocated - self.committed
 
     @property
+    def places(self) -> int:
+        return free_places(self.capacity, self.participants, self.left)
+
+    @property
     def open_for_intake(self) -> bool:
-        return self.participants < self.capacity and self.left >= 10
+        return self.places > 0
 
 
 def budget_for(year: int) -> Budget | None:

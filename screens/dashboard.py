@@ -91,6 +91,11 @@ class DashboardScreen(Screen):
         closed = [line.pool.district for line in board.districts if not line.pool.open_for_intake]
         status = (_("Lukket for optag: {names}.").format(names=", ".join(closed)) if closed
                   else _("Alle distrikter er åbne for optag."))
+        ready = [f"{line.pool.district} ({min(line.pool.places, line.pool.waitlist)})"
+                 for line in board.districts if line.pool.places and line.pool.waitlist]
+        if ready:
+            status += " " + _("Plads ledig til ventende: {names} — optag fra Venteliste (v).").format(
+                names=", ".join(ready))
         if not board.districts:
             status = _("Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")
         self.query_one("#dashboard-status", Static).update(status)

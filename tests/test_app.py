@@ -94,3 +94,20 @@ async def test_an_unexpected_error_is_logged_not_shown(demo, me, db_path, capsys
     assert "RuntimeError: boom" in text and "Traceback" in text
     assert "0101451235" not in text  # the log has the traceback, not local variables
     assert app.return_code == 1
+
+
+async def test_dashboard_points_to_free_places_for_those_waiting(demo, make_app):
+    from textual.widgets import Static
+
+    from models.pools import pool_figures
+
+    expected = [p.district for p in pool_figures(2026) if p.places and p.waitlist]
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#dashboard-status", Static).render())
+    if expected:
+        assert "Plads ledig til ventende" in status and all(name in status for name in expected)
+    else:
+        assert "Plads ledig" not in status

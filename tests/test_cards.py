@@ -65,3 +65,13 @@ def test_closing_early_gives_the_unused_clips_back(admin, participant):
     assert committed_clips(pool) == 10
     close_card(admin, card, "afsluttet")
     assert committed_clips(pool) == 3
+
+
+def test_free_places_need_capacity_and_ten_uncommitted_clips():
+    from models.pools import free_places
+
+    assert free_places(capacity=5, participants=3, uncommitted_clips=100) == 2
+    assert free_places(capacity=5, participants=5, uncommitted_clips=100) == 0
+    assert free_places(capacity=5, participants=3, uncommitted_clips=19) == 1
+    assert free_places(capacity=5, participants=3, uncommitted_clips=9) == 0
+    assert free_places(capacity=5, participants=7, uncommitted_clips=100) == 0
