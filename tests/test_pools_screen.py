@@ -236,7 +236,7 @@ async def test_dashboard_names_the_districts_closed_for_intake(demo, make_app):
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(app.screen.query_one("#dashboard-status", Static).render())
-        assert status == f"Lukket for optag: {', '.join(closed)}."
+        assert status.startswith(f"Lukket for optag: {', '.join(closed)}.")
         # A leader moves clips into a closed district until it has room for one more participant.
         name = closed[0]
         figure = next(f for f in pool_figures(2026) if f.district == name)
@@ -247,4 +247,5 @@ async def test_dashboard_names_the_districts_closed_for_intake(demo, make_app):
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = str(app.screen.query_one("#dashboard-status", Static).render())
-        assert name not in status
+        closed_part = status.split(" Plads ledig")[0]  # the rest points to free places for those waiting
+        assert name not in closed_part
