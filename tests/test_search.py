@@ -172,3 +172,24 @@ def test_log_search_writes_one_access_row(people, admin):
     log_search(admin, "", None)  # nothing searched: nothing logged
     rows = list(AccessLog.select().where(AccessLog.action == "search"))
     assert [(r.criterion, r.citizen_id, r.actor_id) for r in rows] == [("kar jen", people["karen"].id, admin.id)]
+
+
+def test_participants_come_first_within_a_group_even_beyond_one_page(people, admin):
+    district = District.get(District.name == "Hedensted")
+    for i in range(30):  # a page and a half of non-participants who sort before her
+        _make(admin, f"{(i % 28) + 1:02d}0350{1000 + i:04d}", f"Karen Andersen {i:02d}", district)
+    karen = people["karen"]  # Karen Jensen: active with an open card, alphabetically after them
+    matches = search_citizens("karen", limit=20)
+    assert matches[0].citizen_id == karen.id and matches[0].pickable
+    assert len(matches) == 20 and all(m.group == NAME_STARTS for m in matches)
+    assert names(matches[1:4]) == ["Karen Andersen 00", "Karen Andersen 01", "Karen Andersen 02"]
+    # a single letter is too broad for that (it would cost a keystroke ~20 ms): plain alphabetical
+    assert search_citizens("k", limit=5)[0].name == "Karen Andersen 00"
+
+
+def test_the_portable_fallback_puts_participants_first_too(people):
+    from models.search import _fts_name_ids
+
+    for words, anchored in ((["kar"], False), (["jen"], True), (["a"], False)):
+        assert _like_name_ids(words, anchored=anchored, limit=50, participants=True) == _fts_name_ids(
+            words, anchored=anchored, limit=50, participants=True), words
