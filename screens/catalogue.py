@@ -11,20 +11,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static
 
 from cirkel_tui.i18n import _
 from cirkel_tui.widgets import fmt_date
 
-from .outing_dialogs import FieldRow, show_field_errors
+from .outing_dialogs import FieldRow, OutingDialog, show_field_errors
 
 CATEGORIES = [("ledsagelse", _("Ledsagelse")), ("hjemme", _("Hjemme")), ("fællestur", _("Fællestur")),
               ("andet", _("Andet"))]
 CATEGORY_TITLES = dict(CATEGORIES)
 
 
-class OfferForm(ModalScreen["int | None"]):
+class OfferForm(OutingDialog):
     """Add or edit an offer; the operation runs here so its message lands at the field."""
 
     BINDINGS = [
@@ -59,13 +59,6 @@ class OfferForm(ModalScreen["int | None"]):
     def on_mount(self) -> None:
         show_field_errors(self, {})
         self.query_one("#name", Input).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#cancel")
-    def cancel_pressed(self) -> None:
-        self.dismiss(None)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
 from cirkel_tui.i18n import _
@@ -21,7 +21,7 @@ from models.base import today
 
 from cirkel_tui.dialogs import ConfirmDialog
 
-from .outing_dialogs import FieldRow, fmt_dkk, show_field_errors
+from .outing_dialogs import FieldRow, OutingDialog, fmt_dkk, show_field_errors
 
 STATUS_TITLES = {"planned": _("planlagt"), "held": _("afholdt"), "cancelled": _("aflyst")}
 WHOLE = 0  # the district picker's value for the whole municipality
@@ -55,7 +55,7 @@ def event_head(row) -> str:
     return f"{first}\n{second}"
 
 
-class EventForm(ModalScreen["list | None"]):
+class EventForm(OutingDialog):
     """Plan an outing (or a café); optionally repeated monthly for N months."""
 
     BINDINGS = [
@@ -109,13 +109,6 @@ class EventForm(ModalScreen["list | None"]):
         clips = self.query_one("#clips_per_participant", Input)
         if not clips.value.strip() and offer.category == "fællestur":
             clips.value = str(offer.suggested_clips)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#cancel")
-    def cancel_pressed(self) -> None:
-        self.dismiss(None)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")

@@ -59,7 +59,18 @@ def show_field_errors(screen, errors: dict[str, str]) -> None:
             break
 
 
-class AskDialog(ModalScreen["str | None"]):
+class OutingDialog(ModalScreen):
+    """A form dialog of the outings screens: Esc, F12 or the #cancel button closes it with None."""
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class AskDialog(OutingDialog):
     """Ask for one line of text; ``check`` returns a Danish error message or None."""
 
     BINDINGS = [
@@ -89,9 +100,6 @@ class AskDialog(ModalScreen["str | None"]):
         show_field_errors(self, {})
         self.query_one("#answer", Input).focus()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def submit(self) -> None:
@@ -101,7 +109,3 @@ class AskDialog(ModalScreen["str | None"]):
             show_field_errors(self, {"answer": problem})
             return
         self.dismiss(text)
-
-    @on(Button.Pressed, "#cancel")
-    def cancel_pressed(self) -> None:
-        self.dismiss(None)
