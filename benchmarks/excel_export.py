@@ -57,7 +57,7 @@ def _current_rss_mb() -> float:
 def build(db_path: str, punches: int, seed: int = 1) -> dict:
     """A database with ``punches`` punches dated in YEAR (about 25 per citizen)."""
     sys.path.insert(0, str(ROOT))
-    from cirkel_tui.db import close_database, open_database
+    from models.store import close_database, open_database
     from models.base import db
     from models.entities import (
         CARD_OPEN,
@@ -184,7 +184,7 @@ def child(mode: str, db_path: str, out: str, trace: bool) -> dict:
     sys.path.insert(0, str(ROOT))
     import openpyxl  # noqa: F401  (part of the baseline: both modes need it)
 
-    from cirkel_tui.db import open_database
+    from models.store import open_database
     from exports.excel import export, year_period
     from models.entities import Staff
 
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(wo) > 1:
             print(f"write-only growth from {wo[0]['size']:,} to {wo[-1]['size']:,} punches: "
                   f"{' → '.join(str(r['growth_mb']) for r in wo)} MB. What grows at first is SQLite's page "
-                  "cache, capped at 16 MB (cache_size in cirkel_tui/db.py); after that it is flat, and "
+                  "cache, capped at 16 MB (cache_size in models/store.py); after that it is flat, and "
                   "openpyxl's share stays flat throughout (--tracemalloc shows Python's heap).")
         goal = [r for r in wo if r["size"] == 100_000]
         if goal:

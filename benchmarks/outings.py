@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--citizens", type=int, default=20000)
     args = parser.parse_args()
 
-    from cirkel_tui.db import open_database
+    from models.store import open_database
     from models import base
     from models.demo import fill_demo
     from models.entities import Card, Citizen

@@ -87,8 +87,9 @@ def _fail(message: str, code: int = 1) -> int:
 def run(argv: list[str] | None = None) -> int:
     from models.base import DomainError
 
-    from .db import open_database
-    from .identity import current_login
+    from models.store import open_database
+
+    from .identity import current_login, require_demo_allowed, running_as_service_account
 
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -96,15 +97,24 @@ def run(argv: list[str] | None = None) -> int:
     handler: Callable | None = getattr(args, "handler", None)
     needs_staff = getattr(args, "needs_staff", True)
     try:
-        db_path = (args.db or config.demo_database_path()) if args.demo else config.database_path(args.db)
         login = current_login()
+        demo = args.demo or getattr(args, "demo_command", False)
+        if demo:
+            require_demo_allowed()
+        if args.demo:
+            if args.db:
+                raise UsageError(_("--demo åbner altid demodatabasen i din egen datamappe; "
+                                   "brug ikke --db sammen med --demo."))
+            db_path = config.demo_database_path(login if running_as_service_account() else None)
+        else:
+            db_path = config.database_path(args.db)
         if handler is None:
             return _run_tui(db_path, login, demo=args.demo)
         if args.demo:
-            from models.demo import ensure_demo_database
+            from models.demo import open_demo_database
 
-            ensure_demo_database(db_path, login)
-        else:
+            open_demo_database(db_path, login, fill=not getattr(args, "demo_command", False))
+        elif getattr(args, "opens_database", True):
             open_database(db_path)
         actor = None
         if needs_staff:
@@ -134,12 +144,12 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def _run_tui(db_path: str, login: str, demo: bool) -> int:
-    from .db import open_database
+    from models.store import open_database
 
     if demo:
-        from models.demo import ensure_demo_database
+        from models.demo import open_demo_database
 
-        ensure_demo_database(db_path, login)
+        open_demo_database(db_path, login)
     else:
         open_database(db_path)
     from models.staff import require_staff

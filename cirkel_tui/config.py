@@ -43,8 +43,14 @@ def database_path(cli_value: str | None = None, config_path: Path = SYSTEM_CONFI
     return str(data_dir() / "cirkel.db")
 
 
-def demo_database_path() -> str:
-    return str(data_dir() / "demo.db")
+def demo_database_path(login: str | None = None) -> str:
+    """The demo database in the caller's data directory (one per staff login under the service account)."""
+    return str(data_dir() / (f"demo-{login}.db" if login else "demo.db"))
+
+
+def demo_allowed(config_path: Path = SYSTEM_CONFIG) -> bool:
+    """``allow_demo = true`` in the root-owned system config lets the service account run a demo."""
+    return read_system_config(config_path).get("allow_demo") is True
 
 
 def log_path() -> Path:

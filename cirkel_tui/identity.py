@@ -12,7 +12,7 @@ import pwd
 
 from pathlib import Path
 
-from .config import SYSTEM_CONFIG, read_system_config
+from .config import SYSTEM_CONFIG, ConfigError, demo_allowed, read_system_config
 
 
 def _login_of(uid: int) -> str:
@@ -37,3 +37,21 @@ def current_login(config_path: Path = SYSTEM_CONFIG) -> str:
     if account and login == account and sudo_uid and sudo_uid.isdigit():
         return _login_of(int(sudo_uid))
     return login
+
+
+def running_as_service_account(config_path: Path = SYSTEM_CONFIG) -> bool:
+    """True when this process runs as the service account named in the system config."""
+    account = service_account(config_path)
+    return bool(account) and _login_of(os.getuid()) == account
+
+
+def require_demo_allowed(config_path: Path = SYSTEM_CONFIG) -> None:
+    """Under the service account ``--demo`` and ``demo`` are refused unless the config allows a demo.
+
+    Through sudo every staff member is the service account, so a demo there
+    would make them admin of whatever database it opened (issue #20).
+    """
+    if running_as_service_account(config_path) and not demo_allowed(config_path):
+        raise ConfigError("Demo er slået fra på den fælles konto. Prøv demoen som dig selv, uden sudo: "
+                          "cirkel --demo (en administrator kan tillade den med allow_demo = true "
+                          "i /etc/cirkel.toml).")

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from peewee import JOIN
 
 from models.base import DomainError, audit, db, log_access, operation, today
 from models.cpr import formatted
+from models.files import write_private
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Card, Citizen, District, Punch, Staff
 from models.staff import require_role
 
@@ -241,19 +241,6 @@ def default_path(period: Period, directory: str | Path | None = None) -> Path:
     return Path(directory or Path.cwd()) / period.default_filename()
 
 
-def _target(path: str | Path) -> Path:
-    target = Path(path).expanduser()
-    if target.suffix.lower() != ".xlsx":
-        raise DomainError(f"Filnavnet skal ende på .xlsx (fik '{target.name}').", field="file")
-    if target.is_dir():
-        raise DomainError(f"{target} er en mappe; skriv et filnavn.", field="file")
-    if not target.parent.is_dir():
-        raise DomainError(f"Mappen {target.parent} findes ikke.", field="file")
-    if not os.access(target.parent, os.W_OK):
-        raise DomainError(f"Du må ikke skrive i mappen {target.parent}.", field="file")
-    return target.resolve()
-
-
 def _read_snapshot():
     """A read transaction, so the three sheets show one moment of the database.
 
@@ -342,27 +329,25 @@ def write_workbook(path: Path, period: Period, progress: Progress | None = None)
 
 
 def export(actor: Staff, period: Period, path: str | Path | None = None,
-           progress: Progress | None = None) -> ExportResult:
+           progress: Progress | None = None, force: bool = False) -> ExportResult:
     """The monthly (or yearly) documentation file, for a leader.
 
-    Reads one consistent snapshot, writes to a temporary file beside ``path``
-    and renames it into place (a failed export leaves no half file), then
+    Reads one consistent snapshot, writes it through :func:`models.files.write_private`
+    (0600, beside ``path``, never through a symlink, an existing file only with
+    ``force``; a failed export leaves no half file), then
     records the export in the audit log and the access log.
     """
     require_role(actor, "leder")
     if period.start > today():
         raise DomainError(f"Perioden {period.label} er ikke begyndt endnu.", field="period")
-    target = _target(path or default_path(period))
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+    holder: list[ExportResult] = []
+
+    def write(temp: Path) -> None:
         with _read_snapshot():
-            result = write_workbook(temp, period, progress)
-        os.replace(temp, target)
-    except OSError as exc:
-        raise DomainError(f"Kunne ikke skrive {target}: {exc.strerror or exc}", field="file") from None
-    finally:
-        if temp.exists():
-            temp.unlink()
+            holder.append(write_workbook(temp, period, progress))
+
+    target = write_private(path or default_path(period), write, force=force, suffix=".xlsx")
+    result = holder[0]
     result.path = target
     _record_export(actor, result)
     return result

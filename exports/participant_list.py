@@ -10,11 +10,11 @@ access log; the file is created readable by its owner only.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from models.entities import Staff
 from models.events import event_row, participant_list
+from models.files import check_target, write_private
 
 HEADERS = ("Nr.", "Navn", "Telefon", "Afhentningsadresse", "Deltog")
 
@@ -23,8 +23,13 @@ def file_name(event_id: int, starts_at) -> str:
     return f"deltagerliste-{event_id}-{starts_at.strftime('%Y-%m-%d')}.xlsx"
 
 
-def write_participant_list(actor: Staff, event_id: int, destination: str | os.PathLike) -> Path:
-    """Write the list into ``destination`` (a folder, or a file path ending in .xlsx); return the path."""
+def write_participant_list(actor: Staff, event_id: int, destination: str | os.PathLike,
+                           force: bool = False) -> Path:
+    """Write the list into ``destination`` (a folder, or a file path ending in .xlsx); return the path.
+
+    Written through :func:`models.files.write_private`: 0600, never through a
+    symlink, an existing file only with ``force``.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -32,7 +37,7 @@ def write_participant_list(actor: Staff, event_id: int, destination: str | os.Pa
     target = Path(destination).expanduser()
     if target.suffix.lower() != ".xlsx":
         target = target / file_name(row.id, row.starts_at)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    check_target(target, force=force, suffix=".xlsx")
     lines = participant_list(actor, event_id, action="export")
 
     wb = Workbook()
@@ -73,13 +78,4 @@ def write_participant_list(actor: Staff, event_id: int, destination: str | os.Pa
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A9"
 
-    fd, tmp = tempfile.mkstemp(prefix=".deltagerliste-", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o600)
-        wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_private(target, lambda temp: wb.save(str(temp)), force=force, suffix=".xlsx")

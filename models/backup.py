@@ -1,10 +1,11 @@
 """A consistent copy of the whole database while others keep working."""
 from __future__ import annotations
 
-import os
+import sqlite3
 from pathlib import Path
 
-from .base import DomainError, audit, db, operation
+from .base import audit, db, operation
+from .files import write_private
 from .staff import require_role
 
 
@@ -13,24 +14,24 @@ def _record_backup(actor, dest: str) -> None:
     audit(actor, "backup", "database", None, None, {"file": dest})
 
 
-def backup_database(actor, dest: str) -> str:
-    """Write an online-backup copy to ``dest`` (leder/admin); refuses to overwrite."""
-    require_role(actor, "leder")
-    target = Path(dest).expanduser()
-    if target.is_dir():
-        raise DomainError(f"{dest} er en mappe; angiv et filnavn.")
-    if target.exists():
-        raise DomainError(f"{dest} findes allerede; vælg et nyt filnavn.")
-    if not target.parent.exists():
-        raise DomainError(f"Mappen {target.parent} findes ikke.")
-    from cirkel_tui.db import backup
-
-    tmp = target.with_name(target.name + ".part")
+def _online_copy(dest: Path) -> None:
+    """SQLite's online backup into ``dest`` (an empty private file); no journal beside it."""
+    target = sqlite3.connect(str(dest))
     try:
-        backup(db.obj, str(tmp))
-        os.replace(tmp, target)
+        target.execute("PRAGMA journal_mode=OFF")
+        db.obj.connection().backup(target, pages=1024, sleep=0.005)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        target.close()
+
+
+def backup_database(actor, dest: str, force: bool = False) -> str:
+    """Write an online-backup copy to ``dest`` (leder/admin), through :func:`models.files.write_private`.
+
+    An existing file is refused unless ``force``; a database (this one, or any
+    backup of it) is never overwritten, and the target is never reached through
+    a symlink.
+    """
+    require_role(actor, "leder")
+    target = write_private(dest, _online_copy, force=force)
     _record_backup(actor, str(target))
     return str(target)

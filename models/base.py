@@ -85,7 +85,7 @@ def in_transaction() -> bool:
 # Writers queue here before BEGIN IMMEDIATE. SQLite's busy handler retries a
 # locked database after sleeping 1, 2, 5, 10, 15, 20, 25 … 100 ms, so under load a
 # writer can lose the race again and again (seconds at p99 with 20 writers); the
-# store installs a gate (cirkel_tui.db: an OS file lock) that wakes the next
+# store installs a gate (models.store: an OS file lock) that wakes the next
 # writer the moment the last one commits. Without a store: no gate.
 _write_gate: Callable[[], ContextManager] = contextlib.nullcontext
 

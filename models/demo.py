@@ -47,6 +47,7 @@ from .entities import (
     Punch,
     Reassessment,
     Screening,
+    Setting,
     Signup,
     Staff,
     StateChange,
@@ -152,12 +153,47 @@ def _ucla(rng: random.Random, base: int) -> str:
     return "".join(str(max(1, min(3, base + rng.randint(-1, 1)))) for _ in range(3))
 
 
-def ensure_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 1) -> None:
-    """Open the demo database at ``path``; fill it on first use; make ``login`` staff there."""
-    from cirkel_tui.db import open_database
+DEMO_MARK = "demo_database"
 
+
+def is_demo_database() -> bool:
+    """True when the open database was created by ``cirkel demo``/``--demo`` (the marker row)."""
+    row = Setting.get_or_none(Setting.key == DEMO_MARK)
+    return row is not None and row.value == "1"
+
+
+def mark_new_database_as_demo() -> None:
+    """Mark a database that was just created (no staff, no citizens) as a demo database.
+
+    The marker is what lets ``fill_demo`` make the caller admin there; a
+    database made by ``cirkel init`` (or any that has staff) never gets it.
+    """
+    with db.atomic("IMMEDIATE"):
+        if Staff.select().exists() or Citizen.select().exists():
+            raise DomainError("Databasen er ikke tom; demodata fyldes kun i en ny database.")
+        Setting.insert(key=DEMO_MARK, value="1").on_conflict_replace().execute()
+
+
+def open_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 1,
+                       fill: bool = True) -> None:
+    """Open the demo database at ``path``, creating and filling it on first use.
+
+    A database that demo did not create itself is refused: that is what keeps
+    ``demo`` from making anybody admin of a real database (issue #10, #20).
+    On the demo database the caller becomes admin, since it is theirs to try.
+    """
+    import os
+
+    from .store import open_database
+
+    existed = os.path.exists(path) and os.path.getsize(path) > 0
     open_database(path)
-    if not Citizen.select().exists():
+    if not existed:
+        mark_new_database_as_demo()
+    elif not is_demo_database():
+        raise DomainError(f"{path} er ikke en demodatabase; demodata fyldes kun i en ny database, "
+                          "som cirkel demo selv opretter (vælg en ny fil med --db).")
+    if fill and not Citizen.select().exists():
         fill_demo(login, citizens=citizens, seed=seed)
     elif Staff.get_or_none(Staff.login == login) is None:
         with db.atomic("IMMEDIATE"):
@@ -166,10 +202,12 @@ def ensure_demo_database(path: str, login: str, citizens: int = 2000, seed: int 
 
 
 def fill_demo(login: str, citizens: int = 2000, seed: int = 1, today: _dt.date | None = None) -> str:
-    """Fill an empty database. Refuses one that already has citizens."""
+    """Fill a new demo database. Refuses one that is not marked as demo, or already has citizens."""
     rng = random.Random(seed)
     today = today or _today()
     with db.atomic("IMMEDIATE"):
+        if not is_demo_database():
+            raise DomainError("Demodata fyldes kun i en database, som cirkel demo selv har oprettet.")
         if Citizen.select().exists():
             raise DomainError("Databasen har allerede borgere; demodata fyldes kun i en tom database.")
         return _fill(rng, login, citizens, today)

@@ -364,10 +364,12 @@ class ParticipantListScreen(Screen):
     def save(self, folder: str) -> None:
         from exports.participant_list import write_participant_list
 
+        from models.base import DomainError
+
         try:
             path = write_participant_list(self.app.actor, self.event_id, folder)
-        except OSError as err:
-            self.post_message(self.Saved(None, str(err)))
+        except DomainError as err:
+            self.post_message(self.Saved(None, err.message))
             return
         self.post_message(self.Saved(path, None))
 

@@ -170,11 +170,11 @@ class ExportScreen(Screen):
                 ConfirmDialog(_("Filen findes allerede"),
                               _("{path} findes. Vil du overskrive den?").format(path=path),
                               yes=_("Overskriv (j)")),
-                lambda yes: self._begin(period, path) if yes else None)
+                lambda yes: self._begin(period, path, force=True) if yes else None)
             return
         self._begin(period, path)
 
-    def _begin(self, period, path: Path) -> None:
+    def _begin(self, period, path: Path, force: bool = False) -> None:
         self._exporting = True
         bar = self.query_one("#export-progress", ProgressBar)
         bar.display = True
@@ -182,16 +182,16 @@ class ExportScreen(Screen):
         self.query_one("#export-go", Button).disabled = True
         self.query_one("#export-status", Static).update(
             _("Skriver {period} til {path} …").format(period=period.describe(), path=path))
-        self.write_file(period, path)
+        self.write_file(period, path, force)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="Eksporterer")
-    def write_file(self, period, path: Path) -> None:
+    def write_file(self, period, path: Path, force: bool = False) -> None:
         from models.base import DomainError
 
         from exports.excel import export
 
         try:
-            result = export(self.app.actor, period, path,
+            result = export(self.app.actor, period, path, force=force,
                             progress=lambda done, total: self.post_message(self.Progress(done, total)))
         except DomainError as err:
             self.post_message(self.Failed(err.message, err.field))

@@ -36,7 +36,7 @@ def db_path(tmp_path):
 
 @pytest.fixture
 def database(db_path):
-    from cirkel_tui.db import close_database, open_database
+    from models.store import close_database, open_database
 
     database = open_database(db_path)
     yield database
@@ -65,8 +65,11 @@ def frozen_day():
 @pytest.fixture
 def demo(database, admin, me, frozen_day):
     """A small deterministic demo database, made as of FROZEN_DAY."""
-    from models.demo import fill_demo
+    from models.demo import DEMO_MARK, fill_demo
+    from models.entities import Setting
 
+    # as if `cirkel demo` had created this database (the test database was made by init)
+    Setting.create(key=DEMO_MARK, value="1")
     fill_demo(me, citizens=300, seed=7)
     return database
 

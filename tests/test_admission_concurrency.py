@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from cirkel_tui.db import open_database
+from models.store import open_database
 from models.admission import admit
 from models.base import freeze_today
 from models.entities import Staff

@@ -10,7 +10,7 @@ from tests.helpers import run_cli
 
 WRITER = textwrap.dedent("""
     import sys, time
-    from cirkel_tui.db import open_database
+    from models.store import open_database
     from models.staff import init_database, find_staff
     from models.citizens import create_citizen
     open_database(sys.argv[1])

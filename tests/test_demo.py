@@ -15,14 +15,13 @@ from models.pools import pool_figures
 
 
 def test_demo_is_deterministic_for_a_seed(tmp_path, me, frozen_day):
-    from cirkel_tui.db import close_database, open_database
-    from models.demo import fill_demo
+    from models.demo import open_demo_database
+    from models.store import close_database
 
     dumps = []
     for name in ("a.db", "b.db"):
         path = str(tmp_path / name)
-        open_database(path)
-        fill_demo(me, citizens=150, seed=11)
+        open_demo_database(path, me, citizens=150, seed=11)
         close_database()
         conn = sqlite3.connect(path)
         dumps.append((conn.execute("select cpr, name, address, state from citizen order by id").fetchall(),

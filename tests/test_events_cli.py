@@ -9,7 +9,6 @@ from tests.helpers import run_cli
 
 def test_events_list_and_participants(tmp_path):
     db = str(tmp_path / "c.db")
-    assert run_cli("init", db=db).returncode == 0
     assert run_cli("demo", "--citizens", "200", "--seed", "3", db=db).returncode == 0
     listing = run_cli("events", "list", "--past", db=db)
     assert listing.returncode == 0, listing.stderr

@@ -15,7 +15,7 @@ SEATS = 7
 
 
 def _sign_up_many(path: str, staff_id: int, event_id: int, citizen_ids: list[int], barrier) -> None:
-    from cirkel_tui.db import close_database, open_database
+    from models.store import close_database, open_database
     from models.entities import Staff as StaffModel
     from models.events import sign_up
 

@@ -18,7 +18,6 @@ D = dt.date
 @pytest.fixture
 def demo_db(tmp_path):
     db = str(tmp_path / "c.db")
-    assert run_cli("init", db=db).returncode == 0
     made = run_cli("demo", "--citizens", "200", "--seed", "5", db=db)
     assert made.returncode == 0, made.stderr
     return db

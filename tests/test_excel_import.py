@@ -32,7 +32,7 @@ D = dt.date
 
 def _switch_to_empty_database(path, me):
     """Close the current test database and open a new, empty one (admin = me)."""
-    from cirkel_tui.db import close_database, open_database
+    from models.store import close_database, open_database
     from models.staff import init_database
 
     close_database()

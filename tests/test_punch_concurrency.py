@@ -24,7 +24,7 @@ CARDS = 3
 
 
 def _worker(path: str, login: str, numbers: list[int], worker_no: int, day, barrier, queue) -> None:
-    from cirkel_tui.db import open_database
+    from models.store import open_database
     from models import base
     from models.base import DomainError
     from models.cards import punch, reverse_punch
@@ -115,7 +115,7 @@ def test_every_outermost_write_queues_at_the_gate_once(database, admin, db_path)
 
     import pytest
 
-    from cirkel_tui.db import write_gate
+    from models.store import write_gate
     from models.base import db, log_access, operation, set_write_gate
     from models.staff import add_staff
 

@@ -143,7 +143,7 @@ def test_the_index_follows_renames_inserts_and_deletes(people, admin):
 def test_the_migration_indexes_citizens_already_there(tmp_path):
     from playhouse.migrations import Runner
 
-    from cirkel_tui import db as dbmod
+    from models import store as dbmod
 
     path = str(tmp_path / "old.db")
     database = dbmod.make_database(path)

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from cirkel_tui import db as dbmod
+from models import store as dbmod
 from models.base import DomainError
 from models.entities import ALL_MODELS, AuditLog, District
 

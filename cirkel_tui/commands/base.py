@@ -13,10 +13,11 @@ def register(sub) -> None:
     p = sub.add_parser("demo", help=_("fyld en tom database med realistiske demodata"))
     p.add_argument("--citizens", type=int, default=2000, metavar="N", help=_("antal borgere (standard 2000)"))
     p.add_argument("--seed", type=int, default=1, metavar="S", help=_("startværdi; samme værdi giver samme data"))
-    p.set_defaults(handler=cmd_demo, needs_staff=False)
+    p.set_defaults(handler=cmd_demo, needs_staff=False, opens_database=False, demo_command=True)
 
     p = sub.add_parser("backup", help=_("tag en konsistent kopi af databasen, mens andre arbejder videre"))
     p.add_argument("dest", metavar="DEST")
+    p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil (aldrig en database)"))
     p.set_defaults(handler=cmd_backup)
 
     staff = sub.add_parser("staff", help=_("medarbejdere"))
@@ -48,10 +49,12 @@ def cmd_init(ctx) -> int:
 
 def cmd_demo(ctx) -> int:
     from models.base import DomainError
-    from models.demo import fill_demo
+    from models.demo import fill_demo, open_demo_database
 
-    if ctx.args.citizens < 1:
-        raise DomainError(_("--citizens skal være mindst 1."))
+    if not 1 <= ctx.args.citizens <= 1_000_000:
+        raise DomainError(_("--citizens skal være mellem 1 og 1.000.000."))
+    if not ctx.args.demo:  # with --demo the run already opened (created) the demo database
+        open_demo_database(ctx.db_path, ctx.login, fill=False)
     summary = fill_demo(ctx.login, citizens=ctx.args.citizens, seed=ctx.args.seed)
     ctx.out(_("Demodata oprettet: {summary}").format(summary=summary))
     return 0
@@ -69,6 +72,6 @@ def cmd_staff_add(ctx) -> int:
 def cmd_backup(ctx) -> int:
     from models.backup import backup_database
 
-    dest = backup_database(ctx.actor, ctx.args.dest)
+    dest = backup_database(ctx.actor, ctx.args.dest, force=ctx.args.force)
     ctx.out(_("Kopi gemt: {path}").format(path=dest))
     return 0

@@ -36,6 +36,7 @@ def register(sub) -> None:
     period.add_argument("--year", type=_year, metavar="YYYY", help=_("hele året, fx 2026"))
     p.add_argument("--out", metavar="FILE",
                    help=_("filen (standard cirkel-ÅÅÅÅ-MM.xlsx / cirkel-ÅÅÅÅ.xlsx i den aktuelle mappe)"))
+    p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help=_("indlæs arket Klippekort fra et regneark (leder)"))
@@ -48,7 +49,7 @@ def cmd_export(ctx) -> int:
     from exports.excel import export
 
     period = ctx.args.month or ctx.args.year
-    result = export(ctx.actor, period, ctx.args.out)
+    result = export(ctx.actor, period, ctx.args.out, force=ctx.args.force)
     ctx.out(_("{cards} kort, {punches} klip og {districts} distrikter for {period} skrevet til {path}").format(
         cards=result.cards, punches=result.punches, districts=result.districts,
         period=period.describe(), path=result.path))

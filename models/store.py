@@ -15,11 +15,11 @@ from pathlib import Path
 from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
-from models.base import DomainError, db, set_write_gate
+from .base import DomainError, db, set_write_gate
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "models" / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Measured (DESIGN.md): WAL + BEGIN IMMEDIATE + a 15 s busy timeout loses nothing
 # with 20 writers; 5 s gets "database is locked" under saturation.

@@ -1,0 +1,196 @@
+"""The one module for reading what a user typed and showing figures back (issue #11, item 3).
+
+Used by the TUI, the CLI and the import alike, so a date, an amount, a whole
+number or a text is accepted or refused the same way everywhere. Every parser
+raises :class:`DomainError` with a Danish message and the ``field`` it belongs
+to; nothing here imports Textual.
+
+Rules:
+
+* **Dates**: ``dd-mm-yyyy`` (also with ``.`` or ``/``), ``yyyy-mm-dd`` (ISO),
+  and ``d-m-yy`` with a two-digit year, read as 2000–2099 when that is not
+  more than 10 years ahead of today, else 1900–1999 (so ``20-11-26`` is
+  2026 and ``03-04-45`` is 1945 — never the year 26). Years outside
+  1900–2100 are refused.
+* **Kroner**: Danish writing — ``.`` or space groups thousands, ``,`` is the
+  decimal comma (``1.225.000``, ``1225000``, ``1225000,50``, ``1 850 kr``);
+  at most two decimals; an optional ``kr``/``DKK`` after the figure.
+* **Whole numbers**: ASCII digits only (no ``¹⁰``, no ``1e309``), within a
+  stated range.
+* **Text**: stripped; control characters (also DEL and zero-width ones) are
+  refused, not silently removed; a maximum length per kind of field.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import re
+import unicodedata
+
+from .base import DomainError, today
+
+# One set of field limits (characters), used by every form, command and the import.
+LIMITS = {
+    "name": 100,  # a citizen's or staff member's name
+    "login": 32,
+    "address": 200,
+    "phone": 30,
+    "district": 60,
+    "activity": 120,
+    "reason": 500,
+    "note": 1000,
+    "title": 120,
+    "text": 255,
+}
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+TWO_DIGIT_YEAR_AHEAD = 10  # d-m-yy: 20yy when at most this many years ahead, else 19yy
+
+_DATE_DMY = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{2}|\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+
+def _century(two_digits: int) -> int:
+    this_year = today().year
+    candidate = 2000 + two_digits
+    return candidate if candidate <= this_year + TWO_DIGIT_YEAR_AHEAD else 1900 + two_digits
+
+
+def parse_date(value, field: str = "date", *, default_today: bool = False) -> _dt.date:
+    """A date typed by a user (see the module's rules); ``None``/empty is today only if allowed."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    raw = "" if value is None else str(value).strip()
+    if not raw:
+        if default_today:
+            return today()
+        raise DomainError("Skriv en dato (DD-MM-ÅÅÅÅ).", field=field)
+    match = _DATE_ISO.match(raw)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DATE_DMY.match(raw)
+        if not match:
+            raise DomainError(f"Ugyldig dato '{_shown(raw)}'; skriv DD-MM-ÅÅÅÅ.", field=field)
+        day, month = int(match.group(1)), int(match.group(2))
+        year_text = match.group(3)
+        year = _century(int(year_text)) if len(year_text) == 2 else int(year_text)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DomainError(f"Ugyldig dato '{_shown(raw)}': året skal ligge mellem {MIN_YEAR} og {MAX_YEAR}.",
+                          field=field)
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        raise DomainError(f"Datoen '{_shown(raw)}' findes ikke.", field=field) from None
+
+
+def format_date(value: _dt.date | _dt.datetime | None) -> str:
+    """dd-mm-yyyy, the users' way; empty for no date."""
+    if value is None:
+        return ""
+    return value.strftime("%d-%m-%Y")
+
+
+def format_datetime(value: _dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d-%m-%Y %H:%M")
+
+
+def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000_000,
+                label: str = "Tallet") -> int:
+    """A whole number of ASCII digits within [minimum, maximum]."""
+    if isinstance(value, bool):
+        raise DomainError(f"{label} skal være et helt tal.", field=field)
+    if isinstance(value, int):
+        number = value
+    else:
+        raw = "" if value is None else str(value).strip().replace(".", "").replace(" ", "")
+        negative = raw.startswith("-")
+        digits = raw[1:] if negative else raw
+        if not digits or not digits.isascii() or not digits.isdigit() or len(digits) > 18:
+            raise DomainError(f"{label} skal være et helt tal (fik '{_shown(str(value))}').", field=field)
+        number = -int(digits) if negative else int(digits)
+    if not minimum <= number <= maximum:
+        raise DomainError(f"{label} skal være mellem {format_int(minimum)} og {format_int(maximum)}.",
+                          field=field)
+    return number
+
+
+_KRONER = re.compile(r"^-?(\d{1,3}([. ]\d{3})+|\d+)(,\d{1,2})?$")
+
+
+def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal.Decimal | int = 0,
+                 maximum: decimal.Decimal | int = 1_000_000_000) -> decimal.Decimal:
+    """An amount in kroner, Danish writing (see the module's rules), as a Decimal with 2 places."""
+    if isinstance(value, decimal.Decimal):
+        amount = value
+    elif isinstance(value, int) and not isinstance(value, bool):
+        amount = decimal.Decimal(value)
+    else:
+        raw = "" if value is None else str(value).strip()
+        raw = re.sub(r"\s*(kr\.?|dkk)$", "", raw, flags=re.IGNORECASE).strip()
+        if not raw.isascii() or not _KRONER.match(raw):
+            raise DomainError(f"{label} skal være et beløb i kroner, fx 1.225.000 eller 1225000,50 "
+                              f"(fik '{_shown(str(value))}').", field=field)
+        amount = decimal.Decimal(raw.replace(".", "").replace(" ", "").replace(",", "."))
+    if not amount.is_finite() or amount != amount.quantize(decimal.Decimal("0.01")):
+        raise DomainError(f"{label} må højst have to decimaler.", field=field)
+    if not decimal.Decimal(minimum) <= amount <= decimal.Decimal(maximum):
+        raise DomainError(f"{label} skal være mellem {format_kroner(minimum)} og {format_kroner(maximum)}.",
+                          field=field)
+    return amount.quantize(decimal.Decimal("0.01"))
+
+
+def format_int(value: int | None) -> str:
+    """Danish thousands: 1.225.000."""
+    if value is None:
+        return ""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def format_kroner(amount, *, unit: bool = True) -> str:
+    """1.225.000 kr, or 1.225.000,50 kr when there are øre."""
+    if amount is None:
+        return ""
+    amount = decimal.Decimal(amount)
+    whole = int(amount)
+    cents = abs(amount - whole) * 100
+    text = format_int(whole)
+    if amount < 0 and whole == 0:
+        text = "-" + text
+    if cents:
+        text += f",{int(cents):02d}"
+    return f"{text} kr" if unit else text
+
+
+def clean_text(value, field: str, *, kind: str = "text", required: bool = True, label: str = "Feltet") -> str:
+    """A text field: stripped, no control or zero-width characters, within the kind's limit.
+
+    Returns "" for an empty optional field. Refuses (never silently alters)
+    what it cannot accept, so the user sees why.
+    """
+    raw = "" if value is None else str(value)
+    if any("\udc80" <= ch <= "\udcff" for ch in raw):  # undecodable bytes (surrogateescape)
+        raise DomainError(f"{label} indeholder tegn, der ikke er gyldig tekst (UTF-8).", field=field)
+    text = raw.strip()
+    for ch in text:
+        if ch in _ZERO_WIDTH or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs"):
+            raise DomainError(f"{label} indeholder et kontroltegn; skriv kun almindelig tekst.", field=field)
+    if not text:
+        if required:
+            raise DomainError(f"{label} mangler.", field=field)
+        return ""
+    limit = LIMITS[kind]
+    if len(text) > limit:
+        raise DomainError(f"{label} må højst være {limit} tegn (fik {format_int(len(text))}).", field=field)
+    return text
+
+
+def _shown(raw: str, width: int = 30) -> str:
+    """Echo a bad input safely: printable, and never a whole pasted page."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in raw)
+    return text if len(text) <= width else text[:width] + "…"

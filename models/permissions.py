@@ -1,0 +1,41 @@
+"""Who may do what: one table of actions and the roles that may do them (issue #11, item 4).
+
+Every role rule in the TUI and the CLI asks :func:`can` (to show or hide a
+key) or :func:`require` (inside the operation, which is what really decides).
+An admin may do everything. Issues add their actions to :data:`ACTIONS`.
+"""
+from __future__ import annotations
+
+from .base import DomainError
+
+ROLE_LABELS = {"terapeut": "terapeut", "leder": "leder", "admin": "administrator"}
+
+# action -> the roles (besides admin) that may do it
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "staff.manage": (),
+    "district.manage": (),
+    "budget.set": ("leder",),
+    "pool.move": ("leder",),
+    "admission.override": ("leder",),
+    "reassessment.interval": ("leder",),
+    "agreement.write": ("leder",),
+    "export": ("leder",),
+    "import": ("leder",),
+    "backup": ("leder",),
+    "settings.write": ("leder",),
+}
+
+
+def can(actor, action: str) -> bool:
+    """True when ``actor`` may do ``action`` (an unknown action is a programming error)."""
+    roles = ACTIONS[action]
+    return actor is not None and (actor.role == "admin" or actor.role in roles)
+
+
+def require(actor, action: str) -> None:
+    """Refuse with a Danish line naming who may do it."""
+    if can(actor, action):
+        return
+    allowed = [ROLE_LABELS[r] for r in ACTIONS[action]] + [ROLE_LABELS["admin"]]
+    you = ROLE_LABELS.get(getattr(actor, "role", ""), getattr(actor, "role", "?"))
+    raise DomainError(f"Kun {' eller '.join(allowed)} må gøre dette (du er {you}).")

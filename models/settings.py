@@ -1,0 +1,58 @@
+"""The municipality's settings: one key/value table (``Setting``), read and written here only.
+
+Each setting is declared once in :data:`SETTINGS` with its default, its parser
+and who may change it, so the TUI, the CLI and the rules read the same value.
+Issues add their settings to this table (e.g. ``retention.access_log_months``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .base import DomainError, audit, operation
+from .entities import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    parse: Callable[[str], Any]  # text (as stored or typed) -> value; raises DomainError
+    label: str  # Danish, shown in forms and messages
+    role: str = "leder"  # who may change it
+
+
+SETTINGS: dict[str, SettingSpec] = {}
+
+
+def declare(spec: SettingSpec) -> SettingSpec:
+    """Register a setting (each module declares its own at import)."""
+    SETTINGS[spec.key] = spec
+    return spec
+
+
+def get_setting(key: str) -> Any:
+    spec = SETTINGS[key]
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return spec.default
+    try:
+        return spec.parse(row.value)
+    except DomainError:
+        return spec.default
+
+
+@operation
+def set_setting(actor, key: str, text: str) -> Any:
+    """Change a setting (audited); the value is parsed and refused at the field when bad."""
+    from .staff import require_role
+
+    spec = SETTINGS.get(key)
+    if spec is None:
+        raise DomainError(f"Ukendt indstilling '{key}'.", field="key")
+    require_role(actor, spec.role)
+    value = spec.parse(text)
+    before = get_setting(key)
+    Setting.insert(key=key, value=str(value)).on_conflict_replace().execute()
+    audit(actor, "setting.set", "setting", key, {"value": str(before)}, {"value": str(value)})
+    return value
