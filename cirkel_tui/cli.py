@@ -103,8 +103,7 @@ def run(argv: list[str] | None = None) -> int:
             require_demo_allowed()
         if args.demo:
             if args.db:
-                raise UsageError(_("--demo åbner altid demodatabasen i din egen datamappe; "
-                                   "brug ikke --db sammen med --demo."))
+                raise UsageError(_("--demo åbner altid demodatabasen i din egen datamappe; brug ikke --db sammen med --demo."))
             db_path = config.demo_database_path(login if running_as_service_account() else None)
         else:
             db_path = config.database_path(args.db)
