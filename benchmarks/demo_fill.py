@@ -18,8 +18,8 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["CIRKEL_DATA_DIR"] = tmp
-        from models.store import open_database
         from models.demo import fill_demo
+        from models.store import open_database
 
         open_database(os.path.join(tmp, "bench.db"))
         start = time.perf_counter()

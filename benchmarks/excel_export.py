@@ -57,7 +57,6 @@ def _current_rss_mb() -> float:
 def build(db_path: str, punches: int, seed: int = 1) -> dict:
     """A database with ``punches`` punches dated in YEAR (about 25 per citizen)."""
     sys.path.insert(0, str(ROOT))
-    from models.store import close_database, open_database
     from models.base import db
     from models.entities import (
         CARD_OPEN,
@@ -72,6 +71,7 @@ def build(db_path: str, punches: int, seed: int = 1) -> dict:
         Punch,
         Staff,
     )
+    from models.store import close_database, open_database
 
     rng = random.Random(seed)
     open_database(db_path)
@@ -184,9 +184,9 @@ def child(mode: str, db_path: str, out: str, trace: bool) -> dict:
     sys.path.insert(0, str(ROOT))
     import openpyxl  # noqa: F401  (part of the baseline: both modes need it)
 
-    from models.store import open_database
     from exports.excel import export, year_period
     from models.entities import Staff
+    from models.store import open_database
 
     open_database(db_path)
     actor = Staff.get(Staff.login == "bench")

@@ -33,13 +33,20 @@ def main() -> None:
     parser.add_argument("--citizens", type=int, default=20000)
     args = parser.parse_args()
 
-    from models.store import open_database
     from models import base
     from models.demo import fill_demo
     from models.entities import Card, Citizen
-    from models.events import (attendance_sheet, confirm_attendance, create_events, events_overview,
-                               find_participants, mark_all, sign_up)
+    from models.events import (
+        attendance_sheet,
+        confirm_attendance,
+        create_events,
+        events_overview,
+        find_participants,
+        mark_all,
+        sign_up,
+    )
     from models.staff import init_database
+    from models.store import open_database
 
     day = dt.date(2026, 11, 20)
     base.freeze_today(day)

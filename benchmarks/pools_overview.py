@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.store import open_database  # noqa: E402
 from models import base  # noqa: E402
+from models.store import open_database  # noqa: E402
 
 DAY = dt.date(2026, 11, 20)
 

@@ -77,10 +77,10 @@ def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker
     sys.path.insert(0, str(ROOT))
     import contextlib
 
-    from models.store import open_database, write_gate
     from models.base import DomainError, set_write_gate
     from models.entities import Card, Staff
     from models.punching import register_punch
+    from models.store import open_database, write_gate
 
     open_database(path, migrate=False)
     gate = write_gate(path)
@@ -143,10 +143,10 @@ def main() -> None:
     parser.add_argument("--dir", help="keep the database here instead of a temp directory")
     args = parser.parse_args()
 
-    from models.store import open_database
     from models.entities import Card, Citizen, Punch
     from models.search import _like_name_ids, search_citizens
     from models.staff import init_database
+    from models.store import open_database
 
     workdir = args.dir or tempfile.mkdtemp(prefix="cirkel-bench-")
     os.makedirs(workdir, exist_ok=True)

@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
-from .i18n import _
+from models.i18n import _
+
 from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination
 
 log = logging.getLogger(__name__)

@@ -15,8 +15,9 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from models.i18n import _
+
 from . import config
-from .i18n import _
 
 START = time.perf_counter()
 
@@ -86,7 +87,6 @@ def _fail(message: str, code: int = 1) -> int:
 
 def run(argv: list[str] | None = None) -> int:
     from models.base import DomainError
-
     from models.store import open_database
 
     from .identity import current_login, require_demo_allowed, running_as_service_account

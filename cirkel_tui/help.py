@@ -7,7 +7,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from .i18n import _
+from models.i18n import _
+
 from .navigation import DESTINATIONS, GLOBAL_ACTIONS, key_label
 
 

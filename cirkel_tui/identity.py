@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import pwd
-
 from pathlib import Path
 
 from .config import SYSTEM_CONFIG, ConfigError, demo_allowed, read_system_config

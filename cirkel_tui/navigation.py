@@ -10,7 +10,7 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-from .i18n import _
+from models.i18n import _
 
 
 @dataclass(frozen=True)

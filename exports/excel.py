@@ -38,8 +38,8 @@ from peewee import JOIN
 
 from models.base import DomainError, audit, db, log_access, operation, today
 from models.cpr import formatted
-from models.files import write_private
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Card, Citizen, District, Punch, Staff
+from models.files import write_private
 from models.staff import require_role
 
 SHEET_CARDS = "Klippekort"

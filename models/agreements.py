@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from .base import DomainError, audit, operation, snapshot, today
-from .base import as_date
+from .base import DomainError, as_date, audit, operation, snapshot, today
 from .cards import _whole_clips
 from .cpr import masked
 from .entities import (

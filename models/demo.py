@@ -18,8 +18,8 @@ import uuid
 from .base import DomainError, audit, db, now
 from .base import today as _today
 from .entities import (
-    ATTENDED,
     ABSENT,
+    ATTENDED,
     CARD_CLOSED,
     CARD_OPEN,
     CARD_USED_UP,

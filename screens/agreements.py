@@ -11,10 +11,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
-from cirkel_tui.datefield import parse_user_date
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import fmt_date
 from models.base import DomainError, today
+from models.i18n import _
+from screens.datefield import parse_user_date
+from screens.widgets import fmt_date
 
 from .citizen_picker import CitizenPicker
 from .quick_punch import CatalogueSuggester, field_row

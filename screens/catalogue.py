@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static
 
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import fmt_date
+from models.i18n import _
+from screens.widgets import fmt_date
 
 from .outing_dialogs import FieldRow, OutingDialog, show_field_errors
 

@@ -26,10 +26,9 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from cirkel_tui.i18n import _
 from models.entities import STATE_ACTIVE
+from models.i18n import _
 from models.search import EXACT
-
 
 SHORT_STATES = {"paused": _("pause"), "ended": _("afsluttet"), "waitlisted": _("venteliste")}
 

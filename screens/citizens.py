@@ -18,10 +18,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
 from textual.worker import get_current_worker
 
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import card_boxes, fmt_date
 from models.base import DomainError
 from models.entities import CARD_USED_UP, PUNCH_REVERSAL, STATE_ACTIVE
+from models.i18n import _
+from screens.widgets import card_boxes, fmt_date
 
 SEARCH_LIMIT = 50
 

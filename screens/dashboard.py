@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import bar, fmt_datetime, fmt_int
+from models.i18n import _
+from screens.widgets import bar, fmt_datetime, fmt_int
 
 
 class DashboardScreen(Screen):

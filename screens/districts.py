@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
-from cirkel_tui.i18n import _
+from models.i18n import _
 
 from .pools import _Form, _num
 

@@ -21,11 +21,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
-from cirkel_tui.i18n import _
+from models.i18n import _
+from screens.dialogs import ConfirmDialog
 
 from .events import event_head
-from cirkel_tui.dialogs import ConfirmDialog
-
 from .outing_dialogs import AskDialog
 
 ATTENDANCE_TITLES = {"attended": _("deltog"), "absent": _("udeblev")}
@@ -363,7 +362,6 @@ class ParticipantListScreen(Screen):
     @work(thread=True, exclusive=True, group="participants-save", exit_on_error=False, description="Gemmer regneark")
     def save(self, folder: str) -> None:
         from exports.participant_list import write_participant_list
-
         from models.base import DomainError
 
         try:

@@ -14,11 +14,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from cirkel_tui.i18n import _
+from models.i18n import _
+from screens.dialogs import ConfirmDialog
 
 from .events import event_head
-from cirkel_tui.dialogs import ConfirmDialog
-
 from .outing_dialogs import AskDialog
 
 SIGNUP_TITLES = {"signed_up": _("tilmeldt"), "waitlisted": _("venteliste"), "cancelled": _("afbud")}

@@ -15,11 +15,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import fmt_date, fmt_datetime
 from models.base import today
-
-from cirkel_tui.dialogs import ConfirmDialog
+from models.i18n import _
+from screens.dialogs import ConfirmDialog
+from screens.widgets import fmt_date, fmt_datetime
 
 from .outing_dialogs import FieldRow, OutingDialog, fmt_dkk, show_field_errors
 

@@ -20,8 +20,8 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, RichLog, Static
 from textual.widgets.option_list import Option
 
-from cirkel_tui.i18n import _
-from cirkel_tui.dialogs import ConfirmDialog
+from models.i18n import _
+from screens.dialogs import ConfirmDialog
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,8 @@ class PeriodValidator(Validator):
     """A month (ÅÅÅÅ-MM) or a year (ÅÅÅÅ); the Danish message is shown under the field."""
 
     def validate(self, value: str) -> ValidationResult:
-        from models.base import DomainError
-
         from exports.excel import parse_period
+        from models.base import DomainError
 
         try:
             parse_period(value)
@@ -107,9 +106,8 @@ class ExportScreen(Screen):
         self.query_one("#export-period", Input).focus()
 
     def _period(self):
-        from models.base import DomainError
-
         from exports.excel import parse_period
+        from models.base import DomainError
 
         try:
             return parse_period(self.query_one("#export-period", Input).value)
@@ -117,9 +115,8 @@ class ExportScreen(Screen):
             return None
 
     def _period_changed(self, value: str) -> None:
-        from models.base import DomainError
-
         from exports.excel import default_path, parse_period
+        from models.base import DomainError
 
         info = self.query_one("#export-period-info", Static)
         try:
@@ -186,9 +183,8 @@ class ExportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="Eksporterer")
     def write_file(self, period, path: Path, force: bool = False) -> None:
-        from models.base import DomainError
-
         from exports.excel import export
+        from models.base import DomainError
 
         try:
             result = export(self.app.actor, period, path, force=force,
@@ -375,9 +371,8 @@ class ImportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="Importerer")
     def run_import(self, path: Path, dry_run: bool) -> None:
-        from models.base import DomainError
-
         from exports.importer import ImportRefused, import_file
+        from models.base import DomainError
 
         try:
             report = import_file(self.app.actor, path, dry_run=dry_run)

@@ -20,9 +20,9 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Select, Static
 
-from cirkel_tui.i18n import _
 from models.base import DomainError, today
 from models.cpr import normalise
+from models.i18n import _
 from models.outcomes import (
     UCLA_ANSWERS,
     UCLA_ITEMS,

@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from cirkel_tui.i18n import _
 from models.cpr import masked
+from models.i18n import _
 
 from .intake_widgets import InfoDialog
 

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
-from cirkel_tui.i18n import _
+from models.i18n import _
 
 
 def fmt_dkk(amount) -> str:

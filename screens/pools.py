@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Sparkline, Static
 
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import fmt_date, fmt_int
+from models.i18n import _
+from screens.widgets import fmt_date, fmt_int
 
 LEADER_ROLES = ("leder", "admin")
 

@@ -23,11 +23,11 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
-from cirkel_tui.datefield import parse_user_date
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import fmt_date
 from models.base import DomainError, today
 from models.entities import CARD_USED_UP
+from models.i18n import _
+from screens.datefield import parse_user_date
+from screens.widgets import fmt_date
 
 from .citizen_picker import CitizenPicker
 from .typeahead import TypeAheadForm

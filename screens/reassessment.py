@@ -23,13 +23,12 @@ from textual.widgets import (
     Static,
 )
 
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import fmt_date
 from models.base import DomainError
 from models.cpr import masked
 from models.entities import END_REASONS
-
-from cirkel_tui.dialogs import ConfirmDialog
+from models.i18n import _
+from screens.dialogs import ConfirmDialog
+from screens.widgets import fmt_date
 
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, ReasonDialog, YesNo, message_line
 

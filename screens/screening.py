@@ -17,10 +17,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import fmt_date
 from models.base import DomainError, today
+from models.i18n import _
 from models.screening import CRITERIA, missing_criteria
+from screens.widgets import fmt_date
 
 from .intake_widgets import (
     CprValidator,

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
-from cirkel_tui.i18n import _
+from models.i18n import _
 
 
 class TypeAheadForm(ModalScreen):

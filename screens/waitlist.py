@@ -16,12 +16,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
-from cirkel_tui.i18n import _
-from cirkel_tui.widgets import fmt_date
 from models.base import DomainError
 from models.cpr import masked
-
-from cirkel_tui.dialogs import ConfirmDialog
+from models.i18n import _
+from screens.dialogs import ConfirmDialog
+from screens.widgets import fmt_date
 
 from .intake_widgets import InfoDialog, ReasonDialog
 

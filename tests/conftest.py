@@ -11,8 +11,7 @@ import pwd
 
 import pytest
 
-from cirkel_tui import i18n
-from models import base
+from models import base, i18n
 
 FROZEN_DAY = dt.date(2026, 11, 20)
 

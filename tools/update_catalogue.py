@@ -12,7 +12,7 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cirkel_tui.i18n import LOCALE_DIR, parse_po  # noqa: E402
+from models.i18n import LOCALE_DIR, parse_po  # noqa: E402
 
 PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "cirkel.po"
 

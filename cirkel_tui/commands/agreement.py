@@ -1,7 +1,8 @@
 """``cirkel agreement add CITIZEN --clips N --reason TEXT [--until YYYY-MM-DD]`` (leder)."""
 from __future__ import annotations
 
-from ..i18n import _
+from models.i18n import _
+
 from .punch import iso_date
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pwd
 
-from ..i18n import _
+from models.i18n import _
 
 
 def register(sub) -> None:

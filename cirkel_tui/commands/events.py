@@ -1,7 +1,7 @@
 """``cirkel events list`` and ``cirkel events participants`` (the driver's list)."""
 from __future__ import annotations
 
-from ..i18n import _
+from models.i18n import _
 
 
 def register(sub) -> None:

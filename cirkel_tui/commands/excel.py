@@ -4,13 +4,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..i18n import _
+from models.i18n import _
 
 
 def _month(text: str):
-    from models.base import DomainError
-
     from exports.excel import parse_month
+    from models.base import DomainError
 
     try:
         return parse_month(text)
@@ -19,9 +18,8 @@ def _month(text: str):
 
 
 def _year(text: str):
-    from models.base import DomainError
-
     from exports.excel import parse_year
+    from models.base import DomainError
 
     try:
         return parse_year(text)

@@ -1,7 +1,7 @@
 """``cirkel pools``, ``cirkel district add|set|list`` and ``cirkel budget set``."""
 from __future__ import annotations
 
-from ..i18n import _
+from models.i18n import _
 
 
 def register(sub) -> None:

@@ -5,7 +5,7 @@ import argparse
 import datetime as _dt
 import uuid
 
-from ..i18n import _
+from models.i18n import _
 
 
 def iso_date(text: str) -> _dt.date:

@@ -1,7 +1,7 @@
 """``cirkel waitlist [--district D]``: the district waitlists, CPR masked."""
 from __future__ import annotations
 
-from ..i18n import _
+from models.i18n import _
 
 
 def register(sub) -> None:
@@ -13,8 +13,7 @@ def register(sub) -> None:
 def cmd_waitlist(ctx) -> int:
     from models.admission import districts, waitlist
     from models.cpr import masked
-
-    from ..widgets import fmt_date
+    from models.inputs import format_date as fmt_date
 
     names = [ctx.args.district] if ctx.args.district else [name for _id, name in districts()]
     if not names:

@@ -13,8 +13,8 @@ from models.base import DomainError, db, freeze_today
 from models.budget import (
     add_district,
     budget_input_errors,
-    move_clips,
     movable_clips,
+    move_clips,
     parse_dkk,
     preview_budget,
     set_budget,

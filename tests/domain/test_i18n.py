@@ -1,7 +1,7 @@
 """Danish by default; the English catalogue with CIRKEL_LANG=en."""
 from __future__ import annotations
 
-from cirkel_tui import i18n
+from models import i18n
 
 
 def test_danish_by_default():
@@ -20,7 +20,7 @@ def test_every_catalogue_entry_is_used_in_the_source():
     from pathlib import Path
 
     catalogue = i18n.parse_po(i18n.LOCALE_DIR / "en" / "LC_MESSAGES" / "cirkel.po")
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     source = "".join(p.read_text(encoding="utf-8") for folder in ("cirkel_tui", "screens")
                      for p in (root / folder).rglob("*.py"))
     unused = [msgid for msgid in catalogue if repr(msgid) not in source and f'"{msgid}"' not in source]

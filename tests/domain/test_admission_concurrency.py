@@ -8,7 +8,7 @@ from pathlib import Path
 from models.entities import Card, Citizen
 from tests.intake_helpers import district_with_pool, screen
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = """
 import sys, time

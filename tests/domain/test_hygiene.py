@@ -4,7 +4,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _imports(path: Path) -> set[str]:
@@ -36,3 +36,15 @@ def test_screens_do_not_query_or_open_transactions():
 def test_no_screenshot_command_anywhere():
     for path in (ROOT / "cirkel_tui").rglob("*.py"):
         assert "deliver_screenshot" not in path.read_text(encoding="utf-8")
+
+
+def test_import_linter_contracts_hold():
+    """The layers of pyproject.toml's [tool.importlinter]: function-local imports count too."""
+    import subprocess
+    import sys
+
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint) if lint.exists() else "lint-imports", "--no-cache"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "broken" in result.stdout and ", 0 broken" in result.stdout

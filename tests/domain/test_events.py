@@ -13,8 +13,8 @@ from models.base import DomainError, db
 from models.cards import issue_card, ledger_total, punch
 from models.citizens import change_state, create_citizen
 from models.entities import (
-    Agreement,
     AccessLog,
+    Agreement,
     AuditLog,
     Budget,
     Card,

@@ -9,7 +9,14 @@ from peewee import fn
 from models.base import DomainError
 from models.cpr import normalise
 from models.entities import (
-    CARD_OPEN, Card, Citizen, Event, Punch, Screening, STATE_ACTIVE, STATE_WAITLISTED,
+    CARD_OPEN,
+    STATE_ACTIVE,
+    STATE_WAITLISTED,
+    Card,
+    Citizen,
+    Event,
+    Punch,
+    Screening,
 )
 from models.pools import pool_figures
 

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from .i18n import _
+from models.i18n import _
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from textual.widgets import Button, Input, RichLog, Static
 
-from cirkel_tui.dialogs import ConfirmDialog
+from screens.dialogs import ConfirmDialog
 from screens.excel import ExportScreen, ImportScreen
 from tests.excel_helpers import row_counts, sheet_rows, write_sheet
 

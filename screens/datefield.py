@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from .i18n import _
+from models.i18n import _
 
 
 def parse_user_date(text: str) -> _dt.date:

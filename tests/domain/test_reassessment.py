@@ -8,7 +8,7 @@ import pytest
 from models.admission import admit, pause, room_in, waitlist
 from models.base import DomainError, freeze_today
 from models.cards import punch
-from models.entities import AuditLog, Card, Citizen, END_REASONS, Measurement, Pool, Reassessment, Staff
+from models.entities import END_REASONS, AuditLog, Card, Citizen, Measurement, Pool, Reassessment, Staff
 from models.participation import due_for_reassessment
 from models.pools import committed_clips
 from models.reassessment import participants, reassess, set_reassessment_interval

@@ -32,8 +32,8 @@ D = dt.date
 
 def _switch_to_empty_database(path, me):
     """Close the current test database and open a new, empty one (admin = me)."""
-    from models.store import close_database, open_database
     from models.staff import init_database
+    from models.store import close_database, open_database
 
     close_database()
     open_database(str(path))

@@ -28,8 +28,8 @@ def test_sudo_uid_is_trusted_when_running_as_the_service_account(monkeypatch, tm
 
 def test_unregistered_account_is_refused_even_with_USER_set_to_an_admin(tmp_path, me):
     db = str(tmp_path / "c.db")
-    from models.store import close_database, open_database
     from models.staff import init_database
+    from models.store import close_database, open_database
 
     open_database(db)
     init_database("mette", "Mette Kjærgaard")  # an admin who is not the caller

@@ -11,7 +11,7 @@ import pytest
 from tests.excel_helpers import has_formula, sheet_rows, write_sheet
 from tests.helpers import run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 
 

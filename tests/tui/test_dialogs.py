@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App
 
-from cirkel_tui.dialogs import ConfirmDialog
+from screens.dialogs import ConfirmDialog
 
 
 class _Host(App):

@@ -8,7 +8,7 @@ from models.admission import admit
 from models.cards import punch
 from models.entities import Card, Citizen, Measurement, Screening
 from models.reassessment import reassess
-from cirkel_tui.dialogs import ConfirmDialog
+from screens.dialogs import ConfirmDialog
 from screens.intake_widgets import InfoDialog, ReasonDialog
 from tests.intake_helpers import CPRS, district_with_pool, screen
 

@@ -27,7 +27,7 @@ from models.citizens import change_state, create_citizen
 from models.entities import AccessLog, AuditLog, Budget, Citizen, District, Pool, Staff
 from tests.excel_helpers import has_formula, sheet_rows, sheet_xml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 
 

@@ -24,11 +24,11 @@ CARDS = 3
 
 
 def _worker(path: str, login: str, numbers: list[int], worker_no: int, day, barrier, queue) -> None:
-    from models.store import open_database
     from models import base
     from models.base import DomainError
     from models.cards import punch, reverse_punch
     from models.entities import Card, Citizen, Staff
+    from models.store import open_database
 
     records = []
     try:
@@ -115,9 +115,9 @@ def test_every_outermost_write_queues_at_the_gate_once(database, admin, db_path)
 
     import pytest
 
-    from models.store import write_gate
     from models.base import db, log_access, operation, set_write_gate
     from models.staff import add_staff
+    from models.store import write_gate
 
     gate = write_gate(db_path)
     entries = []

@@ -7,10 +7,10 @@ from models.base import DomainError
 
 
 def _worker(db_path: str, login: str, kind: str, target: str, rounds: int, barrier, results) -> None:
-    from models.store import close_database, open_database
     from models.budget import move_clips
     from models.cards import issue_card
     from models.entities import Citizen, District, Staff
+    from models.store import close_database, open_database
 
     open_database(db_path)
     actor = Staff.get(Staff.login == login)

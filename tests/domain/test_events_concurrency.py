@@ -15,9 +15,9 @@ SEATS = 7
 
 
 def _sign_up_many(path: str, staff_id: int, event_id: int, citizen_ids: list[int], barrier) -> None:
-    from models.store import close_database, open_database
     from models.entities import Staff as StaffModel
     from models.events import sign_up
+    from models.store import close_database, open_database
 
     open_database(path, migrate=False)
     actor = StaffModel.get_by_id(staff_id)
