@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Iterable
@@ -89,6 +90,16 @@ class CirkelApp(App):
         self.register_theme(DARK)
         self.register_theme(LIGHT)
         self.theme = DARK.name
+
+    def get_driver_class(self):
+        """On a terminal: Textual's driver, ending the app when its terminal goes away (issue #20)."""
+        from textual import constants
+
+        if constants.DRIVER is None and os.name == "posix":
+            from .terminal import HangupSafeDriver
+
+            return HangupSafeDriver
+        return super().get_driver_class()
 
     @property
     def actor(self):
