@@ -89,6 +89,7 @@ def run(argv: list[str] | None = None) -> int:
     from models.base import DomainError
     from models.store import open_database
 
+    from . import identity  # issue #20: the shared server
     from .identity import current_login, require_demo_allowed, running_as_service_account
 
     parser = build_parser()
@@ -98,6 +99,8 @@ def run(argv: list[str] | None = None) -> int:
     needs_staff = getattr(args, "needs_staff", True)
     try:
         login = current_login()
+        identity.hand_over_files()  # issue #20: under sudo every file goes to the staff member
+        identity.require_configured_database(args.db)  # issue #20: the service account opens only its own database
         demo = args.demo or getattr(args, "demo_command", False)
         if demo:
             require_demo_allowed()
@@ -107,6 +110,7 @@ def run(argv: list[str] | None = None) -> int:
             db_path = config.demo_database_path(login if running_as_service_account() else None)
         else:
             db_path = config.database_path(args.db)
+        identity.require_sudo_where_needed(db_path)  # issue #20: started without sudo on the shared server
         if handler is None:
             return _run_tui(db_path, login, demo=args.demo)
         if args.demo:
@@ -138,8 +142,9 @@ def run(argv: list[str] | None = None) -> int:
             pass
         return 0
     except Exception:
-        log.exception("unexpected error in command %s", getattr(args, "command", None))
-        return _fail(_("uventet fejl; detaljerne står i {path}").format(path=config.log_path()))
+        ref = identity.error_reference()  # issue #20: a reference the administrator finds in the log
+        log.exception("unexpected error [ref %s] in command %s", ref, getattr(args, "command", None))
+        return _fail(identity.unexpected_error_text(ref))
 
 
 def _run_tui(db_path: str, login: str, demo: bool) -> int:
