@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import secrets
 import shlex
 import sys
@@ -115,8 +116,8 @@ def require_sudo_where_needed(db_path: str, config_path: Path = SYSTEM_CONFIG) -
     if reachable:
         return
     program = sys.argv[0] if os.path.basename(sys.argv[0]) == "cirkel" else "cirkel"
-    command = shlex.join(["sudo", "-u", account, os.path.abspath(program) if os.sep in program else program,
-                          *sys.argv[1:]])
+    words = ["sudo", "-u", account, os.path.abspath(program) if os.sep in program else program, *sys.argv[1:]]
+    command = " ".join(w if re.fullmatch(r"[\w@%+=:,./-]+", w) else shlex.quote(w) for w in words)
     raise ConfigError(" ".join((
         _("Kan ikke åbne databasen {path} som dig selv.").format(path=db_path),
         _("På denne server kører Cirkel gennem sudo som kontoen {account}: {command}").format(
