@@ -30,6 +30,7 @@ MEMBER=ckci-member    # in the staff group, not registered in Cirkel
 OUTSIDER=ckci-out     # not in the group
 USERS=("$ADMIN" "$TERA" "$MEMBER" "$OUTSIDER")
 SUDOERS=/etc/sudoers.d/ckci-cirkel
+PACKAGES_NOTE=/var/tmp/ckci-cirkel-packages  # what this check installed, should a run be killed
 CONFIG=/etc/cirkel.toml
 BASE=""
 INSTALLED=()
@@ -44,6 +45,9 @@ ours_user() { # a user this script made (its comment carries the mark)
 
 cleanup() {
     set +e
+    if [ -n "${CIRKEL_CHECK_HOLD:-}" ]; then  # a debugging aid: look around before it all goes
+        say "holding the set-up for $CIRKEL_CHECK_HOLD s (base $BASE)"; sleep "$CIRKEL_CHECK_HOLD"
+    fi
     for u in "${USERS[@]}" "$SVC"; do
         if ours_user "$u"; then
             pkill -KILL -U "$(id -u "$u")" 2>/dev/null  # only processes of the accounts made here
@@ -54,11 +58,17 @@ cleanup() {
     rm -f "$SUDOERS"
     if [ -f "$CONFIG" ] && grep -qF "$MARK" "$CONFIG"; then rm -f "$CONFIG"; fi
     [ -n "$BASE" ] && [ -d "$BASE" ] && rm -rf "$BASE"
-    rm -rf /var/tmp/ckci-cirkel.* 2>/dev/null
+    rm -rf /var/tmp/ckci-cirkel.?????? 2>/dev/null
+    if [ -f "$PACKAGES_NOTE" ]; then read -r -a INSTALLED <"$PACKAGES_NOTE"; fi
     if [ ${#INSTALLED[@]} -gt 0 ] && [ -z "${CIRKEL_CHECK_KEEP_PACKAGES:-}" ]; then
-        SUDO_FORCE_REMOVE=yes DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${INSTALLED[@]}" >/dev/null 2>&1 \
-            || say "could not purge ${INSTALLED[*]}"
+        if SUDO_FORCE_REMOVE=yes DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${INSTALLED[@]}" \
+                >/dev/null 2>&1; then
+            rm -f "$PACKAGES_NOTE"
+        else
+            say "could not purge ${INSTALLED[*]}"
+        fi
     fi
+    INSTALLED=()
 }
 
 # A real Cirkel set-up on this machine is never touched.
@@ -72,8 +82,7 @@ for u in "${USERS[@]}" "$SVC"; do
         exit 1
     fi
 done
-cleanup  # what a killed earlier run left behind
-INSTALLED=()
+CIRKEL_CHECK_HOLD="" cleanup  # what a killed earlier run left behind
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
@@ -94,6 +103,7 @@ if [ ${#need[@]} -gt 0 ]; then
         exit 1
     fi
     INSTALLED=("${need[@]}")
+    printf '%s\n' "${INSTALLED[*]}" >"$PACKAGES_NOTE"
 fi
 
 BASE=$(mktemp -d /var/tmp/ckci-cirkel.XXXXXX)
@@ -135,8 +145,9 @@ write_config ""
 
 # --- 4. the group, the users, sudoers, the alias ----------------------------------------------------
 groupadd "$GROUP"
+declare -A NAMES=([$ADMIN]="Ada Admin" [$TERA]="Tea Terapeut" [$MEMBER]="Mo Medlem" [$OUTSIDER]="Ove Udenfor")
 for u in "${USERS[@]}"; do
-    useradd --create-home --home-dir "$BASE/home/$u" --shell /bin/bash --comment "$MARK" "$u"
+    useradd --create-home --home-dir "$BASE/home/$u" --shell /bin/bash --comment "${NAMES[$u]},$MARK" "$u"
 done
 for u in "$ADMIN" "$TERA" "$MEMBER"; do usermod -aG "$GROUP" "$u"; done
 cat >"$BASE/sudoers" <<EOF
@@ -307,7 +318,9 @@ else bad "outsider via sudo (exit $RC)"; fi
 as "$OUTSIDER" "$CIRKEL pools"
 expect 1 "outside the group, without sudo: Cirkel says it runs through sudo" "sudo -u $SVC $CIRKEL pools"
 as "$TERA" "$CIRKEL pools"
-expect 1 "a staff member who forgets sudo is shown the command" "På denne server kører Cirkel gennem sudo"
+expect 1 "a staff member who forgets sudo is shown the command" "På denne server kører Cirkel gennem sudo: sudo -u $SVC"
+as root "$CIRKEL pools"
+expect 1 "root without sudo is sent through sudo too (its files would lock the service account out)" "sudo -u $SVC"
 
 # LANGUAGE (issue #12): the staff profile's language reaches the sudo'ed program. To be filled in
 # when `cirkel staff set LOGIN --language en` lands: set it for $TERA, run `cirkel pools` and look

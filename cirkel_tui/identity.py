@@ -103,25 +103,24 @@ def require_configured_database(cli_value: str | None, config_path: Path = SYSTE
 
 
 def require_sudo_where_needed(db_path: str, config_path: Path = SYSTEM_CONFIG) -> None:
-    """On the shared server, started without sudo: say how Cirkel is run here instead of an SQLite error."""
+    """On the shared server the configured database is opened only by the service account.
+
+    Started without sudo, a staff member would meet SQLite's "unable to open
+    database file"; root would leave files behind that the service account
+    cannot write. Both are told how Cirkel is run here, with the command.
+    """
     account = service_account(config_path)
     configured = read_system_config(config_path).get("database")
-    if not account or running_as_service_account(config_path) or not configured:
+    if not account or not configured or running_as_service_account(config_path):
         return
     if os.path.realpath(db_path) != os.path.realpath(str(configured)):
-        return
-    folder = os.path.dirname(os.path.realpath(db_path)) or "."
-    reachable = os.access(folder, os.X_OK) and (
-        os.access(db_path, os.R_OK | os.W_OK) if os.path.exists(db_path) else os.access(folder, os.W_OK))
-    if reachable:
-        return
+        return  # their own database (--db, CIRKEL_DB, --demo): theirs to open
     program = sys.argv[0] if os.path.basename(sys.argv[0]) == "cirkel" else "cirkel"
     words = ["sudo", "-u", account, os.path.abspath(program) if os.sep in program else program, *sys.argv[1:]]
     command = " ".join(w if re.fullmatch(r"[\w@%+=:,./-]+", w) else shlex.quote(w) for w in words)
     raise ConfigError(" ".join((
-        _("Kan ikke åbne databasen {path} som dig selv.").format(path=db_path),
-        _("På denne server kører Cirkel gennem sudo som kontoen {account}: {command}").format(
-            account=account, command=command))))
+        _("Databasen {path} åbnes kun af den fælles konto {account}.").format(path=db_path, account=account),
+        _("På denne server kører Cirkel gennem sudo: {command}").format(command=command))))
 
 
 def error_reference() -> str:

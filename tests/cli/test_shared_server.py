@@ -103,17 +103,22 @@ def test_under_the_service_account_only_the_configured_database_is_opened(tmp_pa
 
 
 def test_started_without_sudo_on_the_shared_server_the_message_shows_the_command(tmp_path, monkeypatch):
+    """Also for root: its -wal/-shm/.lock files would lock the service account out of its own database."""
     from cirkel_tui.identity import require_sudo_where_needed
 
-    locked = tmp_path / "no-such-folder" / "cirkel.db"  # a folder this user cannot reach
-    config = _config(tmp_path, f'service_account = "cirkel"\ndatabase = "{locked}"\n')
+    real = tmp_path / "cirkel.db"
+    config = _config(tmp_path, f'service_account = "cirkel"\ndatabase = "{real}"\n')
     monkeypatch.setattr(sys, "argv", ["/opt/cirkel/bin/cirkel", "waitlist", "--district", "Tørring"])
     with pytest.raises(ConfigError) as refused:
-        require_sudo_where_needed(str(locked), config)
-    assert str(refused.value) == (f"Kan ikke åbne databasen {locked} som dig selv. På denne server kører Cirkel "
-                                  "gennem sudo som kontoen cirkel: sudo -u cirkel /opt/cirkel/bin/cirkel waitlist "
+        require_sudo_where_needed(str(real), config)
+    assert str(refused.value) == (f"Databasen {real} åbnes kun af den fælles konto cirkel. På denne server kører "
+                                  "Cirkel gennem sudo: sudo -u cirkel /opt/cirkel/bin/cirkel waitlist "
                                   "--district Tørring")
+    monkeypatch.setattr(sys, "argv", ["/opt/cirkel/bin/cirkel", "staff", "add", "bo", "--name", "Bo Ib"])
+    with pytest.raises(ConfigError, match=r"cirkel staff add bo --name 'Bo Ib'$"):
+        require_sudo_where_needed(str(real), config)
     require_sudo_where_needed(str(tmp_path / "own.db"), config)  # their own --db: no sudo needed
+    require_sudo_where_needed(str(real), _config(tmp_path, f'database = "{real}"\n'))  # no service account
 
 
 def test_an_unexpected_error_has_a_reference_that_is_in_the_log(tmp_path, monkeypatch, capsys):
