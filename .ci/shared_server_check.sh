@@ -123,7 +123,9 @@ install -d -o "$SVC" -m 711 "$OUTBOX"
 
 # --- 2. install where everybody can run it ------------------------------------------------------
 say "installing Cirkel into a venv made with /usr/bin/python3"
-if ! { /usr/bin/python3 -m venv "$OPT" && "$OPT/bin/pip" install -q --disable-pip-version-check "$REPO"; } \
+mkdir "$BASE/src"  # a copy, so the build leaves nothing in the checkout
+tar -C "$REPO" --exclude=./.git --exclude=./build --exclude='*.egg-info' -cf - . | tar -C "$BASE/src" -xf -
+if ! { /usr/bin/python3 -m venv "$OPT" && "$OPT/bin/pip" install -q --disable-pip-version-check "$BASE/src"; } \
         >"$BASE/pip.log" 2>&1; then
     tail -20 "$BASE/pip.log"
     bad "pip install"
@@ -301,6 +303,10 @@ readable_only_by "$BASE/home/$ADMIN/aar.xlsx" "$ADMIN" "--out - > ~/aar.xlsx"
 
 run_cirkel "$ADMIN" export --year "$YEAR" --out "$BASE/home/$ADMIN/x.xlsx"
 expect 1 "--out into the maker's home (the service account cannot) says what to do" "--out -"
+run_cirkel "$ADMIN" export --year "$YEAR" --out "$LIB/.local/share/cirkel/cirkel.log" --force
+expect 1 "nobody writes into the service account's own folders (its log)" "hører til kontoen $SVC"
+run_cirkel "$ADMIN" export --year "$YEAR" --out "$OUTBOX/x.xlsx"
+expect 1 "nor outside their own outbox under the outbox root" "kun i din egen udbakke"
 run_cirkel "$ADMIN" export --year "$YEAR" --out /tmp/ckci-export.xlsx
 expect 0 "--out FILE where the service account can write"
 readable_only_by /tmp/ckci-export.xlsx "$ADMIN" "--out /tmp/…"

@@ -78,9 +78,13 @@ def hand_over_files(config_path: Path = SYSTEM_CONFIG):
     if caller is None:
         hand_files_to(None)
         return None
-    root = read_system_config(config_path).get("outbox") or DEFAULT_OUTBOX
+    settings = read_system_config(config_path)
+    root = settings.get("outbox") or DEFAULT_OUTBOX
+    protected = [Path(pwd.getpwuid(os.getuid()).pw_dir)]
+    if settings.get("database"):
+        protected.append(Path(str(settings["database"])).parent)
     hand_over = HandOver(uid=caller, login=_login_of(caller), account=str(service_account(config_path)),
-                         outbox_root=Path(str(root)))
+                         outbox_root=Path(str(root)), protected=tuple(protected))
     hand_files_to(hand_over)
     return hand_over
 

@@ -22,9 +22,11 @@ the staff member who asked, and only them:
 * once :func:`hand_files_to` names the staff member, every file gets a POSIX
   ACL entry that lets that one user read it (``user:anna:r--``; the owning
   group and others get nothing, so ``ls`` shows ``-rw-r-----+``), and the
-  default folder is their own outbox, ``<outbox>/<login>/``: made 0700 by the
-  service account with an ACL entry that lets that staff member (and no one
-  else) list, read and delete its files, to fetch them with scp or WinSCP.
+  default folder is their own outbox, ``<outbox>/<login>/``: made by the
+  service account, closed to group and others, with an ACL entry that lets
+  that staff member (and no one else) list, read and delete its files, to
+  fetch them with scp or WinSCP. Through sudo nothing is written into another
+  staff member's outbox or the service account's own folders.
 
 The ACL is written as the kernel's ``system.posix_acl_access`` attribute
 (``os.setxattr``: no extra package; the owner of a file may set it), read back
@@ -68,6 +70,7 @@ class HandOver:
     login: str
     account: str  # the service account Cirkel runs as
     outbox_root: Path  # the root of the outboxes, <outbox_root>/<login>/
+    protected: tuple[Path, ...] = ()  # the service account's own folders (its home, the database's folder)
 
 
 _hand_over: HandOver | None = None
@@ -79,19 +82,15 @@ def hand_files_to(hand_over: HandOver | None) -> None:
     _hand_over = hand_over
 
 
-def current_hand_over() -> HandOver | None:
-    return _hand_over
-
-
 ACL_XATTR = "system.posix_acl_access"
 _ACL_VERSION = 2
 _USER_OBJ, _USER, _GROUP_OBJ, _MASK, _OTHER = 0x01, 0x02, 0x04, 0x10, 0x20
 _UNDEFINED_ID = 0xFFFFFFFF
 
 
-def acl_bytes(owner: int, reader: int, reader_perm: int) -> bytes:
-    """The kernel's binary ACL: owner ``owner`` bits, user ``reader`` ``reader_perm``, group and others nothing."""
-    entries = [(_USER_OBJ, owner, _UNDEFINED_ID), (_USER, reader_perm, reader), (_GROUP_OBJ, 0, _UNDEFINED_ID),
+def acl_bytes(owner_perm: int, reader: int, reader_perm: int) -> bytes:
+    """The kernel's binary ACL: the owner ``owner_perm``, user ``reader`` ``reader_perm``, group and others nothing."""
+    entries = [(_USER_OBJ, owner_perm, _UNDEFINED_ID), (_USER, reader_perm, reader), (_GROUP_OBJ, 0, _UNDEFINED_ID),
                (_MASK, reader_perm, _UNDEFINED_ID), (_OTHER, 0, _UNDEFINED_ID)]
     return struct.pack("<I", _ACL_VERSION) + b"".join(struct.pack("<HHI", *e) for e in entries)
 
@@ -222,6 +221,8 @@ def check_target(path: str | os.PathLike, *, force: bool = False, suffix: str | 
     if not parent_real.is_dir():
         raise DomainError(f"{parent} er ikke en mappe.", field="file")
     target = parent_real / raw.name
+    if _hand_over is not None:
+        _refuse_service_folders(parent_real)
     if target.name.endswith(".bak") or target in _database_paths():
         raise DomainError(f"{path} er Cirkels database eller en kopi af den; vælg et andet filnavn.",
                           field="file")
@@ -248,6 +249,23 @@ def check_target(path: str | os.PathLike, *, force: bool = False, suffix: str | 
     if not os.access(parent_real, os.W_OK | os.X_OK):
         raise DomainError(_not_writable(parent), field="file")
     return target
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _refuse_service_folders(parent: Path) -> None:
+    """Through sudo a staff member never writes into another's outbox or the service account's own folders."""
+    box = outbox_path().resolve()
+    if _within(parent, box):
+        return
+    if _within(parent, _hand_over.outbox_root.resolve()):
+        raise DomainError(f"Cirkel gemmer kun i din egen udbakke: {_hand_over.outbox_root / _hand_over.login}",
+                          field="file")
+    if any(_within(parent, Path(folder).resolve()) for folder in _hand_over.protected):
+        raise DomainError(f"Cirkel gemmer ikke filer i {parent}, som hører til kontoen {_hand_over.account}. "
+                          f"Gem i din udbakke {_hand_over.outbox_root / _hand_over.login}.", field="file")
 
 
 def _not_writable(parent: Path) -> str:

@@ -305,7 +305,9 @@ class ImportScreen(Screen):
         self._list_files()
 
     def _list_files(self) -> None:
-        folder = Path.cwd()
+        from models.files import default_directory  # through sudo: the staff member's outbox (issue #20)
+
+        folder = default_directory()
         files = self.query_one("#import-files", OptionList)
         files.border_title = _("Regneark i {folder}").format(folder=folder)
         files.clear_options()

@@ -23,7 +23,9 @@ READER = 4242  # a uid with no account: the ACL names it all the same
 def hand_over(tmp_path):
     root = tmp_path / "outbox"
     root.mkdir(mode=0o711)
-    given = files.HandOver(uid=READER, login="anna", account="cirkel", outbox_root=root)
+    (tmp_path / "service-home").mkdir()
+    given = files.HandOver(uid=READER, login="anna", account="cirkel", outbox_root=root,
+                           protected=(tmp_path / "service-home",))
     files.hand_files_to(given)
     yield given
     files.hand_files_to(None)
@@ -136,3 +138,18 @@ def test_nothing_is_written_to_standard_output_when_it_is_a_terminal(monkeypatch
     finally:
         os.close(main)
         os.close(side)
+
+
+def test_nobody_writes_into_another_outbox_or_the_service_accounts_folders(hand_over, tmp_path):
+    bo = hand_over.outbox_root / "bo"
+    bo.mkdir()
+    (bo / "cirkel-2026-11.xlsx").write_bytes(b"bo's own export")
+    for target in (bo / "cirkel-2026-11.xlsx", hand_over.outbox_root / "x.xlsx"):
+        with pytest.raises(DomainError, match="kun i din egen udbakke"):
+            _write(target, force=True)
+    assert (bo / "cirkel-2026-11.xlsx").read_bytes() == b"bo's own export"
+    for target in (tmp_path / "service-home" / "cirkel.log", tmp_path / "service-home" / "sub" / "x.xlsx"):
+        (target.parent).mkdir(exist_ok=True)
+        with pytest.raises(DomainError, match="hører til kontoen cirkel"):
+            _write(target, force=True)
+    assert _write(files.default_directory() / "mine.xlsx").exists()  # their own outbox: fine
