@@ -303,8 +303,10 @@ readable_only_by "$BASE/home/$ADMIN/aar.xlsx" "$ADMIN" "--out - > ~/aar.xlsx"
 
 run_cirkel "$ADMIN" export --year "$YEAR" --out "$BASE/home/$ADMIN/x.xlsx"
 expect 1 "--out into the maker's home (the service account cannot) says what to do" "--out -"
-run_cirkel "$ADMIN" export --year "$YEAR" --out "$LIB/.local/share/cirkel/cirkel.log" --force
-expect 1 "nobody writes into the service account's own folders (its log)" "hører til kontoen $SVC"
+run_cirkel "$ADMIN" backup "$LIB/.local/share/cirkel/cirkel.log" --force
+expect 1 "nobody writes over the service account's own files (its log)" "hører til kontoen $SVC"
+run_cirkel "$ADMIN" export --year "$YEAR" --out "$LIB/x.xlsx"
+expect 1 "nor into its home" "hører til kontoen $SVC"
 run_cirkel "$ADMIN" export --year "$YEAR" --out "$OUTBOX/x.xlsx"
 expect 1 "nor outside their own outbox under the outbox root" "kun i din egen udbakke"
 run_cirkel "$ADMIN" export --year "$YEAR" --out /tmp/ckci-export.xlsx
