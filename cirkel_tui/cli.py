@@ -59,7 +59,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cirkel", description=_("Cirkel — klippekort til ældre hjemmehjælpsmodtagere."))
     parser.add_argument("--db", metavar="PATH", help=_("databasefil (ellers CIRKEL_DB, /etc/cirkel.toml, datamappen)"))
-    parser.add_argument("--demo", action="store_true", help=_("åbn programmet på en demodatabase (oprettes første gang)"))
+    parser.add_argument("--demo", action="store_true",
+                        help=_("åbn programmet på en demodatabase (oprettes første gang)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -106,7 +107,8 @@ def run(argv: list[str] | None = None) -> int:
             require_demo_allowed()
         if args.demo:
             if args.db:
-                raise UsageError(_("--demo åbner altid demodatabasen i din egen datamappe; brug ikke --db sammen med --demo."))
+                raise UsageError(
+                    _("--demo åbner altid demodatabasen i din egen datamappe; brug ikke --db sammen med --demo."))
             db_path = config.demo_database_path(login if running_as_service_account() else None)
         else:
             db_path = config.database_path(args.db)
