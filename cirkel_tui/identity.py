@@ -70,14 +70,14 @@ def require_demo_allowed(config_path: Path = SYSTEM_CONFIG) -> None:
 
 # --- the shared server (issue #20) ------------------------------------------------------
 
-def hand_over_files(config_path: Path = SYSTEM_CONFIG):
+def hand_over_files(config_path: Path = SYSTEM_CONFIG) -> None:
     """Under the service account through sudo, every file goes to the staff member (ACL, outbox)."""
     from models.files import HandOver, hand_files_to
 
     caller = sudo_caller_uid(config_path)
     if caller is None:
         hand_files_to(None)
-        return None
+        return
     settings = read_system_config(config_path)
     root = settings.get("outbox") or DEFAULT_OUTBOX
     protected = [Path(pwd.getpwuid(os.getuid()).pw_dir)]
@@ -86,7 +86,6 @@ def hand_over_files(config_path: Path = SYSTEM_CONFIG):
     hand_over = HandOver(uid=caller, login=_login_of(caller), account=str(service_account(config_path)),
                          outbox_root=Path(str(root)), protected=tuple(protected))
     hand_files_to(hand_over)
-    return hand_over
 
 
 def require_configured_database(cli_value: str | None, config_path: Path = SYSTEM_CONFIG) -> None:

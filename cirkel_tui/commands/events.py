@@ -16,7 +16,7 @@ def register(sub) -> None:
 
     p = esub.add_parser("participants", help=_("deltagerliste til chauffør og ledsager"))
     p.add_argument("event_id", type=int, metavar="ID", help=_("turens nummer (se: cirkel events list)"))
-    p.add_argument("--out", metavar="PATH", 
+    p.add_argument("--out", metavar="PATH",
                    help=_("gem som .xlsx i denne mappe (eller fil); - skriver til standard output"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))
     p.set_defaults(handler=cmd_participants)
