@@ -296,6 +296,11 @@ if grep -q Klippekort "$OUT"; then ok "the outbox file is a workbook the maker c
 as "$ADMIN" "rm $OUTBOX/$ADMIN/cirkel-$YEAR.xlsx"
 if [ "$RC" = 0 ]; then ok "the maker can delete the file after fetching it"; else bad "rm: $(cat "$ERR")"; fi
 
+as "$ADMIN" "cp kort.xlsx $OUTBOX/$ADMIN/ && chmod 644 $OUTBOX/$ADMIN/kort.xlsx"
+run_cirkel "$ADMIN" import "$OUTBOX/$ADMIN/kort.xlsx" --dry-run
+expect 0 "a spreadsheet copied into the outbox can be imported (the TUI's Import lists it)" "Kort der allerede findes"
+as "$TERA" "cat $OUTBOX/$ADMIN/kort.xlsx"
+if [ "$RC" != 0 ]; then ok "... and nobody else can read it there"; else bad "$TERA read $ADMIN's upload"; fi
 as "$ADMIN" "bash -ic 'cirkel export --year $YEAR --out - > ~/aar.xlsx'"
 if [ "$RC" = 0 ] && as root "stat -c '%a %U' $BASE/home/$ADMIN/aar.xlsx" && [ "$(cat "$OUT")" = "600 $ADMIN" ]; then
     ok "--out - lets the maker's own shell write the file: 0600, theirs"; else bad "--out -: $(cat "$OUT" "$ERR")"; fi
