@@ -31,6 +31,7 @@ OUTSIDER=ckci-out     # not in the group
 USERS=("$ADMIN" "$TERA" "$MEMBER" "$OUTSIDER")
 SUDOERS=/etc/sudoers.d/ckci-cirkel
 PACKAGES_NOTE=/var/tmp/ckci-cirkel-packages  # what this check installed, should a run be killed
+GROUP_NOTE=/var/tmp/ckci-cirkel-group        # the group is this check's (groups have no comment)
 CONFIG=/etc/cirkel.toml
 BASE=""
 INSTALLED=()
@@ -54,8 +55,8 @@ cleanup() {
             userdel -f -r "$u" >/dev/null 2>&1 || userdel -f "$u" >/dev/null 2>&1
         fi
     done
-    getent group "$GROUP" >/dev/null && groupdel "$GROUP" 2>/dev/null
-    rm -f "$SUDOERS"
+    if [ -f "$GROUP_NOTE" ]; then getent group "$GROUP" >/dev/null && groupdel "$GROUP"; rm -f "$GROUP_NOTE"; fi
+    if [ -f "$SUDOERS" ] && grep -qF "$MARK" "$SUDOERS"; then rm -f "$SUDOERS"; fi
     if [ -f "$CONFIG" ] && grep -qF "$MARK" "$CONFIG"; then rm -f "$CONFIG"; fi
     [ -n "$BASE" ] && [ -d "$BASE" ] && rm -rf "$BASE"
     rm -rf /var/tmp/ckci-cirkel.?????? 2>/dev/null
@@ -82,6 +83,10 @@ for u in "${USERS[@]}" "$SVC"; do
         exit 1
     fi
 done
+if getent group "$GROUP" >/dev/null && [ ! -f "$GROUP_NOTE" ]; then
+    say "FAILED: a group $GROUP exists that this check did not make"
+    exit 1
+fi
 CIRKEL_CHECK_HOLD="" cleanup  # what a killed earlier run left behind
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -146,7 +151,7 @@ EOF
 write_config ""
 
 # --- 4. the group, the users, sudoers, the alias ----------------------------------------------------
-groupadd "$GROUP"
+groupadd "$GROUP" && touch "$GROUP_NOTE"
 declare -A NAMES=([$ADMIN]="Ada Admin" [$TERA]="Tea Terapeut" [$MEMBER]="Mo Medlem" [$OUTSIDER]="Ove Udenfor")
 for u in "${USERS[@]}"; do
     useradd --create-home --home-dir "$BASE/home/$u" --shell /bin/bash --comment "${NAMES[$u]},$MARK" "$u"
