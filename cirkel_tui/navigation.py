@@ -67,6 +67,9 @@ DESTINATIONS: list[Destination] = [
     Destination("import", _("Import"), "i", "screens.excel:ImportScreen",
                 _("Indlæs et regneark med klippekort (arket Klippekort); vis først hvad der oprettes."),
                 roles=("leder",)),
+    # issue 14: the Ishøj programmes (R13)
+    Destination("projekter", _("Projekter"), "j", "screens.programmes:ProgrammesScreen",
+                _("Puljefinansierede projekter: budget, linjer, forbrug, tilmeldte, ugentlig café og resultater.")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

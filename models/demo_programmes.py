@@ -143,7 +143,7 @@ def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
         enrolments.append(dict(programme=p3, citizen=cid,
                                enrolled_on=min(today, _month_start(today, 2) + _dt.timedelta(days=rng.randint(0, 40)))))
     for cid, _w in cafe_target[:8]:  # the outreach part of Projekt 2
-        enrolments.append(dict(programme=p2, citizen=cid, enrolled_on=first_cafe - _dt.timedelta(days=14)))
+        enrolments.append(dict(programme=p2, citizen=cid, enrolled_on=first_cafe))
 
     for rows, model in ((expenses, Expense), (signups, Signup)):
         for i in range(0, len(rows), 200):

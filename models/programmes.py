@@ -488,8 +488,10 @@ def programme_page(actor: Staff, programme) -> ProgrammePage:
                   .where(Enrolment.programme == p)
                   .order_by(Enrolment.left_on.is_null(False), Enrolment.enrolled_on.desc(), Enrolment.id)
                   .limit(PAGE_LIMIT)]
-    events = list(Event.select().where((Event.programme == p) & (Event.status != EVENT_CANCELLED))
-                  .order_by(Event.starts_at.desc()).limit(PAGE_LIMIT))
+    midnight = _dt.datetime.combine(today() + _dt.timedelta(days=1), _dt.time())
+    base = Event.select().where((Event.programme == p) & (Event.status != EVENT_CANCELLED))
+    events = (list(base.where(Event.starts_at < midnight).order_by(Event.starts_at.desc()).limit(PAGE_LIMIT))
+              + list(base.where(Event.starts_at >= midnight).order_by(Event.starts_at).limit(PAGE_LIMIT)))
     counts = dict(Signup.select(Signup.event, fn.COUNT(Signup.id))
                   .where(Signup.event.in_([e.id for e in events]) & (Signup.status == SIGNUP_SEATED)
                          & (Signup.attendance == ATTENDED)).group_by(Signup.event).tuples()) if events else {}
