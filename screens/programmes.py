@@ -482,8 +482,7 @@ class ProgrammesScreen(Screen):
                 pass
         if figures:
             self.query_one("#programmes-status", Static).update(
-                _("{n} projekter · budget i alt {budget} · forbrugt {spent} · tilbage {left}. "
-                  "Enter åbner et projekt, n opretter et nyt.").format(
+                _("{n} projekter · budget i alt {budget} · forbrugt {spent} · tilbage {left}. Enter åbner et projekt, n opretter et nyt.").format(  # noqa: E501
                     n=len(figures), budget=_kr(budget), spent=_kr(spent), left=_kr(budget - spent)))
         else:
             self.query_one("#programmes-status", Static).update(
@@ -694,8 +693,7 @@ class ProgrammeScreen(Screen):
         text = (_("Fremmøde pr. uge, de seneste {k} uger (uge {first}–{last}): {low}–{high}, i snit {avg}.").format(
                     k=len(last), first=last[0].week, last=last[-1].week, low=min(totals), high=max(totals),
                     avg=round(sum(totals) / len(totals)))
-                + "\n" + _("Fra målgruppen: {all} af alle fremmødte (registrerede + gæster) · {reg} af de "
-                           "registrerede fremmødte ({target} af {registered}; {guests} gæster).").format(
+                + "\n" + _("Fra målgruppen: {all} af alle fremmødte (registrerede + gæster) · {reg} af de registrerede fremmødte ({target} af {registered}; {guests} gæster).").format(  # noqa: E501
                     all=_pct(s.of_all), reg=_pct(s.of_registered), target=s.target, registered=s.registered,
                     guests=s.guests)
                 + "\n" + _("Faste deltagere (mindst {n} af de seneste {m} uger): {count}.").format(

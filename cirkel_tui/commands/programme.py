@@ -125,8 +125,8 @@ def cmd_list(ctx) -> int:
         ctx.out(_("Ingen projekter."))
         return 0
     for p in figures:
-        ctx.out(f"{p.name} · {p.year} · " + _("budget {budget}, fordelt {allocated}, forbrugt {spent}, "
-                                                "tilbage {left} · {n} tilmeldt").format(
+        summary = _("budget {budget}, fordelt {allocated}, forbrugt {spent}, tilbage {left} · {n} tilmeldt")
+        ctx.out(f"{p.name} · {p.year} · " + summary.format(
             budget=_kr(p.budget), allocated=_kr(p.allocated), spent=_kr(p.spent), left=_kr(p.left), n=p.enrolled))
     return 0
 
@@ -158,5 +158,5 @@ def cmd_report(ctx) -> int:
         if r.kind == "total":
             ctx.out("-+-".join("-" * w for w in widths))
         ctx.out(line(row))
-    ctx.out(_("Beløb i kr. \"Ikke fordelt\": den del af budgettet, der endnu ikke er fordelt på linjer."))
+    ctx.out(_('Beløb i kr. "Ikke fordelt": den del af budgettet, der endnu ikke er fordelt på linjer.'))
     return 0
