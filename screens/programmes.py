@@ -438,7 +438,8 @@ class ProgrammesScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(_("Projekt / linje"), width=max(24, min(50, self.app.size.width - 60)))
-        table.add_columns(_("Budget (kr)"), _("Forbrugt"), _("Tilbage"), _("Forbrug"), _("Tilmeldte"), _("År"))
+        table.add_columns(_("Budget (kr)"), _("Forbrugt (kr)"), _("Tilbage (kr)"), _("Forbrug"), _("Tilmeldte"),
+                          _("År"))
         table.focus()
         self.load()
 
@@ -585,7 +586,7 @@ class ProgrammeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#lines-table", DataTable).add_columns(
-            _("Linje"), _("Budget (kr)"), _("Forbrugt"), _("Tilbage"), _("Forbrug"))
+            _("Linje"), _("Budget (kr)"), _("Forbrugt (kr)"), _("Tilbage (kr)"), _("Forbrug"))
         self.query_one("#expenses-table", DataTable).add_columns(
             _("Dato"), _("Linje"), _("Beløb (kr)"), _("Note"), _("Registreret af"))
         self.query_one("#enrolment-table", DataTable).add_columns(
