@@ -505,6 +505,14 @@ def programme_page(actor: Staff, programme) -> ProgrammePage:
     return ProgrammePage(figures, expenses, enrolments, event_lines, notes)
 
 
+def programme_page_with_attendance(actor: Staff, programme):
+    """The page and the café's figures in one read (for the programme screen)."""
+    from .programme_attendance import programme_attendance
+
+    page = programme_page(actor, programme)
+    return page, programme_attendance(page.figures.id)
+
+
 def programme_years() -> list[int]:
     return [y for (y,) in Programme.select(Programme.year).where(Programme.year.is_null(False))
             .distinct().order_by(Programme.year).tuples()]

@@ -5,22 +5,19 @@ per line too, and opens a programme's page (Enter). ``ProgrammeScreen`` shows
 the lines, expenses, enrolment, events (the weekly café's attendance per week,
 regulars, the target group's share, participants per month) and results notes,
 with forms for an expense, a line, enrolment and its end, a results note, a
-weekly café and its attendance. Every read and write runs in a thread worker
-and calls ``models``; a refusal is shown at its field.
+weekly café and its attendance. Every read and write goes through the runner
+(``screens.base``: a thread worker calling ``models``); a refusal is shown at its field.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Callable
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     DataTable,
@@ -35,15 +32,13 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from models.base import DomainError
 from models.i18n import _
 from models.inputs import format_date, format_datetime, format_kroner
 
+from .base import CirkelDialog, CirkelScreen, RunsOperations
 from .citizen_picker import CitizenPicker
 from .typeahead import TypeAheadForm
 from .widgets import bar
-
-log = logging.getLogger(__name__)
 
 BAR_WIDTH = 10
 
@@ -115,10 +110,10 @@ class Field:
     max_length: int = 200
 
 
-class ProgrammeForm(TypeAheadForm):
+class ProgrammeForm(RunsOperations, TypeAheadForm):
     """Fields in order; Enter moves on (keeping up with a fast typist), Enter in the last field (or Ctrl+S) saves.
 
-    ``submit(values, citizen_id)`` runs the operation in a thread worker; a
+    ``submit(values, citizen_id)`` runs the operation through the runner; a
     ``DomainError`` is shown under the field it names, else above the buttons.
     The form closes with what ``submit`` returned.
     """
@@ -127,17 +122,6 @@ class ProgrammeForm(TypeAheadForm):
         Binding("escape", "cancel", _("Annullér"), id="pform-cancel", tooltip=_("Luk uden at gemme.")),
         Binding("ctrl+s", "save", _("Gem"), id="pform-save", tooltip=_("Gem formularen.")),
     ]
-
-    class Done(Message):
-        def __init__(self, result) -> None:
-            super().__init__()
-            self.result = result
-
-    class Refused(Message):
-        def __init__(self, message: str, field: str | None) -> None:
-            super().__init__()
-            self.message = message
-            self.field = field
 
     def __init__(self, title: str, fields: list[Field], submit: Callable, *, citizen: bool = False,
                  intro: str = "") -> None:
@@ -223,51 +207,36 @@ class ProgrammeForm(TypeAheadForm):
         if self.with_citizen:
             picked = self.query_one(CitizenPicker).picked
             if picked is None:
-                self._say(_("Vælg først en borger: skriv og tryk Enter."), "citizen")
+                self.show_error(_("Vælg først en borger: skriv og tryk Enter."), "citizen")
                 return
             citizen_id = picked.citizen_id
         self.busy = True
-        self.send({f.id: self.query_one(f"#pf-{f.id}", Input).value for f in self.fields}, citizen_id)
+        values = {f.id: self.query_one(f"#pf-{f.id}", Input).value for f in self.fields}
+        self.run_operation(self.submit, values, citizen_id, on_done=self.dismiss, on_error=self._not_saved,
+                           form=self, description=self.form_title)
 
-    @work(thread=True, exclusive=True, group="programme-form", exit_on_error=False, description="Gemmer")
-    def send(self, values: dict, citizen_id) -> None:
-        try:
-            result = self.submit(values, citizen_id)
-        except DomainError as err:
-            self.post_message(self.Refused(err.message, err.field))
-            return
-        except Exception:
-            log.exception("programme form failed")
-            self.post_message(self.Refused(_("Det kunne ikke gemmes lige nu; prøv igen."), None))
-            return
-        self.post_message(self.Done(result))
+    def _not_saved(self, _err) -> None:
+        self.busy = False
 
-    def _say(self, message: str, field: str | None) -> None:
+    def show_error(self, message: str, field: str | None) -> bool:
+        """A refusal at the field it names (else above the buttons)."""
         ids = {f.id for f in self.fields}
         if field == "citizen" and self.with_citizen:
             self.query_one(CitizenPicker).say(message, error=True)
             self.set_focus(self.query_one("#pf-citizen", Input))
-            return
+            return True
         target = f"#pf-{field}-msg" if field in ids else "#pf-general-msg"
         line = self.query_one(target, Static)
         line.update(message)
         line.add_class("error")
         if field in ids:
             self.set_focus(self.query_one(f"#pf-{field}", Input))
-
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        self.busy = False
-        self._say(message.message, message.field)
-
-    @on(Done)
-    def _done(self, message: Done) -> None:
-        self.dismiss(message.result)
+        return True
 
 
 # --- the café's attendance: registered citizens and a count of guests -------------------------
 
-class AttendanceDialog(ModalScreen):
+class AttendanceDialog(CirkelDialog):
     """Who came to a café: find citizens (Enter adds), Delete removes, the number of guests; Ctrl+S saves."""
 
     BINDINGS = [
@@ -275,11 +244,6 @@ class AttendanceDialog(ModalScreen):
         Binding("ctrl+s", "save", _("Gem"), id="att-save", tooltip=_("Gem fremmødet.")),
         Binding("delete", "remove", _("Fjern"), id="att-remove", tooltip=_("Fjern den markerede fra listen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, people: list[tuple[int, str]]) -> None:
-            super().__init__()
-            self.people = people
 
     def __init__(self, event_line) -> None:
         super().__init__(classes="programme-form")
@@ -307,18 +271,14 @@ class AttendanceDialog(ModalScreen):
             yield Static(_("Enter i søgefeltet: tilføj · Ctrl+S: gem · Esc: luk"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.set_focus(self.query_one("#att-citizen", Input))
-        self.load()
-
-    @work(thread=True, exclusive=True, group="attendance-load", exit_on_error=False, description="Henter fremmøde")
-    def load(self) -> None:
         from models.programme_attendance import attendees
 
-        self.post_message(self.Loaded(attendees(self.event_line.id)))
+        self.set_focus(self.query_one("#att-citizen", Input))
+        self.run_read(attendees, self.event_line.id, on_done=self._loaded, status="#att-total",
+                      description=_("Henter fremmøde"))
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        for cid, name in message.people:
+    def _loaded(self, people: list[tuple[int, str]]) -> None:
+        for cid, name in people:
             self.people.setdefault(cid, name)
         self._show()
 
@@ -379,52 +339,35 @@ class AttendanceDialog(ModalScreen):
         self.dismiss(None)
 
     def action_save(self) -> None:
-        if not self.busy:
-            self.busy = True
-            self.send(list(self.people), self.query_one("#att-guests", Input).value)
-
-    @work(thread=True, exclusive=True, group="attendance-save", exit_on_error=False, description="Gemmer fremmøde")
-    def send(self, citizen_ids: list[int], guests: str) -> None:
         from models.programme_attendance import register_attendance
 
-        try:
-            outcome = register_attendance(self.app.actor, self.event_line.id, citizen_ids, guests)
-        except DomainError as err:
-            self.post_message(ProgrammeForm.Refused(err.message, err.field))
+        if self.busy:
             return
-        except Exception:
-            log.exception("attendance failed")
-            self.post_message(ProgrammeForm.Refused(_("Fremmødet kunne ikke gemmes lige nu; prøv igen."), None))
-            return
-        self.post_message(ProgrammeForm.Done(outcome.message))
+        self.busy = True
+        self.run_operation(register_attendance, self.app.actor, self.event_line.id, list(self.people),
+                           self.query_one("#att-guests", Input).value,
+                           on_done=lambda outcome: self.dismiss(outcome.message), on_error=self._not_saved,
+                           form=self, description=_("Gemmer fremmøde"))
 
-    @on(ProgrammeForm.Refused)
-    def _refused(self, message: ProgrammeForm.Refused) -> None:
+    def _not_saved(self, _err) -> None:
         self.busy = False
-        target = "#att-guests-msg" if message.field == "guests" else "#att-total"
-        line = self.query_one(target, Static)
-        line.update(message.message)
-        line.add_class("error")
 
-    @on(ProgrammeForm.Done)
-    def _done(self, message: ProgrammeForm.Done) -> None:
-        self.dismiss(message.result)
+    def show_error(self, message: str, field: str | None) -> bool:
+        line = self.query_one("#att-guests-msg" if field == "guests" else "#att-total", Static)
+        line.update(message)
+        line.add_class("error")
+        return True
 
 
 # --- Projekter ------------------------------------------------------------------------------
 
-class ProgrammesScreen(Screen):
+class ProgrammesScreen(CirkelScreen):
     TITLE = _("Projekter")
     BINDINGS = [
         Binding("enter", "open", _("Åbn"), id="programmes-open", tooltip=_("Åbn projektets side."), show=True),
         Binding("n", "new", _("Nyt projekt"), id="programmes-new", tooltip=_("Opret et projekt (leder).")),
         Binding("g,f5", "refresh", _("Opdatér"), id="programmes-refresh", tooltip=_("Hent tallene igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, figures: list) -> None:
-            super().__init__()
-            self.figures = figures
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -449,20 +392,19 @@ class ProgrammesScreen(Screen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="programmes", exit_on_error=False, description="Henter projekter")
     def load(self) -> None:
         from models.programmes import programme_figures
 
-        self.post_message(self.Loaded(programme_figures()))
+        self.run_read(programme_figures, on_done=self._loaded, status="#programmes-status",
+                      description=_("Henter projekter"))
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    def _loaded(self, figures: list) -> None:
         from models.programmes import UNALLOCATED
 
         table = self.query_one(DataTable)
         keep = _row_key(table)
         table.clear()
-        for p in message.figures:
+        for p in figures:
             table.add_row(Text(p.name, style="bold"), _amount(p.budget), _amount(p.spent), _amount(p.left),
                           _spent_bar(p.spent, p.budget), str(p.enrolled), str(p.year or ""), key=f"p{p.id}")
             for x in p.rows:
@@ -470,7 +412,6 @@ class ProgrammesScreen(Screen):
                 table.add_row("  " + name, _amount(x.budget), _amount(x.spent), _amount(x.left),
                               _spent_bar(x.spent, x.budget) if x.id is not None else "", "", "",
                               key=f"l{p.id}-{x.id or 0}")
-        figures = message.figures
         if figures:
             budget = sum(p.budget for p in figures)
             spent = sum(p.spent for p in figures)
@@ -530,7 +471,7 @@ class ProgrammesScreen(Screen):
 
 # --- a programme's page ------------------------------------------------------------------------
 
-class ProgrammeScreen(Screen):
+class ProgrammeScreen(CirkelScreen):
     """One programme: budget lines, expenses, enrolment, events and the café's figures, results."""
 
     BINDINGS = [
@@ -547,17 +488,6 @@ class ProgrammeScreen(Screen):
                 tooltip=_("Registrér fremmøde og gæster for det markerede arrangement (fanen Arrangementer).")),
         Binding("g,f5", "refresh", _("Opdatér"), id="programme-refresh", tooltip=_("Hent tallene igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, page, attendance) -> None:
-            super().__init__()
-            self.page = page
-            self.attendance = attendance
-
-    class Failed(Message):
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
 
     def __init__(self, programme_id: int) -> None:
         super().__init__()
@@ -602,30 +532,19 @@ class ProgrammeScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @work(thread=True, exclusive=True, group="programme", exit_on_error=False, description="Henter projektet")
     def load(self) -> None:
-        from models.programme_attendance import programme_attendance
-        from models.programmes import programme_page
+        from models.programmes import programme_page_with_attendance
 
-        try:
-            page = programme_page(self.app.actor, self.programme_id)
-            attendance = programme_attendance(self.programme_id)
-        except DomainError as err:
-            self.post_message(self.Failed(err.message))
-            return
-        self.post_message(self.Loaded(page, attendance))
+        self.run_read(programme_page_with_attendance, self.app.actor, self.programme_id, on_done=self._loaded,
+                      status="#programme-summary", description=_("Henter projektet"))
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        self.query_one("#programme-summary", Static).update(message.message)
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    def _loaded(self, loaded) -> None:
         from models.base import today
         from models.programme_attendance import REGULAR_MIN, REGULAR_WEEKS
         from models.programmes import UNALLOCATED
 
-        self.page = page = message.page
+        page, attendance = loaded
+        self.page = page
         p = page.figures
         self.sub_title = p.name
         allocated = (_("Linjerne svarer til budgettet.") if not p.unallocated else
@@ -673,7 +592,7 @@ class ProgrammeScreen(Screen):
                            str(e.registered) if held else "", str(e.guests) if held else "",
                            str(e.registered + e.guests) if held else "",
                            str(e.clips_per_participant) if e.clips_per_participant else _("ingen"), key=str(e.id))
-        self._cafe(message.attendance, REGULAR_MIN, REGULAR_WEEKS)
+        self._cafe(attendance, REGULAR_MIN, REGULAR_WEEKS)
 
         notes = self.query_one("#notes-table", DataTable)
         notes.clear()
