@@ -511,8 +511,3 @@ def programme_page_with_attendance(actor: Staff, programme):
 
     page = programme_page(actor, programme)
     return page, programme_attendance(page.figures.id)
-
-
-def programme_years() -> list[int]:
-    return [y for (y,) in Programme.select(Programme.year).where(Programme.year.is_null(False))
-            .distinct().order_by(Programme.year).tuples()]

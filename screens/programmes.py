@@ -110,7 +110,24 @@ class Field:
     max_length: int = 200
 
 
-class ProgrammeForm(RunsOperations, TypeAheadForm):
+class _SaveOrCancel:
+    """Gem / Annullér buttons (``#pf-ok``, ``#pf-no``), Esc, and the busy flag of a form that saves once."""
+
+    busy = False
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id in ("pf-ok", "pf-no"):
+            event.stop()
+            self.action_save() if event.button.id == "pf-ok" else self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _not_saved(self, _err) -> None:
+        self.busy = False
+
+
+class ProgrammeForm(_SaveOrCancel, RunsOperations, TypeAheadForm):
     """Fields in order; Enter moves on (keeping up with a fast typist), Enter in the last field (or Ctrl+S) saves.
 
     ``submit(values, citizen_id)`` runs the operation through the runner; a
@@ -135,7 +152,6 @@ class ProgrammeForm(RunsOperations, TypeAheadForm):
         self.submit = submit
         self.with_citizen = citizen
         self.intro = intro
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -187,19 +203,6 @@ class ProgrammeForm(RunsOperations, TypeAheadForm):
                     line.update(f.hint)
                     line.remove_class("error")
 
-    @on(Button.Pressed, "#pf-ok")
-    def _ok(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed, "#pf-no")
-    def _no(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def action_save(self) -> None:
         if self.busy:
             return
@@ -214,9 +217,6 @@ class ProgrammeForm(RunsOperations, TypeAheadForm):
         values = {f.id: self.query_one(f"#pf-{f.id}", Input).value for f in self.fields}
         self.run_operation(self.submit, values, citizen_id, on_done=self.dismiss, on_error=self._not_saved,
                            form=self, description=self.form_title)
-
-    def _not_saved(self, _err) -> None:
-        self.busy = False
 
     def show_error(self, message: str, field: str | None) -> bool:
         """A refusal at the field it names (else above the buttons)."""
@@ -236,7 +236,7 @@ class ProgrammeForm(RunsOperations, TypeAheadForm):
 
 # --- the café's attendance: registered citizens and a count of guests -------------------------
 
-class AttendanceDialog(CirkelDialog):
+class AttendanceDialog(_SaveOrCancel, CirkelDialog):
     """Who came to a café: find citizens (Enter adds), Delete removes, the number of guests; Ctrl+S saves."""
 
     BINDINGS = [
@@ -249,7 +249,6 @@ class AttendanceDialog(CirkelDialog):
         super().__init__(classes="programme-form")
         self.event_line = event_line
         self.people: dict[int, str] = {}
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         e = self.event_line
@@ -266,8 +265,8 @@ class AttendanceDialog(CirkelDialog):
                          id="att-guests-msg")
             yield Static("", classes="field-message", id="att-total")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Gem"), id="att-ok", variant="primary", compact=True)
-                yield Button(_("Annullér"), id="att-no", compact=True)
+                yield Button(_("Gem"), id="pf-ok", variant="primary", compact=True)
+                yield Button(_("Annullér"), id="pf-no", compact=True)
             yield Static(_("Enter i søgefeltet: tilføj · Ctrl+S: gem · Esc: luk"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -325,19 +324,6 @@ class AttendanceDialog(CirkelDialog):
         self.people.pop(int(option.id), None)
         self._show()
 
-    @on(Button.Pressed, "#att-ok")
-    def _ok(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_save()
-
-    @on(Button.Pressed, "#att-no")
-    def _no(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
     def action_save(self) -> None:
         from models.programme_attendance import register_attendance
 
@@ -348,9 +334,6 @@ class AttendanceDialog(CirkelDialog):
                            self.query_one("#att-guests", Input).value,
                            on_done=lambda outcome: self.dismiss(outcome.message), on_error=self._not_saved,
                            form=self, description=_("Gemmer fremmøde"))
-
-    def _not_saved(self, _err) -> None:
-        self.busy = False
 
     def show_error(self, message: str, field: str | None) -> bool:
         line = self.query_one("#att-guests-msg" if field == "guests" else "#att-total", Static)
@@ -486,6 +469,8 @@ class ProgrammeScreen(CirkelScreen):
                 tooltip=_("Planlæg et arrangement hver uge på samme ugedag og tid.")),
         Binding("x", "attendance", _("Fremmøde"), id="programme-attendance",
                 tooltip=_("Registrér fremmøde og gæster for det markerede arrangement (fanen Arrangementer).")),
+        Binding("e", "edit", _("Ret projekt"), id="programme-edit",
+                tooltip=_("Ret projektets navn, år, budget eller beskrivelse (leder).")),
         Binding("g,f5", "refresh", _("Opdatér"), id="programme-refresh", tooltip=_("Hent tallene igen.")),
     ]
 
@@ -637,6 +622,20 @@ class ProgrammeScreen(CirkelScreen):
                 self.load()
 
         self.app.push_screen(ProgrammeForm(title, fields, submit, citizen=citizen, intro=intro), closed)
+
+    def action_edit(self) -> None:
+        from models.programmes import update_programme
+
+        if self.page is None:
+            return
+        p = self.page.figures
+        fields = [Field("name", _("Navn"), "", p.name, max_length=120),
+                  Field("year", _("År"), "ÅÅÅÅ", str(p.year or ""), max_length=4),
+                  Field("budget", _("Budget (kr)"), "", format_kroner(p.budget, unit=False), max_length=20),
+                  Field("description", _("Beskrivelse"), _("valgfri"), p.description, max_length=1000)]
+        self._form(_("Ret projekt"), fields, lambda v, _c: update_programme(
+            self.app.actor, self.programme_id, name=v["name"], year=v["year"], budget=v["budget"],
+            description=v["description"]), done=_("Projektet er gemt."))
 
     def action_expense(self) -> None:
         from models.programmes import add_expense

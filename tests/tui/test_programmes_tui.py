@@ -147,6 +147,27 @@ async def test_a_results_note_and_the_cafes_attendance(demo, make_app, frozen_da
         assert AuditLog.select().where(AuditLog.operation == "programme.attendance").count() == 1
 
 
+async def test_the_programme_can_be_edited_but_its_budget_not_below_its_lines(demo, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_programme(pilot, 1)
+        await pilot.press("e")
+        await settle(pilot)
+        budget = app.screen.query_one("#pf-budget", Input)
+        assert budget.value == "450.000"
+        budget.value = "449.999"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "kan ikke være mindre" in str(app.screen.query_one("#pf-budget-msg", Static).render())
+        budget.value = "500.000"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        programme = Programme.get(Programme.name.startswith("Projekt 1"))
+        assert programme.budget_dkk == decimal.Decimal("500000")
+        lines = cells(app.screen.query_one("#lines-table", DataTable))
+        assert ["Ikke fordelt", "50.000"] == lines[2][:2]  # the rest shows as not allocated
+
+
 async def test_a_therapist_is_refused_a_programme_write_with_a_message(demo, make_app, admin):
     from models.staff import add_staff
 
