@@ -171,3 +171,18 @@ def test_a_programme_event_is_never_booked_against_the_klippekort_transport_rese
     outing = create_events(admin, title="Bustur", day=frozen_day, time="11", seats=40, transport_cost_dkk="900")[0]
     Event.update(status="held", held_on=frozen_day).where(Event.id == outing.id).execute()
     assert transport_spent(frozen_day.year)[0] == before[0] + 900
+
+
+def test_a_cafe_without_clips_is_not_a_joint_outing(cafe, admin, frozen_day):
+    from models.dashboard import next_events
+    from models.events import create_events, events_overview
+
+    p, events = cafe
+    outing = create_events(admin, title="Bustur", day=frozen_day + dt.timedelta(days=1), time="9", seats=10)[0]
+    clipped = create_events(admin, title="Projektets tur", day=frozen_day + dt.timedelta(days=2), time="9", seats=10,
+                            programme=p, clips_per_participant=2)[0]
+    overview = events_overview()
+    listed = {row.id for row in overview.coming + overview.past}
+    assert outing.id in listed and clipped.id in listed  # a programme event that punches clips is an outing
+    assert not listed & {e.id for e in events}
+    assert [e.id for e in next_events(limit=10)] == [outing.id, clipped.id]
