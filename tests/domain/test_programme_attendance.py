@@ -185,4 +185,4 @@ def test_a_cafe_without_clips_is_not_a_joint_outing(cafe, admin, frozen_day):
     listed = {row.id for row in overview.coming + overview.past}
     assert outing.id in listed and clipped.id in listed  # a programme event that punches clips is an outing
     assert not listed & {e.id for e in events}
-    assert [e.id for e in next_events(limit=10)] == [outing.id, clipped.id]
+    assert [e.event_id for e in next_events(limit=10)] == [outing.id, clipped.id]
