@@ -138,7 +138,8 @@ def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
     for i, cid in enumerate(spare[15:21]):
         on = _month_start(today, 5 - i) + _dt.timedelta(days=rng.randint(0, 20))
         enrolments.append(dict(programme=p1, citizen=cid, enrolled_on=min(on, today)))
-    enrolments[2]["left_on"] = min(today, _month_start(today, 3) + _dt.timedelta(days=10))  # finished training
+    if len(enrolments) > 2:
+        enrolments[2]["left_on"] = min(today, _month_start(today, 3) + _dt.timedelta(days=10))  # finished training
     for cid in spare[21:27]:
         enrolments.append(dict(programme=p3, citizen=cid,
                                enrolled_on=min(today, _month_start(today, 2) + _dt.timedelta(days=rng.randint(0, 40)))))
@@ -150,7 +151,8 @@ def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
             model.insert_many(rows[i:i + 200]).execute()
     for row in enrolments:
         row.setdefault("left_on", None)
-    Enrolment.insert_many(enrolments).execute()
+    if enrolments:
+        Enrolment.insert_many(enrolments).execute()
 
     noted = min(today, _month_start(today, 1) - _dt.timedelta(days=1))
     for p, text in ((p1, "Antallet af borgere, der modtager hverdagstræning, er steget med ca. 33 % siden "
