@@ -33,10 +33,11 @@ def terapeut(admin):
     return add_staff(admin, "tea", "Tea Terapeut", "terapeut", None)
 
 
-def enter_ishoj(actor):
+def enter_ishoj(actor, prefix=""):
     from models.programmes import create_programme, set_line
 
     for name, budget, lines in ISHOJ:
+        name = prefix + name
         create_programme(actor, name, year=2015, budget=budget)
         for line, amount in lines:
             set_line(actor, name, line, amount)
@@ -205,7 +206,7 @@ def test_programme_money_is_separate_from_the_klippekort_pools(demo, leder):
 
     pools_before = [(p.id, p.allocated) for p in Pool.select().order_by(Pool.id)]
     transport_before = transport_spent(dt.date.today().year)
-    enter_ishoj(leder)
+    enter_ishoj(leder, prefix="Ishøj ")  # the demo has its own three
     assert [(p.id, p.allocated) for p in Pool.select().order_by(Pool.id)] == pools_before
     assert transport_spent(dt.date.today().year) == transport_before
 
