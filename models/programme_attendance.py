@@ -24,7 +24,7 @@ import bisect
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from .base import DomainError, audit, operation, snapshot, today
+from .base import DomainError, audit, log_access, operation, snapshot, today
 from .entities import (
     ABSENT,
     ATTENDED,
@@ -105,12 +105,19 @@ def register_attendance(actor: Staff, event_id, citizen_ids, guests=0) -> Attend
                              f"Fremmøde gemt: {total} i alt ({len(wanted)} registrerede borgere, {n_guests} gæster).")
 
 
-def attendees(event_id) -> list[tuple[int, str]]:
-    """(citizen id, name) of the registered citizens marked as attended, for the attendance form."""
-    return [(s.citizen_id, s.citizen.name) for s in
-            Signup.select(Signup, Citizen).join(Citizen)
-            .where((Signup.event == event_id) & (Signup.status == SIGNUP_SEATED) & (Signup.attendance == ATTENDED))
-            .order_by(Citizen.name).limit(MAX_ATTENDEES)]
+def attendees(actor: Staff, event_id) -> list[tuple[int, str]]:
+    """(citizen id, name) of the registered citizens marked as attended, for the attendance form.
+
+    Names are personal data: the read goes to the access log.
+    """
+    people = [(s.citizen_id, s.citizen.name) for s in
+              Signup.select(Signup, Citizen).join(Citizen)
+              .where((Signup.event == event_id) & (Signup.status == SIGNUP_SEATED)
+                     & (Signup.attendance == ATTENDED))
+              .order_by(Citizen.name).limit(MAX_ATTENDEES)]
+    if people:
+        log_access(actor, "list", criterion=f"fremmøde arrangement {event_id}")
+    return people
 
 
 # --- the rules, on plain data -------------------------------------------------------

@@ -273,7 +273,7 @@ class AttendanceDialog(_SaveOrCancel, CirkelDialog):
         from models.programme_attendance import attendees
 
         self.set_focus(self.query_one("#att-citizen", Input))
-        self.run_read(attendees, self.event_line.id, on_done=self._loaded, status="#att-total",
+        self.run_read(attendees, self.app.actor, self.event_line.id, on_done=self._loaded, status="#att-total",
                       description=_("Henter fremmøde"))
 
     def _loaded(self, people: list[tuple[int, str]]) -> None:

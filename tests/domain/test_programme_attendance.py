@@ -126,7 +126,10 @@ def test_attendance_registers_citizens_and_guests(cafe, admin, frozen_day):
     assert event.status == "held" and event.held_on == event.starts_at.date() and event.guests == 12
     # a correction replaces the registration: Ruth was not there after all
     register_attendance(admin, events[0].id, [a.id, b.id], guests=11)
-    assert [cid for cid, _ in attendees(events[0].id)] == [a.id, b.id]
+    assert [cid for cid, _ in attendees(admin, events[0].id)] == [a.id, b.id]
+    from models.entities import AccessLog
+
+    assert AccessLog.get(AccessLog.criterion == f"fremmøde arrangement {events[0].id}").action == "list"
     assert Signup.get((Signup.event == events[0].id) & (Signup.citizen == c.id)).attendance == "absent"
     report = programme_attendance(p.id)
     assert [(x.registered, x.target, x.guests) for x in report.counts] == [(2, 2, 11), (2, 1, 10)]
