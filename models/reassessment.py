@@ -122,6 +122,16 @@ def reassess(actor: Staff, citizen: Citizen | int, *, decision: str, end_reason:
     return ReassessmentResult(row, Citizen.get_by_id(person.id), new_card, closed, kept, released)
 
 
+def end_reason_for(text: str) -> tuple[str, str]:
+    """(end reason, notes) for a reason typed as text (the CLI): one of END_REASONS in any case,
+    else "andet" with the text as the note (empty text: no reason, which ``reassess`` refuses)."""
+    typed = " ".join((text or "").split())
+    for reason in END_REASONS:
+        if typed.casefold() == reason.casefold():
+            return reason, ""
+    return (OTHER_REASON, typed) if typed else ("", "")
+
+
 @dataclass
 class DueLine:
     citizen_id: int
