@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.agreement",
     # issue #13: pause / resume / end, followup
     "cirkel_tui.commands.participation",
+    "cirkel_tui.commands.followup",
 ]
 
 
