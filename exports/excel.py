@@ -289,7 +289,7 @@ def default_path(period: Period, directory: str | Path | None = None) -> Path:
 
 
 def _read_snapshot():
-    """A read transaction, so the three sheets show one moment of the database.
+    """A read transaction, so the four sheets show one moment of the database.
 
     SQLite: ``BEGIN DEFERRED`` takes no write lock (in WAL mode punches go on
     while the export reads); the store's default would be IMMEDIATE.

@@ -32,6 +32,7 @@ from .entities import (
     Screening,
     Staff,
 )
+from .inputs import parse_date
 from .pools import committed_clips, free_places, participants_in, pool_of
 from .screening import latest_screening
 from .staff import require_role
@@ -248,13 +249,13 @@ MAX_PAUSE_DAYS = 366
 
 @operation
 def pause(actor: Staff, citizen: Citizen | int, reason: str, on: _dt.date | None = None,
-          until: _dt.date | None = None) -> PauseResult:
+          until: _dt.date | str | None = None) -> PauseResult:
     """Pause a participant (hospital stay, holiday): the place is kept, no punching meanwhile.
 
     The sign-ups on outings inside the pause are cancelled in the same
     transaction (the first waitlisted moves up): from ``on`` to ``until`` (the
     expected last day of the pause), or every coming one when the return day is
-    not known (``models.commitments``).
+    not known (``models.commitments``). ``until`` may be typed text (DD-MM-ÅÅÅÅ; empty: not known).
     """
     person = _participant(citizen)
     reason = (reason or "").strip()
@@ -265,6 +266,7 @@ def pause(actor: Staff, citizen: Citizen | int, reason: str, on: _dt.date | None
     if person.state != STATE_ACTIVE:
         raise DomainError(f"Kun en aktiv deltager kan holde pause; {person.name} er {STATE_LABELS[person.state]}.")
     on = on or today()
+    until = parse_date(until, "until") if str(until or "").strip() else None
     if until is not None:
         if until < on:
             raise DomainError("Pausens sidste dag kan ikke ligge før dens første.", field="until")

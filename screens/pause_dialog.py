@@ -1,42 +1,30 @@
 """The pause dialog of Revurdering (issue #13): why, and the last day of the pause if known.
 
-Saving runs ``models.admission.pause`` in a worker; a refusal is shown at its
-field, success closes the dialog with the confirmation (what was cancelled and
-who moved up), which the caller shows.
+Saving runs ``models.admission.pause`` through the runner (a worker); a refusal
+is shown at its field, success closes the dialog with the confirmation (what
+was cancelled and who moved up), which the caller shows.
 """
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from models.base import DomainError
+from models.admission import pause
 from models.i18n import _
 
+from .base import CirkelDialog
 from .intake_widgets import message_line
 
 
-class PauseDialog(ModalScreen[str | None]):
+class PauseDialog(CirkelDialog):
     """Pause one participant; dismisses with the confirmation text (None: cancelled)."""
 
     BINDINGS = [
         Binding("escape,f12", "cancel", _("Annullér"), id="pause-cancel", tooltip=_("Fortryd uden at gemme.")),
     ]
-
-    class Done(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-    class Refused(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text = text
-            self.field = field
 
     def __init__(self, citizen_id: int, name: str) -> None:
         super().__init__(classes="intake-dialog")
@@ -46,9 +34,11 @@ class PauseDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(_("Pause"), classes="dialog-title")
-            yield Static(_("{name} holder pause og beholder pladsen; der kan ikke registreres klip imens. "
-                           "Tilmeldinger til fællesture i pausen afmeldes, og den første på ventelisten "
-                           "rykker op.").format(name=self.name_text), classes="dialog-body")
+            yield Static(" ".join((
+                _("{name} holder pause og beholder pladsen; der kan ikke registreres klip imens.").format(
+                    name=self.name_text),
+                _("Tilmeldinger til fællesture i pausen afmeldes; den første på ventelisten rykker op."))),
+                classes="dialog-body")
             yield Static(_("Hvorfor?"), classes="field-label")
             yield Input(placeholder=_("fx indlagt, ferie"), id="pause-reason", max_length=500)
             yield message_line("pause-reason-message")
@@ -80,32 +70,17 @@ class PauseDialog(ModalScreen[str | None]):
         else:
             self.dismiss(None)
 
-    def _say(self, field: str | None, text: str) -> None:
-        for name in ("reason", "until"):
-            self.query_one(f"#pause-{name}-message", Static).update(text if name == (field or "reason") else "")
+    def show_error(self, message: str, field: str | None) -> bool:
+        """The runner's hook: the refusal at its field (the reason when it names none)."""
+        name = "until" if field == "until" else "reason"
+        for other in ("reason", "until"):
+            self.query_one(f"#pause-{other}-message", Static).update(message if other == name else "")
+        self.query_one(f"#pause-{name}", Input).focus()
+        return True
 
     def _save(self) -> None:
-        self._say(None, "")
-        self.send(self.query_one("#pause-reason", Input).value, self.query_one("#pause-until", Input).value)
-
-    @work(thread=True, exclusive=True, group="pause", exit_on_error=False, description="Gemmer pause")
-    def send(self, reason: str, until_text: str) -> None:
-        from models.admission import pause
-        from models.inputs import parse_date
-
-        try:
-            until = parse_date(until_text, "until") if until_text.strip() else None
-            result = pause(self.app.actor, self.citizen_id, reason, until=until)
-        except DomainError as err:
-            self.post_message(self.Refused(err.message, err.field))
-            return
-        self.post_message(self.Done(result.message))
-
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        self._say(message.field, message.text)
-        self.query_one(f"#pause-{'until' if message.field == 'until' else 'reason'}", Input).focus()
-
-    @on(Done)
-    def _done(self, message: Done) -> None:
-        self.dismiss(message.text)
+        for name in ("reason", "until"):
+            self.query_one(f"#pause-{name}-message", Static).update("")
+        self.run_operation(pause, self.app.actor, self.citizen_id, self.query_one("#pause-reason", Input).value,
+                           until=self.query_one("#pause-until", Input).value,
+                           on_done=lambda result: self.dismiss(result.message), description=_("Gemmer pause"))

@@ -22,9 +22,8 @@ def cmd_followup(ctx) -> int:
     from models.inputs import format_date, format_int
 
     result = followup(ctx.actor, weeks=ctx.args.weeks)
-    ctx.out(_("Opfølgning {day}: stille = {weeks} uger uden klip, længe åben = over {months} mdr., "
-              "mål {target} % af årets klip").format(day=format_date(result.on), weeks=result.weeks,
-                                                    months=result.months, target=result.target_percent))
+    ctx.out(_("Opfølgning {day}: stille efter {weeks} uger, længe åben over {months} mdr., mål {target} %").format(
+        day=format_date(result.on), weeks=result.weeks, months=result.months, target=result.target_percent))
     ctx.out()
     ctx.out(_("Forbrug pr. distrikt {year}: {share} af året er gået").format(
         year=result.on.year, share=_percent(result.year_share)))

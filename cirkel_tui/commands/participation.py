@@ -26,19 +26,16 @@ def register(sub) -> None:
     p = sub.add_parser("end", help=_("afslut en deltagelse; kommende fællesture afmeldes og aftaler lukkes"))
     p.add_argument("citizen", metavar="CITIZEN", help=citizen_help)
     p.add_argument("--reason", required=True, metavar="TEXT",
-                   help=_("årsag: mindre ensom, mere livskvalitet, flyttet, død, ønsker ikke mere "
-                          "— anden tekst gemmes som 'andet' med teksten som bemærkning"))
+                   help=_("årsag fra listen (fx flyttet, død); anden tekst gemmes som 'andet' med bemærkning"))
     p.set_defaults(handler=cmd_end)
 
 
 def cmd_pause(ctx) -> int:
     from models.admission import pause
-    from models.inputs import parse_date
     from models.punching import resolve_citizen
 
     citizen, _card = resolve_citizen(ctx.args.citizen)
-    until = parse_date(ctx.args.until, "until") if ctx.args.until else None
-    ctx.out(pause(ctx.actor, citizen, ctx.args.reason, until=until).message)
+    ctx.out(pause(ctx.actor, citizen, ctx.args.reason, until=ctx.args.until).message)
     return 0
 
 
