@@ -32,6 +32,10 @@ def _percent(share: float) -> str:
 
 class FollowUpScreen(CirkelScreen):
     TITLE = _("Opfølgning")
+    DEFAULT_CSS = """
+    FollowUpScreen #followup-tabs { height: 1fr; }
+    FollowUpScreen #followup-tabs DataTable { height: 1fr; }
+    """
     BINDINGS = [
         Binding("g,f5", "refresh", _("Opdatér"), id="followup-refresh", tooltip=_("Hent tallene igen.")),
         Binding("enter", "open", _("Åbn borger"), id="followup-open", tooltip=_("Åbn den valgte borger.")),
@@ -66,7 +70,7 @@ class FollowUpScreen(CirkelScreen):
                 yield DataTable(id="fu-long-table", cursor_type="row", zebra_stripes=True)
             with TabPane(_("Ingen kontakt"), id="fu-contact"):
                 yield DataTable(id="fu-contact-table", cursor_type="row", zebra_stripes=True)
-        yield Static(_("1–4: faner · Enter: åbn borger · -/+: uger · i/l/t: indstillinger · g / F5: opdatér"),
+        yield Static(_("1–4 faner · Enter åbn borger · -/+ uger · i/l/t indstillinger · F5 opdatér"),
                      classes="intake-hint")
         yield Footer()
 
@@ -74,7 +78,7 @@ class FollowUpScreen(CirkelScreen):
         districts = self.query_one("#fu-districts-table", DataTable)
         for label, key in ((_("Distrikt"), "district"), (_("Forbrug"), "bar"), (_("Brugt"), "used"),
                            (_("Tildelt"), "allocated"), (_("Brugt %"), "share"), (_("Året gået"), "year"),
-                           (_("Forventet nu"), "expected"), (_("Status"), "status")):
+                           (_("Forventet"), "expected"), (_("Status"), "status")):
             districts.add_column(label, key=key)
         for table_id in ("#fu-idle-table", "#fu-long-table"):
             table = self.query_one(table_id, DataTable)
@@ -115,7 +119,7 @@ class FollowUpScreen(CirkelScreen):
         districts.clear()
         for d in result.districts:
             mark = Text("▼ " + _("bagud"), style="bold red") if d.behind else Text(_("i takt"), style="green")
-            districts.add_row(d.district, bar(d.punched, d.allocated, width=10), fmt_int(d.punched),
+            districts.add_row(d.district, bar(d.punched, d.allocated, width=6), fmt_int(d.punched),
                               fmt_int(d.allocated), _percent(d.used_share), _percent(d.year_share),
                               fmt_int(d.expected), mark, key=str(d.district_id))
         self._cards("#fu-idle-table", result.idle, result.idle_total)

@@ -39,12 +39,11 @@ class PauseDialog(CirkelDialog):
                     name=self.name_text),
                 _("Tilmeldinger til fællesture i pausen afmeldes; den første på ventelisten rykker op."))),
                 classes="dialog-body")
-            yield Static(_("Hvorfor?"), classes="field-label")
+            yield Static(_("Hvorfor?"))
             yield Input(placeholder=_("fx indlagt, ferie"), id="pause-reason", max_length=500)
             yield message_line("pause-reason-message")
-            yield Static(_("Sidste dag (DD-MM-ÅÅÅÅ, tom: ukendt — alle kommende ture afmeldes)"),
-                         classes="field-label")
-            yield Input(placeholder=_("fx 15-12-2026"), id="pause-until", max_length=20)
+            yield Static(_("Pausens sidste dag (tom: ukendt — alle kommende ture afmeldes)"))
+            yield Input(placeholder=_("DD-MM-ÅÅÅÅ, fx 15-12-2026"), id="pause-until", max_length=20)
             yield message_line("pause-until-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Gem (Enter)"), id="save", variant="primary", compact=True)
