@@ -319,7 +319,8 @@ class ReassessmentForm(Screen[str | None]):
         summary = self.query_one(OutcomeFields).summary()
         if self.ending:
             reason = self.query_one("#end-reason", Select).value
-            decision = _("Afslut") + (f" ({reason})" if reason is not Select.NULL else "")
+            decision = _("Afslut") + (f" ({reason})" if reason is not Select.NULL else "") + " — " + _(
+                "kommende fællesture afmeldes, aftaler lukkes")
         elif self.context is not None and self.context.card_open:
             decision = _("Fortsæt på kort nr. {n}").format(n=self.context.card_number)
         else:

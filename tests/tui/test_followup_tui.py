@@ -29,6 +29,9 @@ async def test_followup_shows_the_lists_and_enter_opens_the_citizen(admin, town,
     punch(admin, busy, 1, "Kaffe")
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(app, pilot)
+        dashboard = str(app.screen.query_one("#dashboard-status", Static).render())
+        assert "1 åbne kort uden klip i 6 uger — se Opfølgning (w)." in dashboard
         await pilot.press("w")
         await _settle(app, pilot)
         assert app.current_mode == "opfoelgning"
