@@ -6,9 +6,7 @@ under $CIRKEL_DATA_DIR or the temp directory and reused). Prints figures; assert
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -16,19 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.pools_overview import DAY, timed  # noqa: E402
 from models import base  # noqa: E402
 from models.demo import open_demo_database  # noqa: E402
-
-DAY = dt.date(2026, 11, 20)
-
-
-def timed(fn, rounds: int = 7) -> str:
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms"
 
 
 def main() -> None:
