@@ -111,3 +111,17 @@ async def test_pausing_says_which_outings_were_cancelled_and_who_moved_up(admin,
         assert "Afmeldt 1 fællestur (Bilka Vejle 03-12-2026); Ove Hansen rykket op." in body
     assert Citizen.get_by_id(karen.id).state == "paused"
     assert Signup.get((Signup.event == event) & (Signup.citizen == ove)).status == "signed_up"
+
+
+def test_a_closed_agreement_says_so_where_agreements_are_listed(admin, town):
+    from models.agreements import agreements_of, create_agreement
+    from models.reassessment import reassess
+    from screens.widgets import fmt_validity
+
+    karen = _person(admin, town, 1, "Karen Jensen")
+    create_agreement(admin, karen, 14, "Hospitalsbesøg")
+    [line] = agreements_of(karen.id)
+    assert fmt_validity(line) == "20-11-2026 – "
+    reassess(admin, karen, decision="end", end_reason="flyttet")
+    [line] = agreements_of(karen.id)
+    assert fmt_validity(line) == "20-11-2026 – (lukket 20-11-2026)" and not line.valid_on(line.valid_from)
