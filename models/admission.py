@@ -32,7 +32,7 @@ from .entities import (
     Screening,
     Staff,
 )
-from .inputs import parse_date
+from .inputs import clean_text, parse_date
 from .pools import committed_clips, free_places, participants_in, pool_of
 from .screening import latest_screening
 from .staff import require_role
@@ -258,9 +258,9 @@ def pause(actor: Staff, citizen: Citizen | int, reason: str, on: _dt.date | None
     not known (``models.commitments``). ``until`` may be typed text (DD-MM-ÅÅÅÅ; empty: not known).
     """
     person = _participant(citizen)
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise DomainError("Skriv hvorfor borgeren holder pause (fx indlagt, ferie).", field="reason")
+    reason = clean_text(reason, "reason", kind="reason", label="Begrundelsen")
     if person.state == STATE_PAUSED:
         raise DomainError(f"{person.name} holder allerede pause.")
     if person.state != STATE_ACTIVE:

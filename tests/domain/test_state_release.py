@@ -157,3 +157,11 @@ def test_a_pause_refuses_a_return_day_before_its_first_day_and_writes_nothing(ad
 def test_nothing_to_release_says_nothing_more(admin, crowd):
     result = pause(admin, crowd[0], "ferie")
     assert result.message == "Karen Jensen holder pause."
+
+
+def test_a_pause_reason_with_a_control_character_or_too_long_is_refused_at_its_field(admin, crowd):
+    for bad in ("ferie\x1b[2J", "x" * 501):
+        with pytest.raises(DomainError) as err:
+            pause(admin, crowd[0], bad)
+        assert err.value.field == "reason"
+    assert Citizen.get_by_id(crowd[0].id).state == "active"
