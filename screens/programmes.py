@@ -462,7 +462,7 @@ class ProgrammeScreen(CirkelScreen):
         Binding("u", "expense", _("Udgift"), id="programme-expense", tooltip=_("Registrér en udgift på en linje.")),
         Binding("l", "line", _("Linje"), id="programme-line", tooltip=_("Opret en budgetlinje eller ret beløbet.")),
         Binding("t", "enrol", _("Tilmeld"), id="programme-enrol", tooltip=_("Tilmeld en borger projektet.")),
-        Binding("a", "leave", _("Afslut"), id="programme-leave",
+        Binding("a", "leave", _("Udmeld"), id="programme-leave",
                 tooltip=_("Afslut den markerede borgers tilmelding (fanen Tilmeldte).")),
         Binding("r", "note", _("Resultat"), id="programme-note", tooltip=_("Skriv en dateret resultatnote.")),
         Binding("c", "cafe", _("Ugentlig café"), id="programme-cafe",
