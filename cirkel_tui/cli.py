@@ -36,6 +36,8 @@ COMMAND_MODULES = [
     # issue #13: pause / resume / end, followup
     "cirkel_tui.commands.participation",
     "cirkel_tui.commands.followup",
+    # issue 14: the Ishøj programmes
+    "cirkel_tui.commands.programme",
 ]
 
 

@@ -71,6 +71,9 @@ DESTINATIONS: list[Destination] = [
     Destination("opfoelgning", _("Opfølgning"), "w", "screens.followup:FollowUpScreen",
                 _("Stille kort, længe åbne kort, ingen kontakt og forbrug mod årets gang pr. distrikt (leder)."),
                 roles=("leder",)),
+    # issue 14: the Ishøj programmes (R13)
+    Destination("projekter", _("Projekter"), "j", "screens.programmes:ProgrammesScreen",
+                _("Puljefinansierede projekter: budget, linjer, forbrug, tilmeldte, ugentlig café og resultater.")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

@@ -17,6 +17,7 @@ import uuid
 
 from .base import DomainError, audit, db, now
 from .base import today as _today
+from .demo_programmes import fill_programmes
 from .entities import (
     ABSENT,
     ATTENDED,
@@ -513,6 +514,7 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
           [(s["event"].id, s["citizen"], s["status"], s["seq"], s["attendance"], leader.id, stamp)
            for s in signups])
     n_events = len(outings)
+    fill_programmes(rng, leader, today)  # issue 14: three programmes like Ishøj's, with a weekly café
     audit(me, "demo", "database", None, None,
           {"citizens": n_citizens, "participants": len(participants), "cards": len(card_rows),
            "punches": len(punch_rows), "events": n_events})

@@ -274,12 +274,20 @@ class CatalogueItem(BaseModel):
 # --- programmes (R13) ---------------------------------------------------------
 
 class Programme(BaseModel):
+    """A pool-funded programme (Ishøj's "projekt"): a year, a total budget in kroner, budget lines.
+
+    Its money is its own: nothing here touches the klippekort budget or pools.
+    """
+
     id = AutoField()
     name = CharField(unique=True)
     description = TextField(default="")
     start_on = DateField(null=True)
     end_on = DateField(null=True)
     created_at = DateTimeField(default=now)
+    year = IntegerField(null=True, index=True)  # issue 14 (migration 0040)
+    budget_dkk = DecimalField(max_digits=14, decimal_places=2, default=0)  # issue 14
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")  # issue 14
 
 
 class BudgetLine(BaseModel):
@@ -329,9 +337,10 @@ class Event(BaseModel):
     transport_cost_dkk = DecimalField(max_digits=12, decimal_places=2, default=0)
     status = CharField(default=EVENT_PLANNED)
     held_on = DateField(null=True)  # when attendance was confirmed; transport booked then
-    series = CharField(null=True)  # events made by one "repeat monthly"
+    series = CharField(null=True)  # events made by one "repeat monthly" (or weekly)
     created_by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField(default=now)
+    guests = IntegerField(default=0)  # issue 14: unregistered guests who came (a café counts heads)
 
 
 class Signup(BaseModel):
@@ -398,8 +407,23 @@ class AccessLog(BaseModel):
     criterion = TextField(null=True)
 
 
+# --- programme results (R13, issue 14) -----------------------------------------
+
+class ResultNote(BaseModel):
+    """A dated results note of a programme ("resultater opnået indtil udgangen af juni")."""
+
+    id = AutoField()
+    programme = ForeignKeyField(Programme, backref="result_notes", on_delete="RESTRICT")
+    noted_on = DateField()
+    text = TextField()
+    by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=now)
+
+
 ALL_MODELS = [
     District, Staff, Setting, Citizen, StateChange, Screening, Budget, Pool, PoolMove,
     Card, Reassessment, Measurement, Agreement, CatalogueItem, Programme, BudgetLine,
     Expense, Enrolment, Event, Signup, Punch, AuditLog, AccessLog,
+    # issue 14: programmes
+    ResultNote,
 ]

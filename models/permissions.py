@@ -25,6 +25,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "settings.write": ("leder",),
     # issue #13: follow-up on use
     "followup.view": ("leder",),
+    # issue 14: programmes (budget, lines, expenses, enrolment, results, planning a café) and café attendance
+    "programme.write": ("leder",),
+    "programme.attendance": ("terapeut", "leder"),
 }
 
 
