@@ -33,6 +33,8 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.excel",
     "cirkel_tui.commands.punch",
     "cirkel_tui.commands.agreement",
+    # issue 16: the printed klippekort
+    "cirkel_tui.commands.cards",
 ]
 
 

@@ -23,6 +23,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "import": ("leder",),
     "backup": ("leder",),
     "settings.write": ("leder",),
+    # issue 16: printed cards and paper lists
+    "card.print": ("terapeut", "leder"),
+    "card.replace": ("terapeut", "leder"),
+    "card.setup": ("leder",),
 }
 
 
