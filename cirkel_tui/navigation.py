@@ -67,6 +67,9 @@ DESTINATIONS: list[Destination] = [
     Destination("import", _("Import"), "i", "screens.excel:ImportScreen",
                 _("Indlæs et regneark med klippekort (arket Klippekort); vis først hvad der oprettes."),
                 roles=("leder",)),
+    # issue 16: the printed klippekort
+    Destination("udskrivning", _("Udskrivning"), "y", "screens.printing:PrintQueueScreen",
+                _("Kort til udskrivning og udlevering: udskriv dem som PDF (fire pr. ark, med stregkode).")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

@@ -92,8 +92,8 @@ def cmd_replace(ctx) -> int:
 
     old = card_by_number(ctx.args.card)
     new = replace_card(ctx.actor, old, ctx.args.reason)
-    ctx.out(_("Kort {old} er spærret. Nyt kort {new} med {left} klip venter på udskrivning "
-              "(cirkel card print {new}).").format(old=old.number, new=new.number, left=new.clips))
+    done = _("Kort {old} er spærret. Nyt kort {new} med {left} klip venter på udskrivning (cirkel card print {new}).")
+    ctx.out(done.format(old=old.number, new=new.number, left=new.clips))
     return 0
 
 
