@@ -29,7 +29,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from models.base import DomainError
 from models.i18n import _
 from screens.dialogs import ConfirmDialog
-from screens.widgets import fmt_date, fmt_datetime
+from screens.widgets import fmt_date
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +132,10 @@ class PrintQueueScreen(Screen):
         table = self.query_one(DataTable)
         table.add_column(_("Kort"), key="card")
         table.add_column(_("Borger"), key="name")
-        table.add_column(_("Distrikt"), key="district")
         table.add_column(_("Udstedt"), key="issued")
         table.add_column(_("Status"), key="state")
         table.add_column(_("Note"), key="note")
+        table.add_column(_("Distrikt"), key="district")
         table.focus()
         self.action_reload()
 
@@ -160,10 +160,9 @@ class PrintQueueScreen(Screen):
         for line in self.lines:
             waiting = line.state == "requested"
             note = _("erstatter {card}").format(card=line.replaces) if line.replaces else ""
-            if not waiting and line.printed_at:
-                note = (note + " · " if note else "") + _("udskrevet {at}").format(at=fmt_datetime(line.printed_at))
-            table.add_row(str(line.number), line.citizen_name, line.district, fmt_date(line.issued_on),
-                          Text(line.state_label, style="bold" if waiting else ""), note, key=str(line.number))
+            state = _("til udskrivning") if waiting else _("udskrevet {at}").format(at=fmt_date(line.printed_at))
+            table.add_row(str(line.number), line.citizen_name, fmt_date(line.issued_on),
+                          Text(state, style="bold" if waiting else ""), note, line.district, key=str(line.number))
         if self.lines:
             table.move_cursor(row=min(keep, len(self.lines) - 1))
         waiting = sum(1 for line in self.lines if line.state == "requested")
