@@ -103,6 +103,7 @@ async def test_a_scanned_blocked_card_says_so_and_picks_nobody(demo, make_app, a
 
 async def test_the_print_queue_prints_the_waiting_cards_and_marks_them(demo, make_app, admin, in_tmp):
     cards = open_cards(5)
+    Card.update(print_state="handed_out").where(Card.print_state.is_null(False)).execute()  # the demo's queue
     Card.update(print_state="requested").where(Card.id.in_([c.id for c in cards])).execute()
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
