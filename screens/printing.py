@@ -5,9 +5,11 @@ printed cards waiting to be handed out. ``p`` prints every waiting card into
 one PDF (four to an A4 sheet) and marks them printed; Enter reprints the
 highlighted card; ``l`` marks it handed out to the citizen.
 
-Printing runs in a thread worker (the PDF and the marking are operations in
-``exports.pdf`` / ``models.printing``); the PDF goes into the folder Cirkel was
-started from, and the notification names the file. :func:`offer_print` is the
+The queue's read and the hand-out run through the screen runner
+(``screens/base.py``). Printing runs in an App-level thread worker, so a print
+started from a page or a dialog finishes even when the user moves on (the PDF
+and the marking are ``exports.pdf`` / ``models.printing``); the PDF goes into
+the folder Cirkel was started from, and the notification names the file. :func:`offer_print` is the
 question shown right after a card is issued (admission, reassessment, a
 replacement for a lost card).
 """
@@ -18,16 +20,15 @@ from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models.base import DomainError
 from models.i18n import _
+from screens.base import CirkelScreen, unexpected_line
 from screens.dialogs import ConfirmDialog
 from screens.widgets import fmt_date
 
@@ -50,8 +51,8 @@ def _run(app, job, done_text, group: str) -> None:
             return
         except Exception:  # never a traceback (it would show personal data)
             log.exception("printing failed")
-            app.call_from_thread(app.notify, _("Udskriften kunne ikke laves; detaljerne står i loggen."),
-                                 severity="error", title=_("Ikke udskrevet"))
+            app.call_from_thread(app.notify, unexpected_line(_("Udskriver")), severity="error",
+                                 title=_("Ikke udskrevet"))
             return
         app.call_from_thread(app.notify, done_text(result), title=_("Udskrevet"), timeout=10)
         refresh = getattr(app.screen, "action_reload", None)
@@ -98,7 +99,7 @@ def offer_print(app, card) -> None:
                                       n=number), yes=_("Udskriv"), no=_("Senere")), answer)
 
 
-class PrintQueueScreen(Screen):
+class PrintQueueScreen(CirkelScreen):
     TITLE = _("Udskrivning")
     BINDINGS = [
         Binding("p", "print_pending", _("Udskriv ventende"), id="print-pending",
@@ -109,11 +110,6 @@ class PrintQueueScreen(Screen):
                 tooltip=_("Borgeren har fået det markerede, udskrevne kort.")),
         Binding("f5", "reload", _("Opdatér"), id="print-reload", tooltip=_("Hent køen igen."), show=False),
     ]
-
-    class Loaded(Message):
-        def __init__(self, lines: list) -> None:
-            super().__init__()
-            self.lines = lines
 
     def __init__(self) -> None:
         super().__init__()
@@ -143,17 +139,12 @@ class PrintQueueScreen(Screen):
         self.action_reload()
 
     def action_reload(self) -> None:
-        self.load()
-
-    @work(thread=True, exclusive=True, group="print-queue", exit_on_error=False, description="Henter køen")
-    def load(self) -> None:
         from models.printing import print_queue
 
-        self.post_message(self.Loaded(print_queue()))
+        self.run_read(print_queue, on_done=self._loaded, status="#print-summary", description=_("Henter køen"))
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.lines = message.lines
+    def _loaded(self, lines: list) -> None:
+        self.lines = lines
         table = self.query_one(DataTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear()
@@ -194,21 +185,17 @@ class PrintQueueScreen(Screen):
             print_cards_in_background(self.app, [line.number])
 
     def action_hand_out(self) -> None:
-        line = self._selected()
-        if line is not None:
-            self.hand_out(line.number)
-
-    @work(thread=True, exclusive=True, group="print-hand-out", exit_on_error=False, description="Udleverer")
-    def hand_out(self, number: int) -> None:
         from models.printing import hand_out
 
-        try:
-            hand_out(self.app.actor, [str(number)])
-        except DomainError as err:
-            self.app.call_from_thread(self.notify, err.message, severity="error")
+        line = self._selected()
+        if line is None:
             return
-        self.app.call_from_thread(self.notify, _("Kort {n} er udleveret.").format(n=number))
-        self.load()
+        self.run_operation(hand_out, self.app.actor, [str(line.number)], description=_("Udleverer kort"),
+                           on_done=lambda _cards, n=line.number: self._handed_out(n))
+
+    def _handed_out(self, number: int) -> None:
+        self.notify(_("Kort {n} er udleveret.").format(n=number))
+        self.action_reload()
 
 
 def replace_lost_card(app, number: int, reason: str) -> None:
