@@ -40,24 +40,30 @@ def print_folder() -> Path:
     return Path.cwd()
 
 
-def _run(app, job, done_text, group: str) -> None:
-    """Run ``job()`` (returns what ``done_text`` formats) in a thread; notify the outcome."""
+def _run(app, job, done_text, group: str, *, title: str | None = None, refused: str | None = None,
+         after=None, what: str | None = None) -> None:
+    """Run ``job()`` in an App-level thread (it outlives the page that asked); notify the outcome.
+
+    ``done_text(result)`` is the notification; ``after(result)`` then runs on the UI thread.
+    """
 
     def work_in_thread() -> None:
         try:
             result = job()
         except DomainError as err:
-            app.call_from_thread(app.notify, err.message, severity="error", title=_("Ikke udskrevet"))
+            app.call_from_thread(app.notify, err.message, severity="error", title=refused or _("Ikke udskrevet"))
             return
         except Exception:  # never a traceback (it would show personal data)
-            log.exception("printing failed")
-            app.call_from_thread(app.notify, unexpected_line(_("Udskriver")), severity="error",
-                                 title=_("Ikke udskrevet"))
+            log.exception("%s failed", group)
+            app.call_from_thread(app.notify, unexpected_line(what or _("Udskriver")), severity="error",
+                                 title=refused or _("Ikke udskrevet"))
             return
-        app.call_from_thread(app.notify, done_text(result), title=_("Udskrevet"), timeout=10)
+        app.call_from_thread(app.notify, done_text(result), title=title or _("Udskrevet"), timeout=10)
         refresh = getattr(app.screen, "action_reload", None)
         if refresh is not None:
             app.call_from_thread(refresh)
+        if after is not None:
+            app.call_from_thread(after, result)
 
     app.run_worker(work_in_thread, thread=True, group=group, exit_on_error=False, description="Udskriver")
 
@@ -202,18 +208,10 @@ def replace_lost_card(app, number: int, reason: str) -> None:
     """Replace a lost card (one audited operation), then offer to print the new one."""
     from models.cards import card_by_number, replace_card
 
-    def work_in_thread() -> None:
-        try:
-            new = replace_card(app.actor, card_by_number(number), reason)
-        except DomainError as err:
-            app.call_from_thread(app.notify, err.message, severity="error", title=_("Ikke erstattet"))
-            return
-        app.call_from_thread(app.notify, _("Kort {old} er spærret; nyt kort {new} med {left} klip.").format(
-            old=number, new=new.number, left=new.clips), title=_("Kort erstattet"))
-        refresh = getattr(app.screen, "action_reload", None)
-        if refresh is not None:
-            app.call_from_thread(refresh)
-        app.call_from_thread(offer_print, app, new)
+    def done(new) -> str:
+        return _("Kort {old} er spærret; nyt kort {new} med {left} klip.").format(old=number, new=new.number,
+                                                                                  left=new.clips)
 
-    app.run_worker(work_in_thread, thread=True, group="replace-card", exit_on_error=False,
-                   description="Erstatter kort")
+    _run(app, lambda: replace_card(app.actor, card_by_number(number), reason), done, "replace-card",
+         title=_("Kort erstattet"), refused=_("Ikke erstattet"), after=lambda new: offer_print(app, new),
+         what=_("Erstatter kort"))
