@@ -212,10 +212,10 @@ class QueueLine:
     replaces: int | None
 
 
-def print_queue() -> list[QueueLine]:
+def print_queue(actor: Staff) -> list[QueueLine]:
     """Open cards not yet handed out: waiting to be printed first, then printed ones waiting to be handed out.
 
-    Shows names only (no CPR); reading it is not a read of one citizen.
+    Names only (no CPR); the read of the list is in the access log.
     """
     order = {PRINT_REQUESTED: 0, PRINT_PRINTED: 1}
     query = (_card_query().where((Card.status == CARD_OPEN) & Card.print_state.in_(list(order)))
@@ -229,6 +229,7 @@ def print_queue() -> list[QueueLine]:
             issued_on=card.issued_on, state=card.print_state, state_label=PRINT_STATE_LABELS[card.print_state],
             printed_at=card.printed_at, replaces=replaced.number if replaced else None))
     lines.sort(key=lambda line: order[line.state])
+    log_access(actor, "list", criterion="udskrivningskø")
     return lines
 
 

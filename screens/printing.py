@@ -88,6 +88,14 @@ def print_history_in_background(app, citizen_id: int) -> None:
          lambda path: _("Historikken er gemt: {path}").format(path=path), "print-history")
 
 
+def print_participants_in_background(app, event_id: int) -> None:
+    """The driver's list of an outing as a PDF (no CPR)."""
+    from exports.pdf import write_participant_list_pdf
+
+    _run(app, partial(write_participant_list_pdf, app.actor, event_id, print_folder()),
+         lambda path: _("Deltagerlisten er gemt: {path}").format(path=path), "print-participants")
+
+
 def offer_print(app, card) -> None:
     """Right after a card is issued: print it now? (No: it waits under "Til udskrivning".)"""
     if card is None:
@@ -147,7 +155,8 @@ class PrintQueueScreen(CirkelScreen):
     def action_reload(self) -> None:
         from models.printing import print_queue
 
-        self.run_read(print_queue, on_done=self._loaded, status="#print-summary", description=_("Henter køen"))
+        self.run_read(print_queue, self.app.actor, on_done=self._loaded, status="#print-summary",
+                      description=_("Henter køen"))
 
     def _loaded(self, lines: list) -> None:
         self.lines = lines

@@ -67,7 +67,7 @@ def cmd_queue(ctx) -> int:
     from models.inputs import format_date
     from models.printing import print_queue
 
-    lines = print_queue()
+    lines = print_queue(ctx.actor)
     if not lines:
         ctx.out(_("Ingen kort venter på udskrivning eller udlevering."))
         return 0

@@ -101,7 +101,8 @@ def test_the_queue_prints_every_waiting_card_on_as_few_sheets_as_possible_and_ma
         admin, participants, tmp_path):
     cards = [issue_card(admin, person) for person in participants]
     assert {c.print_state for c in cards} == {"requested"}
-    assert [line.number for line in print_queue()] == [c.number for c in cards]
+    assert [line.number for line in print_queue(admin)] == [c.number for c in cards]
+    assert AccessLog.get(AccessLog.action == "list").criterion == "udskrivningskø"  # the list is a read
     result = print_cards(admin, pending=True, destination=tmp_path)
     assert result.path.parent == tmp_path and result.path.name.startswith("klippekort-")
     assert sorted(result.numbers) == [c.number for c in cards] and result.pages == 2
@@ -116,10 +117,10 @@ def test_the_queue_prints_every_waiting_card_on_as_few_sheets_as_possible_and_ma
     printed = {r.citizen_id for r in AccessLog.select().where(AccessLog.action == "print")}
     assert printed == {p.id for p in participants}
     # printed cards wait to be handed out; then they leave the queue
-    assert {line.state for line in print_queue()} == {"printed"}
+    assert {line.state for line in print_queue(admin)} == {"printed"}
     hand_out(admin, [str(cards[0].number)])
     assert Card.get_by_id(cards[0].id).print_state == "handed_out"
-    assert cards[0].number not in [line.number for line in print_queue()]
+    assert cards[0].number not in [line.number for line in print_queue(admin)]
 
 
 def test_a_failed_write_marks_nothing_printed(admin, participants, tmp_path):

@@ -158,3 +158,20 @@ async def test_p_on_the_citizen_page_prints_the_card_and_k_replaces_a_lost_one(d
     assert new.clips == 10 - card.used
     (pdf,) = in_tmp.glob("klippekort-*.pdf")
     assert f"Kort nr. {new.number}" in pypdf.PdfReader(str(pdf)).pages[0].extract_text()
+
+
+async def test_p_on_the_participant_list_prints_the_drivers_list(demo, make_app, in_tmp):
+    from models.entities import Event, Signup
+    from screens.event_attendance import ParticipantListScreen
+
+    event = (Event.select().join(Signup).where(Signup.status == "signed_up").group_by(Event.id)
+             .order_by(Event.id).first())
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.push_screen(ParticipantListScreen(event.id))
+        await settle(app, pilot)
+        await pilot.press("P")
+        await settle(app, pilot)
+    (pdf,) = in_tmp.glob("deltagerliste-*.pdf")
+    text = pypdf.PdfReader(str(pdf)).pages[0].extract_text()
+    assert f"Deltagerliste — {event.title}" in text and "Afhentningsadresse" in text
