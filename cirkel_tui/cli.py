@@ -38,6 +38,8 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.followup",
     # issue 14: the Ishøj programmes
     "cirkel_tui.commands.programme",
+    # issue 16: the printed klippekort
+    "cirkel_tui.commands.cards",
 ]
 
 

@@ -74,6 +74,9 @@ DESTINATIONS: list[Destination] = [
     # issue 14: the Ishøj programmes (R13)
     Destination("projekter", _("Projekter"), "j", "screens.programmes:ProgrammesScreen",
                 _("Puljefinansierede projekter: budget, linjer, forbrug, tilmeldte, ugentlig café og resultater.")),
+    # issue 16: the printed klippekort
+    Destination("udskrivning", _("Udskrivning"), "y", "screens.printing:PrintQueueScreen",
+                _("Kort til udskrivning og udlevering: udskriv dem som PDF (fire pr. ark, med stregkode).")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

@@ -42,6 +42,12 @@ CARD_CLOSED = "closed"
 CARD_STATES = (CARD_OPEN, CARD_USED_UP, CARD_CLOSED)
 CLIPS_PER_CARD = 10
 
+# issue 16: the print queue of the physical card (None: made before printing existed, or imported)
+PRINT_REQUESTED = "requested"
+PRINT_PRINTED = "printed"
+PRINT_HANDED_OUT = "handed_out"
+PRINT_STATES = (PRINT_REQUESTED, PRINT_PRINTED, PRINT_HANDED_OUT)
+
 PUNCH = "punch"
 PUNCH_REVERSAL = "reversal"
 PUNCH_IMPORT = "import"
@@ -70,6 +76,7 @@ class District(BaseModel):
     home_help_count = IntegerField(default=0)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
+    phone = CharField(default="")  # issue 16: printed on the district's cards
 
 
 class Staff(BaseModel):
@@ -200,6 +207,15 @@ class Card(BaseModel):
     end_reason = TextField(default="")
     issued_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField(default=now)
+    # issue 16: the physical card's print queue (requested -> printed -> handed out) and replacement
+    print_state = CharField(null=True, index=True)  # one of PRINT_STATES; None: not in the queue
+    printed_at = DateTimeField(null=True)  # the last print
+    printed_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
+    print_count = IntegerField(default=0)
+    handed_out_on = DateField(null=True)
+    handed_out_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
+    replaces = ForeignKeyField("self", null=True, unique=True, backref="replaced_by", on_delete="RESTRICT")
+    blocked_on = DateField(null=True)  # a lost card: its number is blocked from this day
 
 
 class Reassessment(BaseModel):

@@ -28,6 +28,10 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     # issue 14: programmes (budget, lines, expenses, enrolment, results, planning a café) and café attendance
     "programme.write": ("leder",),
     "programme.attendance": ("terapeut", "leder"),
+    # issue 16: printed cards and paper lists
+    "card.print": ("terapeut", "leder"),
+    "card.replace": ("terapeut", "leder"),
+    "card.setup": ("leder",),
 }
 
 
