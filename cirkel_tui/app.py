@@ -7,12 +7,14 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.theme import Theme
 
 from models.i18n import _
+from screens.base import ReportingWorkers, report_failed_worker
 
 from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination
 
@@ -87,6 +89,7 @@ class CirkelApp(App):
         self.actor_id = actor_id
         self.db_path = db_path
         self.started = started or time.perf_counter()
+        self._workers = ReportingWorkers(self)  # every worker's end reaches worker_failed()
         self.register_theme(DARK)
         self.register_theme(LIGHT)
         self.theme = DARK.name
@@ -128,6 +131,20 @@ class CirkelApp(App):
         stopped = _("Cirkel stoppede ved en uventet fejl.")
         self._exit_renderables.append(Text(f"{stopped} {unexpected_error_text(ref)}"))
         self._close_messages_no_wait()
+
+    async def on_event(self, event: events.Event) -> None:
+        # issue 16: a screen may watch each key as it is read, before a field takes it (a barcode
+        # scanner is told apart from a person by its pace: see screens/quick_punch.py)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            observe = getattr(self.screen, "observe_key", None)
+            if observe is not None:
+                observe(event)
+        await super().on_event(event)
+
+    def worker_failed(self, worker) -> None:
+        """The one handler for a worker that ended in ERROR (any worker, any screen):
+        logged with its traceback, told in one line — never silent."""
+        report_failed_worker(self, worker)
 
     def on_ready(self) -> None:
         log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
