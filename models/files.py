@@ -206,6 +206,8 @@ def check_target(path: str | os.PathLike, *, force: bool = False, suffix: str | 
     The directory part may be reached through symlinks (``/tmp`` often is);
     the last component never is.
     """
+    if str(path) == STDOUT:
+        return Path(STDOUT)  # standard output: write_to_stdout checks it
     raw = Path(path).expanduser()
     if _hand_over is not None and raw.parent.absolute() == outbox_path():
         outbox()  # made on first use, and its access checked every time

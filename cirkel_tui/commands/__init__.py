@@ -12,14 +12,16 @@ def shown_path(path) -> str:
     return _("standard output") if str(path) == STDOUT else str(path)
 
 
-def file_written(ctx, line: str, path) -> None:
-    """The closing line: on stderr when the file itself went to standard output; then how to fetch it."""
+def file_written(ctx, line: str, path, *more: str) -> None:
+    """The closing lines: on stderr when the file itself went to standard output; then how to fetch it."""
     from models.files import STDOUT, fetch_hint
 
     if str(path) == STDOUT:
-        print(line, file=sys.stderr)
+        for text in (line, *more):
+            print(text, file=sys.stderr)
         return
-    ctx.out(line)
+    for text in (line, *more):
+        ctx.out(text)
     hint = fetch_hint(path)
     if hint:
         ctx.out(hint)

@@ -53,7 +53,7 @@ def cmd_participants(ctx) -> int:
         from exports.pdf import write_participant_list_pdf
 
         path = write_participant_list_pdf(ctx.actor, row.id, ctx.args.out, force=ctx.args.force)
-        ctx.out(_("Deltagerlisten er gemt: {path}").format(path=path))
+        file_written(ctx, _("Deltagerlisten er gemt: {path}").format(path=shown_path(path)), path)
         return 0
     if ctx.args.out:
         from exports.participant_list import write_participant_list

@@ -149,3 +149,24 @@ def test_under_the_service_account_the_error_text_sends_the_user_to_an_administr
     assert text == ("uventet fejl (reference a1b2c3). Kontakt en administrator og oplys referencen; "
                     "den står i Cirkels log.")
     assert "/" not in text
+
+
+def test_the_pdfs_and_the_programme_report_go_to_standard_output_too(demo_db):
+    import sqlite3
+
+    conn = sqlite3.connect(demo_db)
+    card = str(conn.execute("select number from card where status = 'open' limit 1").fetchone()[0])
+    conn.close()
+    printed = _run_bytes("card", "print", card, "--out", "-", db=demo_db)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith(b"%PDF-")
+    assert printed.stderr.decode().splitlines()[0].endswith("standard output")  # both lines on stderr
+    history = _run_bytes("card", "history", card, "--out", "-", db=demo_db)
+    assert history.returncode == 0 and history.stdout.startswith(b"%PDF-"), history.stderr
+    listed = run_cli("events", "list", "--past", db=str(demo_db))
+    event_id = re.search(r"^\s+(\d+)\s", listed.stdout, re.M).group(1)
+    paper = _run_bytes("events", "participants", event_id, "--pdf", "--out", "-", db=demo_db)
+    assert paper.returncode == 0 and paper.stdout.startswith(b"%PDF-"), paper.stderr
+    report = _run_bytes("programme", "report", "--out", "-", db=demo_db)
+    assert report.returncode == 0, report.stderr
+    assert "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(report.stdout)).namelist()
