@@ -328,6 +328,10 @@ as root "head -c 15 $BASE/home/$ADMIN/kopi.db"
 if [ "$(cat "$OUT")" = "SQLite format 3" ]; then ok "backup - hands the copy to the admin's shell"; else bad "backup -"; fi
 run_cirkel "$TERA" export --year "$YEAR" --out -
 expect 1 "a terapeut may not export" "Kun"
+run_cirkel "$TERA" card history 4471
+expect 0 "a terapeut's PDF (the citizen's history) goes to the terapeut's outbox" "$OUTBOX/$TERA/historik-"
+pdf=$(sed -n "s|.*\($OUTBOX/$TERA/historik-[0-9-]*\.pdf\).*|\1|p" "$OUT" | head -1)
+readable_only_by "$pdf" "$TERA" "the terapeut's PDF"
 
 # --- 9. the words people meet --------------------------------------------------------------------
 as "$OUTSIDER" "sudo -n -u $SVC $CIRKEL pools"
