@@ -279,7 +279,7 @@ readable_only_by() { # readable_only_by FILE USER WHAT
     local file=$1 owner=$2 what=$3 u
     as "$owner" "cat '$file' >/dev/null"
     if [ "$RC" = 0 ]; then ok "$what: $owner can read it"; else bad "$what: $owner cannot read it: $(cat "$ERR")"; fi
-    for u in "$TERA" "$MEMBER" "$OUTSIDER"; do
+    for u in "${USERS[@]}"; do
         [ "$u" = "$owner" ] && continue
         as "$u" "cat '$file' >/dev/null"
         if [ "$RC" != 0 ]; then ok "$what: $u cannot read it"; else bad "$what: $u read it"; fi
