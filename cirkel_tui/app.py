@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Iterable
@@ -93,6 +94,16 @@ class CirkelApp(App):
         self.register_theme(LIGHT)
         self.theme = DARK.name
 
+    def get_driver_class(self):
+        """On a terminal: Textual's driver, ending the app when its terminal goes away (issue #20)."""
+        from textual import constants
+
+        if constants.DRIVER is None and os.name == "posix":
+            from .terminal import HangupSafeDriver
+
+            return HangupSafeDriver
+        return super().get_driver_class()
+
     @property
     def actor(self):
         """The staff member at the keyboard (fetched fresh; roles may change)."""
@@ -109,15 +120,16 @@ class CirkelApp(App):
         local variables, i.e. personal data) go to the log; the user gets one line."""
         from rich.text import Text
 
-        from .config import log_path
+        from .identity import error_reference, unexpected_error_text
 
-        log.error("unexpected error in the app", exc_info=(type(error), error, error.__traceback__))
+        ref = error_reference()
+        log.error("unexpected error [ref %s] in the app", ref, exc_info=(type(error), error, error.__traceback__))
         self._return_code = 1
         if self._exception is None:
             self._exception = error  # Pilot tests re-raise it
             self._exception_event.set()
-        self._exit_renderables.append(Text(_("Cirkel stoppede ved en uventet fejl; detaljerne står i {path}").format(
-            path=log_path())))
+        stopped = _("Cirkel stoppede ved en uventet fejl.")
+        self._exit_renderables.append(Text(f"{stopped} {unexpected_error_text(ref)}"))
         self._close_messages_no_wait()
 
     async def on_event(self, event: events.Event) -> None:

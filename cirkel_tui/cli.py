@@ -66,7 +66,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cirkel", description=_("Cirkel — klippekort til ældre hjemmehjælpsmodtagere."))
     parser.add_argument("--db", metavar="PATH", help=_("databasefil (ellers CIRKEL_DB, /etc/cirkel.toml, datamappen)"))
-    parser.add_argument("--demo", action="store_true", help=_("åbn programmet på en demodatabase (oprettes første gang)"))
+    parser.add_argument("--demo", action="store_true",
+                        help=_("åbn programmet på en demodatabase (oprettes første gang)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -96,6 +97,7 @@ def run(argv: list[str] | None = None) -> int:
     from models.base import DomainError
     from models.store import open_database
 
+    from . import identity  # issue #20: the shared server
     from .identity import current_login, require_demo_allowed, running_as_service_account
 
     parser = build_parser()
@@ -105,15 +107,19 @@ def run(argv: list[str] | None = None) -> int:
     needs_staff = getattr(args, "needs_staff", True)
     try:
         login = current_login()
+        identity.hand_over_files()  # issue #20: under sudo every file goes to the staff member
+        identity.require_configured_database(args.db)  # issue #20: the service account opens only its own database
         demo = args.demo or getattr(args, "demo_command", False)
         if demo:
             require_demo_allowed()
         if args.demo:
             if args.db:
-                raise UsageError(_("--demo åbner altid demodatabasen i din egen datamappe; brug ikke --db sammen med --demo."))
+                raise UsageError(
+                    _("--demo åbner altid demodatabasen i din egen datamappe; brug ikke --db sammen med --demo."))
             db_path = config.demo_database_path(login if running_as_service_account() else None)
         else:
             db_path = config.database_path(args.db)
+        identity.require_sudo_where_needed(db_path)  # issue #20: started without sudo on the shared server
         if handler is None:
             return _run_tui(db_path, login, demo=args.demo)
         if args.demo:
@@ -145,8 +151,9 @@ def run(argv: list[str] | None = None) -> int:
             pass
         return 0
     except Exception:
-        log.exception("unexpected error in command %s", getattr(args, "command", None))
-        return _fail(_("uventet fejl; detaljerne står i {path}").format(path=config.log_path()))
+        ref = identity.error_reference()  # issue #20: a reference the administrator finds in the log
+        log.exception("unexpected error [ref %s] in command %s", ref, getattr(args, "command", None))
+        return _fail(identity.unexpected_error_text(ref))
 
 
 def _run_tui(db_path: str, login: str, demo: bool) -> int:

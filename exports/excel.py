@@ -50,7 +50,7 @@ from peewee import JOIN
 from models.base import DomainError, audit, db, log_access, operation, today
 from models.cpr import formatted
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citizen, District, Punch, Staff
-from models.files import write_private
+from models.files import default_directory, write_private
 from models.staff import require_role
 
 from .workbook import print_setup
@@ -285,7 +285,8 @@ class ExportResult:
 
 
 def default_path(period: Period, directory: str | Path | None = None) -> Path:
-    return Path(directory or Path.cwd()) / period.default_filename()
+    """The period's file in ``directory``, else here (under the service account: the staff member's outbox)."""
+    return Path(directory or default_directory()) / period.default_filename()
 
 
 def _read_snapshot():

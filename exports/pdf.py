@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 
 from models.base import DomainError, today
 from models.entities import CLIPS_PER_CARD, Staff
-from models.files import check_target, write_private
+from models.files import STDOUT, check_target, default_directory, write_private
 from models.printing import (
     CARD_RULES,
     CARDS_PER_SHEET,
@@ -77,7 +77,9 @@ def stamp_name(kind: str, at: _dt.datetime | None = None) -> str:
 def target_path(destination: str | os.PathLike | None, default_name: str) -> Path:
     """``destination`` as a file (ending in .pdf), or a folder to put ``default_name`` in (default: here)."""
     if destination is None or str(destination).strip() == "":
-        return Path.cwd() / default_name
+        return default_directory() / default_name  # under the service account: the staff member's outbox
+    if str(destination) == STDOUT:
+        return Path(STDOUT)
     path = Path(destination).expanduser()
     if path.suffix.lower() == ".pdf":
         return path

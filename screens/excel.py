@@ -213,7 +213,10 @@ class ExportScreen(Screen):
         bar.update(total=max(1, bar.total or 1), progress=max(1, bar.total or 1))
         text = _("{cards} kort, {punches} klip og {districts} distrikter skrevet til {path}").format(
             cards=result.cards, punches=result.punches, districts=result.districts, path=result.path)
-        self.query_one("#export-status", Static).update(text)
+        from models.files import fetch_hint  # the outbox on the shared server (issue #20)
+
+        hint = fetch_hint(result.path)
+        self.query_one("#export-status", Static).update(f"{text}\n{hint}" if hint else text)
         self.notify(str(result.path), title=_("Eksport færdig"), timeout=10)
 
     @on(Failed)
@@ -303,7 +306,9 @@ class ImportScreen(Screen):
         self._list_files()
 
     def _list_files(self) -> None:
-        folder = Path.cwd()
+        from models.files import default_directory  # through sudo: the staff member's outbox (issue #20)
+
+        folder = default_directory()
         files = self.query_one("#import-files", OptionList)
         files.border_title = _("Regneark i {folder}").format(folder=folder)
         files.clear_options()

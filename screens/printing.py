@@ -36,8 +36,10 @@ log = logging.getLogger(__name__)
 
 
 def print_folder() -> Path:
-    """Where the TUI puts its PDFs: the folder Cirkel was started from."""
-    return Path.cwd()
+    """Where the TUI puts its PDFs: the folder Cirkel was started from (through sudo: the outbox, issue #20)."""
+    from models.files import default_directory
+
+    return default_directory()
 
 
 def _run(app, job, done_text, group: str, *, title: str | None = None, refused: str | None = None,

@@ -5,6 +5,8 @@ import pwd
 
 from models.i18n import _
 
+from . import file_written, shown_path
+
 
 def register(sub) -> None:
     p = sub.add_parser("init", help=_("opret en ny database; du bliver administrator"))
@@ -16,7 +18,7 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_demo, needs_staff=False, opens_database=False, demo_command=True)
 
     p = sub.add_parser("backup", help=_("tag en konsistent kopi af databasen, mens andre arbejder videre"))
-    p.add_argument("dest", metavar="DEST")
+    p.add_argument("dest", metavar="DEST", help=_("filen; - skriver kopien til standard output"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil (aldrig en database)"))
     p.set_defaults(handler=cmd_backup)
 
@@ -73,5 +75,5 @@ def cmd_backup(ctx) -> int:
     from models.backup import backup_database
 
     dest = backup_database(ctx.actor, ctx.args.dest, force=ctx.args.force)
-    ctx.out(_("Kopi gemt: {path}").format(path=dest))
+    file_written(ctx, _("Kopi gemt: {path}").format(path=shown_path(dest)), dest)
     return 0

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from models.i18n import _
 
+from . import file_written, shown_path
+
 
 def register(sub) -> None:
     card = sub.add_parser("card", help=_("det trykte klippekort: udskriv, udlevér, erstat et mistet kort"))
@@ -11,7 +13,8 @@ def register(sub) -> None:
     p = csub.add_parser("print", help=_("udskriv klippekort som PDF (A4, fire pr. ark, med stregkode)"))
     p.add_argument("cards", nargs="*", metavar="CARD", help=_("kortnumre"))
     p.add_argument("--pending", action="store_true", help=_("alle kort der venter på udskrivning"))
-    p.add_argument("--out", metavar="FILE.pdf", help=_("filen (eller mappen); standard: klippekort-<tid>.pdf her"))
+    p.add_argument("--out", metavar="FILE.pdf",
+                   help=_("filen (eller mappen); standard: klippekort-<tid>.pdf her; - skriver til standard output"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))
     p.set_defaults(handler=cmd_print)
 
@@ -29,7 +32,8 @@ def register(sub) -> None:
 
     p = csub.add_parser("history", help=_("en borgers kort og klip som PDF til borgeren (uden CPR-nummer)"))
     p.add_argument("citizen", metavar="CITIZEN", help=_("CPR-nummer eller kortnummer"))
-    p.add_argument("--out", metavar="FILE.pdf", help=_("filen (eller mappen); standard: historik-<tid>.pdf her"))
+    p.add_argument("--out", metavar="FILE.pdf",
+                   help=_("filen (eller mappen); standard: historik-<tid>.pdf her; - skriver til standard output"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))
     p.set_defaults(handler=cmd_history)
 
@@ -56,10 +60,10 @@ def cmd_print(ctx) -> int:
     if a.pending == bool(a.cards):
         raise UsageError(_("angiv kortnumre eller --pending (ikke begge)"))
     result = print_cards(ctx.actor, a.cards, pending=a.pending, destination=a.out, force=a.force)
-    ctx.out(_("{n} kort udskrevet på {pages} ark: {path}").format(n=len(result.numbers), pages=result.pages,
-                                                                  path=result.path))
-    ctx.out(_("Kort: {numbers}. Markér dem udleveret, når borgeren har fået dem: cirkel card handout KORT").format(
-        numbers=_numbers(result.numbers)))
+    file_written(ctx, _("{n} kort udskrevet på {pages} ark: {path}").format(
+        n=len(result.numbers), pages=result.pages, path=shown_path(result.path)), result.path,
+        _("Kort: {numbers}. Markér dem udleveret, når borgeren har fået dem: cirkel card handout KORT").format(
+            numbers=_numbers(result.numbers)))
     return 0
 
 
@@ -103,7 +107,7 @@ def cmd_history(ctx) -> int:
 
     citizen, _card = resolve_citizen(ctx.args.citizen)
     path = write_history_pdf(ctx.actor, citizen.id, ctx.args.out, force=ctx.args.force)
-    ctx.out(_("Historikken er gemt: {path}").format(path=path))
+    file_written(ctx, _("Historikken er gemt: {path}").format(path=shown_path(path)), path)
     return 0
 
 

@@ -43,7 +43,8 @@ def register(sub) -> None:
 
     p = psub.add_parser("report", help=_("budget mod forbrug pr. linje; --out gemmer et regneark (leder)"))
     p.add_argument("--year", metavar="YYYY")
-    p.add_argument("--out", metavar="FILE", help=_("gem som .xlsx (arkene Projekter og Deltagelse)"))
+    p.add_argument("--out", metavar="FILE",
+                   help=_("gem som .xlsx (arkene Projekter og Deltagelse); - skriver til standard output"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))
     p.set_defaults(handler=cmd_report)
 
@@ -140,7 +141,9 @@ def cmd_report(ctx) -> int:
         from exports.programme_report import write_programme_report
 
         path = write_programme_report(ctx.actor, ctx.args.out, year=year, force=ctx.args.force)
-        ctx.out(_("Rapporten er gemt: {path}").format(path=path))
+        from . import file_written, shown_path  # issue #20: standard output, the outbox
+
+        file_written(ctx, _("Rapporten er gemt: {path}").format(path=shown_path(path)), path)
         return 0
     rows = report_rows(programme_figures(year))
     table = [("Projekt", "Linje", "Budget", "Forbrugt", "Tilbage")]
