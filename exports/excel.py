@@ -40,12 +40,12 @@ from models.base import DomainError, audit, db, log_access, operation, today
 from models.cpr import formatted
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Card, Citizen, District, Punch, Staff
 from models.files import write_private
+from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import reads them back
+from models.imports import SHEET as SHEET_CARDS
 from models.staff import require_role
 
-SHEET_CARDS = "Klippekort"
 SHEET_PUNCHES = "Klip"
 SHEET_POOLS = "Puljer"
-CARD_HEADERS = ("CPR", "Navn", "Distrikt", "Kortnr", "Starttidspunkt", "Antal klip", "Sluttidspunkt")
 PUNCH_HEADERS = ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af")
 POOL_HEADERS = ("Distrikt", "År", "Tildelt", "Brugt", "Tilbage", "Deltagere", "Kapacitet", "Venteliste")
 

@@ -52,7 +52,7 @@ def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_
     assert len(original) > 10
 
     admin = _switch_to_empty_database(tmp_path / "empty.db", me)
-    report = import_file(admin, first)
+    report = import_file(admin, first, create_districts=True)
     assert len(report.new_cards) == len(original) - 1 and not report.known_cards
     assert sorted(report.new_districts) == ["Hedensted", "Juelsminde", "Tørring"]
     second = tmp_path / "second.xlsx"
@@ -72,6 +72,7 @@ def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_
 
 @pytest.fixture
 def leader(admin, frozen_day):
+    District.create(name="Tørring", home_help_count=10)
     return admin
 
 
@@ -88,24 +89,25 @@ def test_import_creates_citizens_districts_cards_and_reports_them(leader, tmp_pa
     path = write_sheet(tmp_path / "hånd.xlsx", _rows(
         ("0202461237", "=Bent Æbelø", "hedensted", 2001, "01-05-2025", 10, "01.09.2025"),
         ("020246-1237", "=Bent Æbelø", "Hedensted", 2002, D(2025, 9, 3), 3, D(2025, 10, 1)),
-        (303471238, "Åse Brøndum", "", 3001, D(2026, 1, 5), 0, None),  # CPR typed as a number: 0303471238
+        (303471238, "Åse Brøndum", "", 3001, D(2026, 1, 5), 0, D(2026, 2, 1)),  # CPR typed as a number
+        ("040448-1239", "Ib Glud", "Glud", 4001, D(2025, 1, 5), 2, D(2025, 3, 1)),  # a new district
     ), headers=("cpr", "NAVN", "Distrikt", "kortnr", "Starttidspunkt", "Antal Klip", "Sluttidspunkt", "Noter"))
 
-    dry = import_file(leader, path, dry_run=True)
+    dry = import_file(leader, path, dry_run=True, create_districts=True)
     assert row_counts()["citizen"] == 0, "a dry run writes nothing"
-    assert dry.new_districts == ["Tørring"]
-    assert sorted(c.name for c in dry.new_citizens) == ["=Bent Æbelø", "Karen Østergård", "Åse Brøndum"]
+    assert dry.new_districts == ["Glud"]
+    assert sorted(c.name for c in dry.new_citizens) == ["=Bent Æbelø", "Ib Glud", "Karen Østergård", "Åse Brøndum"]
     text = "\n".join(dry.lines())
-    assert "Tørring" in text and "kort 2001" in text and "intet er gemt" in text
+    assert "Glud" in text and "kort 2001" in text and "intet er gemt" in text
 
-    report = import_file(leader, path)
+    report = import_file(leader, path, create_districts=True)
     assert report.counts() == dry.counts()
     karen = Citizen.get(Citizen.cpr == "0101451235")
     bent = Citizen.get(Citizen.cpr == "0202461237")
     aase = Citizen.get(Citizen.cpr == "0303471238")
     assert (karen.state, karen.district.name) == ("active", "Tørring")
     assert (bent.state, bent.state_since, bent.name) == ("ended", D(2025, 10, 1), "=Bent Æbelø")
-    assert (aase.state, aase.district_id) == ("active", None)
+    assert (aase.state, aase.district_id) == ("ended", None)
     assert [s.to_state for s in StateChange.select().where(StateChange.citizen == bent).order_by(StateChange.id)] == \
         ["eligible", "active", "ended"]
     cards = {c.number: c for c in Card.select()}
@@ -116,12 +118,15 @@ def test_import_creates_citizens_districts_cards_and_reports_them(leader, tmp_pa
     assert cards[1001].pool_id is None, "no budget for Tørring 2026: no pool"
     entries = list(Punch.select().order_by(Punch.punched_on))
     assert [(p.kind, p.clips, p.activity, p.punched_on) for p in entries] == [
+        ("import", 2, "importeret", D(2025, 1, 5)),
         ("import", 10, "importeret", D(2025, 5, 1)),
         ("import", 3, "importeret", D(2025, 9, 3)),
         ("import", 4, "importeret", D(2026, 3, 1)),
     ]
     summary = AuditLog.select().where(AuditLog.operation == "import").get()
-    assert json.loads(summary.after)["cards"] == 4
+    assert json.loads(summary.after)["cards"] == 5
+    assert AuditLog.select().where(AuditLog.operation == "card.import").count() == 5
+    assert AuditLog.select().where(AuditLog.operation == "citizen.import").count() == 4
     assert AuditLog.select().where(AuditLog.operation == "district.import").count() == 1
 
 
@@ -132,7 +137,9 @@ def test_an_existing_citizen_is_reused_and_a_known_card_skipped(leader, tmp_path
         ("010145-1235", "Karen Ø.", "Tørring", 1001, D(2026, 3, 1), 6, None),  # other figures: Cirkel's kept
         ("010145-1235", "Karen Ø.", "Tørring", 1000, D(2025, 3, 1), 10, D(2025, 8, 1)),
     ])
-    report = import_file(leader, more)
+    with pytest.raises(ImportRefused, match="afvist"):
+        import_file(leader, more)
+    report = import_file(leader, more, accept_names=True)
     assert report.known_cards == [1001] and [c.number for c in report.new_cards] == [1000]
     assert not report.new_citizens
     assert any("Cirkels tal beholdes" in w for w in report.warnings)
@@ -165,7 +172,7 @@ BAD_ROWS = [
     (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), -1, None), "kolonne F (Antal klip)", "negativt"),
     (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), 11, None), "kolonne F (Antal klip)", "højst 10"),
     (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), 10, None), "kolonne G (Sluttidspunkt)", "sluttidspunkt"),
-    (("020246-1237", "Bo", "Tørring", "A7", D(2026, 5, 1), 1, None), "kolonne D (Kortnr)", "positivt helt tal"),
+    (("020246-1237", "Bo", "Tørring", "A7", D(2026, 5, 1), 1, None), "kolonne D (Kortnr)", "mellem 1.000 og 999.999.999"),
     (("020246-1237", "", "Tørring", 2001, D(2026, 5, 1), 1, None), "kolonne B (Navn)", "mangler"),
     # the good row's card number again, with other data
     (("020246-1237", "Bo", "Tørring", 1001, D(2026, 5, 1), 1, None), "kolonne D (Kortnr)", "række 2"),
