@@ -51,9 +51,16 @@ def open_card(citizen: Citizen) -> Card | None:
             .order_by(Card.issued_on.desc()).first())
 
 
+CARD_NUMBER_MAX = 999_999_999  # ten digits would read as a CPR number (issue #10, item 3)
+
+
 def next_card_number() -> int:
+    """The next free card number; refused once the numbers (at most nine digits) are used up."""
     highest = Card.select(fn.MAX(Card.number)).scalar()
-    return max(FIRST_CARD_NUMBER, (highest or 0) + 1)
+    number = max(FIRST_CARD_NUMBER, (highest or 0) + 1)
+    if number > CARD_NUMBER_MAX:
+        raise DomainError(f"Kortnumrene er brugt op (højst {CARD_NUMBER_MAX}); kontakt en administrator.")
+    return number
 
 
 def _whole_clips(clips) -> int:

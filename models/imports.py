@@ -57,6 +57,7 @@ from typing import Callable, ContextManager, Iterable, Iterator
 from peewee import fn
 
 from .base import DomainError, db, now, operation, today
+from .cards import CARD_NUMBER_MAX
 from .cpr import formatted, masked, normalise
 from .entities import (
     CARD_CLOSED,
@@ -87,7 +88,7 @@ SHEET = "Klippekort"
 COLUMNS = ("CPR", "Navn", "Distrikt", "Kortnr", "Starttidspunkt", "Antal klip", "Sluttidspunkt")
 COL_CPR, COL_NAME, COL_DISTRICT, COL_NUMBER, COL_START, COL_CLIPS, COL_END = COLUMNS
 
-CARD_NUMBER_MIN, CARD_NUMBER_MAX = 1000, 999_999_999
+CARD_NUMBER_MIN = 1000
 MAX_ROWS = 200_000  # rows in the sheet (the reader refuses a larger file before reading it)
 MAX_ERRORS_SHOWN = 50
 

@@ -10,12 +10,13 @@ import datetime as _dt
 import logging
 import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
-from .base import DomainError, db, set_write_gate
+from .base import BUSY_MESSAGE, DomainError, db, set_write_gate
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +25,9 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Measured (DESIGN.md): WAL + BEGIN IMMEDIATE + a 15 s busy timeout loses nothing
 # with 20 writers; 5 s gets "database is locked" under saturation.
 BUSY_TIMEOUT_S = 15
+GATE_TIMEOUT_S = BUSY_TIMEOUT_S  # the longest a writer queues at the write gate
 PRAGMAS = {
     "journal_mode": "wal",
-    "busy_timeout": BUSY_TIMEOUT_S * 1000,
     "foreign_keys": 1,
     "synchronous": "normal",
     "cache_size": -16000,
@@ -34,7 +35,42 @@ PRAGMAS = {
 
 
 def make_database(path: str) -> SqliteDatabase:
-    return SqliteDatabase(path, pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+    pragmas = {**PRAGMAS, "busy_timeout": int(BUSY_TIMEOUT_S * 1000)}
+    return SqliteDatabase(path, pragmas=pragmas, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+
+
+def _wait_for_lock(fd: int, timeout: float) -> bool:
+    """Block on the gate's lock for at most ``timeout`` seconds; True when it is ours.
+
+    ``flock`` has no timeout, so a helper thread does the blocking wait (the
+    kernel still wakes the next writer the moment the lock is free). If the
+    wait times out, the helper owns ``fd`` from then on: it closes it (and so
+    releases the lock) whenever the lock finally comes, or never, if the holder
+    never lets go (a process stopped with ``kill -STOP``).
+    """
+    import fcntl
+
+    got = threading.Event()
+    guard = threading.Lock()
+    abandoned = False
+
+    def take() -> None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        with guard:
+            got.set()
+            if abandoned:
+                os.close(fd)
+
+    threading.Thread(target=take, name="cirkel-write-gate", daemon=True).start()
+    got.wait(timeout)
+    with guard:
+        if got.is_set():
+            return True
+        abandoned = True
+        return False
 
 
 def write_gate(path: str):
@@ -59,7 +95,11 @@ def write_gate(path: str):
             yield
             return
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not _wait_for_lock(fd, GATE_TIMEOUT_S):
+                raise DomainError(BUSY_MESSAGE) from None  # the helper thread now owns fd
+        try:
             yield
         finally:
             os.close(fd)  # releases the lock
