@@ -412,3 +412,25 @@ def test_the_write_is_one_transaction_rechecked_inside(leader, tmp_path, monkeyp
     assert len(calls) == 3, "checked, changed meanwhile (the other import planned once), planned again"
     assert row_counts()["card"] == before["card"] + 1  # only the other import's card
     assert not Citizen.select().where(Citizen.cpr == "0202461237").exists()
+
+
+def test_a_large_import_is_findable_by_name_and_keeps_the_search_trigger(leader, tmp_path, db_path):
+    """Above 200 citizens the name index is filled in bulk (trigger paused in the same transaction)."""
+    import sqlite3
+
+    from models.search import search_citizens
+
+    rows = [(f"{1 + i % 28:02d}0{1 + i // 28 % 9}45-{1000 + i:04d}", f"Import Person{i:03d}", "Tørring", 5000 + i,
+             D(2026, 1, 1), 1, D(2026, 2, 1)) for i in range(250)]
+    rows.append(("010145-1235", "Ærtebjørn Åsegård", "Tørring", 9999, D(2026, 1, 1), 0, None))
+    import_file(leader, write_sheet(tmp_path / "big.xlsx", rows))
+    assert [m.name for m in search_citizens("Ærtebj")] == ["Ærtebjørn Åsegård"]
+    assert [m.name for m in search_citizens("Person249")] == ["Import Person249"]
+    con = sqlite3.connect(db_path)
+    triggers = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    con.close()
+    assert "citizen_fts_insert" in triggers
+    from models.citizens import create_citizen
+
+    create_citizen(leader, "020246-1237", "Efter Importen")  # the trigger indexes new citizens again
+    assert [m.name for m in search_citizens("Efter Imp")] == ["Efter Importen"]
