@@ -91,6 +91,7 @@ def run(argv: list[str] | None = None) -> int:
 
     from .identity import current_login, require_demo_allowed, running_as_service_account
 
+    os.umask(0o077)  # every file Cirkel creates (database, -wal, -shm, backups, exports, log) is 0600
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()
@@ -114,7 +115,7 @@ def run(argv: list[str] | None = None) -> int:
 
             open_demo_database(db_path, login, fill=not getattr(args, "demo_command", False))
         elif getattr(args, "opens_database", True):
-            open_database(db_path)
+            open_database(db_path, create=getattr(args, "creates_database", False))
         actor = None
         if needs_staff:
             from models.staff import require_staff
@@ -150,7 +151,7 @@ def _run_tui(db_path: str, login: str, demo: bool) -> int:
 
         open_demo_database(db_path, login)
     else:
-        open_database(db_path)
+        open_database(db_path, create=False)
     from models.staff import require_staff
 
     actor = require_staff(login)

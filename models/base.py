@@ -102,14 +102,22 @@ DISK_FULL_MESSAGE = "Disken er fuld; intet er gemt. Skaf plads, og prøv igen."
 
 
 def storage_refusal(exc: Exception) -> DomainError | None:
-    """The one Danish line for a storage fault SQLite reports (busy, read-only, disk full), else None."""
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return DomainError(BUSY_MESSAGE)
-    if "readonly" in text or "read-only" in text:
-        return DomainError(READ_ONLY_MESSAGE)
-    if "disk is full" in text or "disk full" in text:
-        return DomainError(DISK_FULL_MESSAGE)
+    """The one Danish line for a storage fault SQLite reports (busy, read-only, disk full), else None.
+
+    The cause is looked for along the exception's context too: after a full
+    disk SQLite has already rolled back, so the ROLLBACK that follows fails
+    with "no transaction is active" on top of the real error.
+    """
+    seen: Exception | None = exc
+    while seen is not None:
+        text = str(seen).lower()
+        if "locked" in text or "busy" in text:
+            return DomainError(BUSY_MESSAGE)
+        if "readonly" in text or "read-only" in text:
+            return DomainError(READ_ONLY_MESSAGE)
+        if "disk is full" in text or "disk full" in text:
+            return DomainError(DISK_FULL_MESSAGE)
+        seen = seen.__context__ if isinstance(seen.__context__, Exception) else None
     return None
 
 

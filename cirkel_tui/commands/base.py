@@ -8,7 +8,7 @@ from models.i18n import _
 
 def register(sub) -> None:
     p = sub.add_parser("init", help=_("opret en ny database; du bliver administrator"))
-    p.set_defaults(handler=cmd_init, needs_staff=False)
+    p.set_defaults(handler=cmd_init, needs_staff=False, creates_database=True)
 
     p = sub.add_parser("demo", help=_("fyld en tom database med realistiske demodata"))
     p.add_argument("--citizens", type=int, default=2000, metavar="N", help=_("antal borgere (standard 2000)"))

@@ -53,8 +53,9 @@ def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch
     monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
     dbmod.open_database(path)
     dbmod.close_database()
-    backups = list(tmp_path.glob("old.db.before-9999_add_note-*.bak"))
+    backups = list(tmp_path.glob("old.db.before-9999_add_note*.bak"))
     assert len(backups) == 1
+    assert oct(backups[0].stat().st_mode & 0o777) == "0o600"
     old = sqlite3.connect(backups[0])
     assert old.execute("select name from district").fetchall() == [("Hedensted",)]
     cols = [r[1] for r in old.execute("pragma table_info(district)")]
@@ -81,3 +82,27 @@ def test_online_backup_is_a_consistent_copy(database, admin, tmp_path):
     dbmod.backup(database, str(dest))
     copy = sqlite3.connect(dest)
     assert copy.execute("select count(*) from audit_log").fetchone()[0] == AuditLog.select().count()
+
+
+def test_a_failed_migration_gives_one_line_and_the_backup_is_made_once(tmp_path, monkeypatch):
+    path = str(tmp_path / "old.db")
+    dbmod.open_database(path)
+    District.create(name="Hedensted", home_help_count=10)
+    dbmod.close_database()
+    extra = tmp_path / "migrations"
+    extra.mkdir()
+    for f in dbmod.MIGRATIONS_DIR.glob("0*.py"):
+        (extra / f.name).write_text(f.read_text())
+    (extra / "9999_broken.py").write_text("def up(migrator, db):\n    db.execute_sql('ALTER TABLE nowhere ADD x')\n")
+    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
+    for _start in range(3):
+        with pytest.raises(DomainError) as caught:
+            dbmod.open_database(path)
+        dbmod.close_database()
+        assert "kunne ikke opdateres" in caught.value.message and "\n" not in caught.value.message
+        assert "old.db.before-9999_broken.bak" in caught.value.message
+    assert [p.name for p in tmp_path.glob("*.bak")] == ["old.db.before-9999_broken.bak"]
+    assert not list(tmp_path.glob(".cirkel-*"))
+    con = sqlite3.connect(path)
+    assert con.execute("select name from district").fetchall() == [("Hedensted",)]
+    con.close()
