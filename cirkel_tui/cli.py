@@ -33,6 +33,8 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.excel",
     "cirkel_tui.commands.punch",
     "cirkel_tui.commands.agreement",
+    # issue #10: cirkel check
+    "cirkel_tui.commands.hardening",
 ]
 
 
@@ -81,7 +83,7 @@ def setup_logging() -> None:
 
 
 def _fail(message: str, code: int = 1) -> int:
-    print(f"cirkel: {message}", file=sys.stderr)
+    print(f"cirkel: {' '.join(str(message).split())}", file=sys.stderr)  # always one line
     return code
 
 

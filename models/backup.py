@@ -35,3 +35,12 @@ def backup_database(actor, dest: str, force: bool = False) -> str:
     target = write_private(dest, _online_copy, force=force)
     _record_backup(actor, str(target))
     return str(target)
+
+
+def check_database(actor) -> list[str]:
+    """SQLite's integrity check of the open database (leder/admin): what it found, [] when whole."""
+    from .permissions import require
+    from .store import integrity_problems
+
+    require(actor, "database.check")
+    return integrity_problems()

@@ -23,6 +23,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "import": ("leder",),
     "backup": ("leder",),
     "settings.write": ("leder",),
+    # issue #10: cirkel check
+    "database.check": ("leder",),
 }
 
 

@@ -251,7 +251,8 @@ def integrity_problems(database_path: str | None = None, *, quick: bool = False,
         if database_path is None:
             rows = db.execute_sql(f"PRAGMA {pragma}({int(limit)})").fetchall()
         else:
-            con = sqlite3.connect(f"file:{database_path}?mode=ro", uri=True)
+            # immutable: no -wal/-shm is made beside a copy just to read it
+            con = sqlite3.connect(f"file:{database_path}?mode=ro&immutable=1", uri=True)
             try:
                 rows = con.execute(f"PRAGMA {pragma}({int(limit)})").fetchall()
             finally:
@@ -260,7 +261,8 @@ def integrity_problems(database_path: str | None = None, *, quick: bool = False,
         return [str(exc)]
     except Exception as exc:  # noqa: BLE001 - peewee wraps the same errors
         return [str(exc)]
-    found = [str(r[0]) for r in rows]
+    found = [line.strip() for r in rows for line in str(r[0]).splitlines()
+             if line.strip() and not line.startswith("*** in database")]
     return [] if found == ["ok"] else found
 
 
