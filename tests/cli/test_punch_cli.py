@@ -101,3 +101,19 @@ def test_agreement_add_is_for_leaders_and_a_punch_above_ten_draws_from_it(demo_d
     assert punched.returncode == 0, punched.stderr
     assert "under aftale" in punched.stdout and "0 klip tilbage på aftalen" in punched.stdout
     assert count(demo_db, f"select used from card where id = {card_id}") == used  # the card untouched
+
+
+def test_a_retried_punch_with_the_same_id_is_not_punched_twice(demo_db):
+    number, _cpr, used, card_id = open_card(demo_db, 2)
+    punch_id = "3f2b8c1e-0d7a-4e55-9c61-2a4f0b9e7d13"
+    first = run_cli("punch", str(number), "1", "--activity", "Tur", "--id", punch_id, db=demo_db)
+    assert first.returncode == 0, first.stderr
+    again = run_cli("punch", str(number), "1", "--activity", "Tur", "--id", punch_id, db=demo_db)
+    assert again.returncode == 0 and "allerede registreret" in again.stdout and "intet nyt klip" in again.stdout
+    assert count(demo_db, f"select used from card where id = {card_id}") == used + 1
+    assert count(demo_db, f"select count(*) from punch where id = '{punch_id}'") == 1
+    other = run_cli("punch", str(number), "2", "--activity", "Tur", "--id", punch_id, db=demo_db)
+    assert other.returncode == 1 and other.stderr.count("\n") == 1 and "allerede brugt" in other.stderr
+    assert count(demo_db, f"select used from card where id = {card_id}") == used + 1
+    bad = run_cli("punch", str(number), "1", "--activity", "Tur", "--id", "ikke-et-uuid", db=demo_db)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "UUID" in bad.stderr
