@@ -87,6 +87,19 @@ def _fail(message: str, code: int = 1) -> int:
     return code
 
 
+def _os_error_line(err: OSError) -> str:
+    import errno
+
+    where = err.filename or ""
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return _("Ingen adgang til {path}.").format(path=where)
+    if err.errno == errno.ENOSPC:
+        return _("Disken er fuld; intet er gemt.")
+    if err.errno == errno.EROFS:
+        return _("{path} ligger på et skrivebeskyttet drev.").format(path=where)
+    return _("Kan ikke bruge {path}: {reason}.").format(path=where, reason=err.strerror or err)
+
+
 def run(argv: list[str] | None = None) -> int:
     from models.base import DomainError
     from models.store import open_database
@@ -94,6 +107,11 @@ def run(argv: list[str] | None = None) -> int:
     from .identity import current_login, require_demo_allowed, running_as_service_account
 
     os.umask(0o077)  # every file Cirkel creates (database, -wal, -shm, backups, exports, log) is 0600
+    for stream in (sys.stdout, sys.stderr):  # a name with undecodable bytes is shown, never a crash
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()
@@ -140,6 +158,9 @@ def run(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as err:  # a file the user named: say which and why, in one line
+        log.info("OS error in command %s: %s", getattr(args, "command", None), err)
+        return _fail(_os_error_line(err))
     except Exception:
         log.exception("unexpected error in command %s", getattr(args, "command", None))
         return _fail(_("uventet fejl; detaljerne står i {path}").format(path=config.log_path()))

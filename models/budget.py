@@ -43,7 +43,7 @@ CENT = decimal.Decimal("0.01")
 
 # --- parsing what a person typed -------------------------------------------------
 
-_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")  # not 0.001: that is not 1 kr
 
 
 def parse_dkk(value, field_name: str, label: str) -> decimal.Decimal:

@@ -33,6 +33,7 @@ from .entities import (
     Punch,
     Staff,
 )
+from .inputs import clean_text
 from .pools import committed_clips, pool_of
 
 FIRST_CARD_NUMBER = 1001
@@ -149,11 +150,9 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
             left = (card.clips - card.used) if card else (agreement.clips - agreement.used)
             return PunchResult(done, card, agreement, left)
     k = _whole_clips(clips)
-    activity = (activity or "").strip()
-    if not activity:
+    if not (activity or "").strip():
         raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
-    if any(ord(ch) < 32 for ch in activity):
-        raise DomainError("Aktiviteten må ikke indeholde kontroltegn.", field="activity")
+    activity = clean_text(activity, "activity", kind="activity", label="Aktiviteten")
     on = as_date(on)
     if on > today():
         raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")

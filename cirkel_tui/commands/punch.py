@@ -7,19 +7,27 @@ import uuid
 
 from models.i18n import _
 
+from ..argtypes import text, whole
+
 
 def iso_date(text: str) -> _dt.date:
+    """A date as everywhere in Cirkel (models.inputs.parse_date: YYYY-MM-DD, dd-mm-yyyy, d-m-yy)."""
+    from models.base import DomainError
+    from models.inputs import parse_date
+
     try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(_("ugyldig dato '{text}'; skriv ÅÅÅÅ-MM-DD").format(text=text)) from None
+        return parse_date(text, "date")
+    except DomainError as err:
+        raise argparse.ArgumentTypeError(err.message) from None
 
 
 def register(sub) -> None:
     p = sub.add_parser("punch", help=_("registrér klip på en borgers klippekort"))
     p.add_argument("citizen", metavar="CITIZEN", help=_("CPR-nummer (med eller uden bindestreg) eller kortnummer"))
-    p.add_argument("clips", metavar="CLIPS", type=int, help=_("antal klip (1–10; flere kræver en aftale)"))
-    p.add_argument("--activity", required=True, metavar="TEXT", help=_("hvad klippene bruges til"))
+    p.add_argument("clips", metavar="CLIPS", type=whole("Antal klip"),
+                   help=_("antal klip (1–10; flere kræver en aftale)"))
+    p.add_argument("--activity", required=True, type=text("activity", "Aktiviteten"), metavar="TEXT",
+                   help=_("hvad klippene bruges til"))
     p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help=_("dato for klippet (standard: i dag)"))
     p.add_argument("--id", type=punch_uuid, metavar="UUID", dest="punch_id",
                    help=_("klippets id (et UUID); et script, der prøver igen med samme id, klipper aldrig to gange"))

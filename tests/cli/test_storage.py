@@ -111,12 +111,12 @@ def test_a_read_only_database_gets_one_line_and_nothing_left_behind(capsys, tmp_
         assert _run(capsys, "--db", str(path), "init")[0] == 0
         before = sorted(p.name for p in fs.iterdir())
         subprocess.run(["mount", "-o", "remount,ro", str(fs)], check=True)
-        for command in (["waitlist"], ["staff", "add", "bo", "--name", "Bo", "--role", "terapeut"]):
+        for command in (["waitlist"], ["staff", "add", "games", "--name", "Bo", "--role", "terapeut"]):
             code, err, _out = _run(capsys, "--db", str(path), *command)
             assert code == 1 and len(err) == 1 and "kan ikke skrives" in err[0], err
         subprocess.run(["mount", "-o", "remount,rw", str(fs)], check=True)
         assert sorted(p.name for p in fs.iterdir()) == before
-        code, err, _out = _run(capsys, "--db", str(path), "staff", "add", "bo", "--name", "Bo", "--role", "terapeut")
+        code, err, _out = _run(capsys, "--db", str(path), "staff", "add", "games", "--name", "Bo", "--role", "terapeut")
         assert code == 0, err
 
 

@@ -24,7 +24,7 @@ def test_write_transactions_begin_immediate(database, admin):
     try:
         from models.staff import add_staff
 
-        add_staff(admin, "bente", "Bente Holm", "terapeut")
+        add_staff(admin, "daemon", "Bente Holm", "terapeut")
     finally:
         conn.set_trace_callback(None)
     assert statements[0].upper().startswith("BEGIN IMMEDIATE")

@@ -73,7 +73,7 @@ def test_a_stopped_writer_does_not_block_the_others_forever(initialised, holder)
         assert child.stdout.readline().strip() == "ready"
         os.kill(child.pid, signal.SIGSTOP)
         started = time.monotonic()
-        waiter = _python(WAITER, "--db", initialised, "staff", "add", "bo", "--name", "Bo", "--role", "terapeut")
+        waiter = _python(WAITER, "--db", initialised, "staff", "add", "games", "--name", "Bo", "--role", "terapeut")
         out, err = waiter.communicate(timeout=60)
         took = time.monotonic() - started
         assert waiter.returncode == 1, (out, err)
@@ -84,7 +84,7 @@ def test_a_stopped_writer_does_not_block_the_others_forever(initialised, holder)
         child.kill()
         child.wait()
     con = sqlite3.connect(initialised)
-    assert con.execute("SELECT count(*) FROM staff WHERE login = 'bo'").fetchone() == (0,)
+    assert con.execute("SELECT count(*) FROM staff WHERE login = 'games'").fetchone() == (0,)
     con.close()
 
 
@@ -92,10 +92,10 @@ def test_the_next_writer_goes_on_as_soon_as_the_stopped_one_is_gone(initialised)
     child = _python(HOLD_GATE, initialised)
     assert child.stdout.readline().strip() == "ready"
     os.kill(child.pid, signal.SIGSTOP)
-    waiter = _python(WAITER, "--db", initialised, "staff", "add", "bo", "--name", "Bo", "--role", "terapeut")
+    waiter = _python(WAITER, "--db", initialised, "staff", "add", "games", "--name", "Bo", "--role", "terapeut")
     time.sleep(0.3)
     child.kill()  # the lock goes with its process
     child.wait()
     out, err = waiter.communicate(timeout=60)
     assert waiter.returncode == 0, err
-    assert "bo tilføjet" in out
+    assert "games tilføjet" in out
