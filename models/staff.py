@@ -58,12 +58,16 @@ def init_database(login: str, name: str) -> Staff:
 
 
 def clean_login(login) -> str:
-    """A staff login (issue #10, item 7): an OS account on this server, no spaces, within the limit."""
+    """A new staff login (issue #10, item 7): within the limit, no spaces, not taken in any case,
+    and an OS account on this server (``pwd.getpwnam``)."""
     import pwd
 
     text = clean_text(login, "login", kind="login", label="Brugernavnet")
     if any(ch.isspace() for ch in text):
         raise DomainError("Brugernavnet må ikke indeholde mellemrum.", field="login")
+    if Staff.select().where(fn.LOWER(Staff.login) == text.lower()).exists():
+        raise DomainError(f"Brugeren '{text}' findes allerede (store og små bogstaver regnes for ens).",
+                          field="login")
     try:
         pwd.getpwnam(text)
     except KeyError:
@@ -79,9 +83,6 @@ def add_staff(actor: Staff, login: str, name: str, role: str, district: str | No
     name = clean_text(name, "name", kind="name", label="Navnet")
     if role not in ROLES:
         raise DomainError(f"Ukendt rolle '{role}'; vælg terapeut, leder eller admin.", field="role")
-    if Staff.select().where(fn.LOWER(Staff.login) == login.lower()).exists():
-        raise DomainError(f"Brugeren '{login}' findes allerede (store og små bogstaver regnes for ens).",
-                          field="login")
     staff = Staff.create(login=login, name=name, role=role, district=_district_by_name(district))
     audit(actor, "staff.add", "staff", staff.id, None, snapshot(staff))
     return staff
