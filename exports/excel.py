@@ -44,6 +44,8 @@ from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import
 from models.imports import SHEET as SHEET_CARDS
 from models.staff import require_role
 
+from .workbook import sheet_temp_files_beside
+
 SHEET_PUNCHES = "Klip"
 SHEET_POOLS = "Puljer"
 PUNCH_HEADERS = ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af")
@@ -343,7 +345,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
     holder: list[ExportResult] = []
 
     def write(temp: Path) -> None:
-        with _read_snapshot():
+        with _read_snapshot(), sheet_temp_files_beside(temp.parent):
             holder.append(write_workbook(temp, period, progress))
 
     target = write_private(path or default_path(period), write, force=force, suffix=".xlsx")
