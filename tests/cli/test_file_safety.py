@@ -185,7 +185,17 @@ def test_openpyxl_temp_files_live_beside_the_target_0600_and_go_on_every_way_out
         yield  # pragma: no cover
 
     monkeypatch.setattr(excel, "card_rows", failing_rows)
-    with pytest.raises(RuntimeError):
-        excel.export(leader, excel.parse_year("2026"), tmp_path / "ud2.xlsx")
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _info: None  # openpyxl's abandoned sheet writer complains as it is collected
+    try:
+        with pytest.raises(RuntimeError) as caught:
+            excel.export(leader, excel.parse_year("2026"), tmp_path / "ud2.xlsx")
+        del caught
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
     assert modes and set(modes) == {0o600}
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".", "ud2"))]
