@@ -111,8 +111,7 @@ class CirkelApp(App):
         if problems:
             log.error("quick_check at start: %s", "; ".join(problems))
             self.call_from_thread(
-                self.notify, _("Databasen er beskadiget ({problem}). Stop arbejdet, og bed en leder køre "
-                               "'cirkel check' og lægge den seneste hele kopi tilbage.").format(problem=problems[0]),
+                self.notify, _("Databasen er beskadiget ({problem}). Stop arbejdet, og bed en leder køre 'cirkel check' og lægge den seneste hele kopi tilbage.").format(problem=problems[0]),  # noqa: E501
                 title=_("Databasen er beskadiget"), severity="error", timeout=600)
 
     def _handle_exception(self, error: Exception) -> None:

@@ -367,8 +367,7 @@ class ImportScreen(Screen):
         body = _("Fra {name}: {counts}. Alt eller intet gemmes i én omgang.").format(
             name=report.path.name, counts=report.counts())
         if report.new_districts:
-            body += " " + _("Filen nævner distrikter, der ikke findes i Cirkel: {names}. Importen opretter dem "
-                            "(med 0 hjemmehjælpsmodtagere; ret tallet under Distrikter).").format(
+            body += " " + _("Filen nævner distrikter, der ikke findes i Cirkel: {names}. Importen opretter dem (med 0 hjemmehjælpsmodtagere; ret tallet under Distrikter).").format(  # noqa: E501
                 names=", ".join(report.new_districts))
         title = _("Opret distrikterne og importér?") if report.new_districts else _("Importér nu?")
         self.app.push_screen(ConfirmDialog(title, body, yes=_("Importér (j)")),

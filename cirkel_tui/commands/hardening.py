@@ -20,7 +20,6 @@ def cmd_check(ctx) -> int:
         return 0
     for line in problems:
         ctx.out(line)
-    print(_("cirkel: databasen er beskadiget: {count} fejl fundet (vist ovenfor). Stop arbejdet i den, og læg "
-            "den seneste hele kopi tilbage (cirkel backup laver kopier).").format(count=len(problems)),
+    print(_("cirkel: databasen er beskadiget: {count} fejl fundet (vist ovenfor). Stop arbejdet i den, og læg den seneste hele kopi tilbage (cirkel backup laver kopier).").format(count=len(problems)),  # noqa: E501
           file=sys.stderr)
     return 1
