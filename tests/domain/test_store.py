@@ -37,7 +37,8 @@ def test_migrations_create_the_models_schema(database):
     assert not diff, f"models and migrations differ: {diff}"
 
 
-def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch):
+def _old_database_and_a_new_migration(tmp_path, monkeypatch, name: str, code: str) -> str:
+    """A database with one district, and the migrations folder plus ``name`` (not yet applied)."""
     path = str(tmp_path / "old.db")
     dbmod.open_database(path)
     District.create(name="Hedensted", home_help_count=10)
@@ -46,11 +47,17 @@ def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch
     extra.mkdir()
     for f in dbmod.MIGRATIONS_DIR.glob("0*.py"):
         (extra / f.name).write_text(f.read_text())
-    (extra / "9999_add_note.py").write_text(
+    (extra / name).write_text(code)
+    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
+    return path
+
+
+def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch):
+    path = _old_database_and_a_new_migration(
+        tmp_path, monkeypatch, "9999_add_note.py",
         "from peewee import TextField\n"
         "def up(migrator, db):\n"
         "    migrator.migrate(migrator.add_column('district', 'note', TextField(default='')))\n")
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
     dbmod.open_database(path)
     dbmod.close_database()
     backups = list(tmp_path.glob("old.db.before-9999_add_note*.bak"))
@@ -85,16 +92,8 @@ def test_online_backup_is_a_consistent_copy(database, admin, tmp_path):
 
 
 def test_a_failed_migration_gives_one_line_and_the_backup_is_made_once(tmp_path, monkeypatch):
-    path = str(tmp_path / "old.db")
-    dbmod.open_database(path)
-    District.create(name="Hedensted", home_help_count=10)
-    dbmod.close_database()
-    extra = tmp_path / "migrations"
-    extra.mkdir()
-    for f in dbmod.MIGRATIONS_DIR.glob("0*.py"):
-        (extra / f.name).write_text(f.read_text())
-    (extra / "9999_broken.py").write_text("def up(migrator, db):\n    db.execute_sql('ALTER TABLE nowhere ADD x')\n")
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
+    path = _old_database_and_a_new_migration(
+        tmp_path, monkeypatch, "9999_broken.py", "def up(migrator, db):\n    db.execute_sql('ALTER TABLE nowhere ADD x')\n")
     for _start in range(3):
         with pytest.raises(DomainError) as caught:
             dbmod.open_database(path)
