@@ -93,7 +93,8 @@ def test_online_backup_is_a_consistent_copy(database, admin, tmp_path):
 
 def test_a_failed_migration_gives_one_line_and_the_backup_is_made_once(tmp_path, monkeypatch):
     path = _old_database_and_a_new_migration(
-        tmp_path, monkeypatch, "9999_broken.py", "def up(migrator, db):\n    db.execute_sql('ALTER TABLE nowhere ADD x')\n")
+        tmp_path, monkeypatch, "9999_broken.py",
+        "def up(migrator, db):\n    db.execute_sql('ALTER TABLE nowhere ADD x')\n")
     for _start in range(3):
         with pytest.raises(DomainError) as caught:
             dbmod.open_database(path)
