@@ -80,7 +80,7 @@ from .entities import (
     Staff,
     StateChange,
 )
-from .inputs import LIMITS, clean_text, format_int, parse_date
+from .inputs import clean_text, format_int, parse_date
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
 
@@ -242,6 +242,8 @@ def check_rows(sheet: ImportSheet, errors: _Errors) -> list[CardRow]:
 
 
 def _check_row(n: int, values: tuple, errors: _Errors, scheme_start: _dt.date, day: _dt.date) -> CardRow | None:
+    """One row's seven cells, each checked (every error of the row is collected, in column order);
+    long because it is the list of the per-cell rules, one after the other."""
     before = len(errors.items)
     raw_cpr, raw_name, raw_district, raw_number, raw_start, raw_clips, raw_end = values
 
@@ -465,7 +467,6 @@ class ImportPlan:
     new_citizens: list[_PlannedCitizen]
     cards_for_existing: list[tuple[_Existing, CardRow]]
     pools: dict[tuple[int, int], int]  # (district id, year) -> pool id
-    known_numbers: set[int]
     seen: tuple[int, int, int] = (0, 0, 0)  # the highest citizen, card and district ids when planned
 
     @property
@@ -508,7 +509,11 @@ def _same_name(a: str, b: str) -> bool:
 
 def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = False, accept_names: bool = False,
                 dry_run: bool = False) -> ImportPlan:
-    """Check the sheet and decide what to create; reads only (ImportRefused lists every refusal)."""
+    """Check the sheet and decide what to create; reads only (ImportRefused lists every refusal).
+
+    Longer than most: one pass over the file's citizens, kept in one place so
+    the decisions for a citizen (known card, new citizen, new card) read in order.
+    """
     require(actor, "import")
     errors = _Errors(sheet)
     rows = check_rows(sheet, errors)
@@ -539,7 +544,6 @@ def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = Fa
 
     planned: list[_PlannedCitizen] = []
     for_existing: list[tuple[_Existing, CardRow]] = []
-    known: set[int] = set()
     for cpr, cards in groups.items():
         first = cards[0]
         citizen = citizens_in_db.get(cpr)
@@ -549,7 +553,6 @@ def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = Fa
             if in_db is None:
                 new_rows.append(row)
             elif citizen is not None and in_db[0] == citizen.id:
-                known.add(row.number)
                 report.known_cards.append(row.number)
                 if in_db[1:] != (row.start, row.clips, row.end):
                     report.warnings.append(
@@ -576,7 +579,7 @@ def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = Fa
         raise ImportRefused(sheet.path, errors.items)
     planned.sort(key=lambda c: c.cpr)  # ids and the CPR index then grow together: a faster bulk insert
     plan = ImportPlan(sheet.path, report, new_districts if create_districts else {}, district_ids, planned,
-                      for_existing, pools, known, seen)
+                      for_existing, pools, seen)
     for citizen in planned:
         for row in citizen.rows:
             report.new_cards.append(NewCard(row.number, citizen.cpr, citizen.name, row.start, row.clips, row.end,
@@ -867,6 +870,6 @@ def import_sheet(actor: Staff, open_sheet: Callable[[], ContextManager[ImportShe
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-__all__ = ["COLUMNS", "SHEET", "LIMITS", "CARD_NUMBER_MIN", "CARD_NUMBER_MAX", "MAX_ROWS", "ImportSheet",
+__all__ = ["COLUMNS", "SHEET", "CARD_NUMBER_MIN", "CARD_NUMBER_MAX", "MAX_ROWS", "ImportSheet",
            "ImportReport", "ImportRefused", "ImportPlan", "check_rows", "plan_import", "apply_import",
            "import_sheet", "card_status"]
