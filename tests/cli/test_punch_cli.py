@@ -60,7 +60,7 @@ def test_a_refusal_exits_1_with_one_line_and_writes_nothing(demo_db):
         ([str(number), "11", "--activity", "Bingo"], "individuel aftale"),
         ([str(number), "0", "--activity", "Bingo"], "mindst 1"),
         ([str(number), "1", "--activity", "  "], "aktivitet"),
-        ([str(number), "1", "--activity", "Bingo", "--date", "2999-01-01"], "fremtiden"),
+        ([str(number), "1", "--activity", "Bingo", "--date", "2099-01-01"], "fremtiden"),
         (["999999", "1", "--activity", "Bingo"], "intet kort"),
     ):
         result = run_cli("punch", *args, db=demo_db)
