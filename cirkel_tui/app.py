@@ -114,6 +114,19 @@ class CirkelApp(App):
     def on_mount(self) -> None:
         staff = self.actor
         self.sub_title = f"{staff.name} · {staff.role}"
+        self.run_worker(self._quick_check, thread=True, group="quick-check", exit_on_error=False,
+                        description="quick_check")
+
+    def _quick_check(self) -> None:
+        """Issue #10, item 10: warn at start when SQLite's quick check finds damage."""
+        from models.store import integrity_problems
+
+        problems = integrity_problems(quick=True, limit=3)
+        if problems:
+            log.error("quick_check at start: %s", "; ".join(problems))
+            self.call_from_thread(
+                self.notify, _("Databasen er beskadiget ({problem}). Stop arbejdet, og bed en leder køre 'cirkel check' og lægge den seneste hele kopi tilbage.").format(problem=problems[0]),  # noqa: E501
+                title=_("Databasen er beskadiget"), severity="error", timeout=600)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: the details (never shown: Textual's traceback shows

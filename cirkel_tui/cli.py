@@ -40,6 +40,8 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.programme",
     # issue 16: the printed klippekort
     "cirkel_tui.commands.cards",
+    # issue #10: cirkel check
+    "cirkel_tui.commands.hardening",
 ]
 
 
@@ -89,8 +91,21 @@ def setup_logging() -> None:
 
 
 def _fail(message: str, code: int = 1) -> int:
-    print(f"cirkel: {message}", file=sys.stderr)
+    print(f"cirkel: {' '.join(str(message).split())}", file=sys.stderr)  # always one line
     return code
+
+
+def _os_error_line(err: OSError) -> str:
+    import errno
+
+    where = err.filename or ""
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return _("Ingen adgang til {path}.").format(path=where)
+    if err.errno == errno.ENOSPC:
+        return _("Disken er fuld; intet er gemt.")
+    if err.errno == errno.EROFS:
+        return _("{path} ligger på et skrivebeskyttet drev.").format(path=where)
+    return _("Kan ikke bruge {path}: {reason}.").format(path=where, reason=err.strerror or err)
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -100,6 +115,12 @@ def run(argv: list[str] | None = None) -> int:
     from . import identity  # issue #20: the shared server
     from .identity import current_login, require_demo_allowed, running_as_service_account
 
+    os.umask(0o077)  # every file Cirkel creates (database, -wal, -shm, backups, exports, log) is 0600
+    for stream in (sys.stdout, sys.stderr):  # a name with undecodable bytes is shown, never a crash
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()
@@ -127,7 +148,7 @@ def run(argv: list[str] | None = None) -> int:
 
             open_demo_database(db_path, login, fill=not getattr(args, "demo_command", False))
         elif getattr(args, "opens_database", True):
-            open_database(db_path)
+            open_database(db_path, create=getattr(args, "creates_database", False))
         actor = None
         if needs_staff:
             from models.staff import require_staff
@@ -150,6 +171,9 @@ def run(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as err:  # a file the user named: say which and why, in one line
+        log.info("OS error in command %s: %s", getattr(args, "command", None), err)
+        return _fail(_os_error_line(err))
     except Exception:
         ref = identity.error_reference()  # issue #20: a reference the administrator finds in the log
         log.exception("unexpected error [ref %s] in command %s", ref, getattr(args, "command", None))
@@ -164,7 +188,7 @@ def _run_tui(db_path: str, login: str, demo: bool) -> int:
 
         open_demo_database(db_path, login)
     else:
-        open_database(db_path)
+        open_database(db_path, create=False)
     from models.staff import require_staff
 
     actor = require_staff(login)

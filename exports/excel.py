@@ -51,15 +51,15 @@ from models.base import DomainError, audit, db, log_access, operation, today
 from models.cpr import formatted
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citizen, District, Punch, Staff
 from models.files import default_directory, write_private
+from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import reads them back
+from models.imports import SHEET as SHEET_CARDS
 from models.staff import require_role
 
-from .workbook import print_setup
+from .workbook import print_setup, sheet_temp_files_beside
 
-SHEET_CARDS = "Klippekort"
 SHEET_PUNCHES = "Klip"
 SHEET_POOLS = "Puljer"
 SHEET_AGREEMENTS = "Aftaler"
-CARD_HEADERS = ("CPR", "Navn", "Distrikt", "Kortnr", "Starttidspunkt", "Antal klip", "Sluttidspunkt")
 PUNCH_HEADERS = ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af", "Aftale")
 POOL_HEADERS = ("Distrikt", "År", "Tildelt", "Brugt", "Tilbage", "Deltagere", "Kapacitet", "Venteliste")
 AGREEMENT_HEADERS = ("CPR", "Navn", "Aftale", "Godkendt af", "Klip", "Brugt", "Gyldig til", "Begrundelse")
@@ -387,7 +387,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
     holder: list[ExportResult] = []
 
     def write(temp: Path) -> None:
-        with _read_snapshot():
+        with _read_snapshot(), sheet_temp_files_beside(temp.parent):
             holder.append(write_workbook(temp, period, progress))
 
     target = write_private(path or default_path(period), write, force=force, suffix=".xlsx")

@@ -34,6 +34,7 @@ from .entities import (
     Punch,
     Staff,
 )
+from .inputs import clean_text
 from .pools import committed_clips, pool_of
 
 FIRST_CARD_NUMBER = 1001
@@ -52,9 +53,16 @@ def open_card(citizen: Citizen) -> Card | None:
             .order_by(Card.issued_on.desc()).first())
 
 
+CARD_NUMBER_MAX = 999_999_999  # ten digits would read as a CPR number (issue #10, item 3)
+
+
 def next_card_number() -> int:
+    """The next free card number; refused once the numbers (at most nine digits) are used up."""
     highest = Card.select(fn.MAX(Card.number)).scalar()
-    return max(FIRST_CARD_NUMBER, (highest or 0) + 1)
+    number = max(FIRST_CARD_NUMBER, (highest or 0) + 1)
+    if number > CARD_NUMBER_MAX:
+        raise DomainError(f"Kortnumrene er brugt op (højst {CARD_NUMBER_MAX}); kontakt en administrator.")
+    return number
 
 
 def _whole_clips(clips) -> int:
@@ -207,11 +215,9 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
             left = (card.clips - card.used) if card else (agreement.clips - agreement.used)
             return PunchResult(done, card, agreement, left)
     k = _whole_clips(clips)
-    activity = (activity or "").strip()
-    if not activity:
+    if not (activity or "").strip():
         raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
-    if any(ord(ch) < 32 for ch in activity):
-        raise DomainError("Aktiviteten må ikke indeholde kontroltegn.", field="activity")
+    activity = clean_text(activity, "activity", kind="activity", label="Aktiviteten")
     on = as_date(on)
     if on > today():
         raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")

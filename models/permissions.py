@@ -32,6 +32,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "card.print": ("terapeut", "leder"),
     "card.replace": ("terapeut", "leder"),
     "card.setup": ("leder",),
+    # issue #10: cirkel check
+    "database.check": ("leder",),
 }
 
 

@@ -372,7 +372,11 @@ class ImportScreen(Screen):
             return
         body = _("Fra {name}: {counts}. Alt eller intet gemmes i én omgang.").format(
             name=report.path.name, counts=report.counts())
-        self.app.push_screen(ConfirmDialog(_("Importér nu?"), body, yes=_("Importér (j)")),
+        if report.new_districts:
+            body += " " + _("Filen nævner distrikter, der ikke findes i Cirkel: {names}. Importen opretter dem (med 0 hjemmehjælpsmodtagere; ret tallet under Distrikter).").format(  # noqa: E501
+                names=", ".join(report.new_districts))
+        title = _("Opret distrikterne og importér?") if report.new_districts else _("Importér nu?")
+        self.app.push_screen(ConfirmDialog(title, body, yes=_("Importér (j)")),
                              lambda yes: self._confirmed(report.path) if yes else self._declined())
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="Importerer")
@@ -381,7 +385,8 @@ class ImportScreen(Screen):
         from models.base import DomainError
 
         try:
-            report = import_file(self.app.actor, path, dry_run=dry_run)
+            # the check lists the districts the file would create; the confirmation asks before they are
+            report = import_file(self.app.actor, path, dry_run=dry_run, create_districts=True)
         except ImportRefused as refused:
             self.post_message(self.Refused(refused.message, refused.lines(), None))
             return

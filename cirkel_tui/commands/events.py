@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from models.i18n import _
 
+from ..argtypes import whole
 from . import file_written, shown_path
 
 
@@ -15,7 +16,8 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_list)
 
     p = esub.add_parser("participants", help=_("deltagerliste til chauffør og ledsager"))
-    p.add_argument("event_id", type=int, metavar="ID", help=_("turens nummer (se: cirkel events list)"))
+    p.add_argument("event_id", type=whole("Turens nummer", 1, 1_000_000_000), metavar="ID",
+                   help=_("turens nummer (se: cirkel events list)"))
     p.add_argument("--out", metavar="PATH",
                    help=_("gem som .xlsx i denne mappe (eller fil); - skriver til standard output"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))

@@ -42,6 +42,10 @@ def register(sub) -> None:
     p = sub.add_parser("import", help=_("indlæs arket Klippekort fra et regneark (leder)"))
     p.add_argument("file", metavar="FILE", help=_("en .xlsx-fil i eksportens format; - læser standard input"))
     p.add_argument("--dry-run", action="store_true", help=_("vis hvad der ville blive oprettet; gem intet"))
+    p.add_argument("--create-districts", action="store_true",
+                   help=_("opret de distrikter, filen nævner, som ikke findes (ellers afvises de)"))
+    p.add_argument("--accept-names", action="store_true",
+                   help=_("behold Cirkels navn, hvor filen staver en kendt borgers navn anderledes"))
     p.set_defaults(handler=cmd_import)
 
 
@@ -61,14 +65,19 @@ def cmd_import(ctx) -> int:
     from exports.importer import ImportRefused, import_file
 
     try:
+        options = dict(dry_run=ctx.args.dry_run, create_districts=ctx.args.create_districts,
+                       accept_names=ctx.args.accept_names)
         if ctx.args.file == "-":  # issue #20: under sudo the staff member's shell hands the file over
             from models.files import stdin_copy
 
             with stdin_copy() as copy:
-                report = import_file(ctx.actor, copy, dry_run=ctx.args.dry_run)
+                report = import_file(ctx.actor, copy, **options)
         else:
-            report = import_file(ctx.actor, ctx.args.file, dry_run=ctx.args.dry_run)
+            report = import_file(ctx.actor, ctx.args.file, **options)
     except ImportRefused as refused:
+        if len(refused.errors) == 1:  # one problem: one line
+            print(f"cirkel: {refused.errors[0]} {_('Intet er ændret.')}", file=sys.stderr)
+            return 1
         for line in refused.lines():
             print(f"cirkel: {line}", file=sys.stderr)
         print(f"cirkel: {refused.message}", file=sys.stderr)
