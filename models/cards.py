@@ -104,7 +104,7 @@ def issue_card(actor: Staff, citizen: Citizen, on: _dt.date | None = None) -> Ca
 def card_by_number(number) -> Card:
     """The card with ``number`` (digits), or a Danish refusal at the field ``card``."""
     text = str(number).strip()
-    if not text.isdigit() or text.startswith("0") or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or text.startswith("0") or len(text) > 9:
         raise DomainError(f"'{text}' er ikke et kortnummer.", field="card")
     card = Card.get_or_none(Card.number == int(text))
     if card is None:

@@ -156,6 +156,35 @@ BAD = [
     ["--db", "{tmp}/tekst.xlsx", "pools"],
     ["--db", "/proc/x.db", "init"],
     ["--demo", "--db", "{db}", "waitlist"],
+    # issue 13: pause, resume, end, followup
+    ["pause", "¹⁰¹⁰", "--reason", "Indlagt"],
+    ["pause", "{cpr}", "--reason", "x" * 100_000],
+    ["pause", "{cpr}", "--reason", "Indlagt", "--until", "30-02-2026"],
+    ["pause", "{cpr}", "--reason", BAD_BYTES],
+    ["pause", "{cpr}"],
+    ["resume", "999999999"],
+    ["resume", BAD_BYTES],
+    ["end", "{cpr}"],
+    ["end", "{cpr}", "--reason", ""],
+    ["end", "¹²", "--reason", "flyttet"],
+    ["followup", "--weeks", HUGE],
+    ["followup", "--weeks", "0"],
+    ["followup", "--weeks", "¹"],
+    # issue 14: programmes
+    ["programme", "add", "Projekt X", "--year", "0", "--budget", "100"],
+    ["programme", "add", "Projekt X", "--year", "2026", "--budget", "1e309"],
+    ["programme", "add", "Projekt X", "--year", "2026", "--budget", "12,345"],
+    ["programme", "add", BAD_BYTES, "--year", "2026", "--budget", "100"],
+    ["programme", "line", "Ukendt projekt", "Linje", "--amount", "100"],
+    ["programme", "spend", "Ukendt projekt", "Linje", "--amount", "-"],
+    ["programme", "list", "--year", HUGE],
+    # issue 16: printed cards
+    ["card", "print", "¹⁰"],
+    ["card", "print", "999999999"],
+    ["card", "replace", "{card}", "--reason", ""],
+    ["card", "handout", HUGE],
+    ["card", "phone", "Ukendt distrikt", "75 00 00 00"],
+    ["card", "history", BAD_BYTES],
 ]
 
 

@@ -156,7 +156,7 @@ def test_attendance_refusals_write_nothing(cafe, admin, frozen_day):
             register_attendance(admin, *args)
         assert err.value.field == field
     assert Signup.select().count() == 0 and Event.get_by_id(events[0].id).status == "planned"
-    who = add_staff(admin, "tea", "Tea Terapeut", "terapeut", None)  # therapists register café attendance
+    who = add_staff(admin, "daemon", "Tea Terapeut", "terapeut", None)  # therapists register café attendance
     assert register_attendance(who, events[0].id, [a.id], 3).registered == 1
 
 

@@ -23,14 +23,14 @@ ISHOJ = (("Projekt 1: En rehabiliterende indsats", "450.000",
 def leder(admin):
     from models.staff import add_staff
 
-    return add_staff(admin, "leo", "Leo Leder", "leder", None)
+    return add_staff(admin, "bin", "Leo Leder", "leder", None)
 
 
 @pytest.fixture
 def terapeut(admin):
     from models.staff import add_staff
 
-    return add_staff(admin, "tea", "Tea Terapeut", "terapeut", None)
+    return add_staff(admin, "daemon", "Tea Terapeut", "terapeut", None)
 
 
 def enter_ishoj(actor, prefix=""):

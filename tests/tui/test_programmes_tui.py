@@ -171,11 +171,11 @@ async def test_the_programme_can_be_edited_but_its_budget_not_below_its_lines(de
 async def test_a_therapist_is_refused_a_programme_write_with_a_message(demo, make_app, admin):
     from models.staff import add_staff
 
-    add_staff(admin, "tea", "Tea Terapeut", "terapeut", None)
+    add_staff(admin, "daemon", "Tea Terapeut", "terapeut", None)
     from cirkel_tui.app import CirkelApp
     from models.staff import require_staff
 
-    app = CirkelApp(actor_id=require_staff("tea").id, db_path=make_app().db_path)
+    app = CirkelApp(actor_id=require_staff("daemon").id, db_path=make_app().db_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_programme(pilot, 1)
         await pilot.press("r")
