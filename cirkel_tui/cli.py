@@ -33,6 +33,8 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.excel",
     "cirkel_tui.commands.punch",
     "cirkel_tui.commands.agreement",
+    # issue 19: the period's evaluation
+    "cirkel_tui.commands.evaluation",
 ]
 
 
