@@ -67,6 +67,10 @@ DESTINATIONS: list[Destination] = [
     Destination("import", _("Import"), "i", "screens.excel:ImportScreen",
                 _("Indlæs et regneark med klippekort (arket Klippekort); vis først hvad der oprettes."),
                 roles=("leder",)),
+    # issue 19: the period's evaluation
+    Destination("evaluering", _("Evaluering"), "E", "screens.evaluation:EvaluationScreen",
+                _("Periodens resultater som planens mål: deltagere, klip mod tempo, aktiviteter, trivsel, "
+                  "afslutninger og fællesture — pr. distrikt og i alt."), roles=("leder",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [
