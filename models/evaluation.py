@@ -167,7 +167,7 @@ def parse_period(text: str) -> EvaluationPeriod:
     if re.fullmatch(r"\d{4}", raw):
         return year_period(int(raw))
     parts = [p for p in _SPLIT.split(raw) if p]
-    if len(parts) != 2:
+    if len(parts) != 2 or not all(re.search(r"\d", p) for p in parts):
         raise DomainError(f"Ugyldig periode '{raw[:40]}'; skriv ÅÅÅÅ eller DD-MM-ÅÅÅÅ – DD-MM-ÅÅÅÅ.",
                           field="period")
     return range_period(parts[0], parts[1])
@@ -648,6 +648,8 @@ def _add_outcomes(period: EvaluationPeriod, targets) -> None:
         if (f_on, f_id) < (b_on, b_id):
             continue  # screened again after the follow-up: the new baseline has no follow-up yet
         changes = compare(_Answers(*base_values), _Answers(*last_values))
+        if all(change.delta is None for change in changes.values()):
+            continue  # a follow-up without outcomes (an ending): nothing to compare
         for g in targets(d_id):
             g.followed_up += 1
             for k, change in changes.items():
