@@ -46,12 +46,13 @@ import calendar
 import datetime as _dt
 import decimal
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from peewee import JOIN, Case, fn
 
-from .base import DomainError, today
+from .base import DomainError, db, in_transaction, today
 from .entities import (
     END_REASONS,
     PUNCH_IMPORT,
@@ -365,6 +366,17 @@ class Evaluation:
 
 # --- the reads --------------------------------------------------------------------
 
+def _run(query) -> list[tuple]:
+    return list(query.tuples())
+
+
+def aggregate_queries(period: EvaluationPeriod) -> list:
+    """The aggregate queries the screen runs (for the benchmark's raw-SQL floor: ``q.sql()``)."""
+    months = months_of(period)
+    return [_stocks_query(period, months), _in_period_query(period), _flows_query(period, months),
+            _ledger_query(period, months), _outcome_query(period), _reasons_query(period)]
+
+
 def _month_case(column, months: list[Month]):
     """The month's index (0…) of a date column, as a CASE (portable SQL)."""
     return Case(None, [(column <= m.last, i) for i, m in enumerate(months)], len(months))
@@ -387,7 +399,7 @@ STOCK_STATES = (STATE_ACTIVE, STATE_PAUSED, STATE_WAITLISTED)
 STOCK_FIELDS = {STATE_ACTIVE: "active", STATE_PAUSED: "paused", STATE_WAITLISTED: "waitlisted"}
 
 
-def _participant_stocks(period: EvaluationPeriod, months: list[Month]):
+def _stocks_query(period: EvaluationPeriod, months: list[Month]):
     """Per district and state: the intervals counted by the month they start in and the
     month they stop in (a CASE each, portable SQL), so a handful of rows carry every
     month's end count: an interval is open at month i's end when start <= i < stop."""
@@ -398,20 +410,19 @@ def _participant_stocks(period: EvaluationPeriod, months: list[Month]):
                 + [(c.stop <= m.last, i) for i, m in enumerate(months)], len(months))
     query = (intervals.select_from(c.did, c.st, first.alias("first"), stop.alias("stop"), fn.COUNT(c.cid))
              .group_by(c.did, c.st, first, stop).limit(MAX_GROUPS))
-    return list(query.tuples())
+    return query
 
 
-def _participants_in_period(period: EvaluationPeriod):
+def _in_period_query(period: EvaluationPeriod):
     """(district, distinct citizens active or paused at any time in the period)."""
     intervals = _intervals(period, [STATE_ACTIVE, STATE_PAUSED])
     c = intervals.c
-    query = (intervals.select_from(c.did, fn.COUNT(c.cid.distinct()))
-             .where(c.stop.is_null() | ((c.stop > period.start) & (c.stop > c.start)))
-             .group_by(c.did).limit(MAX_GROUPS))
-    return [(d, int(n)) for d, n in query.tuples()]
+    return (intervals.select_from(c.did, fn.COUNT(c.cid.distinct()))
+            .where(c.stop.is_null() | ((c.stop > period.start) & (c.stop > c.start)))
+            .group_by(c.did).limit(MAX_GROUPS))
 
 
-def _participant_flows(period: EvaluationPeriod, months: list[Month]):
+def _flows_query(period: EvaluationPeriod, months: list[Month]):
     """Per district and kind ("joined" / "ended"): distinct citizens per month."""
     joined = (StateChange.to_state == STATE_ACTIVE) & StateChange.from_state.in_([STATE_ELIGIBLE, STATE_WAITLISTED])
     ended = (StateChange.to_state == STATE_ENDED) & StateChange.from_state.in_([STATE_ACTIVE, STATE_PAUSED])
@@ -422,10 +433,10 @@ def _participant_flows(period: EvaluationPeriod, months: list[Month]):
              .join(Citizen, on=(StateChange.citizen == Citizen.id))
              .where((joined | ended) & StateChange.on.between(period.start, period.until))
              .group_by(Citizen.district, kind).limit(MAX_GROUPS))
-    return list(query.tuples())
+    return query
 
 
-def _ledger(period: EvaluationPeriod, months: list[Month], district=ALL):
+def _ledger_query(period: EvaluationPeriod, months: list[Month], district=ALL):
     """Net clips and registrations per month and offer, in one pass over the period's
     punches: for all citizens (``ALL``) or one district's (None: citizens without one)."""
     original = Punch.alias("original")
@@ -444,7 +455,7 @@ def _ledger(period: EvaluationPeriod, months: list[Month], district=ALL):
                           fn.SUM(Case(None, [(reversal, -1)], 1)), fn.SUM(Punch.clips))
              .join(original, JOIN.LEFT_OUTER, on=(Punch.reverses == original.id))
              .where(where).group_by(month, item, on_event, imported).limit(MAX_GROUPS))
-    return list(query.tuples())
+    return query
 
 
 def _catalogue() -> dict[int, tuple[str, str]]:
@@ -468,7 +479,7 @@ def load_district_ledger(ev: "Evaluation", group: "Group") -> "Group":
     leader picks the district: a join of every punch to its citizen costs more than
     the whole screen may, so the total is read first and each district on demand)."""
     if not group.ledger_loaded:
-        _fill_ledger(group, _ledger(ev.period, ev.months, group.district_id), _catalogue())
+        _fill_ledger(group, _run(_ledger_query(ev.period, ev.months, group.district_id)), _catalogue())
     return group
 
 
@@ -506,7 +517,7 @@ class _Answers(NamedTuple):
     ucla_version: str | None
 
 
-def _outcome_pairs(period: EvaluationPeriod):
+def _outcome_query(period: EvaluationPeriod):
     """Per citizen followed up in the period: district, latest baseline and latest
     follow-up up to the period's end (both with their date and id)."""
     until = period.until
@@ -528,16 +539,16 @@ def _outcome_pairs(period: EvaluationPeriod):
         cols += [m.measured_on, m.id, m.network_size, m.who5_score, m.who5_version, m.ucla_score, m.ucla_version]
     query = (pairs.select_from(c.did, *cols)
              .join(base, on=(base.id == c.b)).join(last, on=(last.id == c.f)))
-    return list(query.tuples())
+    return query
 
 
-def _reasons(period: EvaluationPeriod):
+def _reasons_query(period: EvaluationPeriod):
     query = (StateChange.select(Citizen.district, StateChange.reason, fn.COUNT(StateChange.id))
              .join(Citizen, on=(StateChange.citizen == Citizen.id))
              .where((StateChange.to_state == STATE_ENDED) & StateChange.from_state.in_([STATE_ACTIVE, STATE_PAUSED])
                     & StateChange.on.between(period.start, period.until))
              .group_by(Citizen.district, StateChange.reason).limit(MAX_GROUPS))
-    return list(query.tuples())
+    return query
 
 
 def reason_of(text: str | None) -> str:
@@ -565,12 +576,34 @@ def _pace(months: list[Month], allocated_by_year: dict[int, int]) -> list[float]
     return paces
 
 
-def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Evaluation:
+def _fetch(query) -> list[tuple]:
+    """Run one aggregate on this thread's own connection (closed after), for :func:`evaluation`'s pool."""
+    try:
+        return _run(query)
+    finally:
+        if not db.is_closed():
+            db.close()
+
+
+def evaluation(period: EvaluationPeriod, districts_ledger: bool = False, parallel: bool = False) -> Evaluation:
     """Every figure of the period, per district and in total (aggregates only: no personal data).
 
     The districts' clips and activities are read only with ``districts_ledger``
-    (or later, one at a time, by :func:`load_district_ledger`)."""
+    (or later, one at a time, by :func:`load_district_ledger`). ``parallel``
+    runs the heaviest aggregates at once on their own connections (SQLite leaves
+    Python's lock while it counts, so they use both cores): for the screen. Not
+    inside a read transaction: each connection would see its own moment, so a
+    workbook, which is one snapshot, reads them one after the other."""
     months = months_of(period)
+    heavy = {"stocks": _stocks_query(period, months), "in_period": _in_period_query(period),
+             "flows": _flows_query(period, months), "ledger": _ledger_query(period, months),
+             "outcomes": _outcome_query(period)}
+    if parallel and not in_transaction():
+        with ThreadPoolExecutor(max_workers=len(heavy), thread_name_prefix="evaluation") as pool:
+            futures = {name: pool.submit(_fetch, query) for name, query in heavy.items()}
+            rows = {name: future.result() for name, future in futures.items()}
+    else:
+        rows = {name: _run(query) for name, query in heavy.items()}
     names = dict(District.select(District.id, District.name).order_by(District.name)
                  .limit(MAX_DISTRICTS).tuples())
     groups: dict[int | None, Group] = {d_id: Group(d_id, name, [MonthCounts() for _ in months])
@@ -583,28 +616,28 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
             groups[d_id] = Group(None, NO_DISTRICT, [MonthCounts() for _ in months])
         return groups[d_id], total
 
-    for d_id, state, first, stop, n in _participant_stocks(period, months):
+    for d_id, state, first, stop, n in rows["stocks"]:
         attr = STOCK_FIELDS[state]
         for g in targets(d_id):
             for counts in g.months[first:stop]:
                 setattr(counts, attr, getattr(counts, attr) + int(n))
-    for d_id, n in _participants_in_period(period):
+    for d_id, n in rows["in_period"]:
         for g in targets(d_id):
-            g.participants += n
-    for d_id, kind, *per_month in _participant_flows(period, months):
+            g.participants += int(n)
+    for d_id, kind, *per_month in rows["flows"]:
         for g in targets(d_id):
             for counts, n in zip(g.months, per_month, strict=True):
                 setattr(counts, kind, getattr(counts, kind) + int(n or 0))
 
     items = _catalogue()
-    _fill_ledger(total, _ledger(period, months), items)
+    _fill_ledger(total, rows["ledger"], items)
     if districts_ledger:
         for g in list(groups.values()):
-            _fill_ledger(g, _ledger(period, months, g.district_id), items)
+            _fill_ledger(g, _run(_ledger_query(period, months, g.district_id)), items)
 
-    _add_outcomes(period, targets)
+    _add_outcomes(rows["outcomes"], targets)
 
-    for d_id, text, n in _reasons(period):
+    for d_id, text, n in _run(_reasons_query(period)):
         reason = reason_of(text)
         for g in targets(d_id):
             g.reasons[reason] = g.reasons.get(reason, 0) + int(n)
@@ -641,8 +674,8 @@ def _activity(item, outing: bool, imported: bool, items) -> tuple[tuple, tuple[s
     return ("own",), (CATEGORY_OWN, OWN_IDEAS_ROW, True)
 
 
-def _add_outcomes(period: EvaluationPeriod, targets) -> None:
-    for row in _outcome_pairs(period):
+def _add_outcomes(pairs: list[tuple], targets) -> None:
+    for row in pairs:
         d_id, b_on, b_id, *base_values = row[:8]
         f_on, f_id, *last_values = row[8:]
         if (f_on, f_id) < (b_on, b_id):

@@ -181,7 +181,7 @@ class EvaluationScreen(Screen):
         except DomainError as err:
             self.post_message(self.Failed(err.message))
             return
-        self.post_message(self.Loaded(evaluation(period)))
+        self.post_message(self.Loaded(evaluation(period, parallel=True)))
 
     @work(thread=True, exclusive=True, group="evaluation-district", exit_on_error=False,
           description="Henter distriktets klip")
