@@ -69,8 +69,7 @@ DESTINATIONS: list[Destination] = [
                 roles=("leder",)),
     # issue 19: the period's evaluation
     Destination("evaluering", _("Evaluering"), "E", "screens.evaluation:EvaluationScreen",
-                _("Periodens resultater som planens mål: deltagere, klip mod tempo, aktiviteter, trivsel, "
-                  "afslutninger og fællesture — pr. distrikt og i alt."), roles=("leder",)),
+                _("Periodens resultater som planens mål, pr. distrikt og i alt (leder)."), roles=("leder",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

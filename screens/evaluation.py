@@ -233,17 +233,9 @@ class EvaluationScreen(Screen):
     def action_explain(self) -> None:
         from models.evaluation import THRESHOLD_LABELS
 
-        self.app.push_screen(InfoDialog(_("Sådan læses evalueringen"), _(
-            "Deltagere: aktive, på pause og på venteliste ved hver måneds udgang (i dag for den løbende måned); "
-            "startet = optaget i måneden, afsluttet = deltagelsen sluttede i måneden. Hver borger tælles én gang "
-            "pr. måned.\n\nKlip: nettoklip i måneden (tilbageførsler trukket fra) mod puljens jævne tempo "
-            "(årets tildelte klip fordelt ligeligt på årets dage).\n\nAktiviteter: klippene pr. katalogtilbud; "
-            "borgernes egne idéer er klip uden katalogtilbud uden for fællesture (planens mål om "
-            "selvbestemmelse).\n\nResultater: borgere fulgt op i perioden, baseline mod seneste opfølgning. "
-            "Bedre/dårligere kun ved en ændring på mindst WHO-5 {who5}, UCLA-3 {ucla}, netværk {network}. "
-            "WHO-5 ≤ 28 kan tyde på depression; UCLA-3 ≥ 7 er svær ensomhed.\n\nFællesture: afholdte ture i "
-            "perioden; fremmøde = deltog af de tilmeldte.").format(
-                who5=THRESHOLD_LABELS["who5"], ucla=THRESHOLD_LABELS["ucla"], network=THRESHOLD_LABELS["network"])))
+        text = _('Deltagere: aktive, på pause og på venteliste ved hver måneds udgang (i dag for den løbende måned); startet = optaget i måneden, afsluttet = deltagelsen sluttede i måneden. Hver borger tælles én gang pr. måned.\n\nKlip: nettoklip i måneden (tilbageførsler trukket fra) mod puljens jævne tempo (årets tildelte klip fordelt ligeligt på årets dage).\n\nAktiviteter: klippene pr. katalogtilbud; borgernes egne idéer er klip uden katalogtilbud uden for fællesture (planens mål om selvbestemmelse).\n\nResultater: borgere fulgt op i perioden, baseline mod seneste opfølgning. Bedre/dårligere kun ved en ændring på mindst WHO-5 {who5}, UCLA-3 {ucla}, netværk {network}. WHO-5 ≤ 28 kan tyde på depression; UCLA-3 ≥ 7 er svær ensomhed.\n\nFællesture: afholdte ture i perioden; fremmøde = deltog af de tilmeldte.')  # noqa: E501
+        self.app.push_screen(InfoDialog(_("Sådan læses evalueringen"), text.format(
+            who5=THRESHOLD_LABELS["who5"], ucla=THRESHOLD_LABELS["ucla"], network=THRESHOLD_LABELS["network"])))
 
     # --- showing
 
@@ -259,7 +251,7 @@ class EvaluationScreen(Screen):
         ev = self.evaluation
         g = self._group()
         names = [d.district for d in ev.districts] + [ev.total.district]
-        current = names[self.group_index] if self.group_index >= 0 else ev.total.district
+        current = names[self.group_index] if self.group_index >= 0 else _("I alt")
         self.query_one("#evaluation-group", Static).update(
             Text.assemble((_("Distrikt: "), "dim"), (current, "bold"), (f"  ({_('n: næste')})", "dim")))
         self.query_one("#evaluation-status", Static).update(_(

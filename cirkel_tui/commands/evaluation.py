@@ -27,8 +27,7 @@ def register(sub) -> None:
     p.add_argument("--year", type=_year, metavar="YYYY", help=_("hele året, fx 2026"))
     p.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD", help=_("periodens første dag"))
     p.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help=_("periodens sidste dag"))
-    p.add_argument("--out", metavar="FILE", help=_("skriv evalueringen som .xlsx (Deltagere, Aktiviteter, "
-                                                   "Resultater, Afslutninger, Fællesture)"))
+    p.add_argument("--out", metavar="FILE", help=_("skriv evalueringen som regneark (.xlsx, fem ark)"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))
     p.set_defaults(handler=cmd_evaluation)
 
@@ -94,8 +93,7 @@ def summary_lines(ev) -> list[str]:
         n=format_int(t.followed_up)))
     for k in MEASURES:
         m = t.measures[k]
-        lines.append(_("  {measure} ({threshold}): {before} → {now} ({change}); bedre {better}, uændret {same}, "
-                       "dårligere {worse} af {n}").format(
+        lines.append(_("  {measure} ({threshold}): {before} → {now} ({change}); bedre {better}, uændret {same}, dårligere {worse} af {n}").format(  # noqa: E501
             measure=MEASURE_LABELS[k], threshold=THRESHOLD_LABELS[k], before=_mean(m.before), now=_mean(m.now),
             change=_mean(m.change, signed=True), better=_pct(m.share("better")), same=_pct(m.share("same")),
             worse=_pct(m.share("worse")), n=format_int(m.count)))
@@ -109,15 +107,13 @@ def summary_lines(ev) -> list[str]:
     if o is None:
         lines.append(_("Fællesture: ingen afholdt i perioden."))
     else:
-        lines.append(_("Fællesture: {held} afholdt, {seats} pladser, {taken} tilmeldt, {attended} deltog "
-                       "({rate}), transport {transport}.").format(
+        lines.append(_("Fællesture: {held} afholdt, {seats} pladser, {taken} tilmeldt, {attended} deltog ({rate}), transport {transport}.").format(  # noqa: E501
             held=format_int(o.held), seats=format_int(o.seats), taken=format_int(o.taken),
             attended=format_int(o.attended), rate=_pct(o.attendance_rate), transport=format_kroner(o.transport_dkk)))
     lines.append(_("Pr. distrikt:"))
     for g in ev.districts:
         w = g.measures["who5"]
-        lines.append(_("  {district}: {n} deltagere, {joined} startet, {ended} afsluttet, {clips} klip, "
-                       "egne idéer {own}, WHO-5 {change} ({n5} fulgt op)").format(
+        lines.append(_("  {district}: {n} deltagere, {joined} startet, {ended} afsluttet, {clips} klip, egne idéer {own}, WHO-5 {change} ({n5} fulgt op)").format(  # noqa: E501
             district=g.district, n=format_int(g.participants), joined=format_int(g.joined),
             ended=format_int(g.ended), clips=format_int(g.clips), own=_pct(g.own_idea_share),
             change=_mean(w.change, signed=True), n5=format_int(w.count)))
