@@ -33,6 +33,9 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.excel",
     "cirkel_tui.commands.punch",
     "cirkel_tui.commands.agreement",
+    # issue #13: pause / resume / end, followup
+    "cirkel_tui.commands.participation",
+    "cirkel_tui.commands.followup",
     # issue 19: the period's evaluation
     "cirkel_tui.commands.evaluation",
 ]

@@ -214,7 +214,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
 def _agreement_for(person: Citizen, k: int, on: _dt.date) -> Agreement:
     candidates = (Agreement.select().where(
         (Agreement.citizen == person) & (Agreement.valid_from <= on)
-        & ((Agreement.valid_until.is_null()) | (Agreement.valid_until >= on))
+        & ((Agreement.valid_until.is_null()) | (Agreement.valid_until >= on)) & Agreement.closed_on.is_null()
         & (Agreement.clips - Agreement.used >= k)).order_by(Agreement.valid_from))
     agreement = candidates.first()
     if agreement is None:

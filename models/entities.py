@@ -262,6 +262,9 @@ class Agreement(BaseModel):
     valid_from = DateField()
     valid_until = DateField(null=True)
     created_at = DateTimeField(default=now)
+    # issue #13: closed early when the participant ends; unused clips go back to the pool
+    closed_on = DateField(null=True)
+    close_reason = TextField(default="")
 
 
 class CatalogueItem(BaseModel):

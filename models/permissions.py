@@ -23,6 +23,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "import": ("leder",),
     "backup": ("leder",),
     "settings.write": ("leder",),
+    # issue #13: follow-up on use
+    "followup.view": ("leder",),
     # issue 19: the period's evaluation (screen, summary and workbook)
     "evaluation": ("leder",),
 }

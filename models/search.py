@@ -227,7 +227,7 @@ def _matches(ranked: list[tuple[int, int]], on: _dt.date | None = None) -> list[
     agreements = dict(
         Agreement.select(Agreement.citizen, fn.SUM(Agreement.clips - Agreement.used))
         .where(Agreement.citizen.in_(ids) & (Agreement.valid_from <= on)
-               & (Agreement.valid_until.is_null() | (Agreement.valid_until >= on))
+               & (Agreement.valid_until.is_null() | (Agreement.valid_until >= on)) & Agreement.closed_on.is_null()
                & (Agreement.used < Agreement.clips))
         .group_by(Agreement.citizen).tuples())
     # Filter the status here: on "status" the planner would scan every used-up card.

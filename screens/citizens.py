@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 from models.base import DomainError
 from models.entities import CARD_USED_UP, PUNCH_REVERSAL, STATE_ACTIVE
 from models.i18n import _
-from screens.widgets import card_boxes, fmt_date
+from screens.widgets import card_boxes, fmt_date, fmt_validity
 
 SEARCH_LIMIT = 50
 
@@ -316,8 +316,7 @@ class CitizenDetailScreen(Screen):
         agreements = self.query_one("#cd-agreements", DataTable)
         agreements.clear()
         for a in d.agreements:
-            valid = fmt_date(a.valid_from) + " – " + (fmt_date(a.valid_until) if a.valid_until else "")
-            agreements.add_row(str(a.clips), str(a.used), valid, a.approved_by, a.activity, a.reason,
+            agreements.add_row(str(a.clips), str(a.used), fmt_validity(a), a.approved_by, a.activity, a.reason,
                                key=str(a.id))
 
         states = self.query_one("#cd-states", DataTable)

@@ -10,6 +10,7 @@ from models.entities import Card, Citizen, Measurement, Screening
 from models.reassessment import reassess
 from screens.dialogs import ConfirmDialog
 from screens.intake_widgets import InfoDialog, ReasonDialog
+from screens.pause_dialog import PauseDialog
 from tests.intake_helpers import CPRS, district_with_pool, screen
 
 
@@ -240,8 +241,11 @@ async def test_pause_and_resume_from_the_reassessment_list(admin, small_district
         await _settle(app, pilot)
         await pilot.press("p")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, PauseDialog)
         await pilot.press(*"indlagt")
+        await pilot.press("enter", "enter")  # to the (empty) last day, then save
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InfoDialog)
         await pilot.press("enter")
         await _settle(app, pilot)
         assert Citizen.get_by_id(citizen.id).state == "paused"
