@@ -39,7 +39,6 @@ from models.permissions import require
 from models.results import MEASURE_LABELS, MEASURES
 
 from .excel import _date, _finish, _header, _read_snapshot, _text
-from .workbook import print_setup
 
 SHEET_PARTICIPANTS = "Deltagere"
 SHEET_ACTIVITIES = "Aktiviteter"
@@ -130,8 +129,7 @@ def write_workbook(path: Path, period: EvaluationPeriod) -> dict[str, int]:
 
     def sheet(name, headers, widths, rows, cells, landscape=False):
         ws = wb.create_sheet(name)
-        print_setup(ws, f"{title} — {name}", landscape=landscape)
-        _header(ws, headers, widths)
+        _header(ws, headers, widths, f"{title} — {name}", landscape=landscape)  # with exports.workbook.print_setup
         for row in rows:
             ws.append(cells(ws, row))
         _finish(ws, len(headers), len(rows))

@@ -576,6 +576,11 @@ def _pace(months: list[Month], allocated_by_year: dict[int, int]) -> list[float]
     return paces
 
 
+def evaluate(period_text: str) -> Evaluation:
+    """The screen's read: the period as typed (a Danish refusal at the field ``period``), its figures."""
+    return evaluation(parse_period(period_text), parallel=True)
+
+
 def _fetch(query) -> list[tuple]:
     """Run one aggregate on this thread's own connection (closed after), for :func:`evaluation`'s pool."""
     try:

@@ -11,18 +11,17 @@ worker; a district's clips and activities are read when it is first shown.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
-from models.base import DomainError, today
+from models.base import today
 from models.i18n import _
 from models.inputs import format_int, format_kroner
 
+from .base import CirkelScreen
 from .intake_widgets import InfoDialog
 from .widgets import fmt_date
 
@@ -77,7 +76,7 @@ def mean(value: float | None, signed: bool = False) -> str:
     return (f"{value:+.1f}" if signed else f"{value:.1f}").replace(".", ",")
 
 
-class EvaluationScreen(Screen):
+class EvaluationScreen(CirkelScreen):
     DEFAULT_CSS = """
     #evaluation-top { height: 1; margin-top: 1; }
     #evaluation-top .evaluation-label { width: auto; padding: 0 1; }
@@ -97,21 +96,6 @@ class EvaluationScreen(Screen):
         Binding("h", "explain", _("Forklaring"), id="evaluation-explain", tooltip=_("Hvad tallene betyder.")),
         *[Binding(str(i + 1), f"tab('{tab}')", show=False, id=f"evaluation-{tab}") for i, tab in enumerate(TABS)],
     ]
-
-    class Loaded(Message):
-        def __init__(self, evaluation) -> None:
-            super().__init__()
-            self.evaluation = evaluation
-
-    class DistrictLoaded(Message):
-        def __init__(self, index: int) -> None:
-            super().__init__()
-            self.index = index
-
-    class Failed(Message):
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
 
     def __init__(self) -> None:
         super().__init__()
@@ -172,47 +156,46 @@ class EvaluationScreen(Screen):
     def _period_submitted(self, event: Input.Submitted) -> None:
         self.load(event.value)
 
-    @work(thread=True, exclusive=True, group="evaluation", exit_on_error=False, description="Beregner evaluering")
     def load(self, text: str) -> None:
-        from models.evaluation import evaluation, parse_period
+        from models.evaluation import evaluate
 
-        try:
-            period = parse_period(text)
-        except DomainError as err:
-            self.post_message(self.Failed(err.message))
-            return
-        self.post_message(self.Loaded(evaluation(period, parallel=True)))
+        self.query_one("#evaluation-status", Static).update(_("Beregner …"))
+        self.run_read(evaluate, text, on_done=lambda result: self._loaded(result, text), status="#evaluation-status",
+                      form=self,
+                      group="evaluation", description=_("Beregner evaluering"))
 
-    @work(thread=True, exclusive=True, group="evaluation-district", exit_on_error=False,
-          description="Henter distriktets klip")
+    def show_error(self, message: str, field: str | None) -> bool:
+        """A refused period, at the period field."""
+        if field != "period":
+            return False
+        error = self.query_one("#evaluation-period-error", Static)
+        error.update(message)
+        error.display = True
+        self.query_one("#evaluation-period-input", Input).focus()
+        if self.evaluation is not None:
+            self.show()  # the status line goes back to the period shown
+        return True
+
     def load_district(self, index: int) -> None:
         from models.evaluation import load_district_ledger
 
-        load_district_ledger(self.evaluation, self.evaluation.districts[index])
-        self.post_message(self.DistrictLoaded(index))
+        def shown(_group) -> None:
+            if index == self.group_index:
+                self.show()
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        error = self.query_one("#evaluation-period-error", Static)
-        error.update(message.message)
-        error.display = True
-        self.query_one("#evaluation-period-input", Input).focus()
+        self.run_read(load_district_ledger, self.evaluation, self.evaluation.districts[index], on_done=shown,
+                      status="#evaluation-status", group="evaluation-district",
+                      description=_("Henter distriktets klip"))
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.evaluation = message.evaluation
-        self.period_text = self.query_one("#evaluation-period-input", Input).value
+    def _loaded(self, evaluation, text: str) -> None:
+        self.evaluation = evaluation
+        self.period_text = text
         error = self.query_one("#evaluation-period-error", Static)
         error.update("")
         error.display = False
         if self.group_index >= len(self.evaluation.districts):
             self.group_index = -1
         self.show()
-
-    @on(DistrictLoaded)
-    def _district_loaded(self, message: DistrictLoaded) -> None:
-        if message.index == self.group_index:
-            self.show()
 
     # --- actions
 
