@@ -103,9 +103,7 @@ def main() -> None:
     evaluation(period)  # warm the page cache once, as a leader's second look would be
     sqls = [q.sql() for q in aggregate_queries(period)]
     print(f"raw SQL of the aggregates (floor): {ms(timed(lambda: [db.execute_sql(s, p).fetchall() for s, p in sqls]))}")
-    print(f"evaluation(2026), one query after the other (the workbook's read): {ms(timed(lambda: evaluation(period)))}")
-    print(f"evaluation(2026, parallel=True), the screen's read: "
-          f"{ms(timed(lambda: evaluation(period, parallel=True)))}")
+    print(f"evaluation(2026), the screen's read: {ms(timed(lambda: evaluation(period)))}")
     ev = evaluation(period)
     district = ev.districts[0]
 

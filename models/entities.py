@@ -381,7 +381,7 @@ class Punch(BaseModel):
 
     class Meta:
         # issue 19: covers the evaluation's ledger sums for a period (migration 0070)
-        indexes = ((("punched_on", "citizen", "kind", "clips", "catalogue_item", "event", "reverses"), False),)
+        indexes = ((("punched_on", "catalogue_item", "event", "kind", "clips", "reverses", "citizen"), False),)
 
 
 # --- trails -------------------------------------------------------------------

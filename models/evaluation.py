@@ -46,13 +46,12 @@ import calendar
 import datetime as _dt
 import decimal
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, Case, fn
 
-from .base import DomainError, db, in_transaction, today
+from .base import DomainError, today
 from .entities import (
     END_REASONS,
     PUNCH_IMPORT,
@@ -437,25 +436,38 @@ def _flows_query(period: EvaluationPeriod, months: list[Month]):
 
 
 def _ledger_query(period: EvaluationPeriod, months: list[Month], district=ALL):
-    """Net clips and registrations per month and offer, in one pass over the period's
-    punches: for all citizens (``ALL``) or one district's (None: citizens without one)."""
-    original = Punch.alias("original")
-    reversal = Punch.kind == PUNCH_REVERSAL
-    item = Case(None, [(reversal, original.catalogue_item)], Punch.catalogue_item)
-    on_event = Case(None, [(reversal, original.event)], Punch.event).is_null(False)
-    imported = Case(None, [(reversal, original.kind)], Punch.kind) == PUNCH_IMPORT
-    month = _month_case(Punch.punched_on, months)
+    """Net clips and registrations per month and offer: for all citizens (``ALL``) or one
+    district's (None: citizens without one).
+
+    Two levels, so the database streams instead of sorting: per day, offer, outing and
+    kind in the order of the covering index ``punch (punched_on, catalogue_item, event,
+    kind, …)`` (a few thousand groups a year), then those per month. A reversal counts
+    against the offer, outing and kind of the punch it reverses (the few reversals are
+    read with their original, beside the punches)."""
     where = Punch.punched_on.between(period.start, period.until)
     if district is not ALL:
         citizens = Citizen.select(Citizen.id).where(
             Citizen.district.is_null() if district is None else (Citizen.district == district))
         where &= Punch.citizen.in_(citizens)
-    query = (Punch.select(month.alias("month"), item.alias("item"), Case(None, [(on_event, 1)], 0).alias("outing"),
-                          Case(None, [(imported, 1)], 0).alias("imported"),
-                          fn.SUM(Case(None, [(reversal, -1)], 1)), fn.SUM(Punch.clips))
-             .join(original, JOIN.LEFT_OUTER, on=(Punch.reverses == original.id))
-             .where(where).group_by(month, item, on_event, imported).limit(MAX_GROUPS))
-    return query
+    daily = (Punch.select(Punch.punched_on.alias("day"), Punch.catalogue_item.alias("item"),
+                          Punch.event.alias("event"), Punch.kind.alias("kind"), fn.COUNT(SQL("*")).alias("n"),
+                          fn.SUM(Punch.clips).alias("clips"))
+             .where(where & (Punch.kind != PUNCH_REVERSAL))
+             .group_by(Punch.punched_on, Punch.catalogue_item, Punch.event, Punch.kind))
+    original = Punch.alias("original")
+    reversals = (Punch.select(Punch.punched_on, original.catalogue_item, original.event, original.kind,
+                              fn.COUNT(SQL("*")) * -1, fn.SUM(Punch.clips))
+                 .join(original, on=(Punch.reverses == original.id))
+                 .where(where & (Punch.kind == PUNCH_REVERSAL))
+                 .group_by(Punch.punched_on, original.catalogue_item, original.event, original.kind))
+    entries = daily + reversals  # UNION ALL
+    c = entries.c
+    month = Case(None, [(c.day <= m.last, i) for i, m in enumerate(months)], len(months))
+    outing = Case(None, [(c.event.is_null(False), 1)], 0)
+    imported = Case(None, [(c.kind == PUNCH_IMPORT, 1)], 0)
+    return (entries.select_from(month.alias("month"), c.item, outing.alias("outing"), imported.alias("imported"),
+                                fn.SUM(c.n), fn.SUM(c.clips))
+            .group_by(month, c.item, outing, imported).limit(MAX_GROUPS))
 
 
 def _catalogue() -> dict[int, tuple[str, str]]:
@@ -578,37 +590,19 @@ def _pace(months: list[Month], allocated_by_year: dict[int, int]) -> list[float]
 
 def evaluate(period_text: str) -> Evaluation:
     """The screen's read: the period as typed (a Danish refusal at the field ``period``), its figures."""
-    return evaluation(parse_period(period_text), parallel=True)
+    return evaluation(parse_period(period_text))
 
 
-def _fetch(query) -> list[tuple]:
-    """Run one aggregate on this thread's own connection (closed after), for :func:`evaluation`'s pool."""
-    try:
-        return _run(query)
-    finally:
-        if not db.is_closed():
-            db.close()
-
-
-def evaluation(period: EvaluationPeriod, districts_ledger: bool = False, parallel: bool = False) -> Evaluation:
+def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Evaluation:
     """Every figure of the period, per district and in total (aggregates only: no personal data).
 
     The districts' clips and activities are read only with ``districts_ledger``
-    (or later, one at a time, by :func:`load_district_ledger`). ``parallel``
-    runs the heaviest aggregates at once on their own connections (SQLite leaves
-    Python's lock while it counts, so they use both cores): for the screen. Not
-    inside a read transaction: each connection would see its own moment, so a
-    workbook, which is one snapshot, reads them one after the other."""
+    (or later, one at a time, by :func:`load_district_ledger`)."""
     months = months_of(period)
     heavy = {"stocks": _stocks_query(period, months), "in_period": _in_period_query(period),
              "flows": _flows_query(period, months), "ledger": _ledger_query(period, months),
              "outcomes": _outcome_query(period)}
-    if parallel and not in_transaction():
-        with ThreadPoolExecutor(max_workers=len(heavy), thread_name_prefix="evaluation") as pool:
-            futures = {name: pool.submit(_fetch, query) for name, query in heavy.items()}
-            rows = {name: future.result() for name, future in futures.items()}
-    else:
-        rows = {name: _run(query) for name, query in heavy.items()}
+    rows = {name: _run(query) for name, query in heavy.items()}
     names = dict(District.select(District.id, District.name).order_by(District.name)
                  .limit(MAX_DISTRICTS).tuples())
     groups: dict[int | None, Group] = {d_id: Group(d_id, name, [MonthCounts() for _ in months])

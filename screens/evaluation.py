@@ -104,31 +104,9 @@ class EvaluationScreen(CirkelScreen):
         self.period_text = str(today().year)
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="evaluation"):
-            with Horizontal(id="evaluation-top"):
-                yield Static(_("Periode:"), classes="evaluation-label")
-                yield Input(self.period_text, id="evaluation-period-input", compact=True,
-                            placeholder=_("ÅÅÅÅ eller DD-MM-ÅÅÅÅ – DD-MM-ÅÅÅÅ"))
-                yield Static("", id="evaluation-group")
-            yield Static("", id="evaluation-period-error", classes="field-error")
-            yield Static(_("Beregner …"), id="evaluation-status")
-            with TabbedContent(id="evaluation-tabs"):
-                with TabPane(_("1 Deltagere"), id="tab-participants"):
-                    yield DataTable(id="ev-participants", cursor_type="row", zebra_stripes=True)
-                with TabPane(_("2 Klip"), id="tab-clips"):
-                    yield DataTable(id="ev-clips", cursor_type="row", zebra_stripes=True)
-                with TabPane(_("3 Aktiviteter"), id="tab-activities"):
-                    yield DataTable(id="ev-activities", cursor_type="row", zebra_stripes=True)
-                with TabPane(_("4 Resultater"), id="tab-outcomes"):
-                    yield DataTable(id="ev-outcomes", cursor_type="row", zebra_stripes=True)
-                with TabPane(_("5 Afslutninger"), id="tab-endings"):
-                    yield DataTable(id="ev-endings", cursor_type="row", zebra_stripes=True)
-                with TabPane(_("6 Fællesture"), id="tab-outings"):
-                    yield DataTable(id="ev-outings", cursor_type="row", zebra_stripes=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
+        # The figures are read while the screen is being built: the first frame and the
+        # database work overlap (SQLite counts without Python's lock).
+        self._read(self.period_text)
         columns = {
             "ev-participants": (_("Måned"), _("Aktive"), _("Pause"), _("Venteliste"), _("Startet"), _("Afsluttet"),
                                 _("█ aktive ▒ pause ░ venteliste")),
@@ -142,10 +120,29 @@ class EvaluationScreen(CirkelScreen):
             "ev-outings": (_("Dato"), _("Tur"), _("Pladser"), _("Tilmeldt"), _("Deltog"), _("Fremmøde"),
                            _("█ deltog"), _("Transport"), _("Distrikt")),
         }
-        for table_id, headers in columns.items():
-            self.query_one(f"#{table_id}", DataTable).add_columns(*headers)
+        tabs = (("tab-participants", _("1 Deltagere"), "ev-participants"), ("tab-clips", _("2 Klip"), "ev-clips"),
+                ("tab-activities", _("3 Aktiviteter"), "ev-activities"),
+                ("tab-outcomes", _("4 Resultater"), "ev-outcomes"),
+                ("tab-endings", _("5 Afslutninger"), "ev-endings"), ("tab-outings", _("6 Fællesture"), "ev-outings"))
+        yield Header()
+        with Vertical(id="evaluation"):
+            with Horizontal(id="evaluation-top"):
+                yield Static(_("Periode:"), classes="evaluation-label")
+                yield Input(self.period_text, id="evaluation-period-input", compact=True,
+                            placeholder=_("ÅÅÅÅ eller DD-MM-ÅÅÅÅ – DD-MM-ÅÅÅÅ"))
+                yield Static("", id="evaluation-group")
+            yield Static("", id="evaluation-period-error", classes="field-error")
+            yield Static(_("Beregner …"), id="evaluation-status")
+            with TabbedContent(id="evaluation-tabs"):
+                for pane_id, title, table_id in tabs:
+                    with TabPane(title, id=pane_id):
+                        table = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+                        table.add_columns(*columns[table_id])
+                        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
         self.query_one("#ev-participants", DataTable).focus()
-        self.load(self.period_text)
 
     # --- loading
 
@@ -157,9 +154,12 @@ class EvaluationScreen(CirkelScreen):
         self.load(event.value)
 
     def load(self, text: str) -> None:
+        self.query_one("#evaluation-status", Static).update(_("Beregner …"))
+        self._read(text)
+
+    def _read(self, text: str) -> None:
         from models.evaluation import evaluate
 
-        self.query_one("#evaluation-status", Static).update(_("Beregner …"))
         self.run_read(evaluate, text, on_done=lambda result: self._loaded(result, text), status="#evaluation-status",
                       form=self,
                       group="evaluation", description=_("Beregner evaluering"))

@@ -252,9 +252,3 @@ def test_periods_typed_and_refused():
             parse_period(text)
         assert words in err.value.message and err.value.field == "period"
 
-
-def test_the_parallel_read_gives_the_same_figures(story):
-    one, other = evaluation(year_period(2026)), evaluation(year_period(2026), parallel=True)
-    for a, b in zip(one.groups, other.groups, strict=True):
-        assert (a.district, a.months, a.participants, a.activities, a.measures, a.flags, a.reasons) == (
-            b.district, b.months, b.participants, b.activities, b.measures, b.flags, b.reasons)
