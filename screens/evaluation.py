@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Input, Static, Tab, Tabs
 
 from models.base import today
 from models.i18n import _
@@ -84,8 +84,7 @@ class EvaluationScreen(CirkelScreen):
     #evaluation-group { width: 1fr; padding: 0 1 0 2; }
     #evaluation-period-error { display: none; padding: 0 1; }
     #evaluation-status { padding: 0 1; color: $text-muted; }
-    #evaluation-tabs { height: 1fr; }
-    #evaluation-tabs DataTable { height: 1fr; }
+    #ev-table { height: 1fr; }
     """
     TITLE = _("Evaluering")
     BINDINGS = [
@@ -102,28 +101,13 @@ class EvaluationScreen(CirkelScreen):
         self.evaluation = None
         self.group_index = -1  # -1: the total
         self.period_text = str(today().year)
+        self.tab = TABS[0]
 
     def compose(self) -> ComposeResult:
         # The figures are read while the screen is being built: the first frame and the
-        # database work overlap (SQLite counts without Python's lock).
+        # database work overlap (SQLite counts without Python's lock). One table for the six
+        # tabs, filled for the tab shown: fewer widgets to build and style on the first visit.
         self._read(self.period_text)
-        columns = {
-            "ev-participants": (_("Måned"), _("Aktive"), _("Pause"), _("Venteliste"), _("Startet"), _("Afsluttet"),
-                                _("█ aktive ▒ pause ░ venteliste")),
-            "ev-clips": (_("Måned"), _("Klip"), _("Tempo"), _("I alt"), _("Tempo i alt"), _("Andel"),
-                         _("█ klip │ jævnt tempo")),
-            "ev-activities": (_("Aktivitet"), _("Kategori"), _("Registr."), _("Klip"), _("Andel"),
-                              _("Andel af klippene")),
-            "ev-outcomes": (_("Mål"), _("Antal"), _("Før"), _("Nu"), _("Ændring"), _("Bedre"), _("Uændret"),
-                            _("Dårligere"), _("█ bedre ▒ uændret ░ dårligere")),
-            "ev-endings": (_("Årsag"), _("Antal"), _("Andel"), _("Antal afsluttede")),
-            "ev-outings": (_("Dato"), _("Tur"), _("Pladser"), _("Tilmeldt"), _("Deltog"), _("Fremmøde"),
-                           _("█ deltog"), _("Transport"), _("Distrikt")),
-        }
-        tabs = (("tab-participants", _("1 Deltagere"), "ev-participants"), ("tab-clips", _("2 Klip"), "ev-clips"),
-                ("tab-activities", _("3 Aktiviteter"), "ev-activities"),
-                ("tab-outcomes", _("4 Resultater"), "ev-outcomes"),
-                ("tab-endings", _("5 Afslutninger"), "ev-endings"), ("tab-outings", _("6 Fællesture"), "ev-outings"))
         yield Header()
         with Vertical(id="evaluation"):
             with Horizontal(id="evaluation-top"):
@@ -133,16 +117,24 @@ class EvaluationScreen(CirkelScreen):
                 yield Static("", id="evaluation-group")
             yield Static("", id="evaluation-period-error", classes="field-error")
             yield Static(_("Beregner …"), id="evaluation-status")
-            with TabbedContent(id="evaluation-tabs"):
-                for pane_id, title, table_id in tabs:
-                    with TabPane(title, id=pane_id):
-                        table = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
-                        table.add_columns(*columns[table_id])
-                        yield table
+            yield Tabs(*(Tab(title, id=tab) for tab, title in self._titles()), id="evaluation-tabs")
+            yield DataTable(id="ev-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
+    @staticmethod
+    def _titles() -> list[tuple[str, str]]:
+        return [("tab-participants", _("1 Deltagere")), ("tab-clips", _("2 Klip")),
+                ("tab-activities", _("3 Aktiviteter")), ("tab-outcomes", _("4 Resultater")),
+                ("tab-endings", _("5 Afslutninger")), ("tab-outings", _("6 Fællesture"))]
+
     def on_mount(self) -> None:
-        self.query_one("#ev-participants", DataTable).focus()
+        self.query_one("#ev-table", DataTable).focus()
+
+    @on(Tabs.TabActivated, "#evaluation-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        self.tab = event.tab.id
+        if self.evaluation is not None:
+            self._fill()
 
     # --- loading
 
@@ -210,8 +202,8 @@ class EvaluationScreen(CirkelScreen):
         self.query_one("#evaluation-period-input", Input).focus()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        self.query_one(f"#{tab} DataTable", DataTable).focus()
+        self.query_one(Tabs).active = tab
+        self.query_one("#ev-table", DataTable).focus()
 
     def action_explain(self) -> None:
         from models.evaluation import THRESHOLD_LABELS
@@ -241,23 +233,30 @@ class EvaluationScreen(CirkelScreen):
             "{start} – {until} · {n} deltagere · {joined} startet · {ended} afsluttet").format(
                 start=fmt_date(ev.period.start), until=fmt_date(ev.period.until), n=format_int(g.participants),
                 joined=format_int(g.joined), ended=format_int(g.ended)))
-        self._participants(ev, g)
         if not g.ledger_loaded:
-            for table_id in ("#ev-clips", "#ev-activities"):
-                table = self.query_one(table_id, DataTable)
-                table.clear()
-                table.add_row(_("Henter …"), *[""] * (len(table.columns) - 1))
             self.load_district(self.group_index)
-        else:
-            self._clips(ev, g)
-            self._activities(g)
-        self._outcomes(g)
-        self._endings(g)
-        self._outings(ev, g)
+        self._fill()
+
+    def _fill(self) -> None:
+        """The table of the tab shown, for the district (or total) shown."""
+        ev, g = self.evaluation, self._group()
+        if self.tab in ("tab-clips", "tab-activities") and not g.ledger_loaded:
+            table = self._table((_("Måned"),))
+            table.add_row(_("Henter …"))
+            return
+        {"tab-participants": lambda: self._participants(ev, g), "tab-clips": lambda: self._clips(ev, g),
+         "tab-activities": lambda: self._activities(g), "tab-outcomes": lambda: self._outcomes(g),
+         "tab-endings": lambda: self._endings(g), "tab-outings": lambda: self._outings(ev, g)}[self.tab]()
+
+    def _table(self, headers) -> DataTable:
+        table = self.query_one("#ev-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*headers)
+        return table
 
     def _participants(self, ev, g) -> None:
-        table = self.query_one("#ev-participants", DataTable)
-        table.clear()
+        table = self._table((_("Måned"), _("Aktive"), _("Pause"), _("Venteliste"), _("Startet"), _("Afsluttet"),
+                             _("█ aktive ▒ pause ░ venteliste")))
         top = max([m.active + m.paused + m.waitlisted for m in g.months] + [1])
         for month, m in zip(ev.months, g.months, strict=True):
             picture = stacked([(m.active, "█", "green"), (m.paused, "▒", "yellow"), (m.waitlisted, "░", "blue")], top,
@@ -266,8 +265,8 @@ class EvaluationScreen(CirkelScreen):
                           num(m.joined), num(m.ended), picture)
 
     def _clips(self, ev, g) -> None:
-        table = self.query_one("#ev-clips", DataTable)
-        table.clear()
+        table = self._table((_("Måned"), _("Klip"), _("Tempo"), _("I alt"), _("Tempo i alt"), _("Andel"),
+                             _("█ klip │ jævnt tempo")))
         top = max([max(m.clips, m.pace) for m in g.months] + [1])
         clips = pace = 0.0
         for month, m in zip(ev.months, g.months, strict=True):
@@ -283,8 +282,8 @@ class EvaluationScreen(CirkelScreen):
     def _activities(self, g) -> None:
         from models.evaluation import CATEGORY_OWN
 
-        table = self.query_one("#ev-activities", DataTable)
-        table.clear()
+        table = self._table((_("Aktivitet"), _("Kategori"), _("Registr."), _("Klip"), _("Andel"),
+                             _("Andel af klippene")))
         total = sum(a.clips for a in g.activities.values())
         categories = g.by_category()
         top = max([clips for _c, _r, clips in categories] + [1])
@@ -307,8 +306,8 @@ class EvaluationScreen(CirkelScreen):
         from models.evaluation import FLAG_LABELS, THRESHOLD_LABELS
         from models.results import MEASURE_LABELS, MEASURES
 
-        table = self.query_one("#ev-outcomes", DataTable)
-        table.clear()
+        table = self._table((_("Mål"), _("Antal"), _("Før"), _("Nu"), _("Ændring"), _("Bedre"), _("Uændret"),
+                             _("Dårligere"), _("█ bedre ▒ uændret ░ dårligere")))
         for k in MEASURES:
             m = g.measures[k]
             table.add_row(f"{MEASURE_LABELS[k]} {THRESHOLD_LABELS[k].split()[0]}", num(m.count), mean(m.before),
@@ -324,8 +323,7 @@ class EvaluationScreen(CirkelScreen):
                                         hbar(f.now, f.count, width=self.bar_width // 2, style="yellow")))
 
     def _endings(self, g) -> None:
-        table = self.query_one("#ev-endings", DataTable)
-        table.clear()
+        table = self._table((_("Årsag"), _("Antal"), _("Andel"), _("Antal afsluttede")))
         total = g.reasons_total
         for reason, n in sorted(g.reasons.items(), key=lambda e: (-e[1], e[0])):
             table.add_row(reason, num(n), pct(n / total if total else None),
@@ -335,8 +333,8 @@ class EvaluationScreen(CirkelScreen):
     def _outings(self, ev, g) -> None:
         from models.evaluation import OutingTotals
 
-        table = self.query_one("#ev-outings", DataTable)
-        table.clear()
+        table = self._table((_("Dato"), _("Tur"), _("Pladser"), _("Tilmeldt"), _("Deltog"), _("Fremmøde"),
+                             _("█ deltog"), _("Transport"), _("Distrikt")))
         rows = ev.outings if g is ev.total else [r for r in ev.outings if r.district == g.district]
         for r in rows:
             marked = r.attended + r.absent

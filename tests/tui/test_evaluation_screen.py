@@ -1,7 +1,7 @@
 """Pilot tests and snapshots of Evaluering (issue #19) on the demo as of 20-11-2026."""
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input, Static, TabbedContent
+from textual.widgets import DataTable, Input, Static
 
 from models.evaluation import evaluation, year_period
 from models.inputs import format_int
@@ -13,8 +13,8 @@ async def _settle(pilot) -> None:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         status = pilot.app.screen.query_one("#evaluation-status", Static)
-        clips = pilot.app.screen.query_one("#ev-clips", DataTable)
-        loading = not clips.row_count or "Henter" in str(clips.get_cell_at((0, 0)))
+        table = pilot.app.screen.query_one("#ev-table", DataTable)
+        loading = not table.row_count or "Henter" in str(table.get_cell_at((0, 0)))
         if "Beregner" not in str(status.render()) and not loading:
             break
     await pilot.pause()
@@ -37,14 +37,15 @@ async def test_the_screen_shows_the_years_figures_per_district_and_in_total(demo
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await _open(pilot)
-        participants = screen.query_one("#ev-participants", DataTable)
+        participants = screen.query_one("#ev-table", DataTable)
         assert participants.row_count == 11  # January to November (today is 20-11-2026)
         assert _column(participants, 1) == [format_int(m.active) for m in ev.total.months]
         assert "I alt" in str(screen.query_one("#evaluation-group", Static).render())
 
         await pilot.press("2")
-        assert screen.query_one(TabbedContent).active == "tab-clips"
-        clips = screen.query_one("#ev-clips", DataTable)
+        await pilot.pause()
+        assert screen.tab == "tab-clips"
+        clips = screen.query_one("#ev-table", DataTable)
         assert _column(clips, 1)[:-1] == [format_int(m.clips) for m in ev.total.months]
         assert _column(clips, 1)[-1] == format_int(ev.total.clips)
 
@@ -52,15 +53,17 @@ async def test_the_screen_shows_the_years_figures_per_district_and_in_total(demo
         await _settle(pilot)
         first = ev.districts[0]
         assert first.district in str(screen.query_one("#evaluation-group", Static).render())
-        assert _column(screen.query_one("#ev-clips", DataTable), 1)[-1] == format_int(first.clips)
+        assert _column(screen.query_one("#ev-table", DataTable), 1)[-1] == format_int(first.clips)
 
         await pilot.press("4")
-        outcomes = screen.query_one("#ev-outcomes", DataTable)
+        await pilot.pause()
+        outcomes = screen.query_one("#ev-table", DataTable)
         assert _column(outcomes, 1)[1] == format_int(first.measures["who5"].count)
         assert _column(outcomes, 0)[:3] == ["Netværk ±1", "WHO-5 ±10", "UCLA-3 ±1"]
 
         await pilot.press("5")
-        endings = screen.query_one("#ev-endings", DataTable)
+        await pilot.pause()
+        endings = screen.query_one("#ev-table", DataTable)
         assert _column(endings, 1)[-1] == format_int(first.reasons_total)
 
         for _ in ev.districts:
@@ -85,7 +88,7 @@ async def test_a_period_is_typed_and_a_bad_one_is_refused_at_the_field(demo, mak
         await pilot.press(*"01-06-2026 – 31-08-2026", "enter")
         await _settle(pilot)
         assert not error.display
-        assert screen.query_one("#ev-participants", DataTable).row_count == 3
+        assert screen.query_one("#ev-table", DataTable).row_count == 3
         assert "01-06-2026 – 31-08-2026" in str(screen.query_one("#evaluation-status", Static).render())
 
 
