@@ -267,7 +267,6 @@ class Group:
     flags: dict[str, FlagLine] = field(default_factory=dict)
     followed_up: int = 0  # citizens with a baseline and a follow-up compared
     reasons: dict[str, int] = field(default_factory=dict)
-    allocated: int = 0  # the pool's clips of the years in the period
     ledger_loaded: bool = False  # clips per month and activities read (see load_district_ledger)
 
     def __post_init__(self):
@@ -329,10 +328,6 @@ class OutingTotals:
         """Attended of the seated sign-ups whose attendance was marked."""
         marked = self.attended + self.absent
         return self.attended / marked if marked else None
-
-    @property
-    def seat_rate(self) -> float | None:
-        return self.taken / self.seats if self.seats else None
 
     def add(self, row: EventRow) -> None:
         self.held += 1
@@ -648,7 +643,6 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
     for g in [*groups.values(), total]:
         by_year = {year: (sum(per.values()) if g is total else per.get(g.district_id, 0))
                    for year, per in allocated.items()}
-        g.allocated = sum(by_year.values())
         for counts, pace in zip(g.months, _pace(months, by_year), strict=True):
             counts.pace = pace
 

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static, Tab, Tabs
 
 from models.base import today
 from models.i18n import _
-from models.inputs import format_int, format_kroner
+from models.inputs import format_int, format_kroner, format_mean, format_share
 
 from .base import CirkelScreen
 from .intake_widgets import InfoDialog
@@ -64,16 +64,6 @@ def stacked(parts: list[tuple[int, str, str]], total: int, width: int = BAR_WIDT
 def num(value: int | float | None) -> Text:
     """A whole number, Danish thousands, right-aligned."""
     return Text("–" if value is None else format_int(round(value)), justify="right")
-
-
-def pct(part: float | None) -> str:
-    return "–" if part is None else f"{round(part * 100)} %"
-
-
-def mean(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "–"
-    return (f"{value:+.1f}" if signed else f"{value:.1f}").replace(".", ",")
 
 
 class EvaluationScreen(CirkelScreen):
@@ -274,10 +264,10 @@ class EvaluationScreen(CirkelScreen):
             pace += m.pace
             style = "green" if m.clips <= m.pace * 1.1 else "red"
             table.add_row(month.label, num(m.clips), num((m.pace)), num((clips)),
-                          num((pace)), pct(clips / pace if pace else None),
+                          num(pace), format_share(clips / pace if pace else None),
                           hbar(max(0, m.clips), top, width=self.bar_width, style=style, mark=m.pace))
         table.add_row(Text(_("I alt"), style="bold"), num(g.clips), num((g.pace)), "", "",
-                      pct(g.clips / g.pace if g.pace else None), "")
+                      format_share(g.clips / g.pace if g.pace else None), "")
 
     def _activities(self, g) -> None:
         from models.evaluation import CATEGORY_OWN
@@ -288,18 +278,19 @@ class EvaluationScreen(CirkelScreen):
         categories = g.by_category()
         top = max([clips for _c, _r, clips in categories] + [1])
         table.add_row(Text(_("Borgernes egne idéer"), style="bold"), CATEGORY_OWN, "", num(g.own_idea_clips),
-                      pct(g.own_idea_share), Text(_("af de valgte klip (planens mål: selvbestemmelse)"), style="dim"))
+                      format_share(g.own_idea_share),
+                      Text(_("af de valgte klip (planens mål: selvbestemmelse)"), style="dim"))
         for category, registrations, clips in categories:
             own = category == CATEGORY_OWN
             table.add_row(Text(category.capitalize(), style="bold"), "", num(registrations), num(clips),
-                          pct(clips / total if total else None),
+                          format_share(clips / total if total else None),
                           hbar(clips, top, width=self.bar_width, style="green" if own else "cyan"))
             if own:
                 continue  # one line: the texts are many (the workbook lists them)
             for a in sorted((a for a in g.activities.values() if a.category == category),
                             key=lambda a: (-a.clips, a.activity)):
                 table.add_row("  " + a.activity, category, num(a.registrations), num(a.clips),
-                              pct(a.clips / total if total else None),
+                              format_share(a.clips / total if total else None),
                               hbar(a.clips, top, width=self.bar_width, style="blue"))
 
     def _outcomes(self, g) -> None:
@@ -310,9 +301,9 @@ class EvaluationScreen(CirkelScreen):
                              _("Dårligere"), _("█ bedre ▒ uændret ░ dårligere")))
         for k in MEASURES:
             m = g.measures[k]
-            table.add_row(f"{MEASURE_LABELS[k]} {THRESHOLD_LABELS[k].split()[0]}", num(m.count), mean(m.before),
-                          mean(m.now), mean(m.change, signed=True), pct(m.share("better")), pct(m.share("same")),
-                          pct(m.share("worse")),
+            table.add_row(f"{MEASURE_LABELS[k]} {THRESHOLD_LABELS[k].split()[0]}", num(m.count),
+                          format_mean(m.before), format_mean(m.now), format_mean(m.change, signed=True),
+                          *(format_share(m.share(verdict)) for verdict in ("better", "same", "worse")),
                           stacked([(m.better, "█", "green"), (m.same, "▒", "default"), (m.worse, "░", "red")], m.count,
                                   width=self.bar_width))
         for flag, label in FLAG_LABELS.items():
@@ -326,7 +317,7 @@ class EvaluationScreen(CirkelScreen):
         table = self._table((_("Årsag"), _("Antal"), _("Andel"), _("Antal afsluttede")))
         total = g.reasons_total
         for reason, n in sorted(g.reasons.items(), key=lambda e: (-e[1], e[0])):
-            table.add_row(reason, num(n), pct(n / total if total else None),
+            table.add_row(reason, num(n), format_share(n / total if total else None),
                           hbar(n, total, width=self.bar_width, style="magenta"))
         table.add_row(Text(_("I alt"), style="bold"), num(total), "", "")
 
@@ -339,10 +330,10 @@ class EvaluationScreen(CirkelScreen):
         for r in rows:
             marked = r.attended + r.absent
             table.add_row(fmt_date(r.held_on or r.starts_at.date()), r.title, num(r.seats), num(r.taken),
-                          num(r.attended), pct(r.attended / marked if marked else None),
+                          num(r.attended), format_share(r.attended / marked if marked else None),
                           hbar(r.attended, r.seats, width=self.bar_width // 2, style="green"),
                           Text(format_kroner(r.transport_cost_dkk), justify="right"), r.district)
         t = ev.outing_totals.get(g.district, OutingTotals())
         table.add_row(Text(_("I alt"), style="bold"), _("{n} afholdt").format(n=t.held), num(t.seats), num(t.taken),
-                      num(t.attended), pct(t.attendance_rate), "",
+                      num(t.attended), format_share(t.attendance_rate), "",
                       Text(format_kroner(t.transport_dkk), justify="right"), "")

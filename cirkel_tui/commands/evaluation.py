@@ -45,33 +45,22 @@ def cmd_evaluation(ctx) -> int:
         raise UsageError(_("angiv perioden: --year ÅÅÅÅ eller --from ÅÅÅÅ-MM-DD --to ÅÅÅÅ-MM-DD"))
     require(ctx.actor, "evaluation")
     period = year_period(a.year) if a.year is not None else range_period(a.start, a.end)
+    result = None
     if a.out:
         from exports.evaluation import export_evaluation
 
         result = export_evaluation(ctx.actor, period, a.out, force=a.force)
-        for line in summary_lines(evaluation(period, districts_ledger=True)):
-            ctx.out(line)
-        ctx.out(_("Evalueringen er skrevet til {path}").format(path=result.path))
-        return 0
     for line in summary_lines(evaluation(period, districts_ledger=True)):
         ctx.out(line)
+    if result is not None:
+        ctx.out(_("Evalueringen er skrevet til {path}").format(path=result.path))
     return 0
-
-
-def _pct(part: float | None) -> str:
-    return "–" if part is None else f"{round(part * 100)} %"
-
-
-def _mean(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return "–"
-    return (f"{value:+.1f}" if signed else f"{value:.1f}").replace(".", ",")
 
 
 def summary_lines(ev) -> list[str]:
     """The evaluation in words: the total, then one line per district."""
     from models.evaluation import FLAG_LABELS, FLAG_UCLA, FLAG_WHO5, THRESHOLD_LABELS
-    from models.inputs import format_date, format_int, format_kroner
+    from models.inputs import format_date, format_int, format_kroner, format_mean, format_share
     from models.results import MEASURE_LABELS, MEASURES
 
     p, t = ev.period, ev.total
@@ -84,9 +73,10 @@ def summary_lines(ev) -> list[str]:
         lines.append(_("  Ved periodens slutning: {a} aktive, {p} på pause, {w} på venteliste.").format(
             a=format_int(now.active), p=format_int(now.paused), w=format_int(now.waitlisted)))
     lines.append(_("Klip: {clips} brugt; jævnt tempo efter puljerne {pace} ({share} af tempoet).").format(
-        clips=format_int(t.clips), pace=format_int(round(t.pace)), share=_pct(t.clips / t.pace if t.pace else None)))
+        clips=format_int(t.clips), pace=format_int(round(t.pace)),
+        share=format_share(t.clips / t.pace if t.pace else None)))
     lines.append(_("  Borgernes egne idéer: {clips} klip, {share} af de valgte klip.").format(
-        clips=format_int(t.own_idea_clips), share=_pct(t.own_idea_share)))
+        clips=format_int(t.own_idea_clips), share=format_share(t.own_idea_share)))
     for category, _registrations, clips in t.by_category():
         lines.append(f"  {category}: {format_int(clips)}")
     lines.append(_("Resultater (baseline mod seneste opfølgning; {n} borgere fulgt op):").format(
@@ -94,9 +84,9 @@ def summary_lines(ev) -> list[str]:
     for k in MEASURES:
         m = t.measures[k]
         lines.append(_("  {measure} ({threshold}): {before} → {now} ({change}); bedre {better}, uændret {same}, dårligere {worse} af {n}").format(  # noqa: E501
-            measure=MEASURE_LABELS[k], threshold=THRESHOLD_LABELS[k], before=_mean(m.before), now=_mean(m.now),
-            change=_mean(m.change, signed=True), better=_pct(m.share("better")), same=_pct(m.share("same")),
-            worse=_pct(m.share("worse")), n=format_int(m.count)))
+            measure=MEASURE_LABELS[k], threshold=THRESHOLD_LABELS[k], before=format_mean(m.before),
+            now=format_mean(m.now), change=format_mean(m.change, signed=True), better=format_share(m.share("better")),
+            same=format_share(m.share("same")), worse=format_share(m.share("worse")), n=format_int(m.count)))
     for flag in (FLAG_WHO5, FLAG_UCLA):
         f = t.flags[flag]
         lines.append(_("  {label}: {before} ved baseline, {now} nu (af {n})").format(
@@ -109,12 +99,13 @@ def summary_lines(ev) -> list[str]:
     else:
         lines.append(_("Fællesture: {held} afholdt, {seats} pladser, {taken} tilmeldt, {attended} deltog ({rate}), transport {transport}.").format(  # noqa: E501
             held=format_int(o.held), seats=format_int(o.seats), taken=format_int(o.taken),
-            attended=format_int(o.attended), rate=_pct(o.attendance_rate), transport=format_kroner(o.transport_dkk)))
+            attended=format_int(o.attended), rate=format_share(o.attendance_rate),
+            transport=format_kroner(o.transport_dkk)))
     lines.append(_("Pr. distrikt:"))
     for g in ev.districts:
         w = g.measures["who5"]
         lines.append(_("  {district}: {n} deltagere, {joined} startet, {ended} afsluttet, {clips} klip, egne idéer {own}, WHO-5 {change} ({n5} fulgt op)").format(  # noqa: E501
             district=g.district, n=format_int(g.participants), joined=format_int(g.joined),
-            ended=format_int(g.ended), clips=format_int(g.clips), own=_pct(g.own_idea_share),
-            change=_mean(w.change, signed=True), n5=format_int(w.count)))
+            ended=format_int(g.ended), clips=format_int(g.clips), own=format_share(g.own_idea_share),
+            change=format_mean(w.change, signed=True), n5=format_int(w.count)))
     return lines
