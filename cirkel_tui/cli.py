@@ -42,6 +42,8 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.cards",
     # issue #10: cirkel check
     "cirkel_tui.commands.hardening",
+    # issue 19: the period's evaluation
+    "cirkel_tui.commands.evaluation",
 ]
 
 

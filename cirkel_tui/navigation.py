@@ -77,6 +77,9 @@ DESTINATIONS: list[Destination] = [
     # issue 16: the printed klippekort
     Destination("udskrivning", _("Udskrivning"), "y", "screens.printing:PrintQueueScreen",
                 _("Kort til udskrivning og udlevering: udskriv dem som PDF (fire pr. ark, med stregkode).")),
+    # issue 19: the period's evaluation
+    Destination("evaluering", _("Evaluering"), "E", "screens.evaluation:EvaluationScreen",
+                _("Periodens resultater som planens mål, pr. distrikt og i alt (leder)."), roles=("leder",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

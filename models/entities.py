@@ -129,6 +129,10 @@ class StateChange(BaseModel):
     by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     reason = TextField(default="")
 
+    class Meta:
+        # issue 19: a period's changes to a state, and each change's next one (migration 0070)
+        indexes = ((("to_state", "on", "citizen"), False), (("citizen", "on"), False))
+
 
 class Screening(BaseModel):
     """R1/R2: the four answers, who screened with which provider, the result."""
@@ -254,6 +258,10 @@ class Measurement(BaseModel):
     ucla_score = IntegerField(null=True)  # 3–9
     ucla_version = CharField(null=True)
     created_at = DateTimeField(default=now)
+
+    class Meta:
+        # issue 19: who was followed up in a period, and their latest measurements (migration 0070)
+        indexes = ((("kind", "measured_on", "citizen"), False), (("citizen", "kind", "measured_on"), False))
 
 
 class Agreement(BaseModel):
@@ -395,6 +403,10 @@ class Punch(BaseModel):
     reason = TextField(default="")
     registered_by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     registered_at = DateTimeField(default=now)
+
+    class Meta:
+        # issue 19: covers the evaluation's ledger sums for a period (migration 0070)
+        indexes = ((("punched_on", "catalogue_item", "event", "kind", "clips", "reverses", "citizen"), False),)
 
 
 # --- trails -------------------------------------------------------------------

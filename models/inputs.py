@@ -194,3 +194,16 @@ def _shown(raw: str, width: int = 30) -> str:
     """Echo a bad input safely: printable, and never a whole pasted page."""
     text = "".join(ch if ch.isprintable() else "?" for ch in raw)
     return text if len(text) <= width else text[:width] + "…"
+
+
+# issue 19: shares and means as the evaluation shows them
+def format_share(part: float | None) -> str:
+    """A share 0–1 as whole per cent, Danish style: ``15 %``; ``–`` for none."""
+    return "–" if part is None else f"{round(part * 100)} %"
+
+
+def format_mean(value: float | None, *, signed: bool = False) -> str:
+    """One decimal with a decimal comma (``39,5``; signed ``+14,9``); ``–`` for none."""
+    if value is None:
+        return "–"
+    return (f"{value:+.1f}" if signed else f"{value:.1f}").replace(".", ",")

@@ -34,6 +34,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "card.setup": ("leder",),
     # issue #10: cirkel check
     "database.check": ("leder",),
+    # issue 19: the period's evaluation (screen, summary and workbook)
+    "evaluation": ("leder",),
 }
 
 
