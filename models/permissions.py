@@ -23,6 +23,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "import": ("leder",),
     "backup": ("leder",),
     "settings.write": ("leder",),
+    "signup.override": ("leder",),
 }
 
 

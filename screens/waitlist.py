@@ -8,24 +8,26 @@ written reason.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Select, Static
 
+from models.admission import admit, districts, next_card_number_preview, waitlist
 from models.base import DomainError
 from models.cpr import masked
 from models.i18n import _
+from models.permissions import can
 from screens.dialogs import ConfirmDialog
 from screens.widgets import fmt_date
 
-from .intake_widgets import InfoDialog, ReasonDialog
+from .base import CirkelScreen
+from .forms import AskDialog
+from .intake_widgets import InfoDialog
 
 
-class WaitlistScreen(Screen):
+class WaitlistScreen(CirkelScreen):
     TITLE = _("Venteliste")
     BINDINGS = [
         Binding("enter", "admit", _("Optag"), id="waitlist-admit",
@@ -34,12 +36,6 @@ class WaitlistScreen(Screen):
                 tooltip=_("Leder: optag ud over kapaciteten med en skriftlig begrundelse.")),
         Binding("g,f5", "refresh", _("Opdatér"), id="waitlist-refresh", tooltip=_("Hent ventelisten igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, waitlist, next_number: int) -> None:
-            super().__init__()
-            self.waitlist = waitlist
-            self.next_number = next_number
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,8 +52,6 @@ class WaitlistScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from models.admission import districts
-
         table = self.query_one(DataTable)
         table.add_column(_("Nr"), key="pos")
         table.add_column(_("Status"), key="status")
@@ -65,15 +59,18 @@ class WaitlistScreen(Screen):
         table.add_column(_("CPR"), key="cpr")
         table.add_column(_("Screenet"), key="screened")
         table.add_column(_("Venter siden"), key="since")
-        known = districts()
+        table.focus()
+        own = self.app.actor.district_id
+        self.run_read(districts, on_done=lambda known: self._show_districts(known, own), status="#waitlist-status",
+                      description=_("Henter distrikter"))
+
+    def _show_districts(self, known, own) -> None:
         select = self.query_one("#waitlist-district", Select)
         select.set_options([(name, d_id) for d_id, name in known])
-        own = self.app.actor.district_id
         if own in dict(known):
-            select.value = own
+            select.value = own  # its Changed loads the waitlist
         elif known:
             select.value = known[0][0]
-        table.focus()
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
@@ -91,16 +88,13 @@ class WaitlistScreen(Screen):
         if self.district_id is not None:
             self.load(self.district_id)
 
-    @work(thread=True, exclusive=True, group="waitlist", exit_on_error=False, description="Henter venteliste")
     def load(self, district_id: int) -> None:
-        from models.admission import next_card_number_preview, waitlist
+        actor = self.app.actor
+        self.run_read(lambda: (waitlist(actor, district_id), next_card_number_preview()), group="waitlist",
+                      on_done=self.show, status="#waitlist-status", description=_("Henter venteliste"))
 
-        self.post_message(self.Loaded(waitlist(self.app.actor, district_id), next_card_number_preview()))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        self.waitlist = message.waitlist
-        self.next_number = message.next_number
+    def show(self, loaded) -> None:
+        self.waitlist, self.next_number = loaded
         room = self.waitlist.room
         status = self.query_one("#waitlist-status", Static)
         places = (_("1 ledig plads") if room.places == 1
@@ -153,22 +147,26 @@ class WaitlistScreen(Screen):
         entry = self._selected()
         if entry is None:
             return
-        if self.app.actor.role not in ("leder", "admin"):
+        if not can(self.app.actor, "admission.override"):
             self.notify(_("Kun en leder kan optage ud over kapaciteten."), severity="error")
             return
         prompt = _('Optag {name} ud over kapaciteten i {district}. Første kort får nr. {number}.\nSkriv begrundelsen (gemmes i loggen):').format(name=entry.name, district=entry.district,
                                                                   number=self.next_number)
-        self.app.push_screen(ReasonDialog(_("Ud over kapacitet"), prompt),
+        self.app.push_screen(AskDialog(_("Ud over kapacitet"), prompt),
                              lambda reason, e=entry: self._admit(e, reason) if reason else None)
 
     def _admit(self, entry, reason: str | None) -> None:
-        from models.admission import admit
-
-        try:
-            result = admit(self.app.actor, entry.citizen_id, over_capacity_reason=reason)
-        except DomainError as err:
-            self.notify(err.message, severity="error", title=_("Ikke optaget"))
+        def admitted(result) -> None:
+            self.app.push_screen(InfoDialog(_("Optaget"), result.message))
             self.action_refresh()
-            return
-        self.app.push_screen(InfoDialog(_("Optaget"), result.message))
-        self.action_refresh()
+
+        def refused(message: str, _field) -> bool:
+            self.notify(message, severity="error", title=_("Ikke optaget"))
+            return True
+
+        def failed(err: BaseException) -> None:
+            if isinstance(err, DomainError):
+                self.action_refresh()
+
+        self.run_operation(admit, self.app.actor, entry.citizen_id, over_capacity_reason=reason, on_done=admitted,
+                           form=refused, on_error=failed, description=_("Optager"))

@@ -9,7 +9,8 @@ from models.cards import punch
 from models.entities import Card, Citizen, Measurement, Screening
 from models.reassessment import reassess
 from screens.dialogs import ConfirmDialog
-from screens.intake_widgets import InfoDialog, ReasonDialog
+from screens.forms import AskDialog
+from screens.intake_widgets import InfoDialog
 from tests.intake_helpers import CPRS, district_with_pool, screen
 
 
@@ -163,10 +164,10 @@ async def test_waitlist_without_a_place_refuses_and_a_leader_admits_with_a_reaso
         assert Citizen.get_by_id(waiting.id).state == "waitlisted"
         await pilot.press("u")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskDialog)
         await pilot.press("enter")  # empty: refused at the field
         await pilot.pause()
-        assert "begrundelse" in _static(app, "#reason-message")
+        assert "begrundelse" in _static(app, "#answer-message")
         await pilot.press(*"Akut behov")
         await pilot.press("enter")
         await _settle(app, pilot)
@@ -240,7 +241,7 @@ async def test_pause_and_resume_from_the_reassessment_list(admin, small_district
         await _settle(app, pilot)
         await pilot.press("p")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskDialog)
         await pilot.press(*"indlagt")
         await pilot.press("enter")
         await _settle(app, pilot)
@@ -313,8 +314,6 @@ async def test_answers_outside_the_scales_cannot_be_entered(small_district, make
 
 async def test_leader_sets_the_reassessment_interval_from_the_list(admin, small_district, make_app):
     from models.participation import reassessment_interval_months
-    from screens.outing_dialogs import AskDialog
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f8")
@@ -328,7 +327,7 @@ async def test_leader_sets_the_reassessment_interval_from_the_list(admin, small_
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AskDialog)  # 40 is refused at the field
-        assert "mellem 1 og 36" in str(app.screen.query_one("#err-answer", Static).render())
+        assert "mellem 1 og 36" in str(app.screen.query_one("#answer-message", Static).render())
         assert reassessment_interval_months() == 6
         answer.value = "3"
         await pilot.press("enter")

@@ -221,6 +221,9 @@ def test_budget_form_snapshot_80x24(demo, make_app, snap_compare):
     async def open_form(pilot):
         await _settle_on_pools(pilot)
         await pilot.press("u")
+        await pilot.app.workers.wait_for_complete()  # the defaults, then the split, are read in workers
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_form)

@@ -115,8 +115,8 @@ async def test_a_newer_read_replaces_an_older_one():
             gate.wait(5)
             return value
 
-        screen.run_read(slow, "old", on_done=screen.results.append)
-        screen.run_read(lambda: "new", on_done=screen.results.append, group="read-slow")
+        screen.run_read(slow, "old", on_done=screen.results.append, group="slow")
+        screen.run_read(lambda: "new", on_done=screen.results.append, group="slow")
         await pilot.pause()
         gate.set()
         await app.workers.wait_for_complete()
