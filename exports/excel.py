@@ -40,7 +40,7 @@ from models.base import DomainError, audit, db, log_access, operation, today
 from models.cpr import formatted
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Card, Citizen, District, Punch, Staff
 from models.files import write_private
-from models.staff import require_role
+from models.permissions import require
 
 SHEET_CARDS = "Klippekort"
 SHEET_PUNCHES = "Klip"
@@ -337,7 +337,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
     ``force``; a failed export leaves no half file), then
     records the export in the audit log and the access log.
     """
-    require_role(actor, "leder")
+    require(actor, "export")
     if period.start > today():
         raise DomainError(f"Perioden {period.label} er ikke begyndt endnu.", field="period")
     holder: list[ExportResult] = []

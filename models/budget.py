@@ -32,8 +32,8 @@ from peewee import fn
 
 from .base import DomainError, audit, operation, snapshot, today
 from .entities import Budget, District, Pool, PoolMove, Staff
+from .permissions import require
 from .pools import clips_for_year, committed_clips, participants_in, split_largest_remainder
-from .staff import require_role
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 DEFAULT_CLIPS_PER_PARTICIPANT = 52
@@ -323,7 +323,7 @@ def set_budget(actor: Staff, year, budget_dkk, price_per_clip_dkk, transport_res
     budget or price, a reserve above the budget, a year without districts, and a
     budget too small for the clips already committed that year.
     """
-    require_role(actor, "leder")
+    require(actor, "budget.set")
     preview = preview_budget(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, clips_per_participant)
     budget = Budget.get_or_none(Budget.year == preview.year)
     before = None
@@ -411,7 +411,7 @@ def add_district(actor: Staff, name, home_help) -> DistrictChange:
     """A new district with its home-help recipients (admin). This year's and later
     years' pools are re-split, so the new district gets its share of the
     clips not yet committed."""
-    require_role(actor, "admin")
+    require(actor, "district.manage")
     name = _clean_name(name)
     count = _home_help(home_help)
     if District.get_or_none(District.name == name) is not None:
@@ -428,7 +428,7 @@ def set_district(actor: Staff, name, home_help=None, new_name=None) -> DistrictC
 
     A changed count re-splits this year's and later years' pools; only clips not
     yet committed move (see the module doc)."""
-    require_role(actor, "admin")
+    require(actor, "district.manage")
     district = find_district(name)
     before = snapshot(district)
     changes: dict = {}
@@ -489,7 +489,7 @@ def move_clips(actor: Staff, year, source, target, clips, reason) -> PoolMove:
 
     Never more than the source's uncommitted clips; the move is a ``PoolMove`` row
     and an audit row."""
-    require_role(actor, "leder")
+    require(actor, "pool.move")
     year = parse_whole(year, "year", f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.")
     k = parse_whole(clips, "clips", "Antal klip skal være et helt tal på mindst 1.", minimum=1)
     reason = " ".join(str(reason or "").split())

@@ -49,6 +49,7 @@ from .entities import (
     Signup,
     Staff,
 )
+from .permissions import can
 
 STATE_WORDS = {
     "screened": "screenet", "eligible": "i målgruppen", "not_eligible": "ikke i målgruppen",
@@ -501,7 +502,7 @@ def sign_up(actor: Staff, event_id, citizen_id, override_reason: str = "") -> Si
     reason = " ".join((override_reason or "").split())
     if citizen.state != STATE_ACTIVE:
         state = STATE_WORDS.get(citizen.state, citizen.state)
-        if actor.role not in ("leder", "admin"):
+        if not can(actor, "signup.override"):
             raise DomainError(f"{citizen.name} er {state}; kun aktive deltagere kan tilmeldes. "
                               "En leder kan gøre en undtagelse med en begrundelse.", field="override")
         if not reason:
