@@ -96,6 +96,17 @@ def set_write_gate(factory: Callable[[], ContextManager] | None) -> None:
     _write_gate = factory or contextlib.nullcontext
 
 
+# Called as every outermost write transaction starts (None: nothing). The TUI tests install
+# one that fails when the write starts on the event loop (screens run operations in workers).
+_write_watcher: Callable[[], None] | None = None
+
+
+def set_write_watcher(watcher: Callable[[], None] | None) -> None:
+    """Install a function called as every outermost write transaction starts (None: none)."""
+    global _write_watcher
+    _write_watcher = watcher
+
+
 @contextlib.contextmanager
 def write_transaction():
     """An IMMEDIATE write transaction behind the write gate; a savepoint when nested."""
@@ -103,6 +114,8 @@ def write_transaction():
         with db.atomic():
             yield
         return
+    if _write_watcher is not None:
+        _write_watcher()
     with _write_gate():
         with db.atomic("IMMEDIATE"):
             yield
