@@ -1,4 +1,4 @@
-"""The Excel documentation (DESIGN.md R11): one workbook, three sheets.
+"""The Excel documentation (R11, docs/excel.md): one workbook, three sheets.
 
 ``Klippekort``  one row per card active at any time in the period
 ``Klip``        one row per ledger entry (punch, reversal, import) dated in the period
