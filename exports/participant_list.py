@@ -74,7 +74,7 @@ def write_participant_list(actor: Staff, event_id: int, destination: str | os.Pa
         text(r, 3, line.phone)
         text(r, 4, line.pickup)
         text(r, 5, "")
-    for column, width in zip("ABCDE", (12, 32, 14, 42, 8)):
+    for column, width in zip("ABCDE", (12, 32, 14, 42, 8), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A9"
 

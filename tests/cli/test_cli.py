@@ -25,7 +25,8 @@ def test_staff_add_and_its_refusals(tmp_path):
     assert ok.returncode == 0, ok.stderr
     dup = run_cli("staff", "add", "bente", "--name", "Bente Holm", "--role", "leder", db=db)
     assert dup.returncode == 1 and "findes allerede" in dup.stderr
-    bad_district = run_cli("staff", "add", "ole", "--name", "Ole", "--role", "terapeut", "--district", "Atlantis", db=db)
+    bad_district = run_cli("staff", "add", "ole", "--name", "Ole", "--role", "terapeut", "--district", "Atlantis",
+                           db=db)
     assert bad_district.returncode == 1 and "Atlantis" in bad_district.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from staff").fetchone()[0] == 2
