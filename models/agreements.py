@@ -22,6 +22,7 @@ from .entities import (
     Citizen,
     Staff,
 )
+from .inputs import refuse_control
 from .permissions import require
 from .pools import committed_clips, pool_of
 
@@ -54,8 +55,7 @@ def _clean_text(value: str, field: str, what: str, required: bool) -> str:
     text = (value or "").strip()
     if required and not text:
         raise DomainError(f"Skriv {what}.", field=field)
-    if any(ord(ch) < 32 for ch in text):
-        raise DomainError("Teksten må ikke indeholde kontroltegn.", field=field)
+    refuse_control(text, field, label="Teksten")
     if len(text) > MAX_REASON:
         raise DomainError(f"Teksten er for lang (højst {MAX_REASON} tegn).", field=field)
     return text

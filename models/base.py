@@ -59,17 +59,10 @@ def today() -> _dt.date:
 
 
 def as_date(value, field: str = "date") -> _dt.date:
-    """A date from a date, an ISO text (YYYY-MM-DD) or None (today)."""
-    if value is None:
-        return today()
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DomainError(f"Ugyldig dato '{value}'; skriv ÅÅÅÅ-MM-DD.", field=field) from None
+    """A date from a date, a text as users write it (models.inputs.parse_date) or None (today)."""
+    from .inputs import parse_date  # inputs builds on this module
+
+    return parse_date(value, field, default_today=True)
 
 
 def freeze_today(day: _dt.date | None) -> None:

@@ -33,6 +33,7 @@ from .entities import (
     Punch,
     Staff,
 )
+from .inputs import refuse_control
 from .pools import committed_clips, pool_of
 
 FIRST_CARD_NUMBER = 1001
@@ -169,8 +170,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
     activity = (activity or "").strip()
     if not activity:
         raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
-    if any(ord(ch) < 32 for ch in activity):
-        raise DomainError("Aktiviteten må ikke indeholde kontroltegn.", field="activity")
+    refuse_control(activity, "activity", label="Aktiviteten")
     on = as_date(on)
     if on > today():
         raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")

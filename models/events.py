@@ -26,6 +26,7 @@ from peewee import JOIN, Case, fn
 
 from .base import DomainError, audit, log_access, operation, snapshot, today
 from .cards import open_card, punch, punch_agreement
+from .citizens import STATE_LABELS
 from .cpr import masked
 from .entities import (
     ABSENT,
@@ -49,13 +50,9 @@ from .entities import (
     Signup,
     Staff,
 )
+from .inputs import parse_date, parse_kroner, refuse_control
 from .permissions import can
 
-STATE_WORDS = {
-    "screened": "screenet", "eligible": "i målgruppen", "not_eligible": "ikke i målgruppen",
-    "waitlisted": "på ventelisten til ordningen", "active": "aktiv", "paused": "på pause",
-    "ended": "afsluttet",
-}
 STATUS_LABELS = {EVENT_PLANNED: "planlagt", EVENT_HELD: "afholdt", EVENT_CANCELLED: "aflyst"}
 SIGNUP_LABELS = {SIGNUP_SEATED: "tilmeldt", SIGNUP_WAITLISTED: "venteliste", SIGNUP_CANCELLED: "afbud"}
 ATTENDANCE_LABELS = {ATTENDED: "deltog", ABSENT: "udeblev", None: "—"}
@@ -70,27 +67,6 @@ _PUNCH_NAMESPACE = uuid.UUID("6f1c9a4e-3b2d-4c55-9a70-0c1e5d7b2a10")
 
 # --- parsing what staff type (one set of messages for the TUI and the CLI) --------
 
-def parse_day(value) -> _dt.date:
-    """A date typed as dd-mm-åååå (also d.m.åååå or ÅÅÅÅ-MM-DD)."""
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    text = str(value or "").strip()
-    if not text:
-        raise DomainError("Skriv en dato (dd-mm-åååå).", field="day")
-    m = re.fullmatch(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})", text)
-    try:
-        if m:
-            return _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-        if m:
-            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        raise DomainError(f"'{text}' er ikke en gyldig dato.", field="day") from None
-    raise DomainError(f"Ugyldig dato '{text}'; skriv dd-mm-åååå.", field="day")
-
-
 def parse_time(value) -> _dt.time:
     """A time typed as tt:mm (also tt.mm or just tt)."""
     if isinstance(value, _dt.time):
@@ -102,27 +78,6 @@ def parse_time(value) -> _dt.time:
     if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
         raise DomainError(f"Ugyldigt klokkeslæt '{text}'; skriv tt:mm.", field="time")
     return _dt.time(int(m.group(1)), int(m.group(2) or 0))
-
-
-def parse_dkk(value) -> decimal.Decimal:
-    """An amount in DKK typed the Danish way: 1.850 or 1850,50 (not negative)."""
-    if isinstance(value, decimal.Decimal):
-        amount = value
-    elif isinstance(value, (int, float)):
-        amount = decimal.Decimal(str(value))
-    else:
-        text = str(value or "").strip().replace(" ", "").removesuffix("kr.").removesuffix("kr")
-        if not text:
-            return decimal.Decimal("0.00")
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", text) or re.fullmatch(r"\d+(,\d{1,2})?", text):
-            text = text.replace(".", "").replace(",", ".")
-        elif not re.fullmatch(r"\d+(\.\d{1,2})?", text):
-            raise DomainError(f"Ugyldigt beløb '{value}'; skriv fx 1.850 eller 1850,50.",
-                              field="transport_cost_dkk")
-        amount = decimal.Decimal(text)
-    if amount < 0:
-        raise DomainError("Transportudgiften kan ikke være negativ.", field="transport_cost_dkk")
-    return amount.quantize(decimal.Decimal("0.01"))
 
 
 def _whole(value, field_name: str, label: str, low: int, high: int, *, optional: bool = False) -> int | None:
@@ -237,14 +192,15 @@ def create_events(actor: Staff, *, title: str = "", day, time, seats, catalogue_
     if len(title) > MAX_TITLE:
         raise DomainError(f"Titlen må højst være {MAX_TITLE} tegn.", field="title")
     place = " ".join((meeting_place or "").split())
-    if any(ord(ch) < 32 for ch in (title or "") + (meeting_place or "")):
-        raise DomainError("Teksten må ikke indeholde kontroltegn.", field="title")
-    first_day = parse_day(day)
+    refuse_control(title, "title", label="Titlen")
+    refuse_control(meeting_place, "meeting_place", label="Mødestedet")
+    first_day = parse_date(day, "day")
     at = parse_time(time)
     n_seats = _whole(seats, "seats", "Antal pladser", 1, MAX_SEATS)
     clips = _whole(clips_per_participant, "clips_per_participant", "Klip pr. deltager", 1, CLIPS_PER_CARD,
                    optional=True)
-    transport = parse_dkk(transport_cost_dkk)
+    transport = parse_kroner(transport_cost_dkk if transport_cost_dkk not in (None, "") else 0,
+                             "transport_cost_dkk", label="Transportudgiften")
     where = _district(district)
     months = _whole(repeat_months, "repeat_months", "Antal måneder", 1, MAX_REPEAT_MONTHS)
     series = str(uuid.uuid4()) if months > 1 else None
@@ -501,13 +457,13 @@ def sign_up(actor: Staff, event_id, citizen_id, override_reason: str = "") -> Si
                           f"(nr. {_waitlist_position(existing)}).")
     reason = " ".join((override_reason or "").split())
     if citizen.state != STATE_ACTIVE:
-        state = STATE_WORDS.get(citizen.state, citizen.state)
+        state = STATE_LABELS.get(citizen.state, citizen.state)
         if not can(actor, "signup.override"):
-            raise DomainError(f"{citizen.name} er {state}; kun aktive deltagere kan tilmeldes. "
-                              "En leder kan gøre en undtagelse med en begrundelse.", field="override")
+            raise DomainError(f"{citizen.name} er ikke aktiv deltager ({state}); kun aktive deltagere kan "
+                              "tilmeldes. En leder kan gøre en undtagelse med en begrundelse.", field="override")
         if not reason:
-            raise DomainError(f"{citizen.name} er {state}. Skriv en begrundelse for at tilmelde alligevel.",
-                              field="override")
+            raise DomainError(f"{citizen.name} er ikke aktiv deltager ({state}). Skriv en begrundelse for at "
+                              "tilmelde alligevel.", field="override")
     else:
         reason = ""
     seq = (Signup.select(fn.MAX(Signup.seq)).where(Signup.event == event).scalar() or 0) + 1
@@ -653,8 +609,8 @@ def _funding(citizen: Citizen, k: int, on: _dt.date) -> tuple[str | None, str | 
     if k <= 0:
         return None, None, card, agreement_left
     if citizen.state != STATE_ACTIVE:
-        return None, f"er {STATE_WORDS.get(citizen.state, citizen.state)}; der kan ikke registreres klip", \
-            card, agreement_left
+        return None, (f"er ikke aktiv deltager ({STATE_LABELS.get(citizen.state, citizen.state)}); "
+                      "der kan ikke registreres klip"), card, agreement_left
     if card is not None and card.clips - card.used >= k and on >= card.issued_on:
         return "card", None, card, agreement_left
     if agreement_left is not None and agreement_left >= k:

@@ -26,6 +26,7 @@ from .entities import (
     Staff,
     StateChange,
 )
+from .inputs import refuse_control
 from .outcomes import UCLA_VERSION, WHO5_VERSION, ucla_flag, ucla_score, who5_flag, who5_score
 
 # The four criteria of R1, in the plan's order, with the words the UI uses.
@@ -162,8 +163,7 @@ def providers() -> list[str]:
 
 def _clean_text(value, fieldname: str, label: str) -> str:
     text = (value or "").strip()
-    if any(ord(ch) < 32 for ch in text):
-        raise DomainError(f"{label} må ikke indeholde kontroltegn.", field=fieldname)
+    refuse_control(text, fieldname, label=label)
     return text
 
 

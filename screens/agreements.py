@@ -10,9 +10,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 from models.agreements import create_agreement, list_agreements
 from models.base import DomainError, today
 from models.i18n import _
+from models.inputs import format_date as fmt_date
 from models.inputs import parse_date
 from models.punching import active_catalogue_names
-from screens.widgets import fmt_date
 
 from .base import CirkelScreen
 from .citizen_picker import CitizenPicker

@@ -25,13 +25,14 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from models.entities import STATE_ACTIVE
+from models.entities import STATE_ACTIVE, STATE_ENDED, STATE_PAUSED, STATE_WAITLISTED
 from models.i18n import _
 from models.search import EXACT, log_search, search_citizens
 
 from .base import RunsOperations
+from .widgets import state_title
 
-SHORT_STATES = {"paused": _("pause"), "ended": _("afsluttet"), "waitlisted": _("venteliste")}
+SHORT_STATES = (STATE_PAUSED, STATE_ENDED, STATE_WAITLISTED)  # named in the list; the others are "not a participant"
 
 
 def match_prompt(match, width: int = 70) -> Text:
@@ -47,7 +48,7 @@ def match_prompt(match, width: int = 70) -> Text:
     elif match.pickable:
         text.append(_("aftale {n}").format(n=match.agreement_left), style="bold")
     elif match.state != STATE_ACTIVE:
-        text.append(SHORT_STATES.get(match.state) or _("ikke deltager"), style="dim italic")
+        text.append(state_title(match.state) if match.state in SHORT_STATES else _("ikke deltager"), style="dim italic")
     elif match.used_up:
         text.append(_("brugt op"), style="dim italic")
     else:

@@ -18,8 +18,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static, Tab
 from models.citizen_view import citizen_detail, open_citizen_detail
 from models.entities import CARD_USED_UP, PUNCH_REVERSAL, STATE_ACTIVE
 from models.i18n import _
+from models.inputs import format_date as fmt_date
 from models.search import log_search, search_citizens
-from screens.widgets import card_boxes, fmt_date
+from screens.widgets import card_boxes
 
 from .base import CirkelScreen
 

@@ -20,11 +20,9 @@ from screens.dialogs import ConfirmDialog
 from .base import CirkelScreen
 from .events import event_head
 from .forms import AskDialog
+from .widgets import state_title
 
 SIGNUP_TITLES = {"signed_up": _("tilmeldt"), "waitlisted": _("venteliste"), "cancelled": _("afbud")}
-STATE_TITLES = {"screened": _("screenet"), "eligible": _("i målgruppen"), "not_eligible": _("ikke i målgruppen"),
-                "waitlisted": _("venteliste (ordning)"), "active": _("aktiv"), "paused": _("pause"),
-                "ended": _("afsluttet")}
 
 
 class SignupScreen(CirkelScreen):
@@ -124,7 +122,7 @@ class SignupScreen(CirkelScreen):
         cursor = table.cursor_row if same else 0
         table.clear()
         for h in self.hits:
-            table.add_row(h.name, h.cpr_masked, STATE_TITLES.get(h.state, h.state),
+            table.add_row(h.name, h.cpr_masked, state_title(h.state),
                           SIGNUP_TITLES.get(h.signup_status, "") if h.signup_status else "",
                           str(h.card_number or "—"), "" if h.clips_left is None else str(h.clips_left),
                           h.district, key=str(h.id))

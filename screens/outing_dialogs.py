@@ -6,20 +6,11 @@ message right under the field.
 """
 from __future__ import annotations
 
-import decimal
-
 from textual import on
 from textual.widgets import Button
 
 from .base import CirkelDialog
 from .forms import Form
-
-
-def fmt_dkk(amount) -> str:
-    """1.850,00 kr. — Danish thousands and decimals."""
-    value = decimal.Decimal(amount or 0).quantize(decimal.Decimal("0.01"))
-    whole, _sep, cents = f"{value:,.2f}".partition(".")
-    return f"{whole.replace(',', '.')},{cents} kr."
 
 
 class OutingDialog(Form, CirkelDialog):

@@ -15,18 +15,19 @@ from models.budget import (
     MIN_YEAR,
     budget_defaults,
     budget_input_errors,
-    fmt_kr,
     movable_clips,
     move_clips,
     preview_budget,
     set_budget,
 )
 from models.i18n import _
+from models.inputs import format_date as fmt_date
+from models.inputs import format_int as fmt_int
+from models.inputs import format_kroner
 from models.permissions import can
 from models.pool_overview import pools_overview
 from screens.base import CirkelDialog, CirkelScreen
 from screens.forms import FieldMessage, FieldRow, Form
-from screens.widgets import fmt_date, fmt_int
 
 
 def pool_bar(punched: int, committed: int, allocated: int, width: int = 16) -> Text:
@@ -163,15 +164,16 @@ class PoolsScreen(CirkelScreen):
             m = overview.money
             text = Text()
             text.append(_("Budget") + " ", style="bold")
-            text.append(fmt_kr(m.budget_dkk))
+            text.append(format_kroner(m.budget_dkk))
             text.append("  ·  " + _("Klip brugt") + " ", style="bold")
-            text.append(f"{fmt_int(m.punched_clips)} × {fmt_kr(m.price_per_clip_dkk)} = {fmt_kr(m.punched_dkk)}")
+            text.append(f"{fmt_int(m.punched_clips)} × {format_kroner(m.price_per_clip_dkk)} = "
+                        f"{format_kroner(m.punched_dkk)}")
             text.append("  ·  " + _("Transport") + " ", style="bold")
-            text.append(_("{spent} af {reserve}").format(spent=fmt_kr(m.transport_spent_dkk),
-                                                          reserve=fmt_kr(m.transport_reserve_dkk)),
+            text.append(_("{spent} af {reserve}").format(spent=format_kroner(m.transport_spent_dkk),
+                                                          reserve=format_kroner(m.transport_reserve_dkk)),
                         style="bold red" if m.reserve_left_dkk < 0 else "")
             text.append("  ·  " + _("Tilbage") + " ", style="bold")
-            text.append(fmt_kr(m.left_dkk), style="bold red" if m.left_dkk < 0 else "")
+            text.append(format_kroner(m.left_dkk), style="bold red" if m.left_dkk < 0 else "")
             money.update(text)
             warn = [line.figures.district for line in overview.lines if line.projection and line.projection.warning]
             if warn:
@@ -179,7 +181,7 @@ class PoolsScreen(CirkelScreen):
                                   style="bold red"))
             if m.reserve_left_dkk < 0:
                 notes.append(Text(_("Transporten har brugt {over} mere end reserven.").format(
-                    over=fmt_kr(-m.reserve_left_dkk)), style="bold red"))
+                    over=format_kroner(-m.reserve_left_dkk)), style="bold red"))
         closed = overview.closed_for_intake
         if closed and overview.has_budget:
             notes.append(Text(_("Lukket for optag: {names}.").format(names=", ".join(closed))))
@@ -329,8 +331,8 @@ class BudgetScreen(Form, CirkelDialog):
         clips = self.query_one("#budget-clips", Static)
         split.clear()
         text = Text(_("({budget} − {reserve}) / {price} = ").format(
-            budget=fmt_kr(preview.budget_dkk), reserve=fmt_kr(preview.transport_reserve_dkk),
-            price=fmt_kr(preview.price_per_clip_dkk)))
+            budget=format_kroner(preview.budget_dkk), reserve=format_kroner(preview.transport_reserve_dkk),
+            price=format_kroner(preview.price_per_clip_dkk)))
         text.append(_("{clips} klip").format(clips=fmt_int(preview.clips)), style="bold")
         if preview.exists:
             text.append("\n" + _("{year} har et budget; at gemme fordeler kun de klip, der ikke er bundet.").format(

@@ -25,9 +25,9 @@ from models.base import DomainError, today
 from models.cards import clips_refusal
 from models.entities import CARD_USED_UP, CLIPS_PER_CARD
 from models.i18n import _
+from models.inputs import format_date as fmt_date
 from models.inputs import parse_date
 from models.punching import active_catalogue_names, register_punch
-from screens.widgets import fmt_date
 
 from .citizen_picker import CitizenPicker
 from .forms import FieldMessage, FieldRow

@@ -25,16 +25,15 @@ from models.admission import districts, pause, resume
 from models.cpr import masked
 from models.entities import END_REASONS
 from models.i18n import _
+from models.inputs import format_date as fmt_date
 from models.participation import reassessment_interval_months
 from models.reassessment import participants, reassess, reassessment_context, set_reassessment_interval
 from screens.dialogs import ConfirmDialog
-from screens.widgets import fmt_date
 
 from .base import CirkelScreen
 from .forms import AskDialog, FieldMessage, FieldRow, Form
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
-
-STATE_TEXT = {"active": _("aktiv"), "paused": _("pause")}
+from .widgets import state_title
 
 
 class ReassessmentScreen(CirkelScreen):
@@ -119,7 +118,7 @@ class ReassessmentScreen(CirkelScreen):
         for line in self.lines:
             card = "" if line.card_number is None else f"{line.card_number} {line.card_used}/10"
             why = Text(line.why, style="bold yellow") if line.due else Text("")
-            state = Text(STATE_TEXT.get(line.state, line.state), style="italic" if line.state == "paused" else "")
+            state = Text(state_title(line.state), style="italic" if line.state == "paused" else "")
             table.add_row(line.name, masked(line.cpr), why, card, fmt_date(line.since), state, line.district,
                           key=str(line.citizen_id))
         if not self.lines:
@@ -184,7 +183,7 @@ class ReassessmentScreen(CirkelScreen):
                 lambda ok, c=line.citizen_id: self._resume(c) if ok else None)
         else:
             self.app.push_screen(
-                AskDialog(_("Pause"), _('{name} holder pause og beholder pladsen; der kan ikke registreres klip imens. Hvorfor?').format(name=line.name),
+                AskDialog(_("Pause"), _('{name} holder pause og beholder pladsen; der kan ikke registreres klip imens. Hvorfor?').format(name=line.name),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           placeholder=_("fx indlagt, ferie")),
                 lambda reason, c=line.citizen_id: self._pause(c, reason) if reason else None)
 

@@ -12,8 +12,8 @@ from textual.widgets import Button, Input, Static
 from models.base import DomainError
 from models.cards import reverse_punch
 from models.i18n import _
+from models.inputs import format_date as fmt_date
 from models.punching import punch_summary
-from screens.widgets import fmt_date
 
 from .base import CirkelDialog
 from .forms import FieldMessage, FieldRow

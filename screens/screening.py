@@ -18,9 +18,9 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Sta
 from models.admission import districts, screen_and_admit
 from models.base import DomainError, today
 from models.i18n import _
+from models.inputs import format_date as fmt_date
 from models.inputs import parse_date
 from models.screening import CRITERIA, lookup_citizen, missing_criteria
-from screens.widgets import fmt_date
 
 from .base import CirkelScreen
 from .forms import FieldMessage, FieldRow, Form

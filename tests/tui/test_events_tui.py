@@ -192,7 +192,7 @@ async def test_new_event_form_shows_errors_at_the_field_and_repeats_monthly(demo
         await pilot.press("ctrl+s")
         await pilot.pause()
         error = form.query_one("#day-message", Static)
-        assert error.display and "ikke en gyldig dato" in str(error.render())
+        assert error.display and "findes ikke" in str(error.render())
         assert app.focused is form.query_one("#day", Input)
         assert Event.select().count() == count
         form.query_one("#day", Input).value = "31-01-2027"
