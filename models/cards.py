@@ -158,6 +158,12 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
 
     ``punch_id`` is made by the caller before the write; a retry with the same id
     returns the first result instead of punching twice.
+
+    Longer than our 60 lines on purpose: it is the ledger's one write, and its
+    checks are in the order they must run under the lock (replay, input, the
+    citizen's state, then the card or the agreement with its guarded UPDATE);
+    split up, the conditional update and its refusal would no longer sit side by
+    side.
     """
     if punch_id is not None:
         done = Punch.get_or_none(Punch.id == punch_id)
