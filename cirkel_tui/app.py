@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 from typing import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -119,6 +120,15 @@ class CirkelApp(App):
         self._exit_renderables.append(Text(_("Cirkel stoppede ved en uventet fejl; detaljerne står i {path}").format(
             path=log_path())))
         self._close_messages_no_wait()
+
+    async def on_event(self, event: events.Event) -> None:
+        # issue 16: a screen may watch each key as it is read, before a field takes it (a barcode
+        # scanner is told apart from a person by its pace: see screens/quick_punch.py)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            observe = getattr(self.screen, "observe_key", None)
+            if observe is not None:
+                observe(event)
+        await super().on_event(event)
 
     def worker_failed(self, worker) -> None:
         """The one handler for a worker that ended in ERROR (any worker, any screen):

@@ -33,6 +33,13 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.excel",
     "cirkel_tui.commands.punch",
     "cirkel_tui.commands.agreement",
+    # issue #13: pause / resume / end, followup
+    "cirkel_tui.commands.participation",
+    "cirkel_tui.commands.followup",
+    # issue 14: the Ishøj programmes
+    "cirkel_tui.commands.programme",
+    # issue 16: the printed klippekort
+    "cirkel_tui.commands.cards",
 ]
 
 

@@ -3,7 +3,8 @@
 Names, phones and pickup addresses of the seated participants. Every text
 cell is written as text (a name or address starting with ``=``, ``+``, ``-``
 or ``@`` never becomes a formula); the date is a real Excel date shown
-dd-mm-yyyy. The file name holds no personal data:
+dd-mm-yyyy. It prints one A4 page wide with the outing and the table header
+on every page. The file name holds no personal data:
 ``deltagerliste-<event id>-<yyyy-mm-dd>.xlsx``. The export is written to the
 access log; the file is created readable by its owner only.
 """
@@ -16,7 +17,10 @@ from models.entities import Staff
 from models.events import event_row, participant_list
 from models.files import check_target, write_private
 
+from .workbook import print_setup
+
 HEADERS = ("Nr.", "Navn", "Telefon", "Afhentningsadresse", "Deltog")
+HEADER_ROWS = 8  # the outing's facts (rows 1–6) and the table's header (row 8), repeated on every page
 
 
 def file_name(event_id: int, starts_at) -> str:
@@ -77,5 +81,9 @@ def write_participant_list(actor: Staff, event_id: int, destination: str | os.Pa
     for column, width in zip("ABCDE", (12, 32, 14, 42, 8), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A9"
+    # Portrait, fit to one page wide: the five columns (address and Deltog too) always on the page,
+    # the outing and the header on every page of a long list.
+    print_setup(ws, f"Deltagerliste — {row.title} {row.starts_at:%d-%m-%Y %H:%M}", landscape=False,
+                header_rows=HEADER_ROWS)
 
     return write_private(target, lambda temp: wb.save(str(temp)), force=force, suffix=".xlsx")

@@ -18,6 +18,7 @@ import uuid
 
 from .base import DomainError, audit, db, now, write_transaction
 from .base import today as _today
+from .demo_programmes import fill_programmes
 from .entities import (
     ABSENT,
     ATTENDED,
@@ -26,6 +27,8 @@ from .entities import (
     CARD_USED_UP,
     EVENT_HELD,
     EVENT_PLANNED,
+    PRINT_HANDED_OUT,
+    PRINT_REQUESTED,
     PUNCH,
     SIGNUP_SEATED,
     SIGNUP_WAITLISTED,
@@ -256,6 +259,8 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
     _write_rows(demo)
     _agreement(demo)
     _coming_signups(demo)
+    fill_programmes(rng, demo.leader, today)  # issue 14: three programmes like Ishøj's, with a weekly café
+    _print_states(demo)  # issue 16
     rows = demo.rows
     audit(demo.me, "demo", "database", None, None,
           {"citizens": n_citizens, "participants": len(demo.participants), "cards": len(rows["card"]),
@@ -608,3 +613,14 @@ def _plan_events(today, districts, catalogue, leader) -> list[dict]:
                                  series=f"demo-{title}")
             outings.append({"event": event, "district_id": district.id, "held": held})
     return outings
+
+
+def _print_states(demo: _Demo) -> None:
+    """Issue 16: the physical cards (fictitious phone numbers): open cards older than two weeks are
+    handed out, newer ones wait under "Til udskrivning"."""
+    for d, phone in zip(demo.districts, ("75 00 11 01", "75 00 11 02", "75 00 11 03"), strict=False):
+        District.update(phone=phone).where(District.id == d.id).execute()
+    recent = demo.today - _dt.timedelta(days=14)
+    Card.update(print_state=PRINT_HANDED_OUT, print_count=1, handed_out_on=Card.issued_on).where(
+        (Card.status == CARD_OPEN) & (Card.issued_on < recent)).execute()
+    Card.update(print_state=PRINT_REQUESTED).where((Card.status == CARD_OPEN) & (Card.issued_on >= recent)).execute()

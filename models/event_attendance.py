@@ -101,7 +101,7 @@ def _funding(citizen: Citizen, k: int, on: _dt.date) -> tuple[str | None, str | 
     card = open_card(citizen)
     agreements = (Agreement.select().where(
         (Agreement.citizen == citizen) & (Agreement.valid_from <= on)
-        & ((Agreement.valid_until.is_null()) | (Agreement.valid_until >= on))))
+        & ((Agreement.valid_until.is_null()) | (Agreement.valid_until >= on)) & Agreement.closed_on.is_null()))
     agreement_left = max([a.clips - a.used for a in agreements], default=None)
     if k <= 0:
         return None, None, card, agreement_left

@@ -110,6 +110,15 @@ def _rows(query) -> list[EventRow]:
     return rows
 
 
+def is_outing():
+    """The joint outings (R10): every event except a programme's café that punches no clips (issue 14).
+
+    A programme's café has its own attendance (registered citizens and guests) on
+    the programme page; a programme event that punches clips is handled as an outing.
+    """
+    return Event.programme.is_null() | Event.clips_per_participant.is_null(False)
+
+
 def _events_query():
     return (Event.select(Event, District, CatalogueItem)
             .join(District, JOIN.LEFT_OUTER).switch(Event)
@@ -124,9 +133,9 @@ def events_overview(on: _dt.date | None = None, limit: int = OVERVIEW_LIMIT) -> 
     """
     on = on or today()
     midnight = _dt.datetime.combine(on, _dt.time())
-    coming = (_events_query().where((Event.starts_at >= midnight) & (Event.status != EVENT_HELD))
+    coming = (_events_query().where((Event.starts_at >= midnight) & (Event.status != EVENT_HELD) & is_outing())
               .order_by(Event.starts_at, Event.id).limit(limit))
-    past = (_events_query().where((Event.starts_at < midnight) | (Event.status == EVENT_HELD))
+    past = (_events_query().where(((Event.starts_at < midnight) | (Event.status == EVENT_HELD)) & is_outing())
             .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit))
     return Overview(coming=_rows(coming), past=_rows(past))
 

@@ -14,8 +14,8 @@ Rules:
   1900–2100 are refused.
 * **Kroner**: Danish writing — ``.`` or space groups thousands, ``,`` is the
   decimal comma (``1.225.000``, ``1225000``, ``1225000,50``, ``1 850 kr``);
-  a dot followed by one or two digits is a decimal point (``187.5``: it cannot
-  be a thousands group); at most two decimals; an optional ``kr``/``DKK``.
+  at most two decimals; an optional ``kr``/``DKK``. A decimal point (``187.5``)
+  is refused, not guessed: in Danish a dot groups thousands.
 * **Whole numbers**: ASCII digits only (no ``¹⁰``, no ``1e309``), within a
   stated range.
 * **Text**: stripped; control characters (also DEL and zero-width ones) are
@@ -123,7 +123,6 @@ def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000
 
 
 _KRONER = re.compile(r"^-?(\d{1,3}([. ]\d{3})+|\d+)(,\d+)?$")  # more than two decimals: refused below, by name
-_DECIMAL_POINT = re.compile(r"^-?\d+\.\d{1,2}$")
 
 
 def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal.Decimal | int = 0,
@@ -138,15 +137,13 @@ def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal
         raw = re.sub(r"\s*(kr\.?|dkk)$", "", raw, flags=re.IGNORECASE).strip()
         if not raw:
             raise DomainError(f"Skriv {label.lower()} i kroner.", field=field)
-        if raw.isascii() and _DECIMAL_POINT.match(raw):
-            amount = decimal.Decimal(raw)
-        elif raw.isascii() and _KRONER.match(raw):
+        if raw.isascii() and _KRONER.match(raw):
             amount = decimal.Decimal(raw.replace(".", "").replace(" ", "").replace(",", "."))
         else:
             raise DomainError(f"{label} skal være et beløb i kroner, fx 1.225.000 eller 1225000,50 "
                               f"(fik '{_shown(str(value))}').", field=field)
     if not amount.is_finite() or amount != amount.quantize(decimal.Decimal("0.01")):
-        raise DomainError(f"{label} må højst have to decimaler.", field=field)
+        raise DomainError(f"{label} skal være et beløb i kroner med højst to decimaler (øre).", field=field)
     if not decimal.Decimal(minimum) <= amount <= decimal.Decimal(maximum):
         raise DomainError(f"{label} skal være mellem {format_kroner(minimum)} og {format_kroner(maximum)}.",
                           field=field)

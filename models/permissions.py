@@ -24,6 +24,15 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "backup": ("leder",),
     "settings.write": ("leder",),
     "signup.override": ("leder",),
+    # issue #13: follow-up on use
+    "followup.view": ("leder",),
+    # issue 14: programmes (budget, lines, expenses, enrolment, results, planning a café) and café attendance
+    "programme.write": ("leder",),
+    "programme.attendance": ("terapeut", "leder"),
+    # issue 16: printed cards and paper lists
+    "card.print": ("terapeut", "leder"),
+    "card.replace": ("terapeut", "leder"),
+    "card.setup": ("leder",),
 }
 
 

@@ -10,9 +10,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 from models.agreements import create_agreement, list_agreements
 from models.base import DomainError, today
 from models.i18n import _
-from models.inputs import format_date as fmt_date
 from models.inputs import parse_date
 from models.punching import active_catalogue_names
+from screens.widgets import fmt_validity
 
 from .base import CirkelScreen
 from .citizen_picker import CitizenPicker
@@ -58,8 +58,7 @@ class AgreementsScreen(CirkelScreen):
         table.clear()
         day = today()
         for a in lines:
-            valid = fmt_date(a.valid_from) + " – " + (fmt_date(a.valid_until) if a.valid_until else "")
-            table.add_row(a.citizen_name, a.cpr_masked, str(a.clips), str(a.left), valid, a.approved_by,
+            table.add_row(a.citizen_name, a.cpr_masked, str(a.clips), str(a.left), fmt_validity(a), a.approved_by,
                           a.activity, a.reason, key=str(a.id))
         current = sum(1 for a in lines if a.valid_on(day) and a.left > 0)
         self.query_one("#agreements-status", Static).update(

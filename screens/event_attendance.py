@@ -266,6 +266,9 @@ class ParticipantListScreen(CirkelScreen):
         Binding("escape,f12", "back", _("Tilbage"), id="participants-back", tooltip=_("Tilbage til fællesturene.")),
         Binding("ctrl+s", "save", _("Gem .xlsx"), id="participants-save",
                 tooltip=_("Gem listen som regneark til chauffør og ledsager.")),
+        # issue 16: the list on paper
+        Binding("P", "print_list", _("Udskriv (PDF)"), id="participants-print",
+                tooltip=_("Deltagerlisten som PDF: navn, telefon, afhentning og en kolonne at krydse af.")),
     ]
 
     def __init__(self, event_id: int) -> None:
@@ -292,6 +295,11 @@ class ParticipantListScreen(CirkelScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_print_list(self) -> None:
+        from .printing import print_participants_in_background
+
+        print_participants_in_background(self.app, self.event_id)
 
     @on(Button.Pressed, "#back")
     def back_pressed(self) -> None:

@@ -73,7 +73,8 @@ class ExportScreen(CirkelScreen):
         yield Header()
         with Vertical(id="export", classes="excel-form"):
             yield Static(_("Excel-dokumentation"), classes="section-title")
-            help_text = _("Arkene Klippekort, Klip og Puljer for en måned eller et år. Filen har fulde CPR-numre.")
+            help_text = _(
+                "Arkene Klippekort, Klip, Puljer og Aftaler for en måned eller et år. Filen har fulde CPR-numre.")
             yield Static(help_text, classes="excel-help")
             with Horizontal(classes="excel-row"):
                 yield Label(_("Periode"), classes="excel-label")

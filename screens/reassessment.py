@@ -21,7 +21,7 @@ from textual.widgets import (
     Static,
 )
 
-from models.admission import districts, pause, resume
+from models.admission import districts, resume
 from models.cpr import masked
 from models.entities import END_REASONS
 from models.i18n import _
@@ -33,6 +33,7 @@ from screens.dialogs import ConfirmDialog
 from .base import CirkelScreen
 from .forms import AskDialog, FieldMessage, FieldRow, Form
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
+from .printing import offer_print
 from .widgets import state_title
 
 
@@ -142,11 +143,13 @@ class ReassessmentScreen(CirkelScreen):
         line = self._selected()
         if line is None:
             return
-        self.app.push_screen(ReassessmentForm(line.citizen_id), self._done)
+        form = ReassessmentForm(line.citizen_id)
+        self.app.push_screen(form, lambda message: self._done(message, form))
 
-    def _done(self, message: str | None) -> None:
+    def _done(self, message: str | None, form=None) -> None:
         if message:
-            self.app.push_screen(InfoDialog(_("Revurdering gemt"), message))
+            card = getattr(form, "new_card", None)  # issue 16: offer to print a new card
+            self.app.push_screen(InfoDialog(_("Revurdering gemt"), message), lambda _r: offer_print(self.app, card))
         self.action_refresh()
 
     def action_interval(self) -> None:
@@ -182,17 +185,14 @@ class ReassessmentScreen(CirkelScreen):
                               yes=_("Genoptag (j)")),
                 lambda ok, c=line.citizen_id: self._resume(c) if ok else None)
         else:
-            self.app.push_screen(
-                AskDialog(_("Pause"), _('{name} holder pause og beholder pladsen; der kan ikke registreres klip imens. Hvorfor?').format(name=line.name),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
-                          placeholder=_("fx indlagt, ferie")),
-                lambda reason, c=line.citizen_id: self._pause(c, reason) if reason else None)
+            from .pause_dialog import PauseDialog
 
-    def _pause(self, citizen_id: int, reason: str) -> None:
-        def paused(person) -> None:
-            self.notify(_("{name} holder pause.").format(name=person.name))
-            self.action_refresh()
+            self.app.push_screen(PauseDialog(line.citizen_id, line.name), self._paused)
 
-        self.run_operation(pause, self.app.actor, citizen_id, reason, on_done=paused, description=_("Sætter på pause"))
+    def _paused(self, message: str | None) -> None:
+        if message:
+            self.app.push_screen(InfoDialog(_("Pause"), message))
+        self.action_refresh()
 
     def _resume(self, citizen_id: int) -> None:
         def resumed(person) -> None:
@@ -296,7 +296,8 @@ class ReassessmentForm(Form, CirkelScreen):
         summary = self.query_one(OutcomeFields).summary()
         if self.ending:
             reason = self.query_one("#end-reason", Select).value
-            decision = _("Afslut") + (f" ({reason})" if reason is not Select.NULL else "")
+            decision = _("Afslut") + (f" ({reason})" if reason is not Select.NULL else "") + " — " + _(
+                "kommende fællesture afmeldes, aftaler lukkes")
         elif self.context is not None and self.context.card_open:
             decision = _("Fortsæt på kort nr. {n}").format(n=self.context.card_number)
         else:
@@ -329,4 +330,8 @@ class ReassessmentForm(Form, CirkelScreen):
                            end_reason=None if reason is Select.NULL else reason,
                            notes=self.query_one("#reassess-notes", Input).value,
                            **self.query_one(OutcomeFields).values(),
-                           on_done=lambda result: self.dismiss(result.message), description=_("Gemmer revurdering"))
+                           on_done=self._saved, description=_("Gemmer revurdering"))
+
+    def _saved(self, result) -> None:
+        self.new_card = result.new_card  # issue 16: the caller offers to print it
+        self.dismiss(result.message)

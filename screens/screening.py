@@ -25,6 +25,7 @@ from models.screening import CRITERIA, lookup_citizen, missing_criteria
 from .base import CirkelScreen
 from .forms import FieldMessage, FieldRow, Form
 from .intake_widgets import CprValidator, InfoDialog, OutcomeFields, PastDateValidator, YesNo
+from .printing import offer_print
 
 CRITERION_TITLES = {
     "receives_home_help": _("Modtager hjemmehjælp"),
@@ -268,7 +269,9 @@ class ScreeningScreen(Form, CirkelScreen):
             lines.append(_("Borgeren vil ikke deltage nu; screeningen er gemt."))
         for flag in result.flags:
             lines.append("⚑ " + flag)
-        self.app.push_screen(InfoDialog(_("Screening gemt"), "\n".join(lines)), lambda _r: self.action_clear())
+        card = admission.card if admission is not None else None
+        self.app.push_screen(InfoDialog(_("Screening gemt"), "\n".join(lines)),
+                             lambda _r: (self.action_clear(), offer_print(self.app, card)))  # issue 16: print it
 
     def action_clear(self) -> None:
         self.known = None

@@ -25,6 +25,7 @@ from screens.dialogs import ConfirmDialog
 from .base import CirkelScreen
 from .forms import AskDialog
 from .intake_widgets import InfoDialog
+from .printing import offer_print
 
 
 class WaitlistScreen(CirkelScreen):
@@ -157,7 +158,8 @@ class WaitlistScreen(CirkelScreen):
 
     def _admit(self, entry, reason: str | None) -> None:
         def admitted(result) -> None:
-            self.app.push_screen(InfoDialog(_("Optaget"), result.message))
+            self.app.push_screen(InfoDialog(_("Optaget"), result.message),
+                                 lambda _r, card=result.card: offer_print(self.app, card))  # issue 16
             self.action_refresh()
 
         def refused(message: str, _field) -> bool:

@@ -17,6 +17,9 @@ from models.entities import (
     STATE_WAITLISTED,
 )
 from models.i18n import _
+from models.inputs import format_date as fmt_date
+from models.inputs import format_datetime as fmt_datetime  # noqa: F401 - imported from here by screens
+from models.inputs import format_int as fmt_int  # noqa: F401 - imported from here by screens
 
 # The participation states as the screens name them: the words of models.citizens.STATE_LABELS,
 # written out here so the catalogue can translate them (a test keeps the two the same).
@@ -51,4 +54,13 @@ def card_boxes(used: int, clips: int = 10) -> Text:
     """The open card as a row of boxes: ■ punched, □ left."""
     text = Text("■ " * used, style="bold")
     text.append("□ " * max(0, clips - used), style="dim")
+    return text
+
+
+# issue #13: an agreement's validity, and that it was closed early
+def fmt_validity(agreement) -> str:
+    """``02-11-2026 – 31-12-2026`` (open-ended: nothing after the dash), ``(lukket dd-mm-åååå)`` when closed."""
+    text = fmt_date(agreement.valid_from) + " – " + (fmt_date(agreement.valid_until) if agreement.valid_until else "")
+    if agreement.closed_on:
+        text = text.rstrip() + " " + _("(lukket {day})").format(day=fmt_date(agreement.closed_on))
     return text

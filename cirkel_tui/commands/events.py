@@ -16,6 +16,7 @@ def register(sub) -> None:
     p.add_argument("event_id", type=int, metavar="ID", help=_("turens nummer (se: cirkel events list)"))
     p.add_argument("--out", metavar="PATH", help=_("gem som .xlsx i denne mappe (eller fil)"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))
+    p.add_argument("--pdf", action="store_true", help=_("som PDF til udskrift (også når --out ender på .pdf)"))
     p.set_defaults(handler=cmd_participants)
 
 
@@ -45,6 +46,12 @@ def cmd_participants(ctx) -> int:
     from models.events import event_row, participant_list
 
     row = event_row(ctx.args.event_id)
+    if ctx.args.pdf or (ctx.args.out or "").lower().endswith(".pdf"):  # issue 16: the list on paper
+        from exports.pdf import write_participant_list_pdf
+
+        path = write_participant_list_pdf(ctx.actor, row.id, ctx.args.out, force=ctx.args.force)
+        ctx.out(_("Deltagerlisten er gemt: {path}").format(path=path))
+        return 0
     if ctx.args.out:
         from exports.participant_list import write_participant_list
 

@@ -196,7 +196,7 @@ def test_only_a_leader_or_admin_sets_the_budget(therapist, districts, frozen_day
 
 
 @pytest.mark.parametrize("text, amount", [
-    ("1.200.000", "1200000"), ("187,50", "187.50"), ("187.5", "187.5"), ("600000", "600000"),
+    ("1.200.000", "1200000"), ("187,50", "187.50"), ("600000", "600000"),
     ("1 200 000 kr", "1200000"), ("1.200.000,00", "1200000"), ("187", "187")])
 def test_amounts_are_read_as_danes_write_them(text, amount):
     from models.inputs import parse_kroner

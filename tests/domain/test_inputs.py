@@ -32,9 +32,16 @@ def test_a_bad_date_is_refused_at_its_field(frozen_day, text, message):
 
 @pytest.mark.parametrize("text, amount", [
     ("1.225.000", "1225000"), ("1225000,50", "1225000.50"), ("1 850 kr", "1850"), ("1850 DKK", "1850"),
-    ("187.5", "187.5"), ("187,50", "187.50")])
+    ("187,50", "187.50")])
 def test_kroner_are_read_the_danish_way(text, amount):
     assert parse_kroner(text, "x") == decimal.Decimal(amount)
+
+
+@pytest.mark.parametrize("text", ["187.5", "1,225,000", "12,505", "-", "mange"])
+def test_kroner_not_written_the_danish_way_are_refused_not_guessed(text):
+    with pytest.raises(DomainError) as err:
+        parse_kroner(text, "price", label="Prisen")
+    assert err.value.field == "price"
 
 
 def test_an_outing_takes_its_transport_cost_as_the_budget_does(admin, frozen_day):
