@@ -75,7 +75,8 @@ def test_many_processes_never_overdraw_or_lose_a_punch(database, admin, me, db_p
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(db_path, me, numbers, w, frozen_day, barrier, queue)) for w in range(PROCESSES)]
+    procs = [ctx.Process(target=_worker, args=(db_path, me, numbers, w, frozen_day, barrier, queue))
+             for w in range(PROCESSES)]
     for p in procs:
         p.start()
     records = [r for _ in procs for r in queue.get(timeout=120)]
