@@ -359,4 +359,4 @@ def _record_export(actor: Staff, result: ExportResult) -> None:
                "punches": result.punches, "districts": result.districts}
     audit(actor, "export", "export", result.period.label, None, figures)
     log_access(actor, "export", criterion=(f"periode {result.period.label}: {result.cards} kort, "
-                                           f"{result.punches} klip → {result.path}"))
+                                           f"{result.punches} klip → {result.path}"), purpose="eksport")

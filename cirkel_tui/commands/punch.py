@@ -21,17 +21,20 @@ def register(sub) -> None:
     p.add_argument("clips", metavar="CLIPS", type=int, help=_("antal klip (1–10; flere kræver en aftale)"))
     p.add_argument("--activity", required=True, metavar="TEXT", help=_("hvad klippene bruges til"))
     p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help=_("dato for klippet (standard: i dag)"))
+    p.add_argument("--reason", metavar="TEXT",
+                   help=_("begrundelse, når borgeren hører til et andet distrikt end dit (skrives i adgangsloggen)"))
     p.set_defaults(handler=cmd_punch)
 
 
 def cmd_punch(ctx) -> int:
     from models.entities import CARD_USED_UP
-    from models.punching import register_punch, resolve_citizen
+    from models.punching import lookup_citizen, register_punch
 
     a = ctx.args
-    citizen, card = resolve_citizen(a.citizen)
+    citizen, card = lookup_citizen(ctx.actor, a.citizen, "klipregistrering", reason=a.reason)
     result = register_punch(ctx.actor, citizen, a.clips, a.activity, on=a.date, punch_id=str(uuid.uuid4()),
-                            card_number=card.number if card is not None and a.clips <= 10 else None)
+                            card_number=card.number if card is not None and a.clips <= 10 else None,
+                            reason=a.reason)
     if result.card is not None:
         ctx.out(_("{clips} klip registreret på kort {card} ({name}): {left} klip tilbage.").format(
             clips=result.punch.clips, card=result.card.number, name=citizen.name, left=result.left))
