@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from models.base import DomainError, audit, db, log_access, operation, today
 from models.cpr import formatted
-from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Card, Citizen, District, Punch, Staff
+from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Card, Citizen, District, Pool, Punch, Staff
 from models.files import write_private
 from models.staff import require_role
 
@@ -178,13 +178,19 @@ def _date(ws, value: _dt.date | None):
 
 # --- the rows ---------------------------------------------------------------------
 
+DELETED_NAME = "(slettet)"  # a citizen deleted after the deletion deadline (models.retention)
+
+
 def cards_query(period: Period):
     """Cards active at any time in the period: issued by its last day and not
     ended before its first day."""
+    # A citizen deleted after the deletion deadline (issue #12) leaves the card without a person:
+    # its row stays (the totals stay right), with no CPR, "(slettet)" and the pool's district.
     return (Card.select(Citizen.cpr, Citizen.name, District.name, Card.number, Card.issued_on,
                         Card.used, Card.ended_on)
-            .join(Citizen, on=(Card.citizen == Citizen.id))
-            .join(District, JOIN.LEFT_OUTER, on=(Citizen.district == District.id))
+            .join(Citizen, JOIN.LEFT_OUTER, on=(Card.citizen == Citizen.id))
+            .switch(Card).join(Pool, JOIN.LEFT_OUTER, on=(Card.pool == Pool.id))
+            .join(District, JOIN.LEFT_OUTER, on=(District.id == fn.COALESCE(Citizen.district, Pool.district)))
             .where((Card.issued_on <= period.end)
                    & (Card.ended_on.is_null() | (Card.ended_on >= period.start)))
             .order_by(District.name, Citizen.name, Citizen.cpr, Card.issued_on, Card.number))
@@ -194,7 +200,7 @@ def punches_query(period: Period):
     """Every ledger entry dated in the period."""
     return (Punch.select(Punch.punched_on, Citizen.cpr, Citizen.name, Card.number, Punch.clips,
                          Punch.activity, Punch.kind, Staff.name)
-            .join(Citizen, on=(Punch.citizen == Citizen.id))
+            .join(Citizen, JOIN.LEFT_OUTER, on=(Punch.citizen == Citizen.id))
             .switch(Punch).join(Card, JOIN.LEFT_OUTER, on=(Punch.card == Card.id))
             .switch(Punch).join(Staff, on=(Punch.registered_by == Staff.id))
             .where(Punch.punched_on.between(period.start, period.end))
@@ -204,7 +210,8 @@ def punches_query(period: Period):
 def card_rows(period: Period) -> Iterator[tuple]:
     """(CPR, Navn, Distrikt, Kortnr, Starttidspunkt, Antal klip, Sluttidspunkt), streamed."""
     for cpr, name, district, number, issued_on, used, ended_on in cards_query(period).tuples().iterator():
-        yield (formatted(cpr), name, district or "", number, issued_on, used, ended_on)
+        yield (formatted(cpr) if cpr else "", name or DELETED_NAME, district or "", number, issued_on, used,
+               ended_on)
 
 
 def punch_rows(period: Period) -> Iterator[tuple]:
@@ -215,7 +222,8 @@ def punch_rows(period: Period) -> Iterator[tuple]:
             activity = REVERSAL_PREFIX + (activity or "")
         elif kind == PUNCH_IMPORT and not activity:
             activity = IMPORT_ACTIVITY
-        yield (punched_on, formatted(cpr), name, number, clips, activity or "", staff)
+        yield (punched_on, formatted(cpr) if cpr else "", name or DELETED_NAME, number, clips, activity or "",
+               staff)
 
 
 def pool_rows(year: int) -> list[tuple]:

@@ -23,6 +23,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "import": ("leder",),
     "backup": ("leder",),
     "settings.write": ("leder",),
+    # issue #12: data protection
+    "log.read": ("leder",),
+    "log.review": ("leder",),
+    "retention.apply": ("leder",),
+    "insight": ("leder",),
 }
 
 

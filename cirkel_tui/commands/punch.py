@@ -27,11 +27,16 @@ def register(sub) -> None:
 
 
 def cmd_punch(ctx) -> int:
+    from models.access import NeedsReason
+    from models.base import DomainError
     from models.entities import CARD_USED_UP
     from models.punching import lookup_citizen, register_punch
 
     a = ctx.args
-    citizen, card = lookup_citizen(ctx.actor, a.citizen, "klipregistrering", reason=a.reason)
+    try:
+        citizen, card = lookup_citizen(ctx.actor, a.citizen, "klipregistrering", reason=a.reason)
+    except NeedsReason as err:
+        raise DomainError(err.message + " " + _("Skriv den med --reason TEKST.")) from None
     result = register_punch(ctx.actor, citizen, a.clips, a.activity, on=a.date, punch_id=str(uuid.uuid4()),
                             card_number=card.number if card is not None and a.clips <= 10 else None,
                             reason=a.reason)
