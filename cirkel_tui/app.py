@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from models.i18n import _
+from screens.base import ReportingWorkers, report_failed_worker
 
 from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination
 
@@ -86,6 +87,7 @@ class CirkelApp(App):
         self.actor_id = actor_id
         self.db_path = db_path
         self.started = started or time.perf_counter()
+        self._workers = ReportingWorkers(self)  # every worker's end reaches worker_failed()
         self.register_theme(DARK)
         self.register_theme(LIGHT)
         self.theme = DARK.name
@@ -116,6 +118,11 @@ class CirkelApp(App):
         self._exit_renderables.append(Text(_("Cirkel stoppede ved en uventet fejl; detaljerne står i {path}").format(
             path=log_path())))
         self._close_messages_no_wait()
+
+    def worker_failed(self, worker) -> None:
+        """The one handler for a worker that ended in ERROR (any worker, any screen):
+        logged with its traceback, told in one line — never silent."""
+        report_failed_worker(self, worker)
 
     def on_ready(self) -> None:
         log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)

@@ -3,28 +3,22 @@ the next outings. Figures are read in a worker so the screen never freezes."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from models.dashboard import dashboard
 from models.i18n import _
+from screens.base import CirkelScreen
 from screens.widgets import bar, fmt_datetime, fmt_int
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(CirkelScreen):
     TITLE = _("Overblik")
     BINDINGS = [
         Binding("g,f5", "refresh", _("Opdatér"), id="dashboard-refresh", tooltip=_("Hent tallene igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, board) -> None:
-            super().__init__()
-            self.board = board
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,15 +50,10 @@ class DashboardScreen(Screen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False, description="Henter overblik")
     def load(self) -> None:
-        from models.dashboard import dashboard
+        self.run_read(dashboard, on_done=self.show, status="#dashboard-status", description=_("Henter overblik"))
 
-        self.post_message(self.Loaded(dashboard()))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        board = message.board
+    def show(self, board) -> None:
         self.query_one("#pools-title", Static).update(
             _("Puljer og deltagere {year}").format(year=board.year))
         districts = self.query_one("#districts", DataTable)
@@ -97,5 +86,6 @@ class DashboardScreen(Screen):
             status += " " + _("Plads ledig til ventende: {names} — optag fra Venteliste (v).").format(
                 names=", ".join(ready))
         if not board.districts:
-            status = _("Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")
+            status = _(
+                "Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")
         self.query_one("#dashboard-status", Static).update(status)

@@ -1,0 +1,207 @@
+"""The one way a screen (or a dialog, or a widget) runs a domain operation.
+
+Operations in ``models/`` open a write transaction behind the write gate and can
+wait for other writers, and reads can take a while at 100,000 citizens; on the
+event loop either would freeze every key. So screens never call them directly:
+they call the runner, which runs the call in a thread worker and comes back on
+the UI thread.
+
+Writes — ``run_operation``::
+
+    from screens.base import CirkelDialog
+
+    class BudgetDialog(CirkelDialog):
+        def action_save(self) -> None:
+            self.run_operation(set_budget, self.app.actor, year, budget=budget,
+                               on_done=self.dismiss,            # called with the result, on the UI thread
+                               form=self,                       # where a DomainError's field is shown
+                               description=_("Gemmer budget"))  # one line for the user if it fails
+
+Reads — ``run_read`` (figures, lists)::
+
+    class PoolsScreen(CirkelScreen):
+        def load(self) -> None:
+            self.query_one("#status", Static).update(_("Henter tal …"))
+            self.run_read(pools_overview, self.year, on_done=self.show,
+                          status="#status", description=_("Henter puljer"))
+
+What the runner does:
+
+- the call runs in a thread worker (``exit_on_error=False``); the keywords below
+  belong to the runner, every other positional and keyword argument goes to ``fn``;
+- ``on_done(result)`` is called on the UI thread, only while the screen is still there;
+- a :class:`~models.base.DomainError` (a rule refused) is shown at the field it
+  names: ``form.show_error(message, field)`` (``form`` defaults to the node itself
+  when it has ``show_error``); when no field matches, the message is a notification.
+  Nothing was written. ``on_error(err)`` is then called, e.g. to end a busy state;
+- anything else is unexpected: it is logged with its traceback (never shown: a
+  traceback can hold personal data) and the user gets one line naming the log;
+  ``on_error(err)`` is called too;
+- ``run_read`` is exclusive per ``group`` (default: the function's name): a newer
+  read replaces an older one, whose result is dropped. When it fails, ``status``
+  (a selector or a ``Static``) says so and how to try again, so "Henter tal …"
+  never stays on the screen. ``run_operation`` is never exclusive: a write that
+  has started is never cancelled.
+
+Every other worker (``@work`` in a widget, Textual's own) is covered by the
+App's one handler for a worker's end (:class:`ReportingWorkers`): a worker that
+ends in ERROR is logged with its traceback and told in one line — never silent.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Protocol
+
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker_manager import WorkerManager
+
+from models.base import DomainError
+from models.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+class ShowsErrors(Protocol):
+    """A form: puts a refusal's message at the field it names; False when it has no such field."""
+
+    def show_error(self, message: str, field: str | None) -> bool: ...
+
+
+def unexpected_line(description: str) -> str:
+    """The one line a user gets for an unexpected error (the details are in the log)."""
+    if description:
+        return _("Uventet fejl under »{what}«; detaljerne står i cirkel.log.").format(what=description)
+    return _("Uventet fejl; detaljerne står i cirkel.log.")
+
+
+class RunsOperations:
+    """Mixin for any Textual node (Screen, ModalScreen, Widget): ``run_operation`` and ``run_read``."""
+
+    def run_operation(self, fn: Callable[..., Any], *args: Any,
+                      on_done: Callable[[Any], Any] | None = None,
+                      on_error: Callable[[BaseException], Any] | None = None,
+                      form: ShowsErrors | None = None,
+                      description: str = "",
+                      group: str | None = None,
+                      **kwargs: Any) -> Worker:
+        """Run the write ``fn(*args, **kwargs)`` in a thread worker (see the module docstring)."""
+        return self._run(fn, args, kwargs, on_done=on_done, on_error=on_error, form=form, status=None,
+                         description=description, group=group or f"op-{_name(fn)}", exclusive=False)
+
+    def run_read(self, fn: Callable[..., Any], *args: Any,
+                 on_done: Callable[[Any], Any],
+                 on_error: Callable[[BaseException], Any] | None = None,
+                 status: str | Static | None = None,
+                 form: ShowsErrors | None = None,
+                 description: str = "",
+                 group: str | None = None,
+                 **kwargs: Any) -> Worker:
+        """Run the read ``fn(*args, **kwargs)`` in a thread worker; a newer read in the group replaces it."""
+        return self._run(fn, args, kwargs, on_done=on_done, on_error=on_error, form=form, status=status,
+                         description=description, group=group or f"read-{_name(fn)}", exclusive=True)
+
+    # --- the machinery
+
+    def _run(self, fn, args, kwargs, *, on_done, on_error, form, status, description, group,
+             exclusive) -> Worker:
+        node = self
+
+        def work() -> None:
+            worker = get_current_worker()
+            try:
+                result = fn(*args, **kwargs)
+            except DomainError as err:
+                outcome: tuple = ("refused", err)
+            except Exception as err:  # noqa: BLE001 - reported below, with the traceback
+                log.error("%s failed", description or _name(fn), exc_info=err)
+                outcome = ("failed", err)
+            else:
+                outcome = ("done", result)
+            if worker.is_cancelled:
+                return  # replaced by a newer read, or the screen was closed
+            try:
+                node.app.call_from_thread(node._deliver, outcome, on_done, on_error, form, status, description)
+            except RuntimeError:
+                if node.app.is_running:
+                    raise
+                # the app has ended meanwhile: nobody to tell
+
+        return self.run_worker(work, name=_name(fn), group=group, description=description or _name(fn),  # type: ignore[attr-defined]
+                               exit_on_error=False, exclusive=exclusive, thread=True)
+
+    def _deliver(self, outcome: tuple, on_done, on_error, form, status, description: str) -> None:
+        """On the UI thread: hand the result over, or show what went wrong."""
+        if not self.is_attached:  # type: ignore[attr-defined]
+            return  # the screen was closed meanwhile
+        kind, value = outcome
+        if kind == "done":
+            if on_done is None:
+                return
+            try:
+                on_done(value)
+            except Exception as err:  # noqa: BLE001 - a bug in the callback: logged, told, never silent
+                log.error("showing the result of %s failed", description, exc_info=err)
+                self._tell_failed(err, on_error, status, description)
+            return
+        if kind == "refused":
+            self._tell_refused(value, on_error, form)
+        else:
+            self._tell_failed(value, on_error, status, description)
+
+    def _tell_refused(self, err: DomainError, on_error, form) -> None:
+        form = form if form is not None else (self if hasattr(self, "show_error") else None)
+        shown = False
+        if form is not None:
+            shown = bool(form.show_error(err.message, err.field))
+        if not shown:
+            self.notify(err.message, severity="error")  # type: ignore[attr-defined]
+        if on_error is not None:
+            on_error(err)
+
+    def _tell_failed(self, err: BaseException, on_error, status, description: str) -> None:
+        line = unexpected_line(description)
+        if status is not None:
+            target = self.query_one(status, Static) if isinstance(status, str) else status  # type: ignore[attr-defined]
+            target.update(line + " " + _("g eller F5 prøver igen."))
+        self.notify(line, severity="error", timeout=10)  # type: ignore[attr-defined]
+        if on_error is not None:
+            on_error(err)
+
+
+def _name(fn: Callable) -> str:
+    return getattr(fn, "__name__", None) or type(fn).__name__
+
+
+class CirkelScreen(RunsOperations, Screen):
+    """A full screen with the runner."""
+
+
+class CirkelDialog(RunsOperations, ModalScreen):
+    """A modal dialog with the runner."""
+
+
+class ReportingWorkers(WorkerManager):
+    """The App's worker manager: the one place that sees every worker end.
+
+    Textual posts ``Worker.StateChanged`` only to the worker's own node (it does
+    not bubble), so an App-level message handler would miss the workers of
+    screens and widgets; the manager is told about every worker when its task
+    ends, on the UI thread. A worker that ends in ERROR goes to
+    ``app.worker_failed(worker)`` (which calls :func:`report_failed_worker`).
+    """
+
+    def _remove_worker(self, worker: Worker) -> None:
+        super()._remove_worker(worker)
+        if worker.state == WorkerState.ERROR:
+            self._app.worker_failed(worker)  # type: ignore[attr-defined]
+
+
+def report_failed_worker(app, worker: Worker) -> None:
+    """Log a failed worker with its traceback and tell the user in one line."""
+    error = worker.error
+    log.error("worker %s (%s) failed", worker.name, worker.group,
+              exc_info=(type(error), error, error.__traceback__) if error is not None else None)
+    described = worker.description and not worker.description.startswith("<")  # Textual's default: repr(work)
+    app.notify(unexpected_line(worker.description if described else ""), severity="error", timeout=10)
