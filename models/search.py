@@ -48,6 +48,7 @@ from .entities import (
 )
 
 DEFAULT_LIMIT = 20
+SETTLE_SECONDS = 1.5  # a search whose results stood this long without a keystroke is logged (issue #12)
 MAX_LIMIT = 200
 FTS_CAP = 1000  # name matches sorted per keystroke, at most
 CARD_DIGITS = 8  # card-number prefixes are looked up to this width

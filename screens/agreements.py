@@ -118,7 +118,7 @@ class AgreementDialog(TypeAheadForm):
 
         with Vertical(id="ag-box", classes="dialog-box"):
             yield Static(_("Ny individuel aftale"), classes="dialog-title")
-            yield CitizenPicker(_("Borger"), id="ag-picker", input_id="ag-citizen", limit=10)
+            yield CitizenPicker(_("Borger"), id="ag-picker", input_id="ag-citizen", limit=10, purpose="aftale")
             yield from field_row(_("Klip"), Input(id="ag-clips", compact=True, restrict=r"[0-9]*", max_length=3,
                                                   placeholder=_("mere end 10")), "ag-clips-msg")
             yield from field_row(_("Begrundelse"), Input(id="ag-reason", compact=True, max_length=500,

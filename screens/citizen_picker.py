@@ -8,9 +8,14 @@ match. Enter pressed before the worker's results for the current text have
 arrived searches at once and picks the top match. Change events that arrive
 late (keys typed in a burst) are recognised as stale and ignored.
 
-The access log gets one "search" row per use, not per keystroke: when a
+The access log gets one "search" row per use, not per keystroke: when the
+results for a text have stood ``SETTLE_SECONDS`` without a keystroke, when a
 citizen is picked (with the text that found them), or when the picker goes
 away after showing results without a pick.
+
+Need-to-know (issue #12): a citizen of another district than a terapeut's is
+listed as "andet distrikt"; picking them asks for a reason
+(``models.search.reveal_match`` logs it), kept in :attr:`reason` for the punch.
 """
 from __future__ import annotations
 
@@ -76,8 +81,12 @@ class CitizenPicker(Vertical):
             self.text = text
             self.matches = matches
 
-    def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input", **kwargs) -> None:
+    def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input",
+                 purpose: str = "klipregistrering", **kwargs) -> None:
         super().__init__(**kwargs)
+        self.purpose = purpose
+        self.reason: str | None = None  # need-to-know: the reason given for the citizen picked
+        self._settle = None
         self.label = label
         self.limit = limit
         self.input_id = input_id
@@ -145,7 +154,7 @@ class CitizenPicker(Vertical):
     def search(self, text: str) -> None:
         from models.search import search_citizens
 
-        matches = search_citizens(text, limit=self.limit)
+        matches = search_citizens(text, limit=self.limit, actor=getattr(self.app, "actor", None))
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(text, matches))
 
@@ -156,6 +165,7 @@ class CitizenPicker(Vertical):
             return  # an older keystroke's answer, or already shown by Enter
         self.results_for = message.text
         self._show(message.matches)
+        self._settle_later()
         if not message.matches:
             self.say(_("Ingen borgere passer på '{text}'.").format(text=message.text), error=True)
 
@@ -171,7 +181,7 @@ class CitizenPicker(Vertical):
             return None
         if self.results_for != text:
             self.results_for = text
-            self._show(search_citizens(text, limit=self.limit))
+            self._show(search_citizens(text, limit=self.limit, actor=getattr(self.app, "actor", None)))
         return self.pick()
 
     def _show(self, matches: list) -> None:
@@ -221,9 +231,15 @@ class CitizenPicker(Vertical):
             self.say(_("Intet kort- eller CPR-nummer er præcis {text}; vælg med ↑/↓ og Enter.").format(
                 text=self.text), error=True)
             return None
+        if match.other_district:
+            self._ask_reason(match)
+            return None
         if not match.pickable:
             self.say(match.why_not, error=True)
             return None
+        return self._take(match)
+
+    def _take(self, match):
         self.picked = match
         self.picked_text = self.text
         self.log_use(match.citizen_id)
@@ -241,17 +257,67 @@ class CitizenPicker(Vertical):
         self._auto_pick_text = text.strip()
         self.input.value = text
 
+    # --- need-to-know: break the glass with a reason
+
+    def _ask_reason(self, match) -> None:
+        from screens.intake_widgets import ReasonDialog
+
+        self.say(match.why_not, error=True)
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._reveal(match.citizen_id, reason)
+
+        self.app.push_screen(ReasonDialog(
+            _("Andet distrikt"),
+            _("{name} ({cpr}) hører til distrikt {district}, som ikke er dit. Hvorfor skal du registrere for "
+              "borgeren? Begrundelsen skrives i adgangsloggen.").format(
+                name=match.name, cpr=match.cpr_masked, district=match.district)), chosen)
+
+    @work(thread=True, exclusive=True, group="citizen-reveal", exit_on_error=False, description="Åbner borger")
+    def _reveal(self, citizen_id: int, reason: str) -> None:
+        from models.base import DomainError
+        from models.search import reveal_match
+
+        try:
+            match = reveal_match(self.app.actor, citizen_id, reason, purpose=self.purpose)
+        except DomainError as err:
+            self.app.call_from_thread(self.say, err.message, True)
+            return
+        self.app.call_from_thread(self._revealed, match, reason)
+
+    def _revealed(self, match, reason: str) -> None:
+        self.reason = reason
+        self._logged_text = self.text  # the reveal is the access row of this search
+        if not match.pickable:
+            self.say(match.why_not, error=True)
+            return
+        self._take(match)
+
     # --- the access log: one row per use of the search
 
-    def log_use(self, citizen_id: int | None = None) -> None:
+    def _settle_later(self) -> None:
+        from models.search import SETTLE_SECONDS
+
+        if self._settle is not None:
+            self._settle.stop()
+        self._settle = self.set_timer(SETTLE_SECONDS, self._settled)
+
+    def _settled(self) -> None:
+        self._settle = None
+        if self.picked is None and self.matches and self.text == self.results_for:
+            self.log_use(self.matches[0].citizen_id if len(self.matches) == 1 else None, settled=True)
+
+    def log_use(self, citizen_id: int | None = None, settled: bool = False) -> None:
         text = self.text
-        if citizen_id is None and (not text or text == self._logged_text or not self.matches):
+        if (citizen_id is None or settled) and (not text or text == self._logged_text or not self.matches):
             return
         self._logged_text = text
         from models.search import log_search
 
         # An app-level worker: it must outlive a dialog that closes at once.
-        self.app.run_worker(partial(log_search, getattr(self.app, "actor_id", None), text, citizen_id),
+        self.app.run_worker(partial(log_search, getattr(self.app, "actor_id", None), text, citizen_id,
+                                    purpose=self.purpose),
                             thread=True, group="access-log", exit_on_error=False)
 
     def on_unmount(self) -> None:

@@ -2,7 +2,13 @@
 
 The list uses the same search as the quick-punch dialog (``models.search``),
 run in a worker on every keystroke. Enter opens the highlighted citizen; that
-read is written to the access log (with the search text that found them).
+read is written to the access log (with the search text that found them). A
+search is logged once it settles (its results stood ``SETTLE_SECONDS`` without a
+keystroke), when a citizen is opened from it, or when the screen is left.
+
+Need-to-know (issue #12): a terapeut sees another district's citizens as
+"andet distrikt" (name, masked CPR, district); opening one asks for a reason,
+which goes into the access log with the read.
 """
 from __future__ import annotations
 
@@ -47,6 +53,7 @@ class CitizensScreen(Screen):
         self.matches: list = []
         self.text = ""
         self.logged_text: str | None = None
+        self._settle = None  # the timer that logs a search once it settles
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,7 +107,7 @@ class CitizensScreen(Screen):
     def search(self, text: str) -> None:
         from models.search import search_citizens
 
-        matches = search_citizens(text, limit=SEARCH_LIMIT)
+        matches = search_citizens(text, limit=SEARCH_LIMIT, actor=self.app.actor)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(text, matches))
 
@@ -108,6 +115,19 @@ class CitizensScreen(Screen):
     def _results(self, message: Results) -> None:
         if message.text == self.text:
             self._show(message.text, message.matches)
+            self._settle_later()
+
+    def _settle_later(self) -> None:
+        from models.search import SETTLE_SECONDS
+
+        if self._settle is not None:
+            self._settle.stop()
+        self._settle = self.set_timer(SETTLE_SECONDS, self._settled)
+
+    def _settled(self) -> None:
+        self._settle = None
+        if self.text and self.matches and self.text != self.logged_text:
+            self._log(self.matches[0].citizen_id if len(self.matches) == 1 else None)
 
     def _show(self, text: str, matches: list) -> None:
         self.matches = matches
@@ -116,7 +136,9 @@ class CitizensScreen(Screen):
         table.clear()
         for m in matches:
             style = "" if m.pickable else "dim"
-            if m.card_number is not None:
+            if m.other_district:
+                left = ""
+            elif m.card_number is not None:
                 left = str(m.clips_left)
             elif m.agreement_left:
                 left = _("aftale {n}").format(n=m.agreement_left)
@@ -157,8 +179,26 @@ class CitizensScreen(Screen):
         if not self.matches or not table.row_count:
             return
         match = self.matches[min(table.cursor_row, len(self.matches) - 1)]
+        if match.other_district:
+            self._open_with_reason(match)
+            return
         self._log(match.citizen_id)
         self.app.push_screen(CitizenDetailScreen(match.citizen_id))
+
+    def _open_with_reason(self, match) -> None:
+        """Break the glass: another district's citizen opens only with a reason (logged with the read)."""
+        from screens.intake_widgets import ReasonDialog
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._log(match.citizen_id)
+                self.app.push_screen(CitizenDetailScreen(match.citizen_id, reason=reason))
+
+        self.app.push_screen(ReasonDialog(
+            _("Andet distrikt"),
+            _("{name} ({cpr}) hører til distrikt {district}, som ikke er dit. Hvorfor skal du åbne borgeren? "
+              "Begrundelsen skrives i adgangsloggen.").format(name=match.name, cpr=match.cpr_masked,
+                                                            district=match.district)), chosen)
 
     # --- the access log: the search text once per use (see models/search.py)
 
@@ -185,6 +225,9 @@ class CitizenDetailScreen(Screen):
         Binding("u", "reverse", _("Tilbagefør"), id="citizen-reverse",
                 tooltip=_("Tilbagefør det markerede klip (med en begrundelse).")),
         Binding("f5", "reload", _("Opdatér"), id="citizen-reload", tooltip=_("Hent borgeren igen."), show=False),
+        # issue #12: right of access
+        Binding("I", "insight", _("Indsigt"), id="citizen-insight",
+                tooltip=_("Indsigt (GDPR art. 15): alt om borgeren i én .xlsx-fil (leder).")),
     ]
 
     class Loaded(Message):
@@ -197,9 +240,10 @@ class CitizenDetailScreen(Screen):
             super().__init__()
             self.message = message
 
-    def __init__(self, citizen_id: int) -> None:
+    def __init__(self, citizen_id: int, reason: str | None = None) -> None:
         super().__init__()
         self.citizen_id = citizen_id
+        self.reason = reason  # need-to-know: why a citizen of another district is opened
         self.detail = None
 
     def compose(self) -> ComposeResult:
@@ -245,7 +289,7 @@ class CitizenDetailScreen(Screen):
         from models.citizen_view import citizen_detail, open_citizen_detail
 
         try:
-            detail = (open_citizen_detail(self.app.actor, self.citizen_id) if log
+            detail = (open_citizen_detail(self.app.actor, self.citizen_id, reason=self.reason) if log
                       else citizen_detail(self.citizen_id))
         except DomainError as err:
             self.post_message(self.Failed(err.message))
@@ -342,3 +386,33 @@ class CitizenDetailScreen(Screen):
         self.query_one("#cd-tabs", TabbedContent).active = "cd-tab-punches"
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.action_undo_punch(key)
+
+    # --- issue #12: right of access
+
+    def action_insight(self) -> None:
+        from exports.insight import default_path
+        from screens.outing_dialogs import AskDialog
+
+        d = self.detail
+        if d is None:
+            return
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._write_insight(d.cpr, path)
+
+        self.app.push_screen(AskDialog(
+            _("Indsigt"), _("Gem alt om {name} (med adgangsloggen) i filen:").format(name=d.name),
+            str(default_path().resolve()), ok=_("Gem")), chosen)
+
+    @work(thread=True, exclusive=True, group="citizen-insight", exit_on_error=False, description="Indsigt")
+    def _write_insight(self, cpr: str, path: str) -> None:
+        from exports.insight import write_insight
+
+        try:
+            target = write_insight(self.app.actor, cpr, path)
+        except DomainError as err:
+            self.app.call_from_thread(self.notify, err.message, severity="error")
+            return
+        self.app.call_from_thread(self.notify, _("Indsigt gemt: {path}").format(path=target),
+                                  title=_("Indsigt"))

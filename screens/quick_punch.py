@@ -88,6 +88,7 @@ class QuickPunchDialog(TypeAheadForm):
         self.initial = initial
         self.punch_id = str(uuid.uuid4())
         self.busy = False
+        self.reason: str | None = None
         self._refused_value: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -247,6 +248,7 @@ class QuickPunchDialog(TypeAheadForm):
             self.refuse(str(err), "date")
             return False
         match = self.query_one(CitizenPicker).picked
+        self.reason = self.query_one(CitizenPicker).reason  # need-to-know: given when the citizen was picked
         self.busy = True
         self.send(match.citizen_id, clips, activity, on_day,
                   match.card_number if clips <= CLIPS_PER_CARD else None)
@@ -258,7 +260,8 @@ class QuickPunchDialog(TypeAheadForm):
 
         try:
             result = register_punch(self.app.actor, citizen_id, clips, activity, on=on_day,
-                                    punch_id=self.punch_id, card_number=card_number)
+                                    punch_id=self.punch_id, card_number=card_number,
+                                    reason=self.reason)
         except DomainError as err:
             self.post_message(self.Refused(err.message, err.field))
             return
