@@ -67,6 +67,12 @@ DESTINATIONS: list[Destination] = [
     Destination("import", _("Import"), "i", "screens.excel:ImportScreen",
                 _("Indlæs et regneark med klippekort (arket Klippekort); vis først hvad der oprettes."),
                 roles=("leder",)),
+    # issue #12: data protection
+    Destination("log", _("Log"), "L", "screens.logs:LogScreen",
+                _("Adgangs- og revisionsloggen: hvem så hvem, hvornår og hvorfor; s: logopfølgning (stikprøver)."),
+                roles=("leder",)),
+    Destination("medarbejdere", _("Medarbejdere"), "M", "screens.staff:StaffScreen",
+                _("Medarbejdere, roller, distrikter og sprog (admin); dine egne indstillinger (sprog, farver).")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

@@ -34,6 +34,7 @@ class Dashboard:
     year: int
     districts: list[DistrictLine] = field(default_factory=list)
     events: list[EventLine] = field(default_factory=list)
+    review_overdue: int | None = None  # issue #12: days since the last log review (-1: never), if too long
 
 
 def next_events(limit: int = 5, on: _dt.date | None = None) -> list[EventLine]:
@@ -58,4 +59,7 @@ def dashboard(on: _dt.date | None = None) -> Dashboard:
         due = due_for_reassessment(district=figures.district_id, on=on).count()
         board.districts.append(DistrictLine(figures, due))
     board.events = next_events(on=on)
+    from .logs import review_overdue
+
+    board.review_overdue = review_overdue(on)
     return board

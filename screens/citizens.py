@@ -206,7 +206,7 @@ class CitizensScreen(Screen):
         from models.search import log_search
 
         self.logged_text = self.text
-        self.app.run_worker(partial(log_search, self.app.actor_id, self.text, citizen_id),
+        self.app.run_worker(partial(log_search, self.app.actor_id, self.text, citizen_id, purpose="borgeropslag"),
                             thread=True, group="access-log", exit_on_error=False)
 
     def _log_unpicked(self) -> None:
