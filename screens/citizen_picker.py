@@ -270,8 +270,7 @@ class CitizenPicker(Vertical):
 
         self.app.push_screen(ReasonDialog(
             _("Andet distrikt"),
-            _("{name} ({cpr}) hører til distrikt {district}, som ikke er dit. Hvorfor skal du registrere for "
-              "borgeren? Begrundelsen skrives i adgangsloggen.").format(
+            _("{name} ({cpr}) hører til distrikt {district}. Hvorfor registrerer du for borgeren? Det logges.").format(
                 name=match.name, cpr=match.cpr_masked, district=match.district)), chosen)
 
     @work(thread=True, exclusive=True, group="citizen-reveal", exit_on_error=False, description="Åbner borger")

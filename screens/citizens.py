@@ -196,9 +196,8 @@ class CitizensScreen(Screen):
 
         self.app.push_screen(ReasonDialog(
             _("Andet distrikt"),
-            _("{name} ({cpr}) hører til distrikt {district}, som ikke er dit. Hvorfor skal du åbne borgeren? "
-              "Begrundelsen skrives i adgangsloggen.").format(name=match.name, cpr=match.cpr_masked,
-                                                            district=match.district)), chosen)
+            _("{name} ({cpr}) hører til distrikt {district}. Hvorfor åbner du borgeren? Det logges.").format(
+                name=match.name, cpr=match.cpr_masked, district=match.district)), chosen)
 
     # --- the access log: the search text once per use (see models/search.py)
 

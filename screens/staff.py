@@ -46,8 +46,7 @@ class StaffDialog(CirkelDialog):
                     yield Label(label, classes="field-label")
                     yield Input(value, id=f"sd-{key}", compact=True)
                 yield Static("", id=f"sd-{key}-msg", classes="field-message")
-            yield Static(_("Rolle: terapeut, leder eller admin · distrikter adskilt af komma · sprog: da eller en · "
-                           "farver: auto, standard (16), 256 eller truecolor. Gælder fra næste start."),
+            yield Static(_("Rolle: terapeut/leder/admin · distrikter med komma · sprog: da/en · farver: auto/256"),
                          classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Gem (Ctrl+S)"), id="save", variant="primary", compact=True)

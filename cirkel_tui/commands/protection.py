@@ -153,10 +153,10 @@ def cmd_retention(ctx) -> int:
         deleted = purge_access_log(ctx.actor, force=True)
         ctx.out(_("Adgangsloggen: {n} linjer fra før {day} slettet.").format(n=deleted, day=format_date(cutoff)))
         result = delete_citizens(ctx.actor)
-        ctx.out(_("{n} borgere slettet efter slettefristen (afsluttet før {day}); {cards} kort, {punches} klip og "
-                  "{agreements} aftaler beholdes uden personen, så puljer og tal stadig passer.").format(
-            n=result.citizens, day=format_date(deletion_cutoff()), cards=result.cards, punches=result.punches,
-            agreements=result.agreements))
+        ctx.out(_("{n} borgere afsluttet før {day} er slettet.").format(
+            n=result.citizens, day=format_date(deletion_cutoff())))
+        kept = _("{cards} kort, {punches} klip og {agreements} aftaler er beholdt uden personen (tallene passer).")
+        ctx.out(kept.format(cards=result.cards, punches=result.punches, agreements=result.agreements))
         return 0
     from models.entities import AccessLog
 
