@@ -35,7 +35,7 @@ REVIEW_DAYS = declare(SettingSpec(
     "log.review_days", 30, lambda text: parse_whole(text, "value", minimum=1, maximum=365, label="Antal dage"),
     "Dage uden logopfølgning før overblikket minder lederen om det"))
 
-VERDICTS = {"ok": "ok", "follow_up": "følges op"}
+VERDICTS = ("ok", "follow_up")
 
 _CPR = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
 
@@ -211,8 +211,7 @@ class ReviewLine:
     id: int
     sample_id: int
     entry: AccessEntry | None  # None: the entry has gone (retention, or the citizen was deleted)
-    verdict: str | None
-    verdict_label: str
+    verdict: str | None  # None (not yet) | "ok" | "follow_up"
     note: str
     reviewed_by: str
     reviewed_at: _dt.datetime | None
@@ -312,8 +311,7 @@ def sample_lines(actor: Staff, sample_id: int | None = None) -> list[ReviewLine]
     reviewers = {s.id: s.name for s in Staff.select().where(
         Staff.id.in_([r.reviewed_by_id for r in reviews if r.reviewed_by_id] or [0]))}
     log_access(actor, "log", criterion=f"stikprøve {sample_id}", purpose="logkontrol")
-    return [ReviewLine(id=r.id, sample_id=sample_id, entry=entries.get(r.access_id), verdict=r.verdict,
-                       verdict_label=VERDICTS.get(r.verdict, "") if r.verdict else "", note=r.note,
+    return [ReviewLine(id=r.id, sample_id=sample_id, entry=entries.get(r.access_id), verdict=r.verdict, note=r.note,
                        reviewed_by=reviewers.get(r.reviewed_by_id, ""), reviewed_at=r.reviewed_at)
             for r in reviews]
 

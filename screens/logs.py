@@ -79,7 +79,7 @@ class LogScreen(CirkelScreen):
         if self.audit:
             table.add_columns(_("Tidspunkt"), _("Medarbejder"), _("Handling"), _("Hvad"), _("Ændring"))
         else:
-            table.add_columns(_("Tidspunkt"), _("Medarbejder"), _("Handling"), _("Formål"), _("Borger"),
+            table.add_columns(_("Tidspunkt"), _("Medarbejder"), _("Borger"), _("Formål"), _("Handling"),
                               _("Kriterium"))
 
     def show_error(self, message: str, field: str | None) -> bool:
@@ -137,7 +137,7 @@ class LogScreen(CirkelScreen):
                               (describe_json(e.after) or describe_json(e.before))[:80])
             else:
                 whom = f"{e.cpr} {e.citizen_name}" if e.cpr else ""
-                table.add_row(format_datetime(e.at), who, e.action, e.purpose, whom, e.criterion[:60])
+                table.add_row(format_datetime(e.at), who, whom[:30], e.purpose, e.action, e.criterion[:60])
         self.rows += len(entries)
         self.last_id = entries[-1].id if len(entries) == PAGE else None
         which = _("Revisionslog") if self.audit else _("Adgangslog")
@@ -178,7 +178,7 @@ class ReviewScreen(CirkelScreen):
 
     def on_mount(self) -> None:
         self.query_one("#review-table", DataTable).add_columns(
-            _("Nr."), _("Tidspunkt"), _("Medarbejder"), _("Handling"), _("Formål"), _("Borger"), _("Vurdering"))
+            _("Nr."), _("Vurdering"), _("Tidspunkt"), _("Medarbejder"), _("Borger"), _("Formål"), _("Handling"))
         self.query_one("#review-table", DataTable).focus()
         self.action_refresh()
 
@@ -205,12 +205,13 @@ class ReviewScreen(CirkelScreen):
         for line in lines:
             e = line.entry
             if e is None:
-                cells = ("", _("(slettet efter opbevaringsperioden)"), "", "", "")
+                cells = (_("(slettet efter opbevaringsperioden)"), "", "", "", "")
             else:
-                whom = f"{e.cpr} {e.citizen_name}" if e.cpr else e.criterion[:30]
-                cells = (format_datetime(e.at), e.staff_name, e.action, e.purpose, whom)
-            verdict = line.verdict_label + (f": {line.note}" if line.note else "")
-            table.add_row(str(line.id), *cells, verdict, key=str(line.id))
+                whom = f"{e.cpr} {e.citizen_name}" if e.cpr else e.criterion
+                cells = (format_datetime(e.at), e.staff_name, whom[:30], e.purpose, e.action)
+            label = {"ok": _("ok"), "follow_up": _("følges op")}.get(line.verdict or "", "")
+            verdict = label + (f": {line.note}" if line.note else "")
+            table.add_row(str(line.id), verdict[:24], *cells, key=str(line.id))
         if lines:
             table.move_cursor(row=min(row, len(lines) - 1))
             todo = sum(1 for line in lines if line.verdict is None)

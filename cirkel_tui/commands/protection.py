@@ -108,7 +108,8 @@ def _review_line(line) -> str:
     else:
         whom = f"{e.cpr} {e.citizen_name}" if e.cpr else (e.criterion or "-")
         what = f"{_stamp(e.at)}  {e.login} ({e.staff_name})  {e.action}  {e.purpose}  {whom}"
-    mark = f"  [{line.verdict_label}{': ' + line.note if line.note else ''}]" if line.verdict else ""
+    label = _("ok") if line.verdict == "ok" else _("følges op")
+    mark = f"  [{label}{': ' + line.note if line.note else ''}]" if line.verdict else ""
     return f"{line.id:>6}  {what}{mark}"
 
 

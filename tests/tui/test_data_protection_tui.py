@@ -132,7 +132,7 @@ async def test_log_screen_pages_and_review_screen_marks_a_sample(demo, make_app)
         await settle(app, pilot)
         table = app.screen.query_one("#log-table", DataTable)
         assert table.row_count == 100
-        assert str(table.get_row_at(0)[4]).startswith(citizen.cpr[:6] + "-XXXX")
+        assert str(table.get_row_at(0)[2]).startswith(citizen.cpr[:6] + "-XXXX")
         await pilot.press("n")
         await settle(app, pilot)
         assert table.row_count > 100
