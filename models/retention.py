@@ -1,8 +1,8 @@
 """Retention (issue #12): the access log is kept for a period, citizens until a deletion deadline.
 
 - Access-log entries older than ``retention.access_log_months`` (default 6)
-  are deleted by :func:`purge_access_log`: at most once a day (a marker in the
-  settings table says which day it last ran), in short transactions of :data:`BATCH` rows so punching
+  are deleted by :func:`purge_access_log`: at most once a day (the day's audit
+  row says it ran), in short transactions of :data:`BATCH` rows so punching
   never waits long. Every start of Cirkel (TUI and CLI) calls it, and so does
   ``cirkel retention --apply``.
 - Citizens whose participation ended (or who were found not eligible) longer
@@ -49,11 +49,10 @@ from .entities import (
 )
 from .inputs import parse_whole
 from .permissions import require
-from .settings import SettingSpec, declare, get_setting, read_marker, write_marker
+from .settings import SettingSpec, declare, get_setting
 
 BATCH = 500  # access-log rows per transaction
 CITIZEN_BATCH = 50  # citizens per transaction
-LAST_RUN = "retention.access_log_last_run"  # bookkeeping: the day the access log was last purged
 REDACTED = '{"slettet": "personoplysninger fjernet efter slettefristen"}'
 
 ACCESS_LOG_MONTHS = declare(SettingSpec(
@@ -92,21 +91,31 @@ def deletion_cutoff(on: _dt.date | None = None) -> _dt.date:
 def purge_access_log(actor=None, *, at: _dt.datetime | None = None, force: bool = False) -> int | None:
     """Delete access-log entries past the retention period; None when it already ran today.
 
-    The first short transaction claims the day (a marker; the audit row with the
-    count when anything is to go), then the rows go :data:`BATCH` at a time, each batch its own transaction.
+    A start with nothing due writes nothing (two indexed reads). Otherwise the
+    first short transaction claims the day (its audit row, with the count), then
+    the rows go :data:`BATCH` at a time, each batch its own transaction.
     ``force`` (``cirkel retention --apply``) runs even when it ran today.
     """
     at = at or now()
     cutoff = access_log_cutoff(at)
     old = AccessLog.at < cutoff
-    with write_transaction():
-        if read_marker(LAST_RUN) == at.date().isoformat() and not force:
+    day_start = _dt.datetime.combine(at.date(), _dt.time())
+
+    def ran_today() -> bool:
+        return AuditLog.select().where((AuditLog.operation == "retention.access_log")
+                                       & (AuditLog.at >= day_start)).exists()
+
+    if not force:  # two indexed reads; a start writes nothing unless rows are due
+        if ran_today():
             return None
-        write_marker(LAST_RUN, at.date().isoformat())
+        if not AccessLog.select().where(old).exists():
+            return 0
+    with write_transaction():
+        if not force and ran_today():  # another start got there first
+            return None
         count = AccessLog.select().where(old).count()
-        if count:
-            audit(actor, "retention.access_log", "access_log", None, None,
-                  {"older_than": cutoff, "deleted": count, "months": get_setting(ACCESS_LOG_MONTHS.key)})
+        audit(actor, "retention.access_log", "access_log", None, None,
+              {"older_than": cutoff, "deleted": count, "months": get_setting(ACCESS_LOG_MONTHS.key)})
     deleted = 0
     while deleted < count:
         with write_transaction():

@@ -56,16 +56,3 @@ def set_setting(actor, key: str, text: str) -> Any:
     Setting.insert(key=key, value=str(value)).on_conflict_replace().execute()
     audit(actor, "setting.set", "setting", key, {"value": str(before)}, {"value": str(value)})
     return value
-
-
-# --- issue #12: bookkeeping of scheduled jobs (not settings: not declared, not audited) ---------
-
-def read_marker(key: str) -> str | None:
-    """A job's bookkeeping value (e.g. the day retention last ran), or None."""
-    row = Setting.get_or_none(Setting.key == key)
-    return row.value if row is not None else None
-
-
-def write_marker(key: str, value: str) -> None:
-    """Store a job's bookkeeping value; must run inside the job's own write transaction."""
-    Setting.insert(key=key, value=value).on_conflict_replace().execute()
