@@ -18,10 +18,11 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["CIRKEL_DATA_DIR"] = tmp
-        from models.demo import fill_demo
+        from models.demo import fill_demo, mark_new_database_as_demo
         from models.store import open_database
 
         open_database(os.path.join(tmp, "bench.db"))
+        mark_new_database_as_demo()
         start = time.perf_counter()
         summary = fill_demo("bench", citizens=n, seed=1)
         elapsed = time.perf_counter() - start

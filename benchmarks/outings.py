@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from models import base
-    from models.demo import fill_demo
+    from models.demo import fill_demo, mark_new_database_as_demo
     from models.entities import Card, Citizen
     from models.events import (
         attendance_sheet,
@@ -53,6 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         open_database(os.path.join(tmp, "bench.db"))
         me = pwd.getpwuid(os.getuid()).pw_name
+        mark_new_database_as_demo()
         admin = init_database(me, "Bench")
         t = time.perf_counter()
         fill_demo(me, citizens=args.citizens, seed=1)

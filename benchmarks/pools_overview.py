@@ -36,9 +36,10 @@ def main() -> None:
     open_database(str(path))
     base.freeze_today(DAY)
     if fresh:
-        from models.demo import fill_demo
+        from models.demo import fill_demo, mark_new_database_as_demo
         from models.staff import init_database
 
+        mark_new_database_as_demo()
         init_database("bench", "Bench")
         start = time.perf_counter()
         fill_demo("bench", citizens=citizens, seed=1)

@@ -157,8 +157,9 @@ def main() -> None:
     print(f"database: {path}   load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} cores")
     if fresh:
-        from models.demo import fill_demo
+        from models.demo import fill_demo, mark_new_database_as_demo
 
+        mark_new_database_as_demo()
         init_database(login, "Benchmark")
         start = time.perf_counter()
         summary = fill_demo(login, citizens=args.citizens, seed=1)

@@ -62,11 +62,21 @@ DESTINATIONS: list[Destination] = [
     Destination("katalog", _("Katalog"), "c", "screens.catalogue:CatalogueScreen",
                 _("Katalogets tilbud med kategori og foreslåede klip; borgernes egne idéer.")),
     Destination("eksport", _("Eksport"), "e,f11", "screens.excel:ExportScreen",
-                _("Excel-dokumentationen for en måned eller et år: Klippekort, Klip og Puljer."),
+                _("Excel-dokumentationen for en måned eller et år: Klippekort, Klip, Puljer og Aftaler."),
                 roles=("leder",)),
     Destination("import", _("Import"), "i", "screens.excel:ImportScreen",
                 _("Indlæs et regneark med klippekort (arket Klippekort); vis først hvad der oprettes."),
                 roles=("leder",)),
+    # issue #13: follow-up on use
+    Destination("opfoelgning", _("Opfølgning"), "w", "screens.followup:FollowUpScreen",
+                _("Stille kort, længe åbne kort, ingen kontakt og forbrug mod årets gang pr. distrikt (leder)."),
+                roles=("leder",)),
+    # issue 14: the Ishøj programmes (R13)
+    Destination("projekter", _("Projekter"), "j", "screens.programmes:ProgrammesScreen",
+                _("Puljefinansierede projekter: budget, linjer, forbrug, tilmeldte, ugentlig café og resultater.")),
+    # issue 16: the printed klippekort
+    Destination("udskrivning", _("Udskrivning"), "y", "screens.printing:PrintQueueScreen",
+                _("Kort til udskrivning og udlevering: udskriv dem som PDF (fire pr. ark, med stregkode).")),
     # issue #12: data protection
     Destination("log", _("Log"), "L", "screens.logs:LogScreen",
                 _("Adgangs- og revisionsloggen: hvem så hvem, hvornår og hvorfor; s: logopfølgning (stikprøver)."),

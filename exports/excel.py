@@ -1,8 +1,9 @@
-"""The Excel documentation (DESIGN.md R11): one workbook, three sheets.
+"""The Excel documentation (DESIGN.md R11): one workbook, four sheets.
 
 ``Klippekort``  one row per card active at any time in the period
 ``Klip``        one row per ledger entry (punch, reversal, import) dated in the period
 ``Puljer``      one row per district: the pool of the period's year
+``Aftaler``     one row per individual agreement (R4) valid in the period or punched in it
 
 Written with openpyxl's write-only mode: rows stream from peewee cursors
 (``.iterator()``) straight into the sheet files, so memory stays flat however
@@ -17,13 +18,23 @@ What the figures mean:
   ``Card.used``. ``Sluttidspunkt`` is the card's end date (used up or closed),
   empty while it is open.
 * ``Klip`` lists every ledger entry dated in the period, reversals too (negative
-  clips, activity prefixed ``Tilbageført:``), so the sheet adds up to the net
-  clips of the period. Punches on an individual agreement (R4) have no Kortnr.
+  clips, activity ``Tilbageført: <activity> — <reason>``), so the sheet adds up
+  to the net clips of the period. A punch on a card has its Kortnr, one on an
+  individual agreement (R4) its agreement's number in the last column, ``Aftale``.
+  For every card (and agreement) whose entries all fall in the period, its
+  ``Klip`` rows add up to its ``Antal klip`` (``Brugt`` in ``Aftaler``).
+* ``Aftaler``: ``Klip`` is the clips approved, ``Brugt`` the ledger total as the
+  file is made, ``Gyldig til`` the last valid day (the day it was closed when a
+  participation ended before it), empty when open-ended.
 * ``Puljer`` is :func:`models.pools.pool_figures` for the period's year, as it
   stands when the file is made: ``Brugt`` is the clips punched from the pool
   (cards and agreements, net of reversals) and ``Tilbage`` the clips not yet
   committed (open cards bind their 10, ended cards what they used), as on the
   Puljer screen: what new cards can still draw on.
+
+Every sheet is print-ready (``exports.workbook.print_setup``): A4, one page
+wide, the header row repeated on every page, the sheet and period in the page
+header.
 """
 from __future__ import annotations
 
@@ -38,24 +49,30 @@ from peewee import JOIN, fn
 
 from models.base import DomainError, audit, db, log_access, operation, today
 from models.cpr import formatted
-from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Card, Citizen, District, Pool, Punch, Staff
-from models.files import write_private
+from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citizen, District, Pool, Punch, Staff
+from models.files import default_directory, write_private
+from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import reads them back
+from models.imports import SHEET as SHEET_CARDS
 from models.staff import require_role
 
-SHEET_CARDS = "Klippekort"
+from .workbook import print_setup, sheet_temp_files_beside
+
 SHEET_PUNCHES = "Klip"
 SHEET_POOLS = "Puljer"
-CARD_HEADERS = ("CPR", "Navn", "Distrikt", "Kortnr", "Starttidspunkt", "Antal klip", "Sluttidspunkt")
-PUNCH_HEADERS = ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af")
+SHEET_AGREEMENTS = "Aftaler"
+PUNCH_HEADERS = ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af", "Aftale")
 POOL_HEADERS = ("Distrikt", "År", "Tildelt", "Brugt", "Tilbage", "Deltagere", "Kapacitet", "Venteliste")
+AGREEMENT_HEADERS = ("CPR", "Navn", "Aftale", "Godkendt af", "Klip", "Brugt", "Gyldig til", "Begrundelse")
 
 CARD_WIDTHS = (13, 30, 16, 9, 15, 11, 15)
-PUNCH_WIDTHS = (12, 13, 30, 9, 7, 36, 24)
+PUNCH_WIDTHS = (12, 13, 30, 9, 7, 44, 24, 8)
 POOL_WIDTHS = (18, 7, 10, 10, 10, 11, 11, 11)
+AGREEMENT_WIDTHS = (13, 30, 8, 24, 7, 7, 12, 60)
 
 DATE_FORMAT = "dd-mm-yyyy"
 IMPORT_ACTIVITY = "importeret"
 REVERSAL_PREFIX = "Tilbageført: "
+REASON_SEPARATOR = " — "
 FORMULA_STARTS = ("=", "+", "-", "@")
 PROGRESS_EVERY = 500
 
@@ -199,12 +216,40 @@ def cards_query(period: Period):
 def punches_query(period: Period):
     """Every ledger entry dated in the period."""
     return (Punch.select(Punch.punched_on, Citizen.cpr, Citizen.name, Card.number, Punch.clips,
-                         Punch.activity, Punch.kind, Staff.name)
+                         Punch.activity, Punch.kind, Staff.name, Punch.agreement, Punch.reason)
             .join(Citizen, JOIN.LEFT_OUTER, on=(Punch.citizen == Citizen.id))
             .switch(Punch).join(Card, JOIN.LEFT_OUTER, on=(Punch.card == Card.id))
             .switch(Punch).join(Staff, on=(Punch.registered_by == Staff.id))
             .where(Punch.punched_on.between(period.start, period.end))
             .order_by(Punch.punched_on, Punch.registered_at, Punch.id))
+
+
+def agreements_query(period: Period):
+    """Agreements valid at any time in the period (and not closed before it), and any agreement
+    with a ledger entry dated in the period (a reversal may come after the last valid day)."""
+    punched = (Punch.select(Punch.agreement)
+               .where(Punch.agreement.is_null(False) & Punch.punched_on.between(period.start, period.end)))
+    valid = ((Agreement.valid_from <= period.end)
+             & (Agreement.valid_until.is_null() | (Agreement.valid_until >= period.start))
+             & (Agreement.closed_on.is_null() | (Agreement.closed_on >= period.start)))
+    return (Agreement.select(Citizen.cpr, Citizen.name, Agreement.id, Staff.name, Agreement.clips, Agreement.used,
+                             Agreement.valid_until, Agreement.closed_on, Agreement.reason, Agreement.close_reason)
+            .join(Citizen, JOIN.LEFT_OUTER, on=(Agreement.citizen == Citizen.id))
+            .switch(Agreement).join(Staff, on=(Agreement.approved_by == Staff.id))
+            .where(valid | Agreement.id.in_(punched))
+            .order_by(Citizen.name, Citizen.cpr, Agreement.valid_from, Agreement.id))
+
+
+def agreement_rows(period: Period) -> Iterator[tuple]:
+    """(CPR, Navn, Aftale, Godkendt af, Klip, Brugt, Gyldig til, Begrundelse), streamed."""
+    query = agreements_query(period).tuples().iterator()
+    for cpr, name, number, approved_by, clips, used, until, closed_on, reason, close_reason in query:
+        last_day = closed_on if closed_on is not None and (until is None or closed_on < until) else until
+        if closed_on is not None:
+            reason = f"{reason}{REASON_SEPARATOR}lukket {closed_on:%d-%m-%Y}" + (
+                f": {close_reason}" if close_reason else "")
+        yield (formatted(cpr) if cpr else "", name or DELETED_NAME, number, approved_by, clips, used, last_day,
+               reason)
 
 
 def card_rows(period: Period) -> Iterator[tuple]:
@@ -215,15 +260,17 @@ def card_rows(period: Period) -> Iterator[tuple]:
 
 
 def punch_rows(period: Period) -> Iterator[tuple]:
-    """(Dato, CPR, Navn, Kortnr, Klip, Aktivitet, Registreret af), streamed."""
+    """(Dato, CPR, Navn, Kortnr, Klip, Aktivitet, Registreret af, Aftale), streamed.
+
+    A reversal reads ``Tilbageført: <activity> — <reason>``."""
     query = punches_query(period).tuples().iterator()
-    for punched_on, cpr, name, number, clips, activity, kind, staff in query:
+    for punched_on, cpr, name, number, clips, activity, kind, staff, agreement, reason in query:
         if kind == PUNCH_REVERSAL:
-            activity = REVERSAL_PREFIX + (activity or "")
+            activity = REVERSAL_PREFIX + (activity or "") + (REASON_SEPARATOR + reason if reason else "")
         elif kind == PUNCH_IMPORT and not activity:
             activity = IMPORT_ACTIVITY
         yield (punched_on, formatted(cpr) if cpr else "", name or DELETED_NAME, number, clips, activity or "",
-               staff)
+               staff, agreement)
 
 
 def pool_rows(year: int) -> list[tuple]:
@@ -243,14 +290,16 @@ class ExportResult:
     cards: int
     punches: int
     districts: int
+    agreements: int = 0
 
 
 def default_path(period: Period, directory: str | Path | None = None) -> Path:
-    return Path(directory or Path.cwd()) / period.default_filename()
+    """The period's file in ``directory``, else here (under the service account: the staff member's outbox)."""
+    return Path(directory or default_directory()) / period.default_filename()
 
 
 def _read_snapshot():
-    """A read transaction, so the three sheets show one moment of the database.
+    """A read transaction, so the four sheets show one moment of the database.
 
     SQLite: ``BEGIN DEFERRED`` takes no write lock (in WAL mode punches go on
     while the export reads); the store's default would be IMMEDIATE.
@@ -262,7 +311,7 @@ def _read_snapshot():
     return db.atomic()
 
 
-def _header(ws, headers, widths) -> None:
+def _header(ws, headers, widths, title: str, landscape: bool = True) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -270,6 +319,7 @@ def _header(ws, headers, widths) -> None:
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
+    print_setup(ws, title, landscape=landscape)
     bold = Font(bold=True)
     cells = []
     for text in headers:
@@ -286,54 +336,49 @@ def _finish(ws, columns: int, rows: int) -> None:
 
 
 def write_workbook(path: Path, period: Period, progress: Progress | None = None) -> ExportResult:
-    """Write the three sheets to ``path`` (no checks, no logging): the streaming core."""
+    """Write the four sheets to ``path`` (no checks, no logging): the streaming core."""
     from openpyxl import Workbook
 
     n_cards = cards_query(period).count()
     n_punches = (Punch.select().where(Punch.punched_on.between(period.start, period.end)).count())
+    n_agreements = agreements_query(period).count()
     pools = pool_rows(period.year)
-    total = n_cards + n_punches + len(pools)
+    total = n_cards + n_punches + len(pools) + n_agreements
     done = 0
     if progress:
         progress(0, total)
 
-    def tick(force: bool = False) -> None:
-        if progress and (force or done % PROGRESS_EVERY == 0):
-            progress(done, total)
+    def title(sheet: str) -> str:
+        return f"Cirkel — {sheet} — {period.describe()}"
+
+    def stream(ws, headers, widths, rows, dates: tuple[int, ...], texts: tuple[int, ...],
+               landscape: bool = True) -> int:
+        nonlocal done
+        _header(ws, headers, widths, title(ws.title), landscape)
+        count = 0
+        for row in rows:
+            ws.append([_date(ws, v) if i in dates else _text(ws, v) if i in texts else v
+                       for i, v in enumerate(row)])
+            count += 1
+            done += 1
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
+        _finish(ws, len(headers), count)
+        return count
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(SHEET_CARDS)
-    _header(ws, CARD_HEADERS, CARD_WIDTHS)
-    cards = 0
-    for cpr, name, district, number, start, used, end in card_rows(period):
-        ws.append([_text(ws, cpr), _text(ws, name), _text(ws, district), number, _date(ws, start), used,
-                   _date(ws, end)])
-        cards += 1
-        done += 1
-        tick()
-    _finish(ws, len(CARD_HEADERS), cards)
-
-    ws = wb.create_sheet(SHEET_PUNCHES)
-    _header(ws, PUNCH_HEADERS, PUNCH_WIDTHS)
-    punches = 0
-    for day, cpr, name, number, clips, activity, staff in punch_rows(period):
-        ws.append([_date(ws, day), _text(ws, cpr), _text(ws, name), number, clips, _text(ws, activity),
-                   _text(ws, staff)])
-        punches += 1
-        done += 1
-        tick()
-    _finish(ws, len(PUNCH_HEADERS), punches)
-
-    ws = wb.create_sheet(SHEET_POOLS)
-    _header(ws, POOL_HEADERS, POOL_WIDTHS)
-    for district, *figures in pools:
-        ws.append([_text(ws, district), *figures])
-        done += 1
-    _finish(ws, len(POOL_HEADERS), len(pools))
-
+    cards = stream(wb.create_sheet(SHEET_CARDS), CARD_HEADERS, CARD_WIDTHS, card_rows(period),
+                   dates=(4, 6), texts=(0, 1, 2))
+    punches = stream(wb.create_sheet(SHEET_PUNCHES), PUNCH_HEADERS, PUNCH_WIDTHS, punch_rows(period),
+                     dates=(0,), texts=(1, 2, 5, 6))
+    stream(wb.create_sheet(SHEET_POOLS), POOL_HEADERS, POOL_WIDTHS, pools, dates=(), texts=(0,), landscape=False)
+    agreements = stream(wb.create_sheet(SHEET_AGREEMENTS), AGREEMENT_HEADERS, AGREEMENT_WIDTHS,
+                        agreement_rows(period), dates=(6,), texts=(0, 1, 3, 7))
     wb.save(str(path))
-    tick(force=True)
-    return ExportResult(path=path, period=period, cards=cards, punches=punches, districts=len(pools))
+    if progress:
+        progress(done, total)
+    return ExportResult(path=path, period=period, cards=cards, punches=punches, districts=len(pools),
+                        agreements=agreements)
 
 
 def export(actor: Staff, period: Period, path: str | Path | None = None,
@@ -351,7 +396,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
     holder: list[ExportResult] = []
 
     def write(temp: Path) -> None:
-        with _read_snapshot():
+        with _read_snapshot(), sheet_temp_files_beside(temp.parent):
             holder.append(write_workbook(temp, period, progress))
 
     target = write_private(path or default_path(period), write, force=force, suffix=".xlsx")
@@ -364,7 +409,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
 @operation
 def _record_export(actor: Staff, result: ExportResult) -> None:
     figures = {"period": result.period.label, "file": str(result.path), "cards": result.cards,
-               "punches": result.punches, "districts": result.districts}
+               "punches": result.punches, "districts": result.districts, "agreements": result.agreements}
     audit(actor, "export", "export", result.period.label, None, figures)
     log_access(actor, "export", criterion=(f"periode {result.period.label}: {result.cards} kort, "
                                            f"{result.punches} klip → {result.path}"), purpose="eksport")

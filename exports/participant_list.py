@@ -3,7 +3,8 @@
 Names, phones and pickup addresses of the seated participants. Every text
 cell is written as text (a name or address starting with ``=``, ``+``, ``-``
 or ``@`` never becomes a formula); the date is a real Excel date shown
-dd-mm-yyyy. The file name holds no personal data:
+dd-mm-yyyy. It prints one A4 page wide with the outing and the table header
+on every page. The file name holds no personal data:
 ``deltagerliste-<event id>-<yyyy-mm-dd>.xlsx``. The export is written to the
 access log; the file is created readable by its owner only.
 """
@@ -14,9 +15,12 @@ from pathlib import Path
 
 from models.entities import Staff
 from models.events import event_row, participant_list
-from models.files import check_target, write_private
+from models.files import STDOUT, check_target, write_private
+
+from .workbook import print_setup
 
 HEADERS = ("Nr.", "Navn", "Telefon", "Afhentningsadresse", "Deltog")
+HEADER_ROWS = 8  # the outing's facts (rows 1–6) and the table's header (row 8), repeated on every page
 
 
 def file_name(event_id: int, starts_at) -> str:
@@ -35,9 +39,12 @@ def write_participant_list(actor: Staff, event_id: int, destination: str | os.Pa
 
     row = event_row(event_id)
     target = Path(destination).expanduser()
-    if target.suffix.lower() != ".xlsx":
-        target = target / file_name(row.id, row.starts_at)
-    check_target(target, force=force, suffix=".xlsx")
+    if str(destination) == STDOUT:  # standard output (issue #20)
+        target = Path(STDOUT)
+    else:
+        if target.suffix.lower() != ".xlsx":
+            target = target / file_name(row.id, row.starts_at)
+        check_target(target, force=force, suffix=".xlsx")
     lines = participant_list(actor, event_id, action="export")
 
     wb = Workbook()
@@ -74,8 +81,12 @@ def write_participant_list(actor: Staff, event_id: int, destination: str | os.Pa
         text(r, 3, line.phone)
         text(r, 4, line.pickup)
         text(r, 5, "")
-    for column, width in zip("ABCDE", (12, 32, 14, 42, 8)):
+    for column, width in zip("ABCDE", (12, 32, 14, 42, 8), strict=True):
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A9"
+    # Portrait, fit to one page wide: the five columns (address and Deltog too) always on the page,
+    # the outing and the header on every page of a long list.
+    print_setup(ws, f"Deltagerliste — {row.title} {row.starts_at:%d-%m-%Y %H:%M}", landscape=False,
+                header_rows=HEADER_ROWS)
 
     return write_private(target, lambda temp: wb.save(str(temp)), force=force, suffix=".xlsx")

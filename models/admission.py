@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .base import DomainError, audit, log_access, operation, today
 from .cards import issue_card, next_card_number
 from .citizens import STATE_LABELS, change_state
+from .commitments import Released, release_on_pause
 from .entities import (
     CLIPS_PER_CARD,
     STATE_ACTIVE,
@@ -31,6 +32,7 @@ from .entities import (
     Screening,
     Staff,
 )
+from .inputs import clean_text, parse_date
 from .pools import committed_clips, free_places, participants_in, pool_of
 from .screening import latest_screening
 from .staff import require_role
@@ -229,19 +231,54 @@ def _participant(citizen) -> Citizen:
     return person
 
 
+@dataclass
+class PauseResult:
+    citizen: Citizen
+    until: _dt.date | None
+    released: Released
+
+    @property
+    def message(self) -> str:
+        until = f" til og med {self.until:%d-%m-%Y}" if self.until else ""
+        return " ".join(part for part in (f"{self.citizen.name} holder pause{until}.",
+                                           self.released.summary()) if part)
+
+
+MAX_PAUSE_DAYS = 366
+
+
 @operation
-def pause(actor: Staff, citizen: Citizen | int, reason: str, on: _dt.date | None = None) -> Citizen:
-    """Pause a participant (hospital stay, holiday): the place is kept, no punching meanwhile."""
+def pause(actor: Staff, citizen: Citizen | int, reason: str, on: _dt.date | None = None,
+          until: _dt.date | str | None = None) -> PauseResult:
+    """Pause a participant (hospital stay, holiday): the place is kept, no punching meanwhile.
+
+    The sign-ups on outings inside the pause are cancelled in the same
+    transaction (the first waitlisted moves up): from ``on`` to ``until`` (the
+    expected last day of the pause), or every coming one when the return day is
+    not known (``models.commitments``). ``until`` may be typed text (DD-MM-ÅÅÅÅ; empty: not known).
+    """
     person = _participant(citizen)
-    reason = (reason or "").strip()
-    if not reason:
+    if not (reason or "").strip():
         raise DomainError("Skriv hvorfor borgeren holder pause (fx indlagt, ferie).", field="reason")
+    reason = clean_text(reason, "reason", kind="reason", label="Begrundelsen")
     if person.state == STATE_PAUSED:
         raise DomainError(f"{person.name} holder allerede pause.")
     if person.state != STATE_ACTIVE:
         raise DomainError(f"Kun en aktiv deltager kan holde pause; {person.name} er {STATE_LABELS[person.state]}.")
-    change_state(actor, person, STATE_PAUSED, on=on or today(), reason=reason)
-    return person
+    on = on or today()
+    until = parse_date(until, "until") if str(until or "").strip() else None
+    if until is not None:
+        if until < on:
+            raise DomainError("Pausens sidste dag kan ikke ligge før dens første.", field="until")
+        if (until - on).days > MAX_PAUSE_DAYS:
+            raise DomainError("En pause kan højst planlægges et år frem; lad slutdatoen stå tom.", field="until")
+    state_reason = reason + (f" (til og med {until:%d-%m-%Y})" if until else "")
+    change_state(actor, person, STATE_PAUSED, on=on, reason=state_reason)
+    released = release_on_pause(actor, person, reason, on, until)
+    if released.outings:
+        audit(actor, "citizen.pause_release", "citizen", person.id, None,
+              {"outings": released.outings, "promoted": released.promoted, "until": until})
+    return PauseResult(Citizen.get_by_id(person.id), until, released)
 
 
 @operation

@@ -41,24 +41,24 @@ class AgreementLine:
     valid_from: _dt.date
     valid_until: _dt.date | None
     approved_by: str
+    closed_on: _dt.date | None = None  # closed early (the participant ended)
 
     @property
     def left(self) -> int:
         return self.clips - self.used
 
     def valid_on(self, day: _dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_until is None or self.valid_until >= day)
+        return (self.closed_on is None and self.valid_from <= day
+                and (self.valid_until is None or self.valid_until >= day))
 
 
 def _clean_text(value: str, field: str, what: str, required: bool) -> str:
-    text = (value or "").strip()
-    if required and not text:
+    from .inputs import clean_text
+
+    if required and not (value or "").strip():
         raise DomainError(f"Skriv {what}.", field=field)
-    if any(ord(ch) < 32 for ch in text):
-        raise DomainError("Teksten må ikke indeholde kontroltegn.", field=field)
-    if len(text) > MAX_REASON:
-        raise DomainError(f"Teksten er for lang (højst {MAX_REASON} tegn).", field=field)
-    return text
+    return clean_text(value, field, kind="reason" if field == "reason" else "activity", required=False,
+                      label="Teksten")
 
 
 @operation
@@ -110,7 +110,7 @@ def _line(a: Agreement) -> AgreementLine:
     return AgreementLine(id=a.id, citizen_id=a.citizen_id, citizen_name=a.citizen.name,
                          cpr_masked=masked(a.citizen.cpr), clips=a.clips, used=a.used, reason=a.reason,
                          activity=a.activity, valid_from=a.valid_from, valid_until=a.valid_until,
-                         approved_by=a.approved_by.name)
+                         approved_by=a.approved_by.name, closed_on=a.closed_on)
 
 
 def list_agreements(limit: int = 500) -> list[AgreementLine]:

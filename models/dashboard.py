@@ -8,8 +8,11 @@ from peewee import JOIN
 
 from .base import today
 from .entities import EVENT_PLANNED, SIGNUP_SEATED, SIGNUP_WAITLISTED, District, Event, Signup
+from .events import is_outing
+from .followup import IDLE_WEEKS, count_idle_cards
 from .participation import due_for_reassessment
 from .pools import PoolFigures, pool_figures
+from .settings import get_setting
 
 
 @dataclass
@@ -34,13 +37,16 @@ class Dashboard:
     year: int
     districts: list[DistrictLine] = field(default_factory=list)
     events: list[EventLine] = field(default_factory=list)
+    idle_cards: int = 0  # open cards without a clip for the follow-up weeks (issue #13)
+    idle_weeks: int = 0
     review_overdue: int | None = None  # issue #12: days since the last log review (-1: never), if too long
 
 
 def next_events(limit: int = 5, on: _dt.date | None = None) -> list[EventLine]:
     on = on or today()
     events = (Event.select(Event, District).join(District, JOIN.LEFT_OUTER)
-              .where((Event.status == EVENT_PLANNED) & (Event.starts_at >= _dt.datetime.combine(on, _dt.time())))
+              .where((Event.status == EVENT_PLANNED) & (Event.starts_at >= _dt.datetime.combine(on, _dt.time()))
+                     & is_outing())  # issue 14: a programme's café is on the programme page
               .order_by(Event.starts_at).limit(limit))
     lines = []
     for event in events:
@@ -59,6 +65,8 @@ def dashboard(on: _dt.date | None = None) -> Dashboard:
         due = due_for_reassessment(district=figures.district_id, on=on).count()
         board.districts.append(DistrictLine(figures, due))
     board.events = next_events(on=on)
+    board.idle_weeks = get_setting(IDLE_WEEKS.key)
+    board.idle_cards = count_idle_cards(on, board.idle_weeks)
     from .logs import review_overdue
 
     board.review_overdue = review_overdue(on)

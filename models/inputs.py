@@ -120,7 +120,7 @@ def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000
     return number
 
 
-_KRONER = re.compile(r"^-?(\d{1,3}([. ]\d{3})+|\d+)(,\d{1,2})?$")
+_KRONER = re.compile(r"^-?([1-9]\d{0,2}([. ]\d{3})+|\d+)(,\d{1,2})?$")  # 0.001 is no thousands group
 
 
 def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal.Decimal | int = 0,

@@ -92,12 +92,14 @@ def pool_of(district: District, year: int) -> Pool | None:
 
 
 def committed_clips(pool: Pool) -> int:
-    """Open cards bind their full 10 clips; ended cards bind what was used."""
+    """Open cards bind their full 10 clips; ended cards bind what was used; so do agreements
+    (an open one its clips, a closed one what was used)."""
     cards = (Card.select(fn.COALESCE(fn.SUM(
         Case(None, [(Card.status == CARD_OPEN, Card.clips)], Card.used)), 0))
         .where(Card.pool == pool).scalar())
-    agreements = (Agreement.select(fn.COALESCE(fn.SUM(Agreement.clips), 0))
-                  .where(Agreement.pool == pool).scalar())
+    agreements = (Agreement.select(fn.COALESCE(fn.SUM(
+        Case(None, [(Agreement.closed_on.is_null(), Agreement.clips)], Agreement.used)), 0))
+        .where(Agreement.pool == pool).scalar())
     return int(cards) + int(agreements)
 
 

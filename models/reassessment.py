@@ -15,6 +15,7 @@ from peewee import fn
 from .base import DomainError, audit, log_access, operation, snapshot, today
 from .cards import close_card, issue_card, open_card
 from .citizens import STATE_LABELS, change_state
+from .commitments import Released, release_on_end
 from .entities import (
     CARD_OPEN,
     CARD_USED_UP,
@@ -49,6 +50,7 @@ class ReassessmentResult:
     new_card: Card | None
     closed_card: Card | None
     kept_card: Card | None  # continuing on a card that is still open
+    released: Released | None = None  # ending: the sign-ups cancelled and agreements closed
 
     @property
     def message(self) -> str:
@@ -61,6 +63,8 @@ class ReassessmentResult:
         if self.closed_card is not None:
             back = self.closed_card.clips - self.closed_card.used
             text += f" Kort nr. {self.closed_card.number} er lukket; {back} klip går tilbage til puljen."
+        if self.released is not None and self.released.summary():
+            text += " " + self.released.summary()
         return text
 
 
@@ -104,7 +108,7 @@ def reassess(actor: Staff, citizen: Citizen | int, *, decision: str, end_reason:
                               decision=decision, end_reason=end_reason, notes=notes)
     audit(actor, "reassessment.create", "reassessment", row.id, None, snapshot(row))
     record_measurement(actor, person, "followup", outcomes, on, reassessment=row)
-    new_card = closed = kept = None
+    new_card = closed = kept = released = None
     if decision == CONTINUE:
         if card is None:
             new_card = issue_card(actor, person, on)
@@ -114,7 +118,18 @@ def reassess(actor: Staff, citizen: Citizen | int, *, decision: str, end_reason:
         if card is not None:
             closed = close_card(actor, card, f"afsluttet: {end_reason}", on)
         change_state(actor, person, STATE_ENDED, on=on, reason=end_reason + (f" — {notes}" if notes else ""))
-    return ReassessmentResult(row, Citizen.get_by_id(person.id), new_card, closed, kept)
+        released = release_on_end(actor, person, end_reason, on)
+    return ReassessmentResult(row, Citizen.get_by_id(person.id), new_card, closed, kept, released)
+
+
+def end_reason_for(text: str) -> tuple[str, str]:
+    """(end reason, notes) for a reason typed as text (the CLI): one of END_REASONS in any case,
+    else "andet" with the text as the note (empty text: no reason, which ``reassess`` refuses)."""
+    typed = " ".join((text or "").split())
+    for reason in END_REASONS:
+        if typed.casefold() == reason.casefold():
+            return reason, ""
+    return (OTHER_REASON, typed) if typed else ("", "")
 
 
 @dataclass

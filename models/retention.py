@@ -177,7 +177,7 @@ def _delete_batch(ids: list[int], result: DeletionResult) -> dict:
     counts = {
         "cards": Card.update(citizen=None).where(Card.citizen.in_(ids)).execute(),
         "punches": Punch.update(citizen=None).where(Punch.citizen.in_(ids)).execute(),
-        "agreements": Agreement.update(citizen=None, reason="", activity="").where(
+        "agreements": Agreement.update(citizen=None, reason="", activity="", close_reason="").where(
             Agreement.citizen.in_(ids)).execute(),
     }
     other = 0

@@ -25,6 +25,7 @@ district — until :func:`reveal_match` is called with a reason, which logs it.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from peewee import JOIN, SqliteDatabase, fn
 
 from .access import district_ids, log_read, own_district
 from .base import DomainError, db, log_access, today
+from .cards import blocked_message
 from .citizens import STATE_LABELS
 from .cpr import masked
 from .entities import (
@@ -70,6 +72,7 @@ class CitizenMatch:
     agreement_left: int  # clips left on agreements valid today
     used_up: bool  # the last card is used up (due for reassessment)
     group: int  # EXACT, NAME_STARTS or OTHER
+    blocked: str = ""  # issue 16: the text was a lost card's blocked number: why it cannot be used
     other_district: bool = False  # need-to-know: only name, masked CPR and district are filled in
 
     @property
@@ -81,6 +84,8 @@ class CitizenMatch:
     @property
     def pickable(self) -> bool:
         """Can clips be punched for this citizen now?"""
+        if self.blocked:
+            return False
         return (not self.other_district and self.state == STATE_ACTIVE
                 and (self.card_number is not None or self.agreement_left > 0))
 
@@ -89,6 +94,8 @@ class CitizenMatch:
         """A Danish reason why the citizen cannot be picked ('' if they can)."""
         if self.pickable:
             return ""
+        if self.blocked:
+            return self.blocked
         if self.other_district:
             return f"{self.name} hører til distrikt {self.district}; det kræver en begrundelse."
         if self.state == STATE_PAUSED:
@@ -137,7 +144,20 @@ def search_citizens(text: str, limit: int = DEFAULT_LIMIT, actor=None) -> list[C
         if cid not in seen_ids:
             seen_ids.add(cid)
             unique.append((group, cid))
-    return _matches(unique[:limit], visible=district_ids(actor) if actor is not None else None)
+    matches = _matches(unique[:limit], visible=district_ids(actor) if actor is not None else None)
+    if compact.isdigit() and len(compact) <= 9 and not compact.startswith("0"):
+        matches = _mark_blocked(int(compact), matches)
+    return matches
+
+
+def _mark_blocked(number: int, matches: list[CitizenMatch]) -> list[CitizenMatch]:
+    """A lost card's number finds its citizen, marked not pickable with why (issue 16)."""
+    card = Card.get_or_none((Card.number == number) & Card.blocked_on.is_null(False))
+    if card is None:
+        return matches
+    reason = blocked_message(card)
+    return [dataclasses.replace(m, blocked=reason) if m.citizen_id == card.citizen_id and m.group == EXACT else m
+            for m in matches]
 
 
 def _number_matches(digits: str, limit: int) -> list[tuple[int, int]]:
@@ -244,7 +264,7 @@ def _matches(ranked: list[tuple[int, int]], on: _dt.date | None = None,
     agreements = dict(
         Agreement.select(Agreement.citizen, fn.SUM(Agreement.clips - Agreement.used))
         .where(Agreement.citizen.in_(ids) & (Agreement.valid_from <= on)
-               & (Agreement.valid_until.is_null() | (Agreement.valid_until >= on))
+               & (Agreement.valid_until.is_null() | (Agreement.valid_until >= on)) & Agreement.closed_on.is_null()
                & (Agreement.used < Agreement.clips))
         .group_by(Agreement.citizen).tuples())
     # Filter the status here: on "status" the planner would scan every used-up card.

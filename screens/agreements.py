@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 from models.base import DomainError, today
 from models.i18n import _
 from screens.datefield import parse_user_date
-from screens.widgets import fmt_date
+from screens.widgets import fmt_validity
 
 from .citizen_picker import CitizenPicker
 from .quick_punch import CatalogueSuggester, field_row
@@ -68,8 +68,7 @@ class AgreementsScreen(Screen):
         table.clear()
         day = today()
         for a in message.lines:
-            valid = fmt_date(a.valid_from) + " – " + (fmt_date(a.valid_until) if a.valid_until else "")
-            table.add_row(a.citizen_name, a.cpr_masked, str(a.clips), str(a.left), valid, a.approved_by,
+            table.add_row(a.citizen_name, a.cpr_masked, str(a.clips), str(a.left), fmt_validity(a), a.approved_by,
                           a.activity, a.reason, key=str(a.id))
         current = sum(1 for a in message.lines if a.valid_on(day) and a.left > 0)
         self.query_one("#agreements-status", Static).update(

@@ -81,13 +81,14 @@ class CitizenPicker(Vertical):
             self.text = text
             self.matches = matches
 
-    def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input",
+    def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input", any_citizen: bool = False,
                  purpose: str = "klipregistrering", **kwargs) -> None:
         super().__init__(**kwargs)
         self.purpose = purpose
         self.reason: str | None = None  # need-to-know: the reason given for the citizen picked
         self._settle = None
         self.label = label
+        self.any_citizen = any_citizen  # issue 14: enrolment and café attendance take any citizen, not only punchable
         self.limit = limit
         self.input_id = input_id
         self.matches: list = []
@@ -234,7 +235,7 @@ class CitizenPicker(Vertical):
         if match.other_district:
             self._ask_reason(match)
             return None
-        if not match.pickable:
+        if not match.pickable and not self.any_citizen:
             self.say(match.why_not, error=True)
             return None
         return self._take(match)
@@ -243,7 +244,9 @@ class CitizenPicker(Vertical):
         self.picked = match
         self.picked_text = self.text
         self.log_use(match.citizen_id)
-        if match.card_number is not None:
+        if self.any_citizen:
+            self.say(_("Valgt: {name} ({state}).").format(name=match.name, state=match.state_label))
+        elif match.card_number is not None:
             self.say(_("Valgt: {name}, kort {card} — {left} klip tilbage.").format(
                 name=match.name, card=match.card_number, left=match.clips_left))
         else:
@@ -288,7 +291,7 @@ class CitizenPicker(Vertical):
     def _revealed(self, match, reason: str) -> None:
         self.reason = reason
         self._logged_text = self.text  # the reveal is the access row of this search
-        if not match.pickable:
+        if not match.pickable and not self.any_citizen:
             self.say(match.why_not, error=True)
             return
         self._take(match)

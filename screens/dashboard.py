@@ -85,6 +85,9 @@ class DashboardScreen(CirkelScreen):
         if ready:
             status += " " + _("Plads ledig til ventende: {names} — optag fra Venteliste (v).").format(
                 names=", ".join(ready))
+        if board.idle_cards:  # issue #13
+            status += " " + _("{n} åbne kort uden klip i {weeks} uger — se Opfølgning (w).").format(
+                n=fmt_int(board.idle_cards), weeks=board.idle_weeks)
         if not board.districts:
             status = _(
                 "Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")

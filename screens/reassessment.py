@@ -30,7 +30,8 @@ from models.i18n import _
 from screens.dialogs import ConfirmDialog
 from screens.widgets import fmt_date
 
-from .intake_widgets import Choice, InfoDialog, OutcomeFields, ReasonDialog, YesNo, message_line
+from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo, message_line
+from .printing import offer_print
 
 STATE_TEXT = {"active": _("aktiv"), "paused": _("pause")}
 
@@ -131,7 +132,8 @@ class ReassessmentScreen(Screen):
             table.add_row(_("Ingen skal revurderes lige nu."), "", "", "", "", "", "", key="none")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
         self.query_one("#reassess-list-status", Static).update(
-            _('{due} skal revurderes (kort brugt op eller {months} mdr. siden sidst) · {shown} vist').format(due=due, months=message.months, shown=len(self.lines)))
+            _('{due} skal revurderes (kort brugt op eller {months} mdr. siden sidst) · {shown} vist').format(
+                due=due, months=message.months, shown=len(self.lines)))
 
     def _selected(self):
         table = self.query_one(DataTable)
@@ -147,11 +149,13 @@ class ReassessmentScreen(Screen):
         line = self._selected()
         if line is None:
             return
-        self.app.push_screen(ReassessmentForm(line.citizen_id), self._done)
+        form = ReassessmentForm(line.citizen_id)
+        self.app.push_screen(form, lambda message: self._done(message, form))
 
-    def _done(self, message: str | None) -> None:
+    def _done(self, message: str | None, form=None) -> None:
         if message:
-            self.app.push_screen(InfoDialog(_("Revurdering gemt"), message))
+            card = getattr(form, "new_card", None)  # issue 16: offer to print a new card
+            self.app.push_screen(InfoDialog(_("Revurdering gemt"), message), lambda _r: offer_print(self.app, card))
         self.action_refresh()
 
     def action_interval(self) -> None:
@@ -191,20 +195,13 @@ class ReassessmentScreen(Screen):
                               yes=_("Genoptag (j)")),
                 lambda ok, c=line.citizen_id: self._resume(c) if ok else None)
         else:
-            self.app.push_screen(
-                ReasonDialog(_("Pause"), _('{name} holder pause og beholder pladsen; der kan ikke registreres klip imens. Hvorfor?').format(name=line.name),
-                             placeholder=_("fx indlagt, ferie")),
-                lambda reason, c=line.citizen_id: self._pause(c, reason) if reason else None)
+            from .pause_dialog import PauseDialog
 
-    def _pause(self, citizen_id: int, reason: str) -> None:
-        from models.admission import pause
+            self.app.push_screen(PauseDialog(line.citizen_id, line.name), self._paused)
 
-        try:
-            person = pause(self.app.actor, citizen_id, reason)
-        except DomainError as err:
-            self.notify(err.message, severity="error")
-            return
-        self.notify(_("{name} holder pause.").format(name=person.name))
+    def _paused(self, message: str | None) -> None:
+        if message:
+            self.app.push_screen(InfoDialog(_("Pause"), message))
         self.action_refresh()
 
     def _resume(self, citizen_id: int) -> None:
@@ -325,7 +322,8 @@ class ReassessmentForm(Screen[str | None]):
         summary = self.query_one(OutcomeFields).summary()
         if self.ending:
             reason = self.query_one("#end-reason", Select).value
-            decision = _("Afslut") + (f" ({reason})" if reason is not Select.NULL else "")
+            decision = _("Afslut") + (f" ({reason})" if reason is not Select.NULL else "") + " — " + _(
+                "kommende fællesture afmeldes, aftaler lukkes")
         elif self.context is not None and self.context.card_open:
             decision = _("Fortsæt på kort nr. {n}").format(n=self.context.card_number)
         else:
@@ -361,4 +359,5 @@ class ReassessmentForm(Screen[str | None]):
                 self.query_one(OutcomeFields).show_error(err.field, err.message)
             self.notify(err.message, severity="error", title=_("Ikke gemt"))
             return
+        self.new_card = result.new_card  # issue 16: the caller offers to print it
         self.dismiss(result.message)

@@ -5,6 +5,8 @@ import datetime as _dt
 
 from rich.text import Text
 
+from models.i18n import _
+
 
 def fmt_date(value: _dt.date | _dt.datetime | None) -> str:
     """dd-mm-yyyy, the users' way of writing a date."""
@@ -38,4 +40,13 @@ def card_boxes(used: int, clips: int = 10) -> Text:
     """The open card as a row of boxes: ■ punched, □ left."""
     text = Text("■ " * used, style="bold")
     text.append("□ " * max(0, clips - used), style="dim")
+    return text
+
+
+# issue #13: an agreement's validity, and that it was closed early
+def fmt_validity(agreement) -> str:
+    """``02-11-2026 – 31-12-2026`` (open-ended: nothing after the dash), ``(lukket dd-mm-åååå)`` when closed."""
+    text = fmt_date(agreement.valid_from) + " – " + (fmt_date(agreement.valid_until) if agreement.valid_until else "")
+    if agreement.closed_on:
+        text = text.rstrip() + " " + _("(lukket {day})").format(day=fmt_date(agreement.closed_on))
     return text

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from exports.excel import (
+    AGREEMENT_HEADERS,
     CARD_HEADERS,
     POOL_HEADERS,
     PUNCH_HEADERS,
@@ -86,8 +87,9 @@ def test_sheets_headers_and_formats_are_exactly_the_contract(admin, ledger, tmp_
     path = tmp_path / "doc.xlsx"
     export(admin, parse_month("2026-10"), path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Klippekort", "Klip", "Puljer"]
-    for name, headers in (("Klippekort", CARD_HEADERS), ("Klip", PUNCH_HEADERS), ("Puljer", POOL_HEADERS)):
+    assert wb.sheetnames == ["Klippekort", "Klip", "Puljer", "Aftaler"]
+    for name, headers in (("Klippekort", CARD_HEADERS), ("Klip", PUNCH_HEADERS), ("Puljer", POOL_HEADERS),
+                          ("Aftaler", AGREEMENT_HEADERS)):
         ws = wb[name]
         assert tuple(c.value for c in ws[1]) == headers
         assert all(c.font.b for c in ws[1]), f"{name}: header not bold"
@@ -95,7 +97,8 @@ def test_sheets_headers_and_formats_are_exactly_the_contract(admin, ledger, tmp_
         assert ws.auto_filter.ref == f"A1:{chr(64 + len(headers))}{ws.max_row}"
         assert all(ws.column_dimensions[chr(65 + i)].width >= 6 for i in range(len(headers)))
     assert CARD_HEADERS == ("CPR", "Navn", "Distrikt", "Kortnr", "Starttidspunkt", "Antal klip", "Sluttidspunkt")
-    assert PUNCH_HEADERS == ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af")
+    assert PUNCH_HEADERS == ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af", "Aftale")
+    assert AGREEMENT_HEADERS == ("CPR", "Navn", "Aftale", "Godkendt af", "Klip", "Brugt", "Gyldig til", "Begrundelse")
     assert POOL_HEADERS == ("Distrikt", "År", "Tildelt", "Brugt", "Tilbage", "Deltagere", "Kapacitet", "Venteliste")
     card = wb["Klippekort"]
     start, used, number = card["E2"], card["F2"], card["D2"]
@@ -134,7 +137,7 @@ def test_a_month_holds_the_cards_active_in_it_and_the_punches_dated_in_it(admin,
     november = tmp_path / "nov.xlsx"
     export(admin, parse_month("2026-11"), november)
     rows = sheet_rows(november, "Klip")[1:]
-    assert [(r[0].date(), r[4], r[5]) for r in rows] == [(D(2026, 11, 20), -3, "Tilbageført: Banko")]
+    assert [(r[0].date(), r[4], r[5]) for r in rows] == [(D(2026, 11, 20), -3, "Tilbageført: Banko — forkert dato")]
     assert {r[3] for r in sheet_rows(november, "Klippekort")[1:]} == {1002, 1004}
 
     september = tmp_path / "sep.xlsx"
@@ -195,7 +198,8 @@ def test_every_export_is_audited_and_in_the_access_log(admin, ledger, tmp_path):
     row = AuditLog.select().where(AuditLog.operation == "export").get()
     after = json.loads(row.after)
     assert row.actor_id == admin.id and row.entity_id == "2026-10"
-    assert after == {"period": "2026-10", "file": str(path.resolve()), "cards": 2, "punches": 2, "districts": 1}
+    assert after == {"period": "2026-10", "file": str(path.resolve()), "cards": 2, "punches": 2, "districts": 1,
+                     "agreements": 0}
     access = AccessLog.select().where(AccessLog.action == "export").get()
     assert access.actor_id == admin.id and "2026-10" in access.criterion and str(path.resolve()) in access.criterion
 
