@@ -18,8 +18,9 @@ def _rebuild_sqlite(db, table: str) -> None:
     old = '"citizen_id" INTEGER NOT NULL'
     if old not in create:
         return
-    indexes = [sql for (sql,) in db.execute_sql(
-        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+    indexes = [sql for (sql,) in db.execute_sql(  # and triggers: DROP TABLE drops them too
+        "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL",
+        (table,))]
     new_table = f"{table}__new"
     db.execute_sql(create.replace(old, '"citizen_id" INTEGER', 1).replace(
         f'CREATE TABLE "{table}"', f'CREATE TABLE "{new_table}"', 1))
