@@ -272,15 +272,6 @@ def mark_review(actor: Staff, review_id: int, verdict: str, note: str = "") -> N
     audit(actor, "log.review", "log_review", review.id, before, {"verdict": verdict, "note": note})
 
 
-def sample_ids(limit: int = 20) -> list[tuple[int, _dt.datetime, int, int]]:
-    """The latest samples: (id, drawn at, size, lines not yet reviewed)."""
-    pending = fn.SUM(LogReview.verdict.is_null().cast("integer"))
-    query = (LogSample.select(LogSample.id, LogSample.drawn_at, LogSample.size, fn.COALESCE(pending, 0))
-             .join(LogReview, JOIN.LEFT_OUTER).group_by(LogSample.id)
-             .order_by(LogSample.id.desc()).limit(limit))
-    return list(query.tuples())
-
-
 def sample_lines(actor: Staff, sample_id: int | None = None) -> list[ReviewLine]:
     """The lines of a sample (the latest when None), with who/when/whom/why of each entry.
 

@@ -155,6 +155,16 @@ def _check_colors(color_system: str | None) -> str | None:
     return color_system
 
 
+def _set_preferences(staff: Staff, language: str | None, color_system: str | None) -> None:
+    """Language and colour depth, checked (None: unchanged; colours "auto"/"": the terminal's)."""
+    language = _check_language(language)
+    if language is not None:
+        staff.language = language
+    colors = _check_colors(color_system)
+    if colors is not None:
+        staff.color_system = colors or None
+
+
 def _staff_snapshot(staff: Staff) -> dict:
     from .access import district_names
 
@@ -192,12 +202,7 @@ def set_staff(actor: Staff, login: str, *, name: str | None = None, role: str | 
         if staff.role == "admin" and role != "admin" and not _other_active_admins(staff):
             raise DomainError("Den sidste administrator kan ikke miste rollen.", field="role")
         staff.role = role
-    language = _check_language(language)
-    if language is not None:
-        staff.language = language
-    colors = _check_colors(color_system)
-    if colors is not None:
-        staff.color_system = colors or None
+    _set_preferences(staff, language, color_system)
     if districts is not None:
         chosen = _districts_named(districts)
         staff.district = chosen[0] if chosen else None
@@ -214,12 +219,7 @@ def set_own_preferences(actor: Staff, *, language: str | None = None, color_syst
     """A staff member's own language and colour depth (applied at the next start)."""
     staff = Staff.get_by_id(actor.id)
     before = _staff_snapshot(staff)
-    language = _check_language(language)
-    if language is not None:
-        staff.language = language
-    colors = _check_colors(color_system)
-    if colors is not None:
-        staff.color_system = colors or None
+    _set_preferences(staff, language, color_system)
     staff.save()
     audit(actor, "staff.preferences", "staff", staff.id, before, _staff_snapshot(staff))
     return staff
