@@ -5,7 +5,7 @@ import datetime as _dt
 from pathlib import Path
 
 from models.base import today
-from models.files import write_private
+from models.files import default_directory, write_private
 from models.insight import insight_sheets, record_insight
 
 from .workbook import print_setup
@@ -14,8 +14,8 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def default_path(directory: str | Path | None = None) -> Path:
-    """indsigt-YYYY-MM-DD.xlsx (no personal data in the file name)."""
-    return Path(directory or ".") / f"indsigt-{today().isoformat()}.xlsx"
+    """indsigt-YYYY-MM-DD.xlsx (no personal data in the file name), in the outbox through sudo."""
+    return Path(directory or default_directory()) / f"indsigt-{today().isoformat()}.xlsx"
 
 
 def _cell(ws, row: int, column: int, value) -> None:

@@ -47,7 +47,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("insight", help=_("indsigt (GDPR art. 15): alt om en borger i én .xlsx-fil"))
     p.add_argument("cpr", metavar="CPR")
-    p.add_argument("--out", metavar="FILE", help=_("filnavn (standard: indsigt-DATO.xlsx)"))
+    p.add_argument("--out", metavar="FILE",
+                   help=_("filnavn, eller - for standard output (standard: indsigt-DATO.xlsx)"))
     p.add_argument("--with-staff", action="store_true", help=_("medarbejdernes navne i adgangsloggen"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil"))
     p.set_defaults(handler=cmd_insight)
@@ -173,11 +174,13 @@ def cmd_retention(ctx) -> int:
 
 
 def cmd_insight(ctx) -> int:
+    from cirkel_tui.commands import file_written, shown_path
     from exports.insight import write_insight
 
     path = write_insight(ctx.actor, ctx.args.cpr, ctx.args.out, with_staff=ctx.args.with_staff,
                          force=ctx.args.force)
-    ctx.out(_("Indsigt gemt: {path} (indeholder fuldt CPR-nummer; kun til borgeren).").format(path=path))
+    file_written(ctx, _("Indsigt gemt: {path} (indeholder fuldt CPR-nummer; kun til borgeren).").format(
+        path=shown_path(path)), path)
     return 0
 
 
