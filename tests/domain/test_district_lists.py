@@ -58,3 +58,20 @@ def test_cirkel_waitlist_as_a_terapeut_shows_only_their_district(demo, me, capsy
     close_database()
     assert run(["--db", db_path, "waitlist", "--district", "Tørring"]) == 1
     assert "Du arbejder ikke i distrikt Tørring" in capsys.readouterr().err
+
+
+def test_a_terapeut_sees_the_lists_of_their_own_and_municipality_wide_outings(demo, me):
+    from models.entities import Event
+    from models.events import event_signups, participant_list
+
+    tera = _terapeut(me, "Hedensted")
+    hedensted = District.get(District.name == "Hedensted")
+    own = Event.select().where(Event.district == hedensted).first()
+    other = Event.select().where(Event.district.is_null(False) & (Event.district != hedensted)).first()
+    event_signups(tera, own.id)
+    participant_list(tera, own.id)
+    for read in (event_signups, participant_list):
+        with pytest.raises(DomainError, match="Du arbejder ikke i distrikt"):
+            read(tera, other.id)
+    Event.update(district=None).where(Event.id == other.id).execute()  # the whole municipality's outing
+    event_signups(tera, other.id)
