@@ -144,9 +144,22 @@ def find_by_cpr(actor: Staff, text: str) -> Citizen | None:
     """The citizen with this CPR number, if any (the lookup is written to the access log)."""
     number = cprmod.normalise(text)
     citizen = Citizen.get_or_none(Citizen.cpr == number)
+    if citizen is not None:
+        _require_own_citizen(actor, citizen)
     log_access(actor, "open_citizen" if citizen else "search", citizen=citizen,
                criterion=None if citizen else cprmod.masked(number), purpose="screening")
     return citizen
+
+
+def _require_own_citizen(actor: Staff, citizen: Citizen) -> None:
+    """Need-to-know: a terapeut screens the known citizens of their own districts (a new one anybody)."""
+    from .access import district_ids
+
+    visible = district_ids(actor)
+    if visible is not None and citizen.district_id is not None and citizen.district_id not in visible:
+        raise DomainError(f"CPR-nummeret {cprmod.masked(citizen.cpr)} hører til en borger i distrikt "
+                          f"{citizen.district.name}; en medarbejder dér eller en leder screener borgeren.",
+                          field="cpr")
 
 
 def latest_screening(citizen: Citizen) -> Screening | None:
@@ -217,6 +230,8 @@ def screen_citizen(actor: Staff, *, cpr: str | None = None, citizen: Citizen | i
     if citizen is None:
         number = cprmod.normalise(cpr or "")
         person = Citizen.get_or_none(Citizen.cpr == number)
+        if person is not None:
+            _require_own_citizen(actor, person)
         if person is None:
             name = master.pop("name", "")
             person = create_citizen(actor, number, name, **master)

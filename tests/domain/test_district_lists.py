@@ -75,3 +75,23 @@ def test_a_terapeut_sees_the_lists_of_their_own_and_municipality_wide_outings(de
             read(tera, other.id)
     Event.update(district=None).where(Event.id == other.id).execute()  # the whole municipality's outing
     event_signups(tera, other.id)
+
+
+def test_a_terapeut_screens_only_the_known_citizens_of_their_own_districts(demo, me):
+    from models.screening import lookup_citizen, screen_citizen
+
+    tera = _terapeut(me, "Hedensted")
+    torring = District.get(District.name == "Tørring")
+    other = Citizen.select().where((Citizen.district == torring) & (Citizen.state == "not_eligible")).first()
+    before = AccessLog.select().where(AccessLog.citizen == other.id).count()
+    with pytest.raises(DomainError, match="hører til en borger i distrikt Tørring") as refused:
+        lookup_citizen(tera, other.cpr)
+    assert refused.value.field == "cpr" and other.name not in refused.value.message
+    with pytest.raises(DomainError, match="hører til en borger i distrikt Tørring"):
+        screen_citizen(tera, cpr=other.cpr, name="Nyt Navn", address="Vej 1", district="Hedensted",
+                       receives_home_help=True, lives_alone=True, hard_to_get_out=True, limited_network=True)
+    assert AccessLog.select().where(AccessLog.citizen == other.id).count() == before
+    assert Citizen.get_by_id(other.id).name == other.name
+    own = Citizen.select().where((Citizen.district != torring) & (Citizen.state == "not_eligible")
+                                 & (Citizen.district == District.get(District.name == "Hedensted"))).first()
+    assert lookup_citizen(tera, own.cpr).name == own.name
