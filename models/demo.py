@@ -125,7 +125,7 @@ def _bulk(model, fields, rows) -> None:
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
     converters = [f.db_value for f in fields]
     db.connection().executemany(
-        sql, ([conv(v) for conv, v in zip(converters, row)] + tail for row in rows))
+        sql, ([conv(v) for conv, v in zip(converters, row, strict=False)] + tail for row in rows))
 
 
 def _cpr(rng: random.Random, used: set[str], female: bool) -> str:
@@ -171,7 +171,8 @@ def mark_new_database_as_demo() -> None:
     with db.atomic("IMMEDIATE"):
         if Staff.select().exists() or Citizen.select().exists():
             raise DomainError("Databasen er ikke tom; demodata fyldes kun i en ny database.")
-        Setting.insert(key=DEMO_MARK, value="1").on_conflict_replace().execute()
+        Setting.insert(key=DEMO_MARK, value="1").on_conflict(  # an upsert on SQLite and PostgreSQL alike
+            conflict_target=[Setting.key], update={Setting.value: "1"}).execute()
 
 
 def open_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 1,
@@ -256,7 +257,7 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
                                created_by=leader)
         total = clips_for_year(budget_dkk, reserve, PRICE_PER_CLIP)
         shares = split_largest_remainder(total, [d.home_help_count for d in districts])
-        for d, share in zip(districts, shares):
+        for d, share in zip(districts, shares, strict=True):
             pool = Pool.create(budget=budget, district=d, allocated=share)
             pools[(year, d.id)] = {"pool": pool, "left": share}
     capacity = {d.id: pools[(today.year, d.id)]["pool"].allocated // per_participant for d in districts}
@@ -358,7 +359,7 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
                 else:
                     outings_of.setdefault(cid, []).append((day, signup))
 
-    for (cid, screened_on, staff, network, who5), d, admitted in participants:
+    for (cid, _screened_on, staff, network, who5), d, admitted in participants:
         state_rows.append((ids.next("state"), cid, STATE_ELIGIBLE, STATE_ACTIVE, admitted, stamp, staff.id,
                            "optaget"))
         state = STATE_ACTIVE

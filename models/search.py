@@ -14,8 +14,11 @@ Every query has a LIMIT; nothing ever loads all citizens. Citizens without an
 open card (or paused, ended, …) are returned too, marked not pickable with the
 reason, so staff see why they cannot punch.
 
-The name search is the one SQLite-specific part (:func:`_fts_name_ids`, FTS5
-from migration 0002); other databases use the portable :func:`_like_name_ids`.
+The name search is the one store-specific part: :func:`_fts_name_ids` (FTS5
+from migration 0002) on SQLite, :func:`_pg_name_ids` (a GIN tsvector index from
+migration 0090, issue #18) on PostgreSQL, both ordered alike (participants
+first where asked, then by name as SQLite's NOCASE sorts it, then id); any
+other database uses the portable :func:`_like_name_ids`.
 The access log gets one row per search that was used (see :func:`log_search`),
 not one per keystroke.
 """
@@ -41,6 +44,7 @@ from .entities import (
     Citizen,
     District,
 )
+from .store import is_postgresql_database
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 200
@@ -163,8 +167,12 @@ def _participants_first(name_ids, words: list[str], *, anchored: bool, limit: in
 
 
 def _name_ids():
-    """The name search for the database in use (FTS5 on SQLite, LIKE elsewhere)."""
-    return _fts_name_ids if isinstance(db.obj, SqliteDatabase) else _like_name_ids
+    """The name search for the database in use (FTS5 on SQLite, tsvector on PostgreSQL, LIKE elsewhere)."""
+    if isinstance(db.obj, SqliteDatabase):
+        return _fts_name_ids
+    if is_postgresql_database(db.obj):
+        return _pg_name_ids
+    return _like_name_ids
 
 
 def _fts_name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:
@@ -189,6 +197,32 @@ def _fts_name_ids(words: list[str], *, anchored: bool, limit: int, participants:
     sql = ('SELECT c.id FROM (SELECT rowid AS id FROM citizen_fts WHERE citizen_fts MATCH ? LIMIT ?) AS f '
            'JOIN citizen AS c ON c.id = f.id ORDER BY c.name, c.id LIMIT ?')
     return [row[0] for row in db.execute_sql(sql, (" AND ".join(terms), FTS_CAP, limit)).fetchall()]
+
+
+# Migration 0090's indexed expression, and the same case folding for what was typed.
+_PG_WORDS = "to_tsvector('simple', lower(c.name COLLATE \"und-x-icu\"))"
+_PG_LOWER = 'lower(%s COLLATE "und-x-icu")'
+_PG_ORDER = 'lower(c.name COLLATE "C"), c.id'  # SQLite's NOCASE: ASCII folded, then code points
+
+
+def _pg_name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:
+    """PostgreSQL only: :func:`_fts_name_ids` on migration 0090's GIN index (``word:*`` prefixes)."""
+    query = f"to_tsquery('simple', {_PG_LOWER})"
+    terms = " & ".join(f"{w}:*" for w in words)  # words hold letters and digits only: no tsquery syntax
+    where = f"{_PG_WORDS} @@ {query}"
+    args: list = [terms]
+    if anchored:  # the name's first word starts with the first word typed
+        where += f' AND lower(c.name COLLATE "und-x-icu") LIKE {_PG_LOWER} || \'%%\''
+        args.append(words[0])
+    if participants:
+        sql = (f"SELECT c.id FROM citizen AS c WHERE c.state IN (%s, %s) AND {where} "
+               f"ORDER BY c.state != %s, {_PG_ORDER} LIMIT %s")
+        args = [STATE_ACTIVE, STATE_PAUSED, *args, STATE_ACTIVE, limit]
+    else:  # as on SQLite: sort at most FTS_CAP matches per keystroke
+        sql = (f"SELECT c.id FROM (SELECT c.id, c.name FROM citizen AS c WHERE {where} LIMIT %s) AS c "
+               f"ORDER BY {_PG_ORDER} LIMIT %s")
+        args += [FTS_CAP, limit]
+    return [row[0] for row in db.execute_sql(sql, args).fetchall()]
 
 
 def _like_name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:

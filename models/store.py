@@ -1,7 +1,22 @@
-"""Opening the store: SQLite in WAL mode, migrations on start, online backup.
+"""Opening the store: SQLite in WAL mode or PostgreSQL, migrations on start, backup.
 
-The SQLite-specific parts (pragmas, the online backup) live here, one small
-function each, so the domain operations stay portable peewee expressions.
+Everything that differs between the two stores lives here, one small function
+each, so the domain operations stay portable peewee expressions:
+
+- SQLite (the embedded default, a file path): pragmas and WAL, ``BEGIN
+  IMMEDIATE`` behind a file-lock write gate (:func:`write_gate`), the online
+  backup.
+- PostgreSQL (``postgresql://USER@HOST/DB``, issue #18): :class:`PostgresqlStore`
+  maps SQLite's transaction vocabulary: an IMMEDIATE (write) transaction is a
+  plain READ COMMITTED transaction whose first statement takes one
+  transaction-scoped advisory lock (``pg_advisory_xact_lock``), which orders the
+  writers on every machine the way the file lock orders them on one; a DEFERRED
+  (read) transaction is a REPEATABLE READ snapshot that takes no lock. The
+  conditional ``UPDATE … WHERE used + k <= clips`` stays the overdraw guard on
+  both. A serialization failure or deadlock is retried by
+  :func:`models.base.operation` (the whole outermost operation, see
+  :func:`is_retryable`); a writer that waits longer than :data:`BUSY_TIMEOUT_S`
+  for the lock gets a Danish message, never a traceback.
 """
 from __future__ import annotations
 
@@ -12,10 +27,11 @@ import os
 import sqlite3
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import __exception_wrapper__ as _exception_wrapper
 from playhouse.migrations import Runner
 
-from .base import DomainError, db, set_write_gate
+from .base import DomainError, db, set_retryable, set_write_gate
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +49,90 @@ PRAGMAS = {
 }
 
 
-def make_database(path: str) -> SqliteDatabase:
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+# The key of the one advisory lock every PostgreSQL write transaction takes ("Cirkel" in ASCII).
+WRITE_LOCK_KEY = 0x436972_6B656C
+# SQLSTATEs after which the whole transaction can be run again: serialization failure, deadlock.
+RETRYABLE_SQLSTATES = ("40001", "40P01")
+LOCK_NOT_AVAILABLE = "55P03"
+BUSY_MESSAGE = ("Databasen er optaget af andre, der gemmer; intet er gemt. "
+                "Prøv igen om lidt.")
+
+
+def is_postgresql(target: str) -> bool:
+    """Does ``target`` (the configured database) name a PostgreSQL server?"""
+    return str(target).startswith(POSTGRESQL_SCHEMES)
+
+
+def is_postgresql_database(database: Database | None) -> bool:
+    return isinstance(database, PostgresqlDatabase)
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a driver error, also when peewee has wrapped it."""
+    for candidate in (exc, getattr(exc, "orig", None), exc.__cause__, exc.__context__):
+        state = getattr(candidate, "sqlstate", None)
+        if state:
+            return state
+    return None
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """PostgreSQL only: may the failed transaction simply be run again?
+
+    A serialization failure or a deadlock rolls the whole transaction back, and
+    an operation touches nothing but the database, so running the outermost
+    operation again from its start is safe (``models.base.operation`` does, a few
+    times). With every writer behind the advisory lock neither should happen
+    among Cirkel's own writers; this covers a migration, a DBA's statement or a
+    future REPEATABLE READ writer.
+    """
+    return _sqlstate(exc) in RETRYABLE_SQLSTATES
+
+
+class PostgresqlStore(PostgresqlDatabase):
+    """PostgreSQL (psycopg 3) speaking SQLite's ``db.atomic("IMMEDIATE" | "DEFERRED")``.
+
+    IMMEDIATE (the default, as on SQLite): a write transaction, ordered behind
+    one transaction-scoped advisory lock, released by COMMIT or ROLLBACK (also
+    when the client's connection dies). DEFERRED: a read-only REPEATABLE READ
+    snapshot (one moment of the database for an export), no lock.
+    """
+
+    def _initialize_connection(self, conn):
+        # A writer waits for the advisory lock at most BUSY_TIMEOUT_S (SQLite's busy timeout).
+        with conn.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{BUSY_TIMEOUT_S}s'")
+
+    def begin(self, lock_type=None):
+        with _exception_wrapper:
+            cursor = self.cursor()
+            if (lock_type or "IMMEDIATE").upper() == "DEFERRED":
+                cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return
+            cursor.execute("BEGIN")
+            try:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            except BaseException as exc:
+                cursor.execute("ROLLBACK")  # the transaction is not peewee's yet: end it here
+                if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
+                    raise DomainError(BUSY_MESSAGE) from None
+                raise
+
+
+def make_database(path: str) -> Database:
+    if is_postgresql(path):
+        return PostgresqlStore(path, prefer_psycopg3=True)
     return SqliteDatabase(path, pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+
+
+def read_transaction():
+    """A read transaction showing one moment of the database (exports), taking no write lock.
+
+    SQLite: ``BEGIN DEFERRED`` (in WAL mode punches go on while it reads);
+    PostgreSQL: a REPEATABLE READ READ ONLY snapshot.
+    """
+    return db.atomic("DEFERRED")
 
 
 def write_gate(path: str):
@@ -67,11 +165,11 @@ def write_gate(path: str):
     return gate
 
 
-def _runner(database: SqliteDatabase) -> Runner:
+def _runner(database: Database) -> Runner:
     return Runner(database, str(MIGRATIONS_DIR))
 
 
-def schema_status(database: SqliteDatabase) -> tuple[list[str], list[str]]:
+def schema_status(database: Database) -> tuple[list[str], list[str]]:
     """(pending migrations, applied migrations this program does not know)."""
     status = _runner(database).status()
     pending = [m.name for m in status if m.applied is None]
@@ -79,21 +177,26 @@ def schema_status(database: SqliteDatabase) -> tuple[list[str], list[str]]:
     return pending, unknown
 
 
-def open_database(path: str, *, migrate: bool = True) -> SqliteDatabase:
+def open_database(path: str, *, migrate: bool = True) -> Database:
     """Open (creating if needed) the database at ``path`` and bind the models to it.
 
-    Pending migrations are applied after an automatic backup of an existing
-    database. A database written by a newer Cirkel is refused.
+    ``path`` is an SQLite file or a ``postgresql://`` URL (the PostgreSQL database
+    must exist; its tables are created by the migrations). Pending migrations are
+    applied after an automatic backup of an existing SQLite database. A database
+    written by a newer Cirkel is refused.
     """
-    if path != ":memory:":
+    postgresql = is_postgresql(path)
+    if path != ":memory:" and not postgresql:
         Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     database = make_database(path)
     try:
         database.connect(reuse_if_open=True)
-    except Exception as exc:  # peewee wraps sqlite3 errors
-        raise DomainError(f"Kan ikke åbne databasen {path}: {exc}") from None
+    except Exception as exc:  # peewee wraps sqlite3/psycopg errors
+        raise DomainError(f"Kan ikke åbne databasen {_display(path)}: {_first_line(exc)}") from None
     db.initialize(database)
-    set_write_gate(write_gate(path) if path != ":memory:" else None)
+    # PostgreSQL orders its writers with the advisory lock (PostgresqlStore.begin): no file gate.
+    set_write_gate(write_gate(path) if path != ":memory:" and not postgresql else None)
+    set_retryable(is_retryable if postgresql else None)
     if migrate:
         migrate_database(database, path)
     return database
@@ -108,7 +211,7 @@ def migrate_database(database: SqliteDatabase, path: str) -> list[str]:
     if not pending:
         return []
     has_tables = bool(database.get_tables())
-    if has_tables and path != ":memory:":
+    if has_tables and path != ":memory:" and not is_postgresql(path):  # PostgreSQL: pg_dump is the DBA's
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         dest = f"{path}.before-{pending[0]}-{stamp}.bak"
         backup(database, dest)
@@ -116,6 +219,24 @@ def migrate_database(database: SqliteDatabase, path: str) -> list[str]:
     applied = _runner(database).up()
     log.info("applied migrations: %s", ", ".join(applied))
     return applied
+
+
+def _display(path: str) -> str:
+    """The database as shown to a user: a URL without its password."""
+    if not is_postgresql(path):
+        return path
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(path)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
 
 
 def backup(database: SqliteDatabase, dest: str) -> None:
@@ -132,3 +253,4 @@ def close_database() -> None:
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
     set_write_gate(None)
+    set_retryable(None)

@@ -41,7 +41,7 @@ def _switch_to_empty_database(path, me):
 
 
 @pytest.mark.parametrize("period", ["2026", "2026-10"])
-def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_path, period):
+def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_path, new_db_path, period):
     from models.staff import require_staff
 
     leader = require_staff(me)
@@ -51,7 +51,7 @@ def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_
     original = sheet_rows(first, "Klippekort")
     assert len(original) > 10
 
-    admin = _switch_to_empty_database(tmp_path / "empty.db", me)
+    admin = _switch_to_empty_database(new_db_path("empty.db"), me)
     report = import_file(admin, first)
     assert len(report.new_cards) == len(original) - 1 and not report.known_cards
     assert sorted(report.new_districts) == ["Hedensted", "Juelsminde", "Tørring"]

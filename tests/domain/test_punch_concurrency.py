@@ -15,6 +15,8 @@ import multiprocessing
 import random
 from collections import defaultdict
 
+import pytest
+
 from models.cards import issue_card, ledger_total
 from models.entities import Budget, Card, Citizen, District, Pool, Punch
 
@@ -75,7 +77,8 @@ def test_many_processes_never_overdraw_or_lose_a_punch(database, admin, me, db_p
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_worker, args=(db_path, me, numbers, w, frozen_day, barrier, queue)) for w in range(PROCESSES)]
+    procs = [ctx.Process(target=_worker, args=(db_path, me, numbers, w, frozen_day, barrier, queue))
+             for w in range(PROCESSES)]
     for p in procs:
         p.start()
     records = [r for _ in procs for r in queue.get(timeout=120)]
@@ -107,6 +110,7 @@ def test_many_processes_never_overdraw_or_lose_a_punch(database, admin, me, db_p
         assert (card.status == "used_up") == (card.used == card.clips)
 
 
+@pytest.mark.sqlite_only  # the flock write gate is SQLite's; PostgreSQL's is the advisory lock (test_store)
 def test_every_outermost_write_queues_at_the_gate_once(database, admin, db_path):
     """Writers take the file lock before BEGIN IMMEDIATE; nested operations do not take it again."""
     import contextlib

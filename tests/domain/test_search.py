@@ -105,6 +105,7 @@ def test_citizens_without_an_open_card_are_shown_but_not_pickable(people, admin)
     assert paused.card_number == 1001 and not paused.pickable and "pause" in paused.why_not
 
 
+@pytest.mark.sqlite_only
 def test_every_query_has_a_limit(people, database):
     for i in range(30):
         Citizen.create(cpr=f"0601450{i:03d}", name=f"Karen Nummer{i}", state="screened")
@@ -159,6 +160,7 @@ def test_the_migration_indexes_citizens_already_there(tmp_path):
         dbmod.close_database()
 
 
+@pytest.mark.sqlite_only
 def test_the_portable_fallback_means_the_same(people):
     for words, anchored in ((["kar"], False), (["jen"], True), (["kar", "jen"], False), (["marie"], False)):
         from models.search import _fts_name_ids
@@ -187,6 +189,7 @@ def test_participants_come_first_within_a_group_even_beyond_one_page(people, adm
     assert search_citizens("k", limit=5)[0].name == "Karen Andersen 00"
 
 
+@pytest.mark.sqlite_only
 def test_the_portable_fallback_puts_participants_first_too(people):
     from models.search import _fts_name_ids
 
