@@ -183,11 +183,9 @@ def open_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 
     ``demo`` from making anybody admin of a real database (issue #10, #20).
     On the demo database the caller becomes admin, since it is theirs to try.
     """
-    import os
+    from .store import database_exists, open_database
 
-    from .store import open_database
-
-    existed = os.path.exists(path) and os.path.getsize(path) > 0
+    existed = database_exists(path)
     open_database(path)
     if not existed:
         mark_new_database_as_demo()

@@ -239,6 +239,62 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [""])[0]
 
 
+def database_exists(path: str) -> bool:
+    """Is there a Cirkel database at ``path`` already (a non-empty file; a PostgreSQL database with tables)?"""
+    if not is_postgresql(path):
+        return os.path.exists(path) and os.path.getsize(path) > 0
+    database = make_database(path)
+    try:
+        database.connect()
+        return bool(database.get_tables())
+    except Exception:  # not reachable or not there: open_database says why
+        return False
+    finally:
+        database.close()
+
+
+def copy_database(dest: Path) -> None:
+    """A consistent copy of the open database into ``dest`` (an empty private file), others working on.
+
+    SQLite: the online backup API, with no journal beside the copy. PostgreSQL:
+    ``pg_dump --format=custom`` (restore with ``pg_restore``) when it is on PATH;
+    without it, a Danish message saying to use pg_dump. The password, if the URL
+    has one, goes to pg_dump in its environment, not on its command line.
+    """
+    database = db.obj
+    if not is_postgresql_database(database):
+        target = sqlite3.connect(str(dest))
+        try:
+            target.execute("PRAGMA journal_mode=OFF")
+            database.connection().backup(target, pages=1024, sleep=0.005)
+        finally:
+            target.close()
+        return
+    _pg_dump(database.database, dest)
+
+
+def _pg_dump(url: str, dest: Path) -> None:
+    import shutil
+    import subprocess
+    from urllib.parse import urlsplit, urlunsplit
+
+    program = shutil.which("pg_dump")
+    if program is None:
+        raise DomainError(
+            "pg_dump findes ikke på denne maskine. Cirkels database ligger på en PostgreSQL-server; "
+            f"tag kopien med pg_dump (fx pg_dump --format=custom --file=cirkel.dump '{_display(url)}').")
+    parts = urlsplit(url)
+    env = dict(os.environ)
+    if parts.password:
+        env["PGPASSWORD"] = parts.password
+        host = parts.hostname or ""
+        parts = parts._replace(netloc=f"{parts.username}@{host}" + (f":{parts.port}" if parts.port else ""))
+    result = subprocess.run([program, "--format=custom", "--no-password", f"--file={dest}",
+                             f"--dbname={urlunsplit(parts)}"], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DomainError(f"pg_dump kunne ikke tage kopien: {_first_line(Exception(result.stderr))}")
+
+
 def backup(database: SqliteDatabase, dest: str) -> None:
     """A consistent copy via SQLite's online backup, while others keep working."""
     target = sqlite3.connect(dest)
