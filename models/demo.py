@@ -92,7 +92,6 @@ OWN_IDEAS = ("Besøg hos søsteren i Vejle", "Kaffe på havnen", "Frisør", "Se 
 END_REASONS_DEMO = ("mindre ensom", "mere livskvalitet", "flyttet", "død", "ønsker ikke mere")
 PRICE_PER_CLIP = decimal.Decimal("187.00")
 
-CHUNK = 500
 
 
 class _Ids:
@@ -107,25 +106,22 @@ class _Ids:
 
 
 def _bulk(model, fields, rows) -> None:
-    """Insert many rows. On SQLite one prepared statement (executemany): peewee's
-    per-row SQL generation would take most of a 100,000-citizen demo's time."""
-    from peewee import SqliteDatabase
+    """Insert many rows with one prepared statement (executemany; pipelined on PostgreSQL):
+    peewee's per-row SQL generation would take most of a 100,000-citizen demo's time."""
+    from .store import after_explicit_ids
 
-    if not isinstance(db.obj, SqliteDatabase):
-        for start in range(0, len(rows), CHUNK):
-            model.insert_many(rows[start:start + CHUNK], fields=fields).execute()
-        return
     given = {f.name for f in fields}
     defaults = [(f, f.default() if callable(f.default) else f.default)
                 for f in model._meta.sorted_fields if f.name not in given and f.default is not None]
     all_fields = list(fields) + [f for f, _ in defaults]
     tail = [f.db_value(v) for f, v in defaults]
     columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
-    marks = ", ".join("?" for _ in all_fields)
+    marks = ", ".join(db.obj.param for _ in all_fields)
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
     converters = [f.db_value for f in fields]
-    db.connection().executemany(
-        sql, ([conv(v) for conv, v in zip(converters, row, strict=False)] + tail for row in rows))
+    db.cursor().executemany(
+        sql, [[conv(v) for conv, v in zip(converters, row, strict=False)] + tail for row in rows])
+    after_explicit_ids(model)
 
 
 def _cpr(rng: random.Random, used: set[str], female: bool) -> str:

@@ -120,6 +120,21 @@ class PostgresqlStore(PostgresqlDatabase):
                 raise
 
 
+def after_explicit_ids(model) -> None:
+    """After rows were inserted with explicit ids (the demo filler): PostgreSQL's id sequence follows them.
+
+    SQLite takes the next id from the table itself; PostgreSQL's SERIAL would
+    hand out 1 again.
+    """
+    from peewee import AutoField
+
+    if not is_postgresql_database(db.obj) or not isinstance(model._meta.primary_key, AutoField):
+        return
+    table, column = model._meta.table_name, model._meta.primary_key.column_name
+    db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                   f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
+
+
 def make_database(path: str) -> Database:
     if is_postgresql(path):
         return PostgresqlStore(path, prefer_psycopg3=True)

@@ -85,3 +85,12 @@ def test_demo_outings_held_in_the_past_punched_their_attendees(demo):
             else:
                 assert not punches.exists()
     assert attended > 0
+
+
+def test_after_the_demo_new_rows_get_new_ids(demo, admin):
+    """The filler writes explicit ids; PostgreSQL's sequences must follow them (issue #18)."""
+    from models.citizens import create_citizen
+
+    highest = Citizen.select(fn.MAX(Citizen.id)).scalar()
+    citizen = create_citizen(admin, "0101301238", "Ny Borger")
+    assert citizen.id > highest
