@@ -200,12 +200,16 @@ def fill_demo(login: str, citizens: int = 2000, seed: int = 1, today: _dt.date |
     """Fill a new demo database. Refuses one that is not marked as demo, or already has citizens."""
     rng = random.Random(seed)
     today = today or _today()
+    from .store import after_bulk_load
+
     with db.atomic("IMMEDIATE"):
         if not is_demo_database():
             raise DomainError("Demodata fyldes kun i en database, som cirkel demo selv har oprettet.")
         if Citizen.select().exists():
             raise DomainError("Databasen har allerede borgere; demodata fyldes kun i en tom database.")
-        return _fill(rng, login, citizens, today)
+        summary = _fill(rng, login, citizens, today)
+    after_bulk_load()
+    return summary
 
 
 def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> str:

@@ -135,6 +135,17 @@ def after_explicit_ids(model) -> None:
                    f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
 
 
+def after_bulk_load() -> None:
+    """After many rows arrived at once (the demo filler): PostgreSQL's planner learns the new sizes.
+
+    Until autovacuum gets round to it, a freshly filled database has no
+    statistics and the search could be planned as for an empty table.
+    SQLite plans without them.
+    """
+    if is_postgresql_database(db.obj):
+        db.execute_sql("ANALYZE")
+
+
 def make_database(path: str) -> Database:
     if is_postgresql(path):
         return PostgresqlStore(path, prefer_psycopg3=True)
