@@ -107,11 +107,11 @@ def search_citizens(text: str, limit: int = DEFAULT_LIMIT) -> list[CitizenMatch]
     else:
         words = _WORD.findall(text)
         if words:
-            name_ids = _name_ids()
             # Within each group participants come first: they are whom staff punch for, and
             # at 100,000 citizens a common name has far more non-participants than one page.
             # (Not for a single letter, where it would cost ~20 ms a keystroke.)
             ahead = sum(len(w) for w in words) >= 2
+            name_ids = _name_ids(words, limit, ahead)
             starts = _participants_first(name_ids, words, anchored=True, limit=limit, ahead=ahead)
             ranked = [(NAME_STARTS, cid) for cid in starts]
             if len(ranked) < limit:
@@ -166,12 +166,12 @@ def _participants_first(name_ids, words: list[str], *, anchored: bool, limit: in
     return first + [cid for cid in rest if cid not in seen][:limit - len(first)]
 
 
-def _name_ids():
+def _name_ids(words: list[str], limit: int, ahead: bool):
     """The name search for the database in use (FTS5 on SQLite, tsvector on PostgreSQL, LIKE elsewhere)."""
     if isinstance(db.obj, SqliteDatabase):
         return _fts_name_ids
     if is_postgresql_database(db.obj):
-        return _pg_name_ids
+        return _pg_name_lists(words, limit, ahead)
     return _like_name_ids
 
 
@@ -205,8 +205,8 @@ _PG_LOWER = 'lower(%s COLLATE "und-x-icu")'
 _PG_ORDER = 'lower(c.name COLLATE "C"), c.id'  # SQLite's NOCASE: ASCII folded, then code points
 
 
-def _pg_name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:
-    """PostgreSQL only: :func:`_fts_name_ids` on migration 0090's GIN index (``word:*`` prefixes)."""
+def _pg_name_sql(words: list[str], *, anchored: bool, limit: int, participants: bool) -> tuple[str, list]:
+    """PostgreSQL only: :func:`_fts_name_ids`'s query on migration 0090's GIN index (``word:*`` prefixes)."""
     query = f"to_tsquery('simple', {_PG_LOWER})"
     terms = " & ".join(f"{w}:*" for w in words)  # words hold letters and digits only: no tsquery syntax
     where = f"{_PG_WORDS} @@ {query}"
@@ -217,12 +217,37 @@ def _pg_name_ids(words: list[str], *, anchored: bool, limit: int, participants: 
     if participants:
         sql = (f"SELECT c.id FROM citizen AS c WHERE c.state IN (%s, %s) AND {where} "
                f"ORDER BY c.state != %s, {_PG_ORDER} LIMIT %s")
-        args = [STATE_ACTIVE, STATE_PAUSED, *args, STATE_ACTIVE, limit]
-    else:  # as on SQLite: sort at most FTS_CAP matches per keystroke
-        sql = (f"SELECT c.id FROM (SELECT c.id, c.name FROM citizen AS c WHERE {where} LIMIT %s) AS c "
-               f"ORDER BY {_PG_ORDER} LIMIT %s")
-        args += [FTS_CAP, limit]
-    return [row[0] for row in db.execute_sql(sql, args).fetchall()]
+        return sql, [STATE_ACTIVE, STATE_PAUSED, *args, STATE_ACTIVE, limit]
+    # as on SQLite: sort at most FTS_CAP matches per keystroke
+    sql = (f"SELECT c.id FROM (SELECT c.id, c.name FROM citizen AS c WHERE {where} LIMIT %s) AS c "
+           f"ORDER BY {_PG_ORDER} LIMIT %s")
+    return sql, [*args, FTS_CAP, limit]
+
+
+def _pg_name_lists(words: list[str], limit: int, ahead: bool):
+    """PostgreSQL: every list one keystroke may ask for, in ONE statement (one round trip, not four).
+
+    The lists are the same queries' results with limits large enough for what
+    :func:`_participants_first` asks (participants ≤ 2 × limit, all ≤ 3 × limit); it
+    gets a prefix of each, which is what the query with its smaller limit returns.
+    Returns a function with :func:`_fts_name_ids`'s signature over those lists.
+    """
+    parts, args = [], []
+    kinds = [(anchored, participants) for anchored in (True, False) for participants in (True, False)]
+    for anchored, participants in kinds:
+        if participants and not ahead:
+            parts.append("ARRAY[]::integer[]")
+            continue
+        sql, part_args = _pg_name_sql(words, anchored=anchored, participants=participants,
+                                      limit=(2 if participants else 3) * limit)
+        parts.append(f"ARRAY({sql})")
+        args += part_args
+    lists = dict(zip(kinds, db.execute_sql("SELECT " + ", ".join(parts), args).fetchone(), strict=True))
+
+    def name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:
+        return list(lists[(anchored, participants)][:limit])
+
+    return name_ids
 
 
 def _like_name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:

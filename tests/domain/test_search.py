@@ -196,3 +196,22 @@ def test_the_portable_fallback_puts_participants_first_too(people):
     for words, anchored in ((["kar"], False), (["jen"], True), (["a"], False)):
         assert _like_name_ids(words, anchored=anchored, limit=50, participants=True) == _fts_name_ids(
             words, anchored=anchored, limit=50, participants=True), words
+
+
+@pytest.mark.postgresql_only
+def test_postgresql_one_round_trip_gives_each_list_as_its_own_query_would(people, admin, database):
+    """The four name lists fetched in one statement are prefixes of what each query returns alone."""
+    from models.search import _pg_name_lists, _pg_name_sql
+
+    district = District.get(District.name == "Hedensted")
+    for i in range(12):
+        _make(admin, f"{i + 1:02d}0450{2000 + i:04d}", f"Karen Kjær {i:02d}", district)
+    for words in (["kar"], ["k"], ["kar", "jen"], ["kj"]):
+        name_ids = _pg_name_lists(words, 5, ahead=True)
+        for anchored in (True, False):
+            for participants in (True, False):
+                sql, args = _pg_name_sql(words, anchored=anchored, participants=participants, limit=50)
+                alone = [row[0] for row in database.execute_sql(sql, args).fetchall()]
+                for limit in (1, 5, 10):
+                    got = name_ids(words, anchored=anchored, limit=limit, participants=participants)
+                    assert got == alone[:limit], (words, anchored, participants, limit)
