@@ -16,9 +16,10 @@ reason, so staff see why they cannot punch.
 
 The name search is the one store-specific part: :func:`_fts_name_ids` (FTS5
 from migration 0002) on SQLite, :func:`_pg_name_ids` (a GIN tsvector index from
-migration 0090, issue #18) on PostgreSQL, both ordered alike (participants
-first where asked, then by name as SQLite's NOCASE sorts it, then id); any
-other database uses the portable :func:`_like_name_ids`.
+migration 0090, issue #18) on PostgreSQL, both by the same rules
+(participants first where asked, then by the case-folded name, then id —
+SQLite's NOCASE folds A–Z only, PostgreSQL folds Æ/Ø/Å too); any other
+database uses the portable :func:`_like_name_ids`.
 The access log gets one row per search that was used (see :func:`log_search`),
 not one per keystroke.
 """
@@ -199,53 +200,71 @@ def _fts_name_ids(words: list[str], *, anchored: bool, limit: int, participants:
     return [row[0] for row in db.execute_sql(sql, (" AND ".join(terms), FTS_CAP, limit)).fetchall()]
 
 
-# Migration 0090's indexed expression, and the same case folding for what was typed.
+# Migration 0090's indexed expressions, and the same case folding for what was typed.
 _PG_WORDS = "to_tsvector('simple', lower(c.name COLLATE \"und-x-icu\"))"
+_PG_FOLDED = 'lower(c.name COLLATE "und-x-icu") COLLATE "C"'
 _PG_LOWER = 'lower(%s COLLATE "und-x-icu")'
-_PG_ORDER = 'lower(c.name COLLATE "C"), c.id'  # SQLite's NOCASE: ASCII folded, then code points
+_PG_ORDER = f"{_PG_FOLDED}, c.id"  # case folded for every letter, then code points (Å/Æ/Ø after Z), then id
 
 
 def _pg_name_sql(words: list[str], *, anchored: bool, limit: int, participants: bool) -> tuple[str, list]:
-    """PostgreSQL only: :func:`_fts_name_ids`'s query on migration 0090's GIN index (``word:*`` prefixes)."""
-    query = f"to_tsquery('simple', {_PG_LOWER})"
-    terms = " & ".join(f"{w}:*" for w in words)  # words hold letters and digits only: no tsquery syntax
-    where = f"{_PG_WORDS} @@ {query}"
-    args: list = [terms]
-    if anchored:  # the name's first word starts with the first word typed
-        where += f' AND lower(c.name COLLATE "und-x-icu") LIKE {_PG_LOWER} || \'%%\''
+    """PostgreSQL only: :func:`_fts_name_ids`'s query on migration 0090's indexes.
+
+    Anchored: a range on the folded-name index, read in the search's order (no
+    sort); other words must start a word (the GIN index's ``word:*``). Not
+    anchored: the GIN index, at most FTS_CAP matches sorted, as on SQLite.
+    """
+    conditions, args = [], []
+    rest = words
+    if anchored:  # the name starts with the first word typed, so its first word does
+        conditions.append(f"{_PG_FOLDED} LIKE ({_PG_LOWER} COLLATE \"C\") || '%%'")
         args.append(words[0])
-    if participants:
-        sql = (f"SELECT c.id FROM citizen AS c WHERE c.state IN (%s, %s) AND {where} "
-               f"ORDER BY c.state != %s, {_PG_ORDER} LIMIT %s")
-        return sql, [STATE_ACTIVE, STATE_PAUSED, *args, STATE_ACTIVE, limit]
-    # as on SQLite: sort at most FTS_CAP matches per keystroke
+        rest = words[1:]
+    if rest:  # words hold letters and digits only: no tsquery syntax
+        conditions.append(f"{_PG_WORDS} @@ to_tsquery('simple', {_PG_LOWER})")
+        args.append(" & ".join(f"{w}:*" for w in rest))
+    where = " AND ".join(conditions)
+    if participants:  # the states as literals: what 0090's partial indexes are made for
+        sql = (f"SELECT c.id FROM citizen AS c WHERE c.state IN ('{STATE_ACTIVE}', '{STATE_PAUSED}') AND {where} "
+               f"ORDER BY c.state != '{STATE_ACTIVE}', {_PG_ORDER} LIMIT %s")
+        return sql, [*args, limit]
+    if anchored:
+        return f"SELECT c.id FROM citizen AS c WHERE {where} ORDER BY {_PG_ORDER} LIMIT %s", [*args, limit]
     sql = (f"SELECT c.id FROM (SELECT c.id, c.name FROM citizen AS c WHERE {where} LIMIT %s) AS c "
            f"ORDER BY {_PG_ORDER} LIMIT %s")
     return sql, [*args, FTS_CAP, limit]
 
 
 def _pg_name_lists(words: list[str], limit: int, ahead: bool):
-    """PostgreSQL: every list one keystroke may ask for, in ONE statement (one round trip, not four).
+    """PostgreSQL: the lists a keystroke asks for, the participants' and everybody's in ONE statement.
 
-    The lists are the same queries' results with limits large enough for what
-    :func:`_participants_first` asks (participants ≤ 2 × limit, all ≤ 3 × limit); it
-    gets a prefix of each, which is what the query with its smaller limit returns.
-    Returns a function with :func:`_fts_name_ids`'s signature over those lists.
+    Each round trip to the server costs a scheduling wait on a loaded machine
+    (SQLite is in-process), so a keystroke makes one, or two when the names
+    starting with the text do not fill the page. The lists are fetched with
+    limits large enough for what :func:`_participants_first` asks (participants
+    ≤ 2 × limit, all ≤ 3 × limit); it gets a prefix of each, which is what the
+    query with its smaller limit returns. Returns a function with
+    :func:`_fts_name_ids`'s signature over those lists.
     """
-    parts, args = [], []
-    kinds = [(anchored, participants) for anchored in (True, False) for participants in (True, False)]
-    for anchored, participants in kinds:
-        if participants and not ahead:
-            parts.append("ARRAY[]::integer[]")
-            continue
-        sql, part_args = _pg_name_sql(words, anchored=anchored, participants=participants,
-                                      limit=(2 if participants else 3) * limit)
-        parts.append(f"ARRAY({sql})")
-        args += part_args
-    lists = dict(zip(kinds, db.execute_sql("SELECT " + ", ".join(parts), args).fetchone(), strict=True))
+    fetched: dict[tuple[bool, bool], list[int]] = {}
+
+    def fetch(anchored: bool) -> None:
+        parts, args = [], []
+        for participants in (True, False):
+            if participants and not ahead:
+                parts.append("ARRAY[]::integer[]")
+                continue
+            sql, part_args = _pg_name_sql(words, anchored=anchored, participants=participants,
+                                          limit=(2 if participants else 3) * limit)
+            parts.append(f"ARRAY({sql})")
+            args += part_args
+        mine, everybody = db.execute_sql("SELECT " + ", ".join(parts), args).fetchone()
+        fetched[(anchored, True)], fetched[(anchored, False)] = mine, everybody
 
     def name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:
-        return list(lists[(anchored, participants)][:limit])
+        if (anchored, participants) not in fetched:
+            fetch(anchored)
+        return list(fetched[(anchored, participants)][:limit])
 
     return name_ids
 
