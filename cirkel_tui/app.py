@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Iterable
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -92,6 +94,16 @@ class CirkelApp(App):
         self.register_theme(LIGHT)
         self.theme = DARK.name
 
+    def get_driver_class(self):
+        """On a terminal: Textual's driver, ending the app when its terminal goes away (issue #20)."""
+        from textual import constants
+
+        if constants.DRIVER is None and os.name == "posix":
+            from .terminal import HangupSafeDriver
+
+            return HangupSafeDriver
+        return super().get_driver_class()
+
     @property
     def actor(self):
         """The staff member at the keyboard (fetched fresh; roles may change)."""
@@ -102,22 +114,45 @@ class CirkelApp(App):
     def on_mount(self) -> None:
         staff = self.actor
         self.sub_title = f"{staff.name} · {staff.role}"
+        self.run_worker(self._quick_check, thread=True, group="quick-check", exit_on_error=False,
+                        description="quick_check")
+
+    def _quick_check(self) -> None:
+        """Issue #10, item 10: warn at start when SQLite's quick check finds damage."""
+        from models.store import integrity_problems
+
+        problems = integrity_problems(quick=True, limit=3)
+        if problems:
+            log.error("quick_check at start: %s", "; ".join(problems))
+            self.call_from_thread(
+                self.notify, _("Databasen er beskadiget ({problem}). Stop arbejdet, og bed en leder køre 'cirkel check' og lægge den seneste hele kopi tilbage.").format(problem=problems[0]),  # noqa: E501
+                title=_("Databasen er beskadiget"), severity="error", timeout=600)
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: the details (never shown: Textual's traceback shows
         local variables, i.e. personal data) go to the log; the user gets one line."""
         from rich.text import Text
 
-        from .config import log_path
+        from .identity import error_reference, unexpected_error_text
 
-        log.error("unexpected error in the app", exc_info=(type(error), error, error.__traceback__))
+        ref = error_reference()
+        log.error("unexpected error [ref %s] in the app", ref, exc_info=(type(error), error, error.__traceback__))
         self._return_code = 1
         if self._exception is None:
             self._exception = error  # Pilot tests re-raise it
             self._exception_event.set()
-        self._exit_renderables.append(Text(_("Cirkel stoppede ved en uventet fejl; detaljerne står i {path}").format(
-            path=log_path())))
+        stopped = _("Cirkel stoppede ved en uventet fejl.")
+        self._exit_renderables.append(Text(f"{stopped} {unexpected_error_text(ref)}"))
         self._close_messages_no_wait()
+
+    async def on_event(self, event: events.Event) -> None:
+        # issue 16: a screen may watch each key as it is read, before a field takes it (a barcode
+        # scanner is told apart from a person by its pace: see screens/quick_punch.py)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            observe = getattr(self.screen, "observe_key", None)
+            if observe is not None:
+                observe(event)
+        await super().on_event(event)
 
     def worker_failed(self, worker) -> None:
         """The one handler for a worker that ended in ERROR (any worker, any screen):

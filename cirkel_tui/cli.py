@@ -36,6 +36,14 @@ COMMAND_MODULES = [
     # issue #13: pause / resume / end, followup
     "cirkel_tui.commands.participation",
     "cirkel_tui.commands.followup",
+    # issue 14: the Ishøj programmes
+    "cirkel_tui.commands.programme",
+    # issue 16: the printed klippekort
+    "cirkel_tui.commands.cards",
+    # issue #10: cirkel check
+    "cirkel_tui.commands.hardening",
+    # issue 19: the period's evaluation
+    "cirkel_tui.commands.evaluation",
 ]
 
 
@@ -62,7 +70,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cirkel", description=_("Cirkel — klippekort til ældre hjemmehjælpsmodtagere."))
     parser.add_argument("--db", metavar="PATH", help=_("databasefil (ellers CIRKEL_DB, /etc/cirkel.toml, datamappen)"))
-    parser.add_argument("--demo", action="store_true", help=_("åbn programmet på en demodatabase (oprettes første gang)"))
+    parser.add_argument("--demo", action="store_true",
+                        help=_("åbn programmet på en demodatabase (oprettes første gang)"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -84,16 +93,36 @@ def setup_logging() -> None:
 
 
 def _fail(message: str, code: int = 1) -> int:
-    print(f"cirkel: {message}", file=sys.stderr)
+    print(f"cirkel: {' '.join(str(message).split())}", file=sys.stderr)  # always one line
     return code
+
+
+def _os_error_line(err: OSError) -> str:
+    import errno
+
+    where = err.filename or ""
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return _("Ingen adgang til {path}.").format(path=where)
+    if err.errno == errno.ENOSPC:
+        return _("Disken er fuld; intet er gemt.")
+    if err.errno == errno.EROFS:
+        return _("{path} ligger på et skrivebeskyttet drev.").format(path=where)
+    return _("Kan ikke bruge {path}: {reason}.").format(path=where, reason=err.strerror or err)
 
 
 def run(argv: list[str] | None = None) -> int:
     from models.base import DomainError
     from models.store import open_database
 
+    from . import identity  # issue #20: the shared server
     from .identity import current_login, require_demo_allowed, running_as_service_account
 
+    os.umask(0o077)  # every file Cirkel creates (database, -wal, -shm, backups, exports, log) is 0600
+    for stream in (sys.stdout, sys.stderr):  # a name with undecodable bytes is shown, never a crash
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()
@@ -101,15 +130,19 @@ def run(argv: list[str] | None = None) -> int:
     needs_staff = getattr(args, "needs_staff", True)
     try:
         login = current_login()
+        identity.hand_over_files()  # issue #20: under sudo every file goes to the staff member
+        identity.require_configured_database(args.db)  # issue #20: the service account opens only its own database
         demo = args.demo or getattr(args, "demo_command", False)
         if demo:
             require_demo_allowed()
         if args.demo:
             if args.db:
-                raise UsageError(_("--demo åbner altid demodatabasen i din egen datamappe; brug ikke --db sammen med --demo."))
+                raise UsageError(
+                    _("--demo åbner altid demodatabasen i din egen datamappe; brug ikke --db sammen med --demo."))
             db_path = config.demo_database_path(login if running_as_service_account() else None)
         else:
             db_path = config.database_path(args.db)
+        identity.require_sudo_where_needed(db_path)  # issue #20: started without sudo on the shared server
         if handler is None:
             return _run_tui(db_path, login, demo=args.demo)
         if args.demo:
@@ -117,7 +150,7 @@ def run(argv: list[str] | None = None) -> int:
 
             open_demo_database(db_path, login, fill=not getattr(args, "demo_command", False))
         elif getattr(args, "opens_database", True):
-            open_database(db_path)
+            open_database(db_path, create=getattr(args, "creates_database", False))
         actor = None
         if needs_staff:
             from models.staff import require_staff
@@ -140,9 +173,13 @@ def run(argv: list[str] | None = None) -> int:
         except OSError:
             pass
         return 0
+    except OSError as err:  # a file the user named: say which and why, in one line
+        log.info("OS error in command %s: %s", getattr(args, "command", None), err)
+        return _fail(_os_error_line(err))
     except Exception:
-        log.exception("unexpected error in command %s", getattr(args, "command", None))
-        return _fail(_("uventet fejl; detaljerne står i {path}").format(path=config.log_path()))
+        ref = identity.error_reference()  # issue #20: a reference the administrator finds in the log
+        log.exception("unexpected error [ref %s] in command %s", ref, getattr(args, "command", None))
+        return _fail(identity.unexpected_error_text(ref))
 
 
 def _run_tui(db_path: str, login: str, demo: bool) -> int:
@@ -153,7 +190,7 @@ def _run_tui(db_path: str, login: str, demo: bool) -> int:
 
         open_demo_database(db_path, login)
     else:
-        open_database(db_path)
+        open_database(db_path, create=False)
     from models.staff import require_staff
 
     actor = require_staff(login)

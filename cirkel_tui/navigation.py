@@ -71,6 +71,15 @@ DESTINATIONS: list[Destination] = [
     Destination("opfoelgning", _("Opfølgning"), "w", "screens.followup:FollowUpScreen",
                 _("Stille kort, længe åbne kort, ingen kontakt og forbrug mod årets gang pr. distrikt (leder)."),
                 roles=("leder",)),
+    # issue 14: the Ishøj programmes (R13)
+    Destination("projekter", _("Projekter"), "j", "screens.programmes:ProgrammesScreen",
+                _("Puljefinansierede projekter: budget, linjer, forbrug, tilmeldte, ugentlig café og resultater.")),
+    # issue 16: the printed klippekort
+    Destination("udskrivning", _("Udskrivning"), "y", "screens.printing:PrintQueueScreen",
+                _("Kort til udskrivning og udlevering: udskriv dem som PDF (fire pr. ark, med stregkode).")),
+    # issue 19: the period's evaluation
+    Destination("evaluering", _("Evaluering"), "E", "screens.evaluation:EvaluationScreen",
+                _("Periodens resultater som planens mål, pr. distrikt og i alt (leder)."), roles=("leder",)),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

@@ -50,17 +50,17 @@ from peewee import JOIN
 from models.base import DomainError, audit, log_access, operation, today
 from models.cpr import formatted
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citizen, District, Punch, Staff
-from models.files import write_private
+from models.files import default_directory, write_private
+from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import reads them back
+from models.imports import SHEET as SHEET_CARDS
 from models.staff import require_role
 from models.store import read_transaction
 
-from .workbook import print_setup
+from .workbook import print_setup, sheet_temp_files_beside
 
-SHEET_CARDS = "Klippekort"
 SHEET_PUNCHES = "Klip"
 SHEET_POOLS = "Puljer"
 SHEET_AGREEMENTS = "Aftaler"
-CARD_HEADERS = ("CPR", "Navn", "Distrikt", "Kortnr", "Starttidspunkt", "Antal klip", "Sluttidspunkt")
 PUNCH_HEADERS = ("Dato", "CPR", "Navn", "Kortnr", "Klip", "Aktivitet", "Registreret af", "Aftale")
 POOL_HEADERS = ("Distrikt", "År", "Tildelt", "Brugt", "Tilbage", "Deltagere", "Kapacitet", "Venteliste")
 AGREEMENT_HEADERS = ("CPR", "Navn", "Aftale", "Godkendt af", "Klip", "Brugt", "Gyldig til", "Begrundelse")
@@ -286,7 +286,8 @@ class ExportResult:
 
 
 def default_path(period: Period, directory: str | Path | None = None) -> Path:
-    return Path(directory or Path.cwd()) / period.default_filename()
+    """The period's file in ``directory``, else here (under the service account: the staff member's outbox)."""
+    return Path(directory or default_directory()) / period.default_filename()
 
 
 def _header(ws, headers, widths, title: str, landscape: bool = True) -> None:
@@ -374,7 +375,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
     holder: list[ExportResult] = []
 
     def write(temp: Path) -> None:
-        with read_transaction():
+        with read_transaction(), sheet_temp_files_beside(temp.parent):
             holder.append(write_workbook(temp, period, progress))
 
     target = write_private(path or default_path(period), write, force=force, suffix=".xlsx")

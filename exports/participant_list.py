@@ -15,7 +15,7 @@ from pathlib import Path
 
 from models.entities import Staff
 from models.events import event_row, participant_list
-from models.files import check_target, write_private
+from models.files import STDOUT, check_target, write_private
 
 from .workbook import print_setup
 
@@ -39,9 +39,12 @@ def write_participant_list(actor: Staff, event_id: int, destination: str | os.Pa
 
     row = event_row(event_id)
     target = Path(destination).expanduser()
-    if target.suffix.lower() != ".xlsx":
-        target = target / file_name(row.id, row.starts_at)
-    check_target(target, force=force, suffix=".xlsx")
+    if str(destination) == STDOUT:  # standard output (issue #20)
+        target = Path(STDOUT)
+    else:
+        if target.suffix.lower() != ".xlsx":
+            target = target / file_name(row.id, row.starts_at)
+        check_target(target, force=force, suffix=".xlsx")
     lines = participant_list(actor, event_id, action="export")
 
     wb = Workbook()

@@ -53,14 +53,12 @@ class AgreementLine:
 
 
 def _clean_text(value: str, field: str, what: str, required: bool) -> str:
-    text = (value or "").strip()
-    if required and not text:
+    from .inputs import clean_text
+
+    if required and not (value or "").strip():
         raise DomainError(f"Skriv {what}.", field=field)
-    if any(ord(ch) < 32 for ch in text):
-        raise DomainError("Teksten må ikke indeholde kontroltegn.", field=field)
-    if len(text) > MAX_REASON:
-        raise DomainError(f"Teksten er for lang (højst {MAX_REASON} tegn).", field=field)
-    return text
+    return clean_text(value, field, kind="reason" if field == "reason" else "activity", required=False,
+                      label="Teksten")
 
 
 @operation

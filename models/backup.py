@@ -1,7 +1,9 @@
 """A consistent copy of the whole database while others keep working."""
 from __future__ import annotations
 
-from .base import audit, operation
+from pathlib import Path
+
+from .base import DomainError, audit, db, operation
 from .files import write_private
 from .staff import require_role
 from .store import copy_database
@@ -10,6 +12,19 @@ from .store import copy_database
 @operation
 def _record_backup(actor, dest: str) -> None:
     audit(actor, "backup", "database", None, None, {"file": dest})
+
+
+def _online_copy(dest: Path) -> None:
+    """The store's consistent copy into ``dest`` (an empty private file); SQLite's then checked (issue #10)."""
+    from .store import integrity_problems, is_postgresql_database
+
+    copy_database(dest)
+    if is_postgresql_database(db.obj):  # a pg_dump archive: checking the server's pages is the DBA's
+        return
+    problems = integrity_problems(str(dest))
+    if problems:  # the copy is page for page the source: the source is damaged
+        raise DomainError(f"Databasen er beskadiget ({problems[0]}); kopien er ikke gemt. Kør 'cirkel check' "
+                          "og gem den seneste hele kopi.")
 
 
 def backup_database(actor, dest: str, force: bool = False) -> str:
@@ -23,6 +38,15 @@ def backup_database(actor, dest: str, force: bool = False) -> str:
     a symlink.
     """
     require_role(actor, "leder")
-    target = write_private(dest, copy_database, force=force)
+    target = write_private(dest, _online_copy, force=force)
     _record_backup(actor, str(target))
     return str(target)
+
+
+def check_database(actor) -> list[str]:
+    """SQLite's integrity check of the open database (leder/admin): what it found, [] when whole."""
+    from .permissions import require
+    from .store import integrity_problems
+
+    require(actor, "database.check")
+    return integrity_problems()

@@ -96,16 +96,54 @@ def set_write_gate(factory: Callable[[], ContextManager] | None) -> None:
     _write_gate = factory or contextlib.nullcontext
 
 
+BUSY_MESSAGE = "Databasen er optaget lige nu; prøv igen om lidt."
+READ_ONLY_MESSAGE = "Databasen kan ikke skrives (filen eller mappen er skrivebeskyttet); intet er gemt."
+DISK_FULL_MESSAGE = "Disken er fuld; intet er gemt. Skaf plads, og prøv igen."
+
+
+def storage_refusal(exc: Exception) -> DomainError | None:
+    """The one Danish line for a storage fault SQLite reports (busy, read-only, disk full), else None.
+
+    The cause is looked for along the exception's context too: after a full
+    disk SQLite has already rolled back, so the ROLLBACK that follows fails
+    with "no transaction is active" on top of the real error.
+    """
+    seen: Exception | None = exc
+    while seen is not None:
+        text = str(seen).lower()
+        if "locked" in text or "busy" in text:
+            return DomainError(BUSY_MESSAGE)
+        if "readonly" in text or "read-only" in text:
+            return DomainError(READ_ONLY_MESSAGE)
+        if "disk is full" in text or "disk full" in text:
+            return DomainError(DISK_FULL_MESSAGE)
+        seen = seen.__context__ if isinstance(seen.__context__, Exception) else None
+    return None
+
+
 @contextlib.contextmanager
 def write_transaction():
-    """An IMMEDIATE write transaction behind the write gate; a savepoint when nested."""
+    """An IMMEDIATE write transaction behind the write gate; a savepoint when nested.
+
+    Waiting is bounded: the gate and SQLite's busy timeout each give up after
+    15 s with :data:`BUSY_MESSAGE` (a writer stopped with ``kill -STOP`` cannot
+    hang everybody else); a read-only database or a full disk gives its own line.
+    """
     if db.transaction_depth() > 0:
         with db.atomic():
             yield
         return
+    from peewee import OperationalError
+
     with _write_gate():
-        with db.atomic("IMMEDIATE"):
-            yield
+        try:
+            with db.atomic("IMMEDIATE"):
+                yield
+        except OperationalError as exc:
+            refusal = storage_refusal(exc)
+            if refusal is None:
+                raise
+            raise refusal from None
 
 
 # Which database errors mean "run the whole transaction again" (the store sets it:

@@ -39,11 +39,12 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 DEFAULT_CLIPS_PER_PARTICIPANT = 52
 MAX_NAME = 60
 CENT = decimal.Decimal("0.01")
+MAX_AMOUNT = decimal.Decimal(10) ** 12  # kroner: far above any municipal budget, far below SQLite's limits
 
 
 # --- parsing what a person typed -------------------------------------------------
 
-_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")  # not 0.001: that is not 1 kr
 
 
 def parse_dkk(value, field_name: str, label: str) -> decimal.Decimal:
@@ -64,12 +65,16 @@ def parse_dkk(value, field_name: str, label: str) -> decimal.Decimal:
         elif _THOUSANDS_DOT.match(text):
             text = text.replace(".", "")
         try:
+            if not re.fullmatch(r"-?\d+(\.\d+)?", text):  # ASCII digits only: no 1e309, no ¹⁰
+                raise decimal.InvalidOperation
             amount = decimal.Decimal(text)
         except decimal.InvalidOperation:
             raise DomainError(f"{label.capitalize()} skal være et beløb i kroner, fx 1.200.000 eller 187,50.",
                               field=field_name) from None
     if not amount.is_finite():
         raise DomainError(f"{label.capitalize()} skal være et beløb i kroner.", field=field_name)
+    if abs(amount) > MAX_AMOUNT:
+        raise DomainError(f"{label.capitalize()} kan højst være {fmt_amount(MAX_AMOUNT)} kr.", field=field_name)
     if amount != amount.quantize(CENT, rounding=decimal.ROUND_DOWN):
         raise DomainError(f"{label.capitalize()} kan højst have to decimaler (øre).", field=field_name)
     return amount.quantize(CENT)
@@ -83,10 +88,13 @@ def parse_whole(value, field_name: str, message: str, minimum: int = 0) -> int:
             number = value
         else:
             text = str(value).strip().replace(" ", "")
-            number = int(text.replace(".", "") if _THOUSANDS_DOT.match(text) else text)
+            text = text.replace(".", "") if _THOUSANDS_DOT.match(text) else text
+            if not re.fullmatch(r"-?\d{1,12}", text):  # ASCII digits, a sane size
+                raise ValueError(text)
+            number = int(text)
     except (TypeError, ValueError):
         raise DomainError(message, field=field_name) from None
-    if number < minimum:
+    if number < minimum or number > 1_000_000_000:
         raise DomainError(message, field=field_name)
     return number
 

@@ -20,6 +20,7 @@ from .entities import (
     CARD_OPEN,
     CARD_USED_UP,
     CLIPS_PER_CARD,
+    PRINT_REQUESTED,
     PUNCH,
     PUNCH_IMPORT,
     PUNCH_REVERSAL,
@@ -33,6 +34,7 @@ from .entities import (
     Punch,
     Staff,
 )
+from .inputs import clean_text
 from .pools import committed_clips, pool_of
 
 FIRST_CARD_NUMBER = 1001
@@ -51,9 +53,16 @@ def open_card(citizen: Citizen) -> Card | None:
             .order_by(Card.issued_on.desc()).first())
 
 
+CARD_NUMBER_MAX = 999_999_999  # ten digits would read as a CPR number (issue #10, item 3)
+
+
 def next_card_number() -> int:
+    """The next free card number; refused once the numbers (at most nine digits) are used up."""
     highest = Card.select(fn.MAX(Card.number)).scalar()
-    return max(FIRST_CARD_NUMBER, (highest or 0) + 1)
+    number = max(FIRST_CARD_NUMBER, (highest or 0) + 1)
+    if number > CARD_NUMBER_MAX:
+        raise DomainError(f"Kortnumrene er brugt op (højst {CARD_NUMBER_MAX}); kontakt en administrator.")
+    return number
 
 
 def _whole_clips(clips) -> int:
@@ -86,9 +95,73 @@ def issue_card(actor: Staff, citizen: Citizen, on: _dt.date | None = None) -> Ca
             f"Puljen for {citizen.district.name} {on.year} har kun {left} klip tilbage; "
             f"et nyt kort kræver {CLIPS_PER_CARD}.")
     card = Card.create(number=next_card_number(), citizen=citizen, pool=pool, clips=CLIPS_PER_CARD,
-                       used=0, status=CARD_OPEN, issued_on=on, issued_by=actor)
+                       used=0, status=CARD_OPEN, issued_on=on, issued_by=actor,
+                       print_state=PRINT_REQUESTED)  # the physical card waits under "Til udskrivning"
     audit(actor, "card.issue", "card", card.id, None, snapshot(card))
     return card
+
+
+def card_by_number(number) -> Card:
+    """The card with ``number`` (digits), or a Danish refusal at the field ``card``."""
+    text = str(number).strip()
+    if not (text.isascii() and text.isdigit()) or text.startswith("0") or len(text) > 9:
+        raise DomainError(f"'{text}' er ikke et kortnummer.", field="card")
+    card = Card.get_or_none(Card.number == int(text))
+    if card is None:
+        raise DomainError(f"Der findes intet kort med nummer {int(text)}.", field="card")
+    return card
+
+
+def blocked_message(card: Card) -> str:
+    """Why a lost card's number cannot be used, naming the card that replaced it."""
+    successor = Card.get_or_none(Card.replaces == card.id)
+    day = card.blocked_on.strftime("%d-%m-%Y") if card.blocked_on else ""
+    tail = f"; brug det nye kort {successor.number}" if successor is not None else ""
+    return f"Kort {card.number} er spærret siden {day}{tail}."
+
+
+@operation
+def replace_card(actor: Staff, card: Card | int, reason: str, on: _dt.date | None = None) -> Card:
+    """A lost (or ruined) card: a new number with the same clips left; the old number is blocked.
+
+    The new card holds the old card's clips left (``clips = left``, nothing used),
+    so the ledger of each card still adds up and the pool's commitment is
+    unchanged (the old card, now closed, binds what was used on it). The new
+    card waits under "Til udskrivning"; a punch on the old number is refused
+    with :func:`blocked_message`.
+    """
+    from .inputs import clean_text
+    from .permissions import require
+
+    require(actor, "card.replace")
+    on = as_date(on)
+    if not (reason or "").strip():
+        raise DomainError("Skriv hvorfor kortet erstattes (fx 'mistet').", field="reason")
+    reason = clean_text(reason, "reason", kind="reason", label="Begrundelsen")
+    old = Card.get_by_id(card.id if isinstance(card, Card) else int(card))
+    if old.blocked_on is not None:
+        raise DomainError(blocked_message(old), field="card")
+    if old.status != CARD_OPEN:
+        state = {CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}.get(old.status, old.status)
+        raise DomainError(f"Kort {old.number} er {state}; kun et åbent kort kan erstattes.", field="card")
+    person = Citizen.get_by_id(old.citizen_id)
+    if person.state not in (STATE_ACTIVE, STATE_PAUSED):
+        raise DomainError(f"{person.name} er ikke deltager; kortet kan ikke erstattes.", field="card")
+    if on < old.issued_on:
+        raise DomainError(f"Datoen ligger før kortets start ({old.issued_on.strftime('%d-%m-%Y')}).", field="date")
+    left = old.clips - old.used
+    before = snapshot(old)
+    new = Card.create(number=next_card_number(), citizen=person, pool=old.pool_id, clips=left, used=0,
+                      status=CARD_OPEN, issued_on=on, issued_by=actor, print_state=PRINT_REQUESTED,
+                      replaces=old)
+    changed = (Card.update(status=CARD_CLOSED, ended_on=on, blocked_on=on,
+                           end_reason=f"Erstattet af kort {new.number}: {reason}")
+               .where((Card.id == old.id) & (Card.status == CARD_OPEN) & (Card.used == old.used)).execute())
+    if changed != 1:  # pragma: no cover - the IMMEDIATE transaction holds the lock
+        raise DomainError(f"Kort {old.number} blev ændret imens; prøv igen.", field="card")
+    audit(actor, "card.replace", "card", old.id, before, snapshot(Card.get_by_id(old.id)))
+    audit(actor, "card.issue", "card", new.id, None, {**snapshot(new), "replaces_number": old.number})
+    return new
 
 
 @operation
@@ -142,11 +215,9 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
             left = (card.clips - card.used) if card else (agreement.clips - agreement.used)
             return PunchResult(done, card, agreement, left)
     k = _whole_clips(clips)
-    activity = (activity or "").strip()
-    if not activity:
+    if not (activity or "").strip():
         raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
-    if any(ord(ch) < 32 for ch in activity):
-        raise DomainError("Aktiviteten må ikke indeholde kontroltegn.", field="activity")
+    activity = clean_text(activity, "activity", kind="activity", label="Aktiviteten")
     on = as_date(on)
     if on > today():
         raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")
@@ -178,11 +249,16 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
         card = open_card(person)
         if card is None:
             used_up = Card.select().where((Card.citizen == person) & (Card.status == CARD_USED_UP)).exists()
+            blocked = Card.get_or_none(Card.number == card_number) if card_number is not None else None
+            if blocked is not None and blocked.blocked_on is not None:
+                raise DomainError(blocked_message(blocked), field="citizen")
             if used_up:
                 raise DomainError(f"{person.name}s kort er brugt op; borgeren skal revurderes før et nyt kort.")
             raise DomainError(f"{person.name} har intet åbent klippekort.")
         if card_number is not None and card.number != card_number:
             named = Card.get_or_none(Card.number == card_number)
+            if named is not None and named.blocked_on is not None:
+                raise DomainError(blocked_message(named), field="citizen")
             state = {CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}.get(getattr(named, "status", ""), "ikke åbent")
             raise DomainError(f"Kort {card_number} er {state}; {person.name}s åbne kort er {card.number}.",
                               field="citizen")
@@ -275,4 +351,6 @@ def punch_agreement(actor: Staff, citizen: Citizen | Card, clips, activity: str,
 
 
 __all__ = ["PunchResult", "open_card", "next_card_number", "issue_card", "close_card", "punch",
-           "reverse_punch", "ledger_total", "PUNCH_IMPORT"]
+           "reverse_punch", "ledger_total", "PUNCH_IMPORT",
+           # issue 16
+           "card_by_number", "blocked_message", "replace_card"]

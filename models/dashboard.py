@@ -8,6 +8,7 @@ from peewee import JOIN
 
 from .base import today
 from .entities import EVENT_PLANNED, SIGNUP_SEATED, SIGNUP_WAITLISTED, District, Event, Signup
+from .events import is_outing
 from .followup import IDLE_WEEKS, count_idle_cards
 from .participation import due_for_reassessment
 from .pools import PoolFigures, pool_figures
@@ -43,7 +44,8 @@ class Dashboard:
 def next_events(limit: int = 5, on: _dt.date | None = None) -> list[EventLine]:
     on = on or today()
     events = (Event.select(Event, District).join(District, JOIN.LEFT_OUTER)
-              .where((Event.status == EVENT_PLANNED) & (Event.starts_at >= _dt.datetime.combine(on, _dt.time())))
+              .where((Event.status == EVENT_PLANNED) & (Event.starts_at >= _dt.datetime.combine(on, _dt.time()))
+                     & is_outing())  # issue 14: a programme's café is on the programme page
               .order_by(Event.starts_at).limit(limit))
     lines = []
     for event in events:

@@ -17,6 +17,7 @@ import uuid
 
 from .base import DomainError, audit, db, now
 from .base import today as _today
+from .demo_programmes import fill_programmes
 from .entities import (
     ABSENT,
     ATTENDED,
@@ -25,6 +26,8 @@ from .entities import (
     CARD_USED_UP,
     EVENT_HELD,
     EVENT_PLANNED,
+    PRINT_HANDED_OUT,
+    PRINT_REQUESTED,
     PUNCH,
     SIGNUP_SEATED,
     SIGNUP_WAITLISTED,
@@ -512,6 +515,15 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
           [(s["event"].id, s["citizen"], s["status"], s["seq"], s["attendance"], leader.id, stamp)
            for s in signups])
     n_events = len(outings)
+    fill_programmes(rng, leader, today)  # issue 14: three programmes like Ishøj's, with a weekly café
+    # issue 16: the physical cards (fictitious phone numbers): open cards older than two weeks are
+    # handed out, newer ones wait under "Til udskrivning"
+    for d, phone in zip(districts, ("75 00 11 01", "75 00 11 02", "75 00 11 03"), strict=False):
+        District.update(phone=phone).where(District.id == d.id).execute()
+    recent = today - _dt.timedelta(days=14)
+    Card.update(print_state=PRINT_HANDED_OUT, print_count=1, handed_out_on=Card.issued_on).where(
+        (Card.status == CARD_OPEN) & (Card.issued_on < recent)).execute()
+    Card.update(print_state=PRINT_REQUESTED).where((Card.status == CARD_OPEN) & (Card.issued_on >= recent)).execute()
     audit(me, "demo", "database", None, None,
           {"citizens": n_citizens, "participants": len(participants), "cards": len(card_rows),
            "punches": len(punch_rows), "events": n_events})

@@ -42,6 +42,12 @@ CARD_CLOSED = "closed"
 CARD_STATES = (CARD_OPEN, CARD_USED_UP, CARD_CLOSED)
 CLIPS_PER_CARD = 10
 
+# issue 16: the print queue of the physical card (None: made before printing existed, or imported)
+PRINT_REQUESTED = "requested"
+PRINT_PRINTED = "printed"
+PRINT_HANDED_OUT = "handed_out"
+PRINT_STATES = (PRINT_REQUESTED, PRINT_PRINTED, PRINT_HANDED_OUT)
+
 PUNCH = "punch"
 PUNCH_REVERSAL = "reversal"
 PUNCH_IMPORT = "import"
@@ -70,6 +76,7 @@ class District(BaseModel):
     home_help_count = IntegerField(default=0)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
+    phone = CharField(default="")  # issue 16: printed on the district's cards
 
 
 class Staff(BaseModel):
@@ -121,6 +128,10 @@ class StateChange(BaseModel):
     at = DateTimeField(default=now)
     by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     reason = TextField(default="")
+
+    class Meta:
+        # issue 19: a period's changes to a state, and each change's next one (migration 0070)
+        indexes = ((("to_state", "on", "citizen"), False), (("citizen", "on"), False))
 
 
 class Screening(BaseModel):
@@ -200,6 +211,15 @@ class Card(BaseModel):
     end_reason = TextField(default="")
     issued_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField(default=now)
+    # issue 16: the physical card's print queue (requested -> printed -> handed out) and replacement
+    print_state = CharField(null=True, index=True)  # one of PRINT_STATES; None: not in the queue
+    printed_at = DateTimeField(null=True)  # the last print
+    printed_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
+    print_count = IntegerField(default=0)
+    handed_out_on = DateField(null=True)
+    handed_out_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
+    replaces = ForeignKeyField("self", null=True, unique=True, backref="replaced_by", on_delete="RESTRICT")
+    blocked_on = DateField(null=True)  # a lost card: its number is blocked from this day
 
 
 class Reassessment(BaseModel):
@@ -239,6 +259,10 @@ class Measurement(BaseModel):
     ucla_version = CharField(null=True)
     created_at = DateTimeField(default=now)
 
+    class Meta:
+        # issue 19: who was followed up in a period, and their latest measurements (migration 0070)
+        indexes = ((("kind", "measured_on", "citizen"), False), (("citizen", "kind", "measured_on"), False))
+
 
 class Agreement(BaseModel):
     """R4: a recorded individual agreement allowing more than 10 clips at once."""
@@ -274,12 +298,20 @@ class CatalogueItem(BaseModel):
 # --- programmes (R13) ---------------------------------------------------------
 
 class Programme(BaseModel):
+    """A pool-funded programme (Ishøj's "projekt"): a year, a total budget in kroner, budget lines.
+
+    Its money is its own: nothing here touches the klippekort budget or pools.
+    """
+
     id = AutoField()
     name = CharField(unique=True)
     description = TextField(default="")
     start_on = DateField(null=True)
     end_on = DateField(null=True)
     created_at = DateTimeField(default=now)
+    year = IntegerField(null=True, index=True)  # issue 14 (migration 0040)
+    budget_dkk = DecimalField(max_digits=14, decimal_places=2, default=0)  # issue 14
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")  # issue 14
 
 
 class BudgetLine(BaseModel):
@@ -329,9 +361,10 @@ class Event(BaseModel):
     transport_cost_dkk = DecimalField(max_digits=12, decimal_places=2, default=0)
     status = CharField(default=EVENT_PLANNED)
     held_on = DateField(null=True)  # when attendance was confirmed; transport booked then
-    series = CharField(null=True)  # events made by one "repeat monthly"
+    series = CharField(null=True)  # events made by one "repeat monthly" (or weekly)
     created_by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     created_at = DateTimeField(default=now)
+    guests = IntegerField(default=0)  # issue 14: unregistered guests who came (a café counts heads)
 
 
 class Signup(BaseModel):
@@ -371,6 +404,10 @@ class Punch(BaseModel):
     registered_by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     registered_at = DateTimeField(default=now)
 
+    class Meta:
+        # issue 19: covers the evaluation's ledger sums for a period (migration 0070)
+        indexes = ((("punched_on", "catalogue_item", "event", "kind", "clips", "reverses", "citizen"), False),)
+
 
 # --- trails -------------------------------------------------------------------
 
@@ -398,8 +435,23 @@ class AccessLog(BaseModel):
     criterion = TextField(null=True)
 
 
+# --- programme results (R13, issue 14) -----------------------------------------
+
+class ResultNote(BaseModel):
+    """A dated results note of a programme ("resultater opnået indtil udgangen af juni")."""
+
+    id = AutoField()
+    programme = ForeignKeyField(Programme, backref="result_notes", on_delete="RESTRICT")
+    noted_on = DateField()
+    text = TextField()
+    by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
+    created_at = DateTimeField(default=now)
+
+
 ALL_MODELS = [
     District, Staff, Setting, Citizen, StateChange, Screening, Budget, Pool, PoolMove,
     Card, Reassessment, Measurement, Agreement, CatalogueItem, Programme, BudgetLine,
     Expense, Enrolment, Event, Signup, Punch, AuditLog, AccessLog,
+    # issue 14: programmes
+    ResultNote,
 ]

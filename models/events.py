@@ -61,6 +61,7 @@ ATTENDANCE_LABELS = {ATTENDED: "deltog", ABSENT: "udeblev", None: "—"}
 WHOLE_MUNICIPALITY = "Hele kommunen"
 MAX_SEATS = 500
 MAX_REPEAT_MONTHS = 24
+MAX_REPEAT_WEEKS = 104  # issue 14: a weekly café, up to two years ahead
 MAX_TITLE = 100
 SEARCH_LIMIT = 20
 OVERVIEW_LIMIT = 200
@@ -150,6 +151,11 @@ def monthly_dates(first: _dt.date, months: int) -> list[_dt.date]:
     return [add_months(first, n) for n in range(months)]
 
 
+def weekly_dates(first: _dt.date, weeks: int) -> list[_dt.date]:
+    """``weeks`` dates a week apart from ``first``: the same weekday every week."""
+    return [first + _dt.timedelta(weeks=n) for n in range(weeks)]
+
+
 # --- small lookups --------------------------------------------------------------------
 
 def district_choices() -> list[tuple[int, str]]:
@@ -219,13 +225,15 @@ def _names(names: list[str], most: int = 5) -> str:
 @operation
 def create_events(actor: Staff, *, title: str = "", day, time, seats, catalogue_item=None,
                   meeting_place: str = "", clips_per_participant=None, transport_cost_dkk=0,
-                  district=None, programme: Programme | None = None, repeat_months=1) -> list[Event]:
-    """Plan an event, or ``repeat_months`` monthly events of one series.
+                  district=None, programme: Programme | None = None, repeat_months=1,
+                  repeat_weeks=None) -> list[Event]:
+    """Plan an event, or ``repeat_months`` monthly (or ``repeat_weeks`` weekly) events of one series.
 
     ``day``/``time`` may be typed text (dd-mm-åååå, tt:mm). Clips per
     participant are optional (None: a café with attendance only). A district
-    of None means the whole municipality. Each repetition falls on the same
-    day of the month, or the month's last day when it is shorter.
+    of None means the whole municipality. Each monthly repetition falls on the
+    same day of the month, or the month's last day when it is shorter; each
+    weekly one on the same weekday and time as the first.
     """
     item = _catalogue_item(catalogue_item)
     if item is not None and not item.active:
@@ -246,9 +254,13 @@ def create_events(actor: Staff, *, title: str = "", day, time, seats, catalogue_
     transport = parse_dkk(transport_cost_dkk)
     where = _district(district)
     months = _whole(repeat_months, "repeat_months", "Antal måneder", 1, MAX_REPEAT_MONTHS)
-    series = str(uuid.uuid4()) if months > 1 else None
+    weeks = _whole(repeat_weeks, "repeat_weeks", "Antal uger", 1, MAX_REPEAT_WEEKS, optional=True)
+    if weeks is not None and months > 1:
+        raise DomainError("Gentag enten hver uge eller hver måned, ikke begge.", field="repeat_weeks")
+    dates = weekly_dates(first_day, weeks) if weeks is not None else monthly_dates(first_day, months)
+    series = str(uuid.uuid4()) if len(dates) > 1 else None
     events = []
-    for on in monthly_dates(first_day, months):
+    for on in dates:
         event = Event.create(title=title, catalogue_item=item, programme=programme, district=where,
                              starts_at=_dt.datetime.combine(on, at), meeting_place=place, seats=n_seats,
                              clips_per_participant=clips, transport_cost_dkk=transport,
@@ -271,7 +283,7 @@ def cancel_event(actor: Staff, event_id, reason: str = "", following: bool = Fal
         targets += list(Event.select().where((Event.series == event.series) & (Event.id != event.id)
                                              & (Event.starts_at > event.starts_at)
                                              & (Event.status == EVENT_PLANNED))
-                        .order_by(Event.starts_at).limit(MAX_REPEAT_MONTHS * 4))
+                        .order_by(Event.starts_at).limit(max(MAX_REPEAT_MONTHS, MAX_REPEAT_WEEKS) * 4))
     done = []
     for target in targets:
         before = snapshot(target)
@@ -357,6 +369,15 @@ def _rows(query) -> list[EventRow]:
     return rows
 
 
+def is_outing():
+    """The joint outings (R10): every event except a programme's café that punches no clips (issue 14).
+
+    A programme's café has its own attendance (registered citizens and guests) on
+    the programme page; a programme event that punches clips is handled as an outing.
+    """
+    return Event.programme.is_null() | Event.clips_per_participant.is_null(False)
+
+
 def _events_query():
     return (Event.select(Event, District, CatalogueItem)
             .join(District, JOIN.LEFT_OUTER).switch(Event)
@@ -371,9 +392,9 @@ def events_overview(on: _dt.date | None = None, limit: int = OVERVIEW_LIMIT) -> 
     """
     on = on or today()
     midnight = _dt.datetime.combine(on, _dt.time())
-    coming = (_events_query().where((Event.starts_at >= midnight) & (Event.status != EVENT_HELD))
+    coming = (_events_query().where((Event.starts_at >= midnight) & (Event.status != EVENT_HELD) & is_outing())
               .order_by(Event.starts_at, Event.id).limit(limit))
-    past = (_events_query().where((Event.starts_at < midnight) | (Event.status == EVENT_HELD))
+    past = (_events_query().where(((Event.starts_at < midnight) | (Event.status == EVENT_HELD)) & is_outing())
             .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit))
     return Overview(coming=_rows(coming), past=_rows(past))
 

@@ -1,47 +1,137 @@
-"""Taking over a spreadsheet kept by hand: the write operations the importer uses.
+"""Taking over a spreadsheet kept by hand: the import's rules and its one write.
 
-A card from a spreadsheet keeps its printed number and its dates; its used
-clips become one ledger entry of kind ``import`` (activity ``importeret``) dated
-the card's start, so the ledger still adds up to ``Card.used``. Imported cards
-are history: they are not checked against the pool's free clips (R7), but they
-do bind clips in it like any other card.
+``exports.importer`` only reads the file into plain rows (an :class:`ImportSheet`:
+the row number and the seven cell values in :data:`COLUMNS` order). Everything
+else happens here, in three steps:
+
+1. :func:`check_rows` checks every row on its own and the rows against each
+   other (one set of data per card number, one name and district per CPR, at
+   most one open card per citizen). No database access.
+2. :func:`plan_import` reads what Cirkel already holds (districts, citizens by
+   CPR, cards by number, pools) and decides what to create. Reads only: a dry
+   run ends here and takes no write lock.
+3. :func:`apply_import` writes the plan as **one short transaction**: it checks
+   that nothing the plan relied on changed meanwhile, then inserts districts,
+   citizens, their state history, cards, ledger entries and audit rows in bulk.
+
+All rows or none: every refusal names sheet, row and column
+(:class:`ImportRefused`), and a refused import changes nothing.
+
+Rules (besides the obvious per-cell ones):
+
+* Card numbers are whole numbers 1000–999,999,999 (:data:`CARD_NUMBER_MAX`
+  keeps a card number from ever looking like a CPR number).
+* Start dates lie between the day the scheme began (setting
+  ``scheme.start_date``, default 01-01-2014) and today.
+* An open card needs a district (the file's, or the citizen's in Cirkel).
+* A district the file names that Cirkel does not know is created only when
+  asked (``create_districts``; CLI ``--create-districts``; the Import screen
+  lists them and asks); otherwise it is refused at its first row.
+* A known CPR with another name in the file is refused unless
+  ``accept_names`` (then Cirkel's name is kept and the difference reported).
+* A card is known by its number: a card already in Cirkel for the same
+  citizen is skipped (importing a file twice changes nothing the second time);
+  for another citizen it is refused.
+* A new citizen is ``active`` from their first card's start when the file gives
+  them an open card, else ``ended`` on the last card's end (reason
+  "importeret"). An existing citizen keeps their state; an open card for an
+  existing citizen who is not active or paused is refused.
+* A card goes into its district's pool for the year it started when that
+  budget exists; imported cards are history and are not checked against the
+  pool's free clips (R7), but the report warns when a pool ends up over-committed.
+* The used clips become one ledger entry of kind ``import`` dated the start.
+* Audit: one ``district.import`` row per new district, one ``citizen.import`` per
+  new citizen (its state history is in ``StateChange``), one ``card.import`` per
+  card and one ``import`` row for the file.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import json
+import re
 import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, ContextManager, Iterable, Iterator
 
-from .base import DomainError, audit, operation, snapshot, today
+from peewee import fn
+
+from .base import DomainError, db, now, operation, today
+from .cards import CARD_NUMBER_MAX
+from .cpr import formatted, masked, normalise
 from .entities import (
     CARD_CLOSED,
     CARD_OPEN,
     CARD_USED_UP,
     CLIPS_PER_CARD,
     PUNCH_IMPORT,
+    STATE_ACTIVE,
+    STATE_ELIGIBLE,
+    STATE_ENDED,
+    STATE_PAUSED,
+    STATE_SCREENED,
+    AuditLog,
+    Budget,
     Card,
     Citizen,
     District,
     Pool,
     Punch,
     Staff,
+    StateChange,
 )
+from .inputs import clean_text, format_int, parse_date
+from .permissions import require
+from .settings import SettingSpec, declare, get_setting
+
+SHEET = "Klippekort"
+COLUMNS = ("CPR", "Navn", "Distrikt", "Kortnr", "Starttidspunkt", "Antal klip", "Sluttidspunkt")
+COL_CPR, COL_NAME, COL_DISTRICT, COL_NUMBER, COL_START, COL_CLIPS, COL_END = COLUMNS
+
+CARD_NUMBER_MIN = 1000
+MAX_ROWS = 200_000  # rows in the sheet (the reader refuses a larger file before reading it)
+MAX_ERRORS_SHOWN = 50
 
 IMPORT_ACTIVITY = "importeret"
 IMPORT_REASON = "importeret"
+STATUS_LABELS = {CARD_OPEN: "åbent", CARD_CLOSED: "lukket", CARD_USED_UP: "brugt op"}
+STATE_LABELS = {STATE_ACTIVE: "aktiv", STATE_ENDED: "afsluttet"}
+
+SCHEME_START = declare(SettingSpec(
+    key="scheme.start_date", default=_dt.date(2014, 1, 1),
+    parse=lambda text: parse_date(text, "scheme.start_date"),
+    label="Ordningen begyndte"))
+
+_CHUNK = 500  # parameters per IN (...) query
 
 
-@operation
-def import_district(actor: Staff, name: str) -> District:
-    """A district named in an imported file that does not exist yet (0 home-help recipients)."""
-    name = (name or "").strip()
-    if not name:
-        raise DomainError("Distriktets navn mangler.", field="district")
-    existing = District.get_or_none(District.name == name)
-    if existing is not None:
-        return existing
-    district = District.create(name=name, home_help_count=0)
-    audit(actor, "district.import", "district", district.id, None, snapshot(district))
-    return district
+# --- the rows --------------------------------------------------------------------------
+
+@dataclass
+class ImportSheet:
+    """What the reader found: plain cell values, nothing checked yet."""
+
+    path: Path
+    letters: dict[str, str]  # column name -> its letter in the file ("A")
+    rows: Iterable[tuple[int, tuple]]  # (Excel row number, values in COLUMNS order)
+    sheet: str = SHEET
+
+
+class CardRow:
+    """One checked row."""
+
+    __slots__ = ("row", "cpr", "name", "district", "number", "start", "clips", "end")
+
+    def __init__(self, row, cpr, name, district, number, start, clips, end):
+        self.row, self.cpr, self.name, self.district = row, cpr, name, district
+        self.number, self.start, self.clips, self.end = number, start, clips, end
+
+    def data(self) -> tuple:
+        return (self.cpr, self.name, self.district.casefold(), self.start, self.clips, self.end)
+
+    @property
+    def status(self) -> str:
+        return card_status(self.clips, self.end)
 
 
 def card_status(used: int, ended_on: _dt.date | None) -> str:
@@ -50,32 +140,736 @@ def card_status(used: int, ended_on: _dt.date | None) -> str:
     return CARD_CLOSED if ended_on else CARD_OPEN
 
 
+class ImportRefused(DomainError):
+    """The file was refused; ``errors`` holds one Danish line per problem, in sheet order."""
+
+    def __init__(self, path: Path, errors: list):
+        self.errors = [e[2] if isinstance(e, tuple) else e
+                       for e in sorted(errors, key=lambda e: e[:2] if isinstance(e, tuple) else (0, ""))]
+        super().__init__(f"Importen af {path.name} er afvist: {len(errors)} fejl; intet er ændret.")
+
+    def lines(self) -> list[str]:
+        shown = self.errors[:MAX_ERRORS_SHOWN]
+        if len(self.errors) > MAX_ERRORS_SHOWN:
+            shown.append(f"… og {len(self.errors) - MAX_ERRORS_SHOWN} fejl mere.")
+        return shown
+
+
+class _Errors:
+    """Refusals named by sheet, row and column."""
+
+    def __init__(self, sheet: ImportSheet):
+        self.sheet = sheet
+        self.items: list[tuple] = []
+
+    def add(self, row: int, column: str | None, message: str) -> None:
+        if column is None:
+            self.items.append((row, "", f"Ark {self.sheet.sheet}, række {row}: {message}"))
+            return
+        letter = self.sheet.letters[column]
+        self.items.append((row, letter.rjust(3),
+                           f"Ark {self.sheet.sheet}, række {row}, kolonne {letter} ({column}): {message}"))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+# --- cell values -----------------------------------------------------------------------
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _whole(value) -> int | None:
+    """An int from a number cell or ASCII digits in a text cell; None when it is not a whole number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 1e15 else None
+    text = _cell_text(value)
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 15:
+        return None
+    return sign * int(digits)
+
+
+_DATE_TEXT = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
+
+
+def _date(value) -> _dt.date:
+    """A date from a date cell or a text cell; ValueError with a Danish message otherwise."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = _cell_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) or not _DATE_TEXT.fullmatch(text):
+        raise ValueError(f"'{text[:30]}' er ikke en dato; skriv dd-mm-åååå.")
+    try:
+        return parse_date(text)
+    except DomainError as exc:
+        raise ValueError(exc.message[:1].lower() + exc.message[1:]) from None
+
+
+def _cpr_text(value) -> str:
+    """CPR from a cell; a number cell lost its leading zero, so it is padded back."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = _whole(value)
+        if number is not None and 0 <= number < 10**10:
+            return f"{number:010d}"
+    return _cell_text(value)
+
+
+# --- step 1: the rows on their own and against each other -------------------------------
+
+def check_rows(sheet: ImportSheet, errors: _Errors) -> list[CardRow]:
+    """Every row checked (errors collected in ``errors``); exact repeats of a row dropped."""
+    scheme_start = get_setting(SCHEME_START.key)
+    day = today()
+    rows: list[CardRow] = []
+    for excel_row, values in sheet.rows:
+        row = _check_row(excel_row, values, errors, scheme_start, day)
+        if row is not None:
+            rows.append(row)
+    return _check_consistency(rows, errors)
+
+
+def _check_row(n: int, values: tuple, errors: _Errors, scheme_start: _dt.date, day: _dt.date) -> CardRow | None:
+    """One row's seven cells, each checked (every error of the row is collected, in column order);
+    long because it is the list of the per-cell rules, one after the other."""
+    before = len(errors.items)
+    raw_cpr, raw_name, raw_district, raw_number, raw_start, raw_clips, raw_end = values
+
+    cpr = ""
+    try:
+        cpr = normalise(_cpr_text(raw_cpr))
+    except DomainError as exc:
+        errors.add(n, COL_CPR, exc.message)
+
+    name = district = ""
+    try:
+        name = clean_text(_cell_text(raw_name), "name", kind="name", label="Navnet")
+    except DomainError as exc:
+        errors.add(n, COL_NAME, exc.message)
+    try:
+        district = clean_text(_cell_text(raw_district), "district", kind="district", required=False,
+                              label="Distriktet")
+    except DomainError as exc:
+        errors.add(n, COL_DISTRICT, exc.message)
+
+    number_text = _cell_text(raw_number)
+    number = _whole(raw_number)
+    if number_text == "":
+        errors.add(n, COL_NUMBER, "kortnummeret mangler.")
+    elif number is None or not CARD_NUMBER_MIN <= number <= CARD_NUMBER_MAX:
+        errors.add(n, COL_NUMBER, f"kortnummeret skal være et helt tal mellem {format_int(CARD_NUMBER_MIN)} og "
+                                  f"{format_int(CARD_NUMBER_MAX)} (fik '{number_text[:30]}').")
+
+    start = end = None
+    if _cell_text(raw_start) == "":
+        errors.add(n, COL_START, "starttidspunktet mangler.")
+    else:
+        try:
+            start = _date(raw_start)
+        except ValueError as exc:
+            errors.add(n, COL_START, str(exc))
+    has_end = _cell_text(raw_end) != ""
+    if has_end:
+        try:
+            end = _date(raw_end)
+        except ValueError as exc:
+            errors.add(n, COL_END, str(exc))
+    if start is not None and start < scheme_start:
+        errors.add(n, COL_START, f"datoen {start:%d-%m-%Y} ligger før ordningen begyndte "
+                                 f"({scheme_start:%d-%m-%Y}).")
+    for column, when in ((COL_START, start), (COL_END, end)):
+        if when is not None and when > day:
+            errors.add(n, column, f"datoen {when:%d-%m-%Y} ligger i fremtiden.")
+    if start is not None and end is not None and end < start:
+        errors.add(n, COL_END, f"sluttidspunktet {end:%d-%m-%Y} ligger før starttidspunktet {start:%d-%m-%Y}.")
+
+    raw = _cell_text(raw_clips)
+    clips = _whole(raw_clips)
+    if raw == "":
+        errors.add(n, COL_CLIPS, "antal klip mangler (skriv 0 for et ubrugt kort).")
+    elif clips is None:
+        errors.add(n, COL_CLIPS, f"antal klip skal være et helt tal (fik '{raw[:30]}').")
+    elif clips < 0:
+        errors.add(n, COL_CLIPS, f"antal klip kan ikke være negativt (fik {clips}).")
+    elif clips > CLIPS_PER_CARD:
+        errors.add(n, COL_CLIPS, f"et kort har højst {CLIPS_PER_CARD} klip (fik {format_int(clips)}).")
+    elif clips == CLIPS_PER_CARD and not has_end:
+        errors.add(n, COL_END, f"kortet har brugt alle {CLIPS_PER_CARD} klip og skal have et sluttidspunkt.")
+
+    if len(errors.items) > before:
+        return None
+    return CardRow(n, cpr, name, district, number, start, clips, end)
+
+
+def _check_consistency(rows: list[CardRow], errors: _Errors) -> list[CardRow]:
+    """Within the file: one set of data per card number, one name and district per
+    CPR, at most one open card per citizen. Exact repeats of a row are dropped."""
+    by_number: dict[int, CardRow] = {}
+    by_cpr: dict[str, CardRow] = {}
+    open_by_cpr: dict[str, CardRow] = {}
+    kept: list[CardRow] = []
+    for row in rows:
+        first = by_number.get(row.number)
+        if first is not None:
+            if first.data() != row.data():
+                errors.add(row.row, COL_NUMBER, f"kort {row.number} står også i række {first.row} med andre "
+                                                "oplysninger.")
+            continue  # an exact repeat: the first row stands
+        by_number[row.number] = row
+        same = by_cpr.get(row.cpr)
+        if same is not None:
+            if same.name != row.name:
+                errors.add(row.row, COL_NAME, f"CPR {formatted(row.cpr)} står i række {same.row} med navnet "
+                                              f"'{same.name}'.")
+                continue
+            if same.district.casefold() != row.district.casefold():
+                errors.add(row.row, COL_DISTRICT, f"CPR {formatted(row.cpr)} står i række {same.row} med "
+                                                  f"distriktet '{same.district}'.")
+                continue
+        else:
+            by_cpr[row.cpr] = row
+        if row.end is None:
+            other = open_by_cpr.get(row.cpr)
+            if other is not None:
+                errors.add(row.row, COL_END, f"borgeren har også et åbent kort i række {other.row} "
+                                             "(kun ét kort kan være åbent ad gangen).")
+                continue
+            open_by_cpr[row.cpr] = row
+        kept.append(row)
+    return kept
+
+
+# --- step 2: the plan (reads only) -----------------------------------------------------
+
+@dataclass(slots=True)
+class NewCitizen:
+    cpr: str
+    name: str
+    district: str
+    state: str
+
+
+@dataclass(slots=True)
+class NewCard:
+    number: int
+    cpr: str
+    name: str
+    start: _dt.date
+    clips: int
+    end: _dt.date | None
+    status: str
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    rows: int
+    dry_run: bool
+    new_districts: list[str] = field(default_factory=list)
+    new_citizens: list[NewCitizen] = field(default_factory=list)
+    new_cards: list[NewCard] = field(default_factory=list)
+    known_cards: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not (self.new_districts or self.new_citizens or self.new_cards)
+
+    def counts(self) -> str:
+        """``2 nye borgere, 1 nyt kort, 0 nye distrikter, 3 kendte kort``."""
+        return ", ".join((_n(len(self.new_citizens), "ny borger", "nye borgere"),
+                          _n(len(self.new_cards), "nyt kort", "nye kort"),
+                          _n(len(self.new_districts), "nyt distrikt", "nye distrikter"),
+                          _n(len(self.known_cards), "kendt kort", "kendte kort")))
+
+    def summary(self) -> str:
+        counts = self.counts()
+        if self.nothing_to_do:
+            return f"Intet at importere fra {self.path.name}: {counts}."
+        if self.dry_run:
+            return f"Prøvekørsel af {self.path.name}: {counts}; intet er gemt."
+        return f"Importeret fra {self.path.name}: {counts}."
+
+    def lines(self, limit: int = 200) -> list[str]:
+        """The dry run's report; the per-citizen and per-card lists stop at ``limit`` lines."""
+        out = [f"Fil: {self.path} (ark {SHEET}, {format_int(self.rows)} rækker)."]
+        if self.new_districts:
+            out.append(f"Nye distrikter, oprettes: {', '.join(self.new_districts)}.")
+        out.append(f"Nye borgere: {format_int(len(self.new_citizens))}.")
+        for c in self.new_citizens[:limit]:
+            out.append(f"  {masked(c.cpr)} {c.name} · {c.district or 'intet distrikt'} · "
+                       f"{STATE_LABELS.get(c.state, c.state)}")
+        if len(self.new_citizens) > limit:
+            out.append(f"  … og {format_int(len(self.new_citizens) - limit)} mere.")
+        clips = sum(c.clips for c in self.new_cards)
+        by_status = {s: sum(1 for c in self.new_cards if c.status == s) for s in STATUS_LABELS}
+        detail = ", ".join(f"{format_int(n)} {STATUS_LABELS[s]}" for s, n in by_status.items() if n)
+        out.append(f"Nye kort: {format_int(len(self.new_cards))}"
+                   + (f" ({detail}) med i alt {format_int(clips)} klip." if detail else "."))
+        for c in self.new_cards[:limit]:
+            end = c.end.strftime("%d-%m-%Y") if c.end else ""
+            out.append(f"  kort {c.number} · {masked(c.cpr)} {c.name} · {c.start:%d-%m-%Y} – {end} · "
+                       f"{c.clips} klip · {STATUS_LABELS[c.status]}")
+        if len(self.new_cards) > limit:
+            out.append(f"  … og {format_int(len(self.new_cards) - limit)} mere.")
+        if self.known_cards:
+            numbers = ", ".join(str(n) for n in self.known_cards[:20])
+            more = " …" if len(self.known_cards) > 20 else ""
+            out.append(f"Kort der allerede findes (springes over): {len(self.known_cards)} ({numbers}{more}).")
+        out.extend(f"Bemærk: {w}" for w in self.warnings)
+        out.append(self.summary())
+        return out
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{format_int(count)} {one if count == 1 else many}"
+
+
+@dataclass(slots=True)
+class _PlannedCitizen:
+    cpr: str
+    name: str
+    district_key: str  # casefolded district name, "" for none
+    rows: list[CardRow]  # the new cards, by start
+    first_start: _dt.date
+    ended_on: _dt.date | None  # None: active
+
+
+@dataclass
+class _Existing:
+    id: int
+    name: str
+    district_id: int | None
+    state: str
+    has_open: bool
+
+
+@dataclass
+class ImportPlan:
+    """What :func:`apply_import` writes, and what it relied on."""
+
+    path: Path
+    report: ImportReport
+    new_districts: dict[str, str]  # casefolded -> name as in the file
+    district_ids: dict[str, int]  # casefolded -> id of the existing district
+    new_citizens: list[_PlannedCitizen]
+    cards_for_existing: list[tuple[_Existing, CardRow]]
+    pools: dict[tuple[int, int], int]  # (district id, year) -> pool id
+    seen: tuple[int, int, int] = (0, 0, 0)  # the highest citizen, card and district ids when planned
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return self.report.nothing_to_do
+
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _existing_citizens(cprs: list[str]) -> dict[str, _Existing]:
+    found: dict[str, _Existing] = {}
+    for part in _chunks(cprs):
+        query = (Citizen.select(Citizen.id, Citizen.cpr, Citizen.name, Citizen.district, Citizen.state)
+                 .where(Citizen.cpr.in_(part)).tuples())
+        for cid, cpr, name, district_id, state in query:
+            found[cpr] = _Existing(cid, name, district_id, state, False)
+    ids = {e.id: e for e in found.values()}
+    for part in _chunks(list(ids)):
+        for (cid,) in Card.select(Card.citizen).where(Card.citizen.in_(part) & (Card.status == CARD_OPEN)).tuples():
+            ids[cid].has_open = True
+    return found
+
+
+def _existing_cards(numbers: list[int]) -> dict[int, tuple]:
+    found: dict[int, tuple] = {}
+    for part in _chunks(numbers):
+        query = (Card.select(Card.number, Card.citizen, Card.issued_on, Card.used, Card.ended_on)
+                 .where(Card.number.in_(part)).tuples())
+        for number, citizen_id, issued_on, used, ended_on in query:
+            found[number] = (citizen_id, issued_on, used, ended_on)
+    return found
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = False, accept_names: bool = False,
+                dry_run: bool = False) -> ImportPlan:
+    """Check the sheet and decide what to create; reads only (ImportRefused lists every refusal).
+
+    Longer than most: one pass over the file's citizens, kept in one place so
+    the decisions for a citizen (known card, new citizen, new card) read in order.
+    """
+    require(actor, "import")
+    errors = _Errors(sheet)
+    rows = check_rows(sheet, errors)
+    report = ImportReport(path=sheet.path, rows=len(rows), dry_run=dry_run)
+
+    seen = (_max_id(Citizen), _max_id(Card), _max_id(District))  # before the reads: a later write shows
+    districts = {d.name.casefold(): d for d in District.select()}
+    new_districts: dict[str, str] = {}
+    for row in rows:
+        key = row.district.casefold()
+        if row.district and key not in districts and key not in new_districts:
+            new_districts[key] = row.district
+            if not create_districts:
+                errors.add(row.row, COL_DISTRICT,
+                           f"distriktet '{row.district}' findes ikke i Cirkel. Ret stavningen, eller lad importen "
+                           "oprette det (--create-districts).")
+    report.new_districts = list(new_districts.values()) if create_districts else []
+
+    cards_in_db = _existing_cards(sorted({r.number for r in rows}))
+    groups: dict[str, list[CardRow]] = {}
+    for row in sorted(rows, key=lambda r: (r.start, r.number)):
+        groups.setdefault(row.cpr, []).append(row)
+    citizens_in_db = _existing_citizens(list(groups))
+
+    pools = {(district_id, year): pool_id for pool_id, district_id, year in
+             Pool.select(Pool.id, Pool.district, Budget.year).join(Budget).tuples()}
+    district_ids = {key: d.id for key, d in districts.items()}
+
+    planned: list[_PlannedCitizen] = []
+    for_existing: list[tuple[_Existing, CardRow]] = []
+    for cpr, cards in groups.items():
+        first = cards[0]
+        citizen = citizens_in_db.get(cpr)
+        new_rows = []
+        for row in cards:
+            in_db = cards_in_db.get(row.number)
+            if in_db is None:
+                new_rows.append(row)
+            elif citizen is not None and in_db[0] == citizen.id:
+                report.known_cards.append(row.number)
+                if in_db[1:] != (row.start, row.clips, row.end):
+                    report.warnings.append(
+                        f"kort {row.number} (række {row.row}) findes allerede med andre tal "
+                        f"({in_db[1]:%d-%m-%Y}, {in_db[2]} klip); Cirkels tal beholdes.")
+            else:
+                errors.add(row.row, COL_NUMBER, f"kort {row.number} findes allerede i Cirkel for en anden borger.")
+        if not new_rows:
+            continue
+        open_row = next((r for r in new_rows if r.end is None), None)
+        if citizen is not None:
+            _plan_existing(citizen, first, new_rows, open_row, districts, accept_names, errors, report)
+            for_existing.extend((citizen, row) for row in new_rows)
+            continue
+        if open_row is not None and not first.district:
+            errors.add(open_row.row, COL_DISTRICT, "et åbent kort skal høre til et distrikt; skriv distriktet.")
+            continue
+        last_end = None if open_row is not None else max(r.end for r in cards)
+        planned.append(_PlannedCitizen(cpr, first.name, first.district.casefold(), new_rows, first.start, last_end))
+        report.new_citizens.append(NewCitizen(cpr, first.name, first.district,
+                                              STATE_ACTIVE if open_row is not None else STATE_ENDED))
+
+    if errors:
+        raise ImportRefused(sheet.path, errors.items)
+    planned.sort(key=lambda c: c.cpr)  # ids and the CPR index then grow together: a faster bulk insert
+    plan = ImportPlan(sheet.path, report, new_districts if create_districts else {}, district_ids, planned,
+                      for_existing, pools, seen)
+    for citizen in planned:
+        for row in citizen.rows:
+            report.new_cards.append(NewCard(row.number, citizen.cpr, citizen.name, row.start, row.clips, row.end,
+                                            row.status))
+    for citizen, row in for_existing:
+        report.new_cards.append(NewCard(row.number, row.cpr, citizen.name, row.start, row.clips, row.end,
+                                        row.status))
+    _warn_over_committed(plan)
+    return plan
+
+
+def _plan_existing(citizen: _Existing, first: CardRow, new_rows: list[CardRow], open_row: CardRow | None,
+                   districts: dict[str, District], accept_names: bool, errors: _Errors,
+                   report: ImportReport) -> None:
+    """Checks for new cards of a citizen Cirkel already knows (errors/warnings only)."""
+    if not _same_name(citizen.name, first.name):
+        if accept_names:
+            report.warnings.append(f"{masked(first.cpr)} hedder '{citizen.name}' i Cirkel, '{first.name}' i filen "
+                                   f"(række {first.row}); Cirkels navn beholdes.")
+        else:
+            errors.add(first.row, COL_NAME, f"CPR {masked(first.cpr)} hedder '{citizen.name}' i Cirkel, ikke "
+                                            f"'{first.name}'. Ret navnet, eller godkend Cirkels navn "
+                                            "(--accept-names).")
+    by_id = {d.id: d.name for d in districts.values()}
+    in_db = by_id.get(citizen.district_id, "")
+    if in_db.casefold() != first.district.casefold():
+        report.warnings.append(f"{masked(first.cpr)} hører til '{in_db or 'intet distrikt'}' i Cirkel, "
+                               f"'{first.district}' i filen (række {first.row}); Cirkels distrikt bruges.")
+    if open_row is None:
+        return
+    if citizen.state not in (STATE_ACTIVE, STATE_PAUSED):
+        errors.add(open_row.row, COL_END, f"{citizen.name} er ikke aktiv deltager i Cirkel; "
+                                          "et åbent kort kan ikke importeres.")
+    elif citizen.has_open:
+        errors.add(open_row.row, COL_END, f"{citizen.name} har allerede et åbent klippekort i Cirkel.")
+    elif citizen.district_id is None:
+        errors.add(open_row.row, COL_DISTRICT, f"{citizen.name} hører ikke til et distrikt i Cirkel; et åbent "
+                                               "kort skal høre til et distrikt.")
+
+
+def _warn_over_committed(plan: ImportPlan) -> None:
+    """A warning per pool that binds more clips than it was given once the cards are in."""
+    adding: dict[int, int] = {}
+    for district_id, row in _card_targets(plan, plan.district_ids):
+        pool_id = plan.pools.get((district_id, row.start.year)) if district_id else None
+        if pool_id is not None:
+            adding[pool_id] = adding.get(pool_id, 0) + (CLIPS_PER_CARD if row.end is None else row.clips)
+    if not adding:
+        return
+    from .pools import committed_clips
+
+    for pool in Pool.select().where(Pool.id.in_(list(adding))):
+        left = pool.allocated - committed_clips(pool) - adding[pool.id]
+        if left < 0:
+            plan.report.warnings.append(f"puljen for {pool.district.name} {pool.budget.year} binder {-left} klip "
+                                        "mere end tildelt efter importen.")
+
+
+def _card_targets(plan: ImportPlan, district_ids: dict[str, int]) -> Iterator[tuple[int | None, CardRow]]:
+    """(district id, row) for every new card."""
+    for citizen in plan.new_citizens:
+        district_id = district_ids.get(citizen.district_key)
+        for row in citizen.rows:
+            yield district_id, row
+    for existing, row in plan.cards_for_existing:
+        yield existing.district_id, row
+
+
+# --- step 3: one short write ----------------------------------------------------------
+
+class ImportStale(DomainError):
+    """Cirkel changed between the check and the write; the caller plans again."""
+
+
+def _bulk_insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    table = model._meta.table_name
+    marks = ", ".join("?" * len(columns))
+    names = ", ".join(f'"{c}"' for c in columns)
+    db.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+
+def _max_id(model) -> int:
+    return model.select(fn.MAX(model.id)).scalar() or 0
+
+
+def _recheck(plan: ImportPlan) -> None:
+    """Inside the write: what the plan relied on still holds, else ImportStale.
+
+    Citizens, cards and districts are never deleted, so when none was added
+    since the plan, no CPR or card number of the file can have appeared (and
+    the ids given in advance are free); then only the existing citizens the
+    file adds cards to are read again.
+    """
+    stale = ImportStale("Cirkel blev ændret, mens filen blev kontrolleret; kontrollér filen igen.")
+    if (_max_id(Citizen), _max_id(Card), _max_id(District)) != plan.seen:
+        raise stale  # the rows' ids were given from these
+    existing = {c.id: c for c, _row in plan.cards_for_existing}
+    for part in _chunks(list(existing)):
+        for cid, state, district_id in (Citizen.select(Citizen.id, Citizen.state, Citizen.district)
+                                        .where(Citizen.id.in_(part)).tuples()):
+            if (state, district_id) != (existing[cid].state, existing[cid].district_id):
+                raise stale
+        opened = Card.select(Card.citizen).where(Card.citizen.in_(part) & (Card.status == CARD_OPEN)).tuples()
+        if any(not existing[cid].has_open for (cid,) in opened):
+            raise stale
+    now_known = {name.casefold(): did for did, name in District.select(District.id, District.name).tuples()}
+    if any(now_known.get(key) != did for key, did in plan.district_ids.items()) or \
+            any(key in now_known for key in plan.new_districts):
+        raise stale
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+
+
+PREBUILD_CARDS = 50_000  # up to this many cards every row is built before the write lock; above, while writing
+
+
+class _Writes:
+    """The rows the import inserts, with their ids given in advance (from ``plan.seen``).
+
+    Each method yields one table's rows. Up to :data:`PREBUILD_CARDS` cards they
+    are built into lists before the write lock is taken (the lock then only
+    inserts); above that they are built while inserting, so memory stays flat.
+    """
+
+    def __init__(self, actor: Staff, plan: ImportPlan):
+        self.actor_id = actor.id
+        self.plan = plan
+        self.at = now().isoformat(sep=" ")
+        self.district_ids = dict(plan.district_ids)
+        self.new_district_rows = []
+        for i, (key, name) in enumerate(plan.new_districts.items(), start=plan.seen[2] + 1):
+            self.district_ids[key] = i
+            self.new_district_rows.append((i, name, 0, 1, self.at))
+        self.tables: dict[str, Iterable[tuple]] = {
+            "citizen": self.citizens(), "state_change": self.changes(), "card": self.cards(),
+            "punch": self.punches(), "audit_log": self.audits()}
+        if len(plan.report.new_cards) <= PREBUILD_CARDS:
+            self.tables = {name: list(rows) for name, rows in self.tables.items()}
+
+    def _citizens(self) -> Iterator[tuple[int, int | None, _PlannedCitizen]]:
+        for cid, planned in enumerate(self.plan.new_citizens, start=self.plan.seen[0] + 1):
+            yield cid, self.district_ids.get(planned.district_key), planned
+
+    def _cards(self) -> Iterator[tuple[int, int, int | None, CardRow]]:
+        """(card id, citizen id, pool id, row) for every new card."""
+        card_id = self.plan.seen[1]
+        pools = self.plan.pools
+        for cid, district_id, planned in self._citizens():
+            for row in planned.rows:
+                card_id += 1
+                yield card_id, cid, pools.get((district_id, row.start.year)) if district_id else None, row
+        for existing, row in self.plan.cards_for_existing:
+            card_id += 1
+            district_id = existing.district_id
+            yield card_id, existing.id, pools.get((district_id, row.start.year)) if district_id else None, row
+
+    def citizens(self) -> Iterator[tuple]:
+        for cid, district_id, planned in self._citizens():
+            state, since = (STATE_ACTIVE, planned.first_start) if planned.ended_on is None else \
+                (STATE_ENDED, planned.ended_on)
+            yield (cid, planned.cpr, planned.name, "", "", "", "", district_id, 0, state, since.isoformat(), self.at,
+                   self.actor_id)
+
+    def changes(self) -> Iterator[tuple]:
+        for cid, _district_id, planned in self._citizens():
+            first = planned.first_start.isoformat()
+            yield cid, STATE_SCREENED, STATE_ELIGIBLE, first, self.at, self.actor_id, IMPORT_REASON
+            yield cid, STATE_ELIGIBLE, STATE_ACTIVE, first, self.at, self.actor_id, IMPORT_REASON
+            if planned.ended_on is not None:
+                yield (cid, STATE_ACTIVE, STATE_ENDED, planned.ended_on.isoformat(), self.at, self.actor_id,
+                       IMPORT_REASON)
+
+    def cards(self) -> Iterator[tuple]:
+        for card_id, cid, pool_id, row in self._cards():
+            status = row.status
+            yield (card_id, row.number, cid, pool_id, CLIPS_PER_CARD, row.clips, status, row.start.isoformat(),
+                   row.end.isoformat() if row.end else None, IMPORT_REASON if status == CARD_CLOSED else "",
+                   self.actor_id, self.at)
+
+    def punches(self) -> Iterator[tuple]:
+        # ids: one random 128-bit base per import plus a counter, so they are unique and ascending
+        # (random ids inserted into a large index cost a disk page each)
+        base = uuid.uuid4().int & ~((1 << 40) - 1)
+        for i, (card_id, cid, _pool_id, row) in enumerate(self._cards()):
+            if row.clips:
+                yield (str(uuid.UUID(int=base + i)), card_id, cid, PUNCH_IMPORT, row.clips, IMPORT_ACTIVITY,
+                       row.start.isoformat(), "", self.actor_id, self.at)
+
+    def audits(self) -> Iterator[tuple]:
+        at, actor = self.at, self.actor_id
+        for did, name, *_rest in self.new_district_rows:
+            yield at, actor, "district.import", "district", str(did), None, _json({"name": name, "home_help_count": 0})
+        # the JSON by hand: numbers, state words and ISO dates need no escaping (~5x faster than json.dumps)
+        for cid, district_id, planned in self._citizens():
+            state, since = (STATE_ACTIVE, planned.first_start) if planned.ended_on is None else \
+                (STATE_ENDED, planned.ended_on)
+            yield (at, actor, "citizen.import", "citizen", str(cid), None,
+                   f'{{"cpr": "{masked(planned.cpr)}", "name": {json.dumps(planned.name, ensure_ascii=False)}, '
+                   f'"district": {_null(district_id)}, "state": "{state}", "state_since": "{since}"}}')
+        for card_id, cid, pool_id, row in self._cards():
+            end = f'"{row.end}"' if row.end else "null"
+            yield (at, actor, "card.import", "card", str(card_id), None,
+                   f'{{"number": {row.number}, "citizen": {cid}, "pool": {_null(pool_id)}, "used": {row.clips}, '
+                   f'"status": "{row.status}", "issued_on": "{row.start}", "ended_on": {end}}}')
+        report = self.plan.report
+        yield (at, actor, "import", "file", self.plan.path.name, None,
+               _json({"file": str(self.plan.path), "rows": report.rows, "districts": report.new_districts,
+                      "citizens": len(report.new_citizens), "cards": len(report.new_cards),
+                      "known_cards": len(report.known_cards)}))
+
+
+def _null(value) -> str:
+    return "null" if value is None else str(value)
+
+
+COLUMNS_WRITTEN = {
+    District: ("id", "name", "home_help_count", "active", "created_at"),
+    Citizen: ("id", "cpr", "name", "address", "postcode", "city", "phone", "district_id", "receives_home_help",
+              "state", "state_since", "created_at", "created_by_id"),
+    StateChange: ("citizen_id", "from_state", "to_state", "on", "at", "by_id", "reason"),
+    Card: ("id", "number", "citizen_id", "pool_id", "clips", "used", "status", "issued_on", "ended_on",
+           "end_reason", "issued_by_id", "created_at"),
+    Punch: ("id", "card_id", "citizen_id", "kind", "clips", "activity", "punched_on", "reason", "registered_by_id",
+            "registered_at"),
+    AuditLog: ("at", "actor_id", "operation", "entity", "entity_id", "before", "after"),
+}
+
+
+def apply_import(actor: Staff, plan: ImportPlan) -> ImportReport:
+    """Write the plan: its rows are built first, then written in one short transaction."""
+    require(actor, "import")
+    return _write(_Writes(actor, plan))
+
+
 @operation
-def import_card(actor: Staff, citizen: Citizen, number: int, issued_on: _dt.date, used: int,
-                ended_on: _dt.date | None, pool: Pool | None) -> Card:
-    """A card as it stands in the spreadsheet: number, start, used clips, end."""
-    if number < 1:
-        raise DomainError("Kortnummeret skal være et positivt helt tal.", field="number")
-    if not 0 <= used <= CLIPS_PER_CARD:
-        raise DomainError(f"Antal klip skal være mellem 0 og {CLIPS_PER_CARD}.", field="clips")
-    if issued_on > today() or (ended_on is not None and ended_on > today()):
-        raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")
-    if ended_on is not None and ended_on < issued_on:
-        raise DomainError("Sluttidspunktet ligger før starttidspunktet.", field="date")
-    if used >= CLIPS_PER_CARD and ended_on is None:
-        raise DomainError("Et kort med 10 brugte klip er brugt op og skal have et sluttidspunkt.",
-                          field="date")
-    if Card.select().where(Card.number == number).exists():
-        raise DomainError(f"Kort {number} findes allerede.", field="number")
-    status = card_status(used, ended_on)
-    if status == CARD_OPEN and Card.select().where(
-            (Card.citizen == citizen) & (Card.status == CARD_OPEN)).exists():
-        raise DomainError(f"{citizen.name} har allerede et åbent klippekort.", field="number")
-    card = Card.create(number=number, citizen=citizen, pool=pool, clips=CLIPS_PER_CARD, used=used,
-                       status=status, issued_on=issued_on, ended_on=ended_on,
-                       end_reason=IMPORT_REASON if status == CARD_CLOSED else "", issued_by=actor)
-    if used:
-        Punch.create(id=str(uuid.uuid4()), card=card, citizen=citizen, kind=PUNCH_IMPORT, clips=used,
-                     activity=IMPORT_ACTIVITY, punched_on=issued_on, registered_by=actor)
-    audit(actor, "card.import", "card", card.id, None, snapshot(card))
-    return card
+def _write(writes: _Writes) -> ImportReport:
+    """The one write transaction: recheck, then bulk inserts (all rows or none)."""
+    from .store import search_index_paused
+
+    plan = writes.plan
+    _recheck(plan)
+    tables = writes.tables
+    _bulk_insert(District, COLUMNS_WRITTEN[District], writes.new_district_rows)
+    with search_index_paused(len(plan.new_citizens) > 200) as index_by_hand:
+        if index_by_hand is None:
+            _bulk_insert(Citizen, COLUMNS_WRITTEN[Citizen], tables["citizen"])
+        else:
+            names: list[tuple[int, str]] = []
+            _bulk_insert(Citizen, COLUMNS_WRITTEN[Citizen], _noting(tables["citizen"], names))
+            index_by_hand(names)
+    _bulk_insert(StateChange, COLUMNS_WRITTEN[StateChange], tables["state_change"])
+    _bulk_insert(Card, COLUMNS_WRITTEN[Card], tables["card"])
+    _bulk_insert(Punch, COLUMNS_WRITTEN[Punch], tables["punch"])
+    _bulk_insert(AuditLog, COLUMNS_WRITTEN[AuditLog], tables["audit_log"])
+    plan.report.dry_run = False
+    return plan.report
+
+
+def _noting(rows: Iterable[tuple], names: list) -> Iterator[tuple]:
+    for row in rows:
+        names.append((row[0], row[2]))
+        yield row
+
+
+def import_sheet(actor: Staff, open_sheet: Callable[[], ContextManager[ImportSheet]], *, dry_run: bool = False,
+                 create_districts: bool = False, accept_names: bool = False) -> ImportReport:
+    """Check, plan and (unless ``dry_run``) write; planned again once if Cirkel changed meanwhile.
+
+    ``open_sheet()`` gives the file's rows (``exports.importer.open_sheet``); the
+    file is read and checked outside any write lock, and closed before the write.
+    """
+    require(actor, "import")
+    for attempt in (1, 2):
+        with open_sheet() as sheet:
+            plan = plan_import(actor, sheet, create_districts=create_districts, accept_names=accept_names,
+                               dry_run=dry_run)
+        if dry_run or plan.nothing_to_do:
+            return plan.report
+        try:
+            return apply_import(actor, plan)
+        except ImportStale:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+__all__ = ["COLUMNS", "SHEET", "CARD_NUMBER_MIN", "CARD_NUMBER_MAX", "MAX_ROWS", "ImportSheet",
+           "ImportReport", "ImportRefused", "ImportPlan", "check_rows", "plan_import", "apply_import",
+           "import_sheet", "card_status"]

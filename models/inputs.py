@@ -120,7 +120,7 @@ def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000
     return number
 
 
-_KRONER = re.compile(r"^-?(\d{1,3}([. ]\d{3})+|\d+)(,\d{1,2})?$")
+_KRONER = re.compile(r"^-?([1-9]\d{0,2}([. ]\d{3})+|\d+)(,\d{1,2})?$")  # 0.001 is no thousands group
 
 
 def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal.Decimal | int = 0,
@@ -194,3 +194,16 @@ def _shown(raw: str, width: int = 30) -> str:
     """Echo a bad input safely: printable, and never a whole pasted page."""
     text = "".join(ch if ch.isprintable() else "?" for ch in raw)
     return text if len(text) <= width else text[:width] + "…"
+
+
+# issue 19: shares and means as the evaluation shows them
+def format_share(part: float | None) -> str:
+    """A share 0–1 as whole per cent, Danish style: ``15 %``; ``–`` for none."""
+    return "–" if part is None else f"{round(part * 100)} %"
+
+
+def format_mean(value: float | None, *, signed: bool = False) -> str:
+    """One decimal with a decimal comma (``39,5``; signed ``+14,9``); ``–`` for none."""
+    if value is None:
+        return "–"
+    return (f"{value:+.1f}" if signed else f"{value:.1f}").replace(".", ",")

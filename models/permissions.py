@@ -25,6 +25,17 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "settings.write": ("leder",),
     # issue #13: follow-up on use
     "followup.view": ("leder",),
+    # issue 14: programmes (budget, lines, expenses, enrolment, results, planning a café) and café attendance
+    "programme.write": ("leder",),
+    "programme.attendance": ("terapeut", "leder"),
+    # issue 16: printed cards and paper lists
+    "card.print": ("terapeut", "leder"),
+    "card.replace": ("terapeut", "leder"),
+    "card.setup": ("leder",),
+    # issue #10: cirkel check
+    "database.check": ("leder",),
+    # issue 19: the period's evaluation (screen, summary and workbook)
+    "evaluation": ("leder",),
 }
 
 

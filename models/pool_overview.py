@@ -95,10 +95,14 @@ class PoolsOverview:
 
 
 def transport_spent(year: int) -> tuple[decimal.Decimal, int]:
-    """Transport booked against the year's reserve: held outings (``held_on`` in the year)."""
+    """Transport booked against the year's reserve: held outings (``held_on`` in the year).
+
+    A programme's events (a café) are paid by the programme, never by the klippekort reserve (R13).
+    """
     start, end = _dt.date(year, 1, 1), _dt.date(year, 12, 31)
     row = (Event.select(fn.COALESCE(fn.SUM(Event.transport_cost_dkk), 0), fn.COUNT(Event.id))
-           .where(Event.held_on.is_null(False) & (Event.held_on >= start) & (Event.held_on <= end))
+           .where(Event.held_on.is_null(False) & (Event.held_on >= start) & (Event.held_on <= end)
+                  & Event.programme.is_null(True))
            .tuples().first())
     return decimal.Decimal(str(row[0] or 0)).quantize(decimal.Decimal("0.01")), int(row[1] or 0)
 

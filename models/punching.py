@@ -39,7 +39,7 @@ def resolve_citizen(text: str) -> tuple[Citizen, Card | None]:
     """
     raw = (text or "").strip()
     compact = raw.replace("-", "").replace(" ", "")
-    if not compact.isdigit():
+    if not compact.isascii() or not compact.isdigit():
         raise DomainError("Angiv borgeren med CPR-nummer (DDMMÅÅ-XXXX) eller kortnummer.", field="citizen")
     if len(compact) == 10:
         citizen = Citizen.get_or_none(Citizen.cpr == compact)

@@ -33,10 +33,15 @@ class Change:
     @property
     def verdict(self) -> str | None:
         """'better', 'same' or 'worse' (None when there is nothing to compare)."""
+        return self.verdict_at(1)
+
+    def verdict_at(self, threshold: int) -> str | None:
+        """'better' / 'worse' when the change in the good direction / the bad one is at
+        least ``threshold`` (e.g. 10 WHO-5 points), else 'same'; None with nothing to compare."""
         if self.delta is None:
             return None
         signed = self.delta * DIRECTION[self.measure]
-        return "better" if signed > 0 else ("worse" if signed < 0 else "same")
+        return "better" if signed >= threshold else ("worse" if signed <= -threshold else "same")
 
 
 @dataclass

@@ -25,6 +25,7 @@ not one per keystroke.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from dataclasses import dataclass
 from peewee import JOIN, SqliteDatabase, fn
 
 from .base import db, log_access, today
+from .cards import blocked_message
 from .citizens import STATE_LABELS
 from .cpr import masked
 from .entities import (
@@ -69,6 +71,7 @@ class CitizenMatch:
     agreement_left: int  # clips left on agreements valid today
     used_up: bool  # the last card is used up (due for reassessment)
     group: int  # EXACT, NAME_STARTS or OTHER
+    blocked: str = ""  # issue 16: the text was a lost card's blocked number: why it cannot be used
 
     @property
     def state_label(self) -> str:
@@ -77,6 +80,8 @@ class CitizenMatch:
     @property
     def pickable(self) -> bool:
         """Can clips be punched for this citizen now?"""
+        if self.blocked:
+            return False
         return self.state == STATE_ACTIVE and (self.card_number is not None or self.agreement_left > 0)
 
     @property
@@ -84,6 +89,8 @@ class CitizenMatch:
         """A Danish reason why the citizen cannot be picked ('' if they can)."""
         if self.pickable:
             return ""
+        if self.blocked:
+            return self.blocked
         if self.state == STATE_PAUSED:
             return f"{self.name} er på pause; der kan ikke registreres klip."
         if self.state == STATE_ENDED:
@@ -126,7 +133,20 @@ def search_citizens(text: str, limit: int = DEFAULT_LIMIT) -> list[CitizenMatch]
         if cid not in seen_ids:
             seen_ids.add(cid)
             unique.append((group, cid))
-    return _matches(unique[:limit])
+    matches = _matches(unique[:limit])
+    if compact.isdigit() and len(compact) <= 9 and not compact.startswith("0"):
+        matches = _mark_blocked(int(compact), matches)
+    return matches
+
+
+def _mark_blocked(number: int, matches: list[CitizenMatch]) -> list[CitizenMatch]:
+    """A lost card's number finds its citizen, marked not pickable with why (issue 16)."""
+    card = Card.get_or_none((Card.number == number) & Card.blocked_on.is_null(False))
+    if card is None:
+        return matches
+    reason = blocked_message(card)
+    return [dataclasses.replace(m, blocked=reason) if m.citizen_id == card.citizen_id and m.group == EXACT else m
+            for m in matches]
 
 
 def _number_matches(digits: str, limit: int) -> list[tuple[int, int]]:

@@ -1,8 +1,11 @@
 """Staff and identity: who may do what."""
 from __future__ import annotations
 
+from peewee import fn
+
 from .base import DomainError, audit, operation, snapshot
 from .entities import ROLES, District, Staff
+from .inputs import clean_text
 
 ROLE_LABELS = {"terapeut": "terapeut", "leder": "leder", "admin": "administrator"}
 
@@ -54,19 +57,32 @@ def init_database(login: str, name: str) -> Staff:
     return staff
 
 
+def clean_login(login) -> str:
+    """A new staff login (issue #10, item 7): within the limit, no spaces, not taken in any case,
+    and an OS account on this server (``pwd.getpwnam``)."""
+    import pwd
+
+    text = clean_text(login, "login", kind="login", label="Brugernavnet")
+    if any(ch.isspace() for ch in text):
+        raise DomainError("Brugernavnet må ikke indeholde mellemrum.", field="login")
+    if Staff.select().where(fn.LOWER(Staff.login) == text.lower()).exists():
+        raise DomainError(f"Brugeren '{text}' findes allerede (store og små bogstaver regnes for ens).",
+                          field="login")
+    try:
+        pwd.getpwnam(text)
+    except KeyError:
+        raise DomainError(f"'{text}' er ikke en brugerkonto på denne server; opret kontoen først "
+                          "(brugernavnet er det, medarbejderen logger ind med).", field="login") from None
+    return text
+
+
 @operation
 def add_staff(actor: Staff, login: str, name: str, role: str, district: str | None = None) -> Staff:
     require_role(actor, "admin")
-    login = (login or "").strip()
-    name = (name or "").strip()
-    if not login:
-        raise DomainError("Brugernavn mangler.", field="login")
-    if not name:
-        raise DomainError("Navn mangler.", field="name")
+    login = clean_login(login)
+    name = clean_text(name, "name", kind="name", label="Navnet")
     if role not in ROLES:
         raise DomainError(f"Ukendt rolle '{role}'; vælg terapeut, leder eller admin.", field="role")
-    if Staff.select().where(Staff.login == login).exists():
-        raise DomainError(f"Brugeren '{login}' findes allerede.", field="login")
     staff = Staff.create(login=login, name=name, role=role, district=_district_by_name(district))
     audit(actor, "staff.add", "staff", staff.id, None, snapshot(staff))
     return staff

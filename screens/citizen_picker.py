@@ -76,9 +76,11 @@ class CitizenPicker(Vertical):
             self.text = text
             self.matches = matches
 
-    def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input", **kwargs) -> None:
+    def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input", any_citizen: bool = False,
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.label = label
+        self.any_citizen = any_citizen  # issue 14: enrolment and café attendance take any citizen, not only punchable
         self.limit = limit
         self.input_id = input_id
         self.matches: list = []
@@ -221,13 +223,15 @@ class CitizenPicker(Vertical):
             self.say(_("Intet kort- eller CPR-nummer er præcis {text}; vælg med ↑/↓ og Enter.").format(
                 text=self.text), error=True)
             return None
-        if not match.pickable:
+        if not match.pickable and not self.any_citizen:
             self.say(match.why_not, error=True)
             return None
         self.picked = match
         self.picked_text = self.text
         self.log_use(match.citizen_id)
-        if match.card_number is not None:
+        if self.any_citizen:
+            self.say(_("Valgt: {name} ({state}).").format(name=match.name, state=match.state_label))
+        elif match.card_number is not None:
             self.say(_("Valgt: {name}, kort {card} — {left} klip tilbage.").format(
                 name=match.name, card=match.card_number, left=match.clips_left))
         else:

@@ -185,6 +185,13 @@ class CitizenDetailScreen(Screen):
         Binding("u", "reverse", _("Tilbagefør"), id="citizen-reverse",
                 tooltip=_("Tilbagefør det markerede klip (med en begrundelse).")),
         Binding("f5", "reload", _("Opdatér"), id="citizen-reload", tooltip=_("Hent borgeren igen."), show=False),
+        # issue 16: the printed card
+        Binding("P", "print_card", _("Udskriv kort"), id="citizen-print-card",
+                tooltip=_("Udskriv borgerens åbne klippekort som PDF (med stregkode).")),
+        Binding("H", "print_history", _("Historik (PDF)"), id="citizen-print-history",
+                tooltip=_("Borgerens kort og klip som PDF til borgeren (uden CPR-nummer).")),
+        Binding("K", "replace_card", _("Mistet kort"), id="citizen-replace-card",
+                tooltip=_("Erstat et mistet kort: nyt nummer, samme klip tilbage; det gamle nummer spærres.")),
     ]
 
     class Loaded(Message):
@@ -333,6 +340,42 @@ class CitizenDetailScreen(Screen):
             return
         initial = str(d.open_card.number) if d.open_card is not None else d.cpr.replace("-", "")
         await self.app.action_quick_punch(initial)
+
+    # --- issue 16: the printed card (the work is in screens/printing.py)
+
+    def action_print_card(self) -> None:
+        from .printing import print_cards_in_background
+
+        if self.detail is None:
+            return
+        if self.detail.open_card is None:
+            self.notify(_("{name} har intet åbent klippekort at udskrive.").format(name=self.detail.name),
+                        severity="warning")
+            return
+        print_cards_in_background(self.app, [self.detail.open_card.number])
+
+    def action_print_history(self) -> None:
+        from .printing import print_history_in_background
+
+        if self.detail is not None:
+            print_history_in_background(self.app, self.detail.id)
+
+    def action_replace_card(self) -> None:
+        from .intake_widgets import ReasonDialog
+        from .printing import replace_lost_card
+
+        d = self.detail
+        if d is None:
+            return
+        if d.open_card is None:
+            self.notify(_("{name} har intet åbent klippekort at erstatte.").format(name=d.name), severity="warning")
+            return
+        number = d.open_card.number
+        ask = _("Kort {n} spærres, og {name} får et nyt kort med de {left} klip, der er tilbage. Hvorfor?")
+        self.app.push_screen(
+            ReasonDialog(_("Mistet kort"), ask.format(n=number, name=d.name, left=d.open_card.left),
+                         placeholder=_("fx mistet, ødelagt")),
+            lambda reason: replace_lost_card(self.app, number, reason) if reason else None)
 
     def action_reverse(self) -> None:
         table = self.query_one("#cd-punches", DataTable)

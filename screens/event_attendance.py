@@ -134,8 +134,9 @@ class AttendanceScreen(Screen):
         parts = [_("{a} deltog, {b} udeblev, {c} mangler.").format(
             a=len(attended), b=sum(1 for line in self.lines if line.attendance == "absent"), c=unmarked)]
         if problems:
-            parts.append(_("Kan ikke registreres: {names}. Giv færre klip (-), lav en aftale eller fjern (Delete).").format(
-                names="; ".join(problems)))
+            parts.append(_(
+                "Kan ikke registreres: {names}. Giv færre klip (-), lav en aftale eller fjern (Delete)."
+            ).format(names="; ".join(problems)))
         elif row.clips_per_participant:
             parts.append(_("{clips} klip registreres ved bekræftelse.").format(clips=clips))
         return " ".join(parts)
@@ -279,6 +280,9 @@ class ParticipantListScreen(Screen):
         Binding("escape,f12", "back", _("Tilbage"), id="participants-back", tooltip=_("Tilbage til fællesturene.")),
         Binding("ctrl+s", "save", _("Gem .xlsx"), id="participants-save",
                 tooltip=_("Gem listen som regneark til chauffør og ledsager.")),
+        # issue 16: the list on paper
+        Binding("P", "print_list", _("Udskriv (PDF)"), id="participants-print",
+                tooltip=_("Deltagerlisten som PDF: navn, telefon, afhentning og en kolonne at krydse af.")),
     ]
 
     class Loaded(Message):
@@ -318,6 +322,11 @@ class ParticipantListScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_print_list(self) -> None:
+        from .printing import print_participants_in_background
+
+        print_participants_in_background(self.app, self.event_id)
+
     @on(Button.Pressed, "#back")
     def back_pressed(self) -> None:
         self.app.pop_screen()
@@ -342,6 +351,8 @@ class ParticipantListScreen(Screen):
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
+        from models.files import default_directory  # the outbox on the shared server (issue #20)
+
         def chosen(folder: str | None) -> None:
             if folder:
                 self.save(folder)
@@ -356,8 +367,9 @@ class ParticipantListScreen(Screen):
                 return _("Du kan ikke skrive i den mappe.")
             return None
 
-        self.app.push_screen(AskDialog(_("Gem deltagerliste"), _("Mappe (filnavnet er deltagerliste-<tur>-<dato>.xlsx):"),
-                                       os.getcwd(), check=check, ok=_("Gem")), chosen)
+        self.app.push_screen(AskDialog(_("Gem deltagerliste"),
+                                       _("Mappe (filnavnet er deltagerliste-<tur>-<dato>.xlsx):"),
+                                       str(default_directory()), check=check, ok=_("Gem")), chosen)
 
     @work(thread=True, exclusive=True, group="participants-save", exit_on_error=False, description="Gemmer regneark")
     def save(self, folder: str) -> None:
@@ -376,4 +388,8 @@ class ParticipantListScreen(Screen):
         if message.error:
             self.notify(_("Kunne ikke gemme: {error}").format(error=message.error), severity="error")
         else:
-            self.notify(_("Deltagerlisten er gemt: {path}").format(path=message.path), timeout=8)
+            from models.files import fetch_hint
+
+            hint = fetch_hint(message.path)
+            text = _("Deltagerlisten er gemt: {path}").format(path=message.path)
+            self.notify(f"{text}\n{hint}" if hint else text, timeout=12 if hint else 8)

@@ -213,7 +213,10 @@ class ExportScreen(Screen):
         bar.update(total=max(1, bar.total or 1), progress=max(1, bar.total or 1))
         text = _("{cards} kort, {punches} klip og {districts} distrikter skrevet til {path}").format(
             cards=result.cards, punches=result.punches, districts=result.districts, path=result.path)
-        self.query_one("#export-status", Static).update(text)
+        from models.files import fetch_hint  # the outbox on the shared server (issue #20)
+
+        hint = fetch_hint(result.path)
+        self.query_one("#export-status", Static).update(f"{text}\n{hint}" if hint else text)
         self.notify(str(result.path), title=_("Eksport færdig"), timeout=10)
 
     @on(Failed)
@@ -303,7 +306,9 @@ class ImportScreen(Screen):
         self._list_files()
 
     def _list_files(self) -> None:
-        folder = Path.cwd()
+        from models.files import default_directory  # through sudo: the staff member's outbox (issue #20)
+
+        folder = default_directory()
         files = self.query_one("#import-files", OptionList)
         files.border_title = _("Regneark i {folder}").format(folder=folder)
         files.clear_options()
@@ -367,7 +372,11 @@ class ImportScreen(Screen):
             return
         body = _("Fra {name}: {counts}. Alt eller intet gemmes i én omgang.").format(
             name=report.path.name, counts=report.counts())
-        self.app.push_screen(ConfirmDialog(_("Importér nu?"), body, yes=_("Importér (j)")),
+        if report.new_districts:
+            body += " " + _("Filen nævner distrikter, der ikke findes i Cirkel: {names}. Importen opretter dem (med 0 hjemmehjælpsmodtagere; ret tallet under Distrikter).").format(  # noqa: E501
+                names=", ".join(report.new_districts))
+        title = _("Opret distrikterne og importér?") if report.new_districts else _("Importér nu?")
+        self.app.push_screen(ConfirmDialog(title, body, yes=_("Importér (j)")),
                              lambda yes: self._confirmed(report.path) if yes else self._declined())
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="Importerer")
@@ -376,7 +385,8 @@ class ImportScreen(Screen):
         from models.base import DomainError
 
         try:
-            report = import_file(self.app.actor, path, dry_run=dry_run)
+            # the check lists the districts the file would create; the confirmation asks before they are
+            report = import_file(self.app.actor, path, dry_run=dry_run, create_districts=True)
         except ImportRefused as refused:
             self.post_message(self.Refused(refused.message, refused.lines(), None))
             return

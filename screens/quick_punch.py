@@ -8,6 +8,13 @@ Esc, or the Annullér button, leaves at any step.
 
 The punch id is made when the dialog opens, so a retry after an error can
 never register the same clips twice.
+
+A USB barcode scanner types the card number and Enter like a keyboard, a few
+milliseconds apart (issue #16). The App shows the dialog every key before it
+reaches a field (``observe_key``); four or more digits and Enter arriving that
+fast are a scan, whichever field has focus: the digits are taken back out of
+that field, the scanned card is picked at once and the focus goes to the
+clips. A blocked (lost) card's number says so.
 """
 from __future__ import annotations
 
@@ -15,7 +22,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -35,6 +42,8 @@ from .typeahead import TypeAheadForm
 log = logging.getLogger(__name__)
 
 CLIPS_PER_CARD = 10
+SCAN_GAP = 0.035  # seconds between keys: a scanner types faster than any person (issue 16)
+SCAN_MIN_DIGITS = 4  # card numbers start at 1001
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,11 @@ class QuickPunchDialog(TypeAheadForm):
         self.punch_id = str(uuid.uuid4())
         self.busy = False
         self._refused_value: dict[str, str] = {}
+        self._scan_digits = ""  # issue 16: digits typed at a scanner's pace, and where
+        self._scan_last = self._enter_at = 0.0
+        self._scan_field: str | None = None
+        self._scan_before = ""
+        self._scans: dict[int, tuple[str, str, str]] = {}
 
     def compose(self) -> ComposeResult:
         from models.punching import active_catalogue_names
@@ -145,10 +159,65 @@ class QuickPunchDialog(TypeAheadForm):
             line.update("")
             line.remove_class("error")
 
+    # --- a barcode scanner (issue 16)
+
+    def observe_key(self, key: events.Key) -> None:
+        """Every key, as the App reads it and before it reaches a field: the pace of the digits."""
+        if key.key == "enter":
+            self._enter_at = key.time
+            return
+        if key.character is None or len(key.character) != 1 or key.character not in "0123456789":
+            self._scan_digits = ""  # anything else ends a run of digits
+            return
+        if not self._scan_digits or key.time - self._scan_last > SCAN_GAP:
+            focused = self.focused
+            self._scan_field = focused.id if isinstance(focused, Input) else None
+            self._scan_before = focused.value if isinstance(focused, Input) else ""
+            self._scan_digits = ""
+        self._scan_digits += key.character
+        self._scan_last = key.time
+
+    def action_advance(self) -> None:
+        digits, field = self._scan_digits, self._scan_field
+        fast = self._enter_at - self._scan_last <= SCAN_GAP
+        self._scan_digits = ""
+        if not (fast and SCAN_MIN_DIGITS <= len(digits) <= 9 and not digits.startswith("0")
+                and field in self.FIELDS and self.focused is not None and self.focused.id == field):
+            super().action_advance()
+            return
+        focused = self.focused
+        self._enters += 1
+        self._scans[self._enters] = (digits, field, self._scan_before)
+        self.set_focus(self.query_one("#qp-clips", Input))  # where the keys after the scan belong
+        focused.post_message(self.Commit(f"scan:{self._enters}", self._enters))  # behind the scanned digits
+
+    def _take_scan(self, seq: int) -> bool:
+        digits, field_id, before = self._scans.pop(seq)
+        field = self.query_one(f"#{field_id}", Input)
+        expected = before + digits
+        if field.max_length:
+            expected = expected[:field.max_length]
+        if field.value != expected:  # other keys came in between: an Enter as typed after all
+            self.set_focus(self.query_one(f"#{self.NEXT.get(field_id, field_id)}", Input))
+            return self.handle_enter(field_id)
+        if field_id != "qp-citizen":
+            field.value = before  # the scan was not meant for this field
+        picker = self.query_one(CitizenPicker)
+        picker.input.value = digits
+        match = picker.search_now_and_pick()
+        if match is None:
+            self._focus_field(None)
+            return False
+        self._show_pick(match)
+        self.set_focus(self.query_one("#qp-clips", Input))
+        return True
+
     # --- moving through the fields
 
     def handle_enter(self, field: str) -> bool:
         """Enter in ``field``, with every key typed before it in place (see screens/typeahead.py)."""
+        if field.startswith("scan:"):
+            return self._take_scan(int(field[5:]))
         if field == "qp-citizen":
             match = self.query_one(CitizenPicker).search_now_and_pick()
             if match is None:

@@ -31,6 +31,7 @@ from screens.dialogs import ConfirmDialog
 from screens.widgets import fmt_date
 
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo, message_line
+from .printing import offer_print
 
 STATE_TEXT = {"active": _("aktiv"), "paused": _("pause")}
 
@@ -148,11 +149,13 @@ class ReassessmentScreen(Screen):
         line = self._selected()
         if line is None:
             return
-        self.app.push_screen(ReassessmentForm(line.citizen_id), self._done)
+        form = ReassessmentForm(line.citizen_id)
+        self.app.push_screen(form, lambda message: self._done(message, form))
 
-    def _done(self, message: str | None) -> None:
+    def _done(self, message: str | None, form=None) -> None:
         if message:
-            self.app.push_screen(InfoDialog(_("Revurdering gemt"), message))
+            card = getattr(form, "new_card", None)  # issue 16: offer to print a new card
+            self.app.push_screen(InfoDialog(_("Revurdering gemt"), message), lambda _r: offer_print(self.app, card))
         self.action_refresh()
 
     def action_interval(self) -> None:
@@ -356,4 +359,5 @@ class ReassessmentForm(Screen[str | None]):
                 self.query_one(OutcomeFields).show_error(err.field, err.message)
             self.notify(err.message, severity="error", title=_("Ikke gemt"))
             return
+        self.new_card = result.new_card  # issue 16: the caller offers to print it
         self.dismiss(result.message)

@@ -32,6 +32,7 @@ from .intake_widgets import (
     message_line,
     parse_dk_date,
 )
+from .printing import offer_print
 
 CRITERION_TITLES = {
     "receives_home_help": _("Modtager hjemmehjælp"),
@@ -292,7 +293,9 @@ class ScreeningScreen(Screen):
             lines.append(_("Borgeren vil ikke deltage nu; screeningen er gemt."))
         for flag in result.flags:
             lines.append("⚑ " + flag)
-        self.app.push_screen(InfoDialog(_("Screening gemt"), "\n".join(lines)), lambda _r: self.action_clear())
+        card = admission.card if admission is not None else None
+        self.app.push_screen(InfoDialog(_("Screening gemt"), "\n".join(lines)),
+                             lambda _r: (self.action_clear(), offer_print(self.app, card)))  # issue 16: print it
 
     def action_clear(self) -> None:
         self.known = None

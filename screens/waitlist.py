@@ -23,6 +23,7 @@ from screens.dialogs import ConfirmDialog
 from screens.widgets import fmt_date
 
 from .intake_widgets import InfoDialog, ReasonDialog
+from .printing import offer_print
 
 
 class WaitlistScreen(Screen):
@@ -170,5 +171,6 @@ class WaitlistScreen(Screen):
             self.notify(err.message, severity="error", title=_("Ikke optaget"))
             self.action_refresh()
             return
-        self.app.push_screen(InfoDialog(_("Optaget"), result.message))
+        self.app.push_screen(InfoDialog(_("Optaget"), result.message),
+                             lambda _r, card=result.card: offer_print(self.app, card))  # issue 16
         self.action_refresh()

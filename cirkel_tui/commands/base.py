@@ -5,28 +5,33 @@ import pwd
 
 from models.i18n import _
 
+from ..argtypes import text, whole
+from . import file_written, shown_path
+
 
 def register(sub) -> None:
     p = sub.add_parser("init", help=_("opret en ny database; du bliver administrator"))
-    p.set_defaults(handler=cmd_init, needs_staff=False)
+    p.set_defaults(handler=cmd_init, needs_staff=False, creates_database=True)
 
     p = sub.add_parser("demo", help=_("fyld en tom database med realistiske demodata"))
-    p.add_argument("--citizens", type=int, default=2000, metavar="N", help=_("antal borgere (standard 2000)"))
-    p.add_argument("--seed", type=int, default=1, metavar="S", help=_("startværdi; samme værdi giver samme data"))
+    p.add_argument("--citizens", type=whole("--citizens", 1, 1_000_000), default=2000, metavar="N",
+                   help=_("antal borgere (standard 2000)"))
+    p.add_argument("--seed", type=whole("--seed", 0, 2**31 - 1), default=1, metavar="S",
+                   help=_("startværdi; samme værdi giver samme data"))
     p.set_defaults(handler=cmd_demo, needs_staff=False, opens_database=False, demo_command=True)
 
     p = sub.add_parser("backup", help=_("tag en konsistent kopi af databasen, mens andre arbejder videre"))
-    p.add_argument("dest", metavar="DEST")
+    p.add_argument("dest", metavar="DEST", help=_("filen; - skriver kopien til standard output"))
     p.add_argument("--force", action="store_true", help=_("overskriv en eksisterende fil (aldrig en database)"))
     p.set_defaults(handler=cmd_backup)
 
     staff = sub.add_parser("staff", help=_("medarbejdere"))
     ssub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
     p = ssub.add_parser("add", help=_("tilføj en medarbejder (admin)"))
-    p.add_argument("login", metavar="LOGIN")
-    p.add_argument("--name", required=True, metavar="N")
+    p.add_argument("login", metavar="LOGIN", type=text("login", "Brugernavnet"))
+    p.add_argument("--name", required=True, metavar="N", type=text("name", "Navnet"))
     p.add_argument("--role", required=True, choices=["terapeut", "leder", "admin"])
-    p.add_argument("--district", metavar="D")
+    p.add_argument("--district", metavar="D", type=text("district", "Distriktet"))
     p.set_defaults(handler=cmd_staff_add)
 
 
@@ -73,5 +78,5 @@ def cmd_backup(ctx) -> int:
     from models.backup import backup_database
 
     dest = backup_database(ctx.actor, ctx.args.dest, force=ctx.args.force)
-    ctx.out(_("Kopi gemt: {path}").format(path=dest))
+    file_written(ctx, _("Kopi gemt: {path}").format(path=shown_path(dest)), dest)
     return 0

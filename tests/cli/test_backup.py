@@ -69,7 +69,7 @@ def test_a_therapist_cannot_take_a_backup(admin, tmp_path):
     from models.base import DomainError
     from models.staff import add_staff
 
-    therapist = add_staff(admin, "bente", "Bente Holm", "terapeut")
+    therapist = add_staff(admin, "daemon", "Bente Holm", "terapeut")
     with pytest.raises(DomainError, match="Kun leder"):
         backup_database(therapist, str(tmp_path / "x.db"))
     assert not (tmp_path / "x.db").exists()

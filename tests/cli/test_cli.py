@@ -21,11 +21,12 @@ def test_init_makes_the_caller_admin_and_refuses_a_second_time(tmp_path, me):
 def test_staff_add_and_its_refusals(tmp_path):
     db = str(tmp_path / "c.db")
     assert run_cli("init", db=db).returncode == 0
-    ok = run_cli("staff", "add", "bente", "--name", "Bente Holm", "--role", "terapeut", db=db)
+    ok = run_cli("staff", "add", "daemon", "--name", "Bente Holm", "--role", "terapeut", db=db)
     assert ok.returncode == 0, ok.stderr
-    dup = run_cli("staff", "add", "bente", "--name", "Bente Holm", "--role", "leder", db=db)
+    dup = run_cli("staff", "add", "daemon", "--name", "Bente Holm", "--role", "leder", db=db)
     assert dup.returncode == 1 and "findes allerede" in dup.stderr
-    bad_district = run_cli("staff", "add", "ole", "--name", "Ole", "--role", "terapeut", "--district", "Atlantis", db=db)
+    bad_district = run_cli("staff", "add", "bin", "--name", "Ole", "--role", "terapeut", "--district", "Atlantis",
+                           db=db)
     assert bad_district.returncode == 1 and "Atlantis" in bad_district.stderr
     conn = sqlite3.connect(db)
     assert conn.execute("select count(*) from staff").fetchone()[0] == 2

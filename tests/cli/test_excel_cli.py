@@ -83,14 +83,18 @@ def test_import_dry_run_then_import_then_again_changes_nothing(demo_db, tmp_path
         ("020246-1237", "=Bent", "Hornsyld", 9003, D(2026, 2, 1), 1, D(2026, 2, 20)),
     ])
     before = _counts(demo_db)
-    dry = run_cli("import", str(path), "--dry-run", db=demo_db)
+    unknown = run_cli("import", str(path), "--dry-run", db=demo_db)
+    assert unknown.returncode == 1 and unknown.stderr.count("\n") == 1, unknown.stderr
+    assert "række 2, kolonne C (Distrikt): distriktet 'Hornsyld' findes ikke" in unknown.stderr
+    assert "--create-districts" in unknown.stderr
+    dry = run_cli("import", str(path), "--dry-run", "--create-districts", db=demo_db)
     assert dry.returncode == 0, dry.stderr
     assert "Nye distrikter, oprettes: Hornsyld." in dry.stdout
     assert "kort 9002" in dry.stdout and "intet er gemt" in dry.stdout
     assert "010145-XXXX" in dry.stdout and "010145-1235" not in dry.stdout  # masked in lists
     assert _counts(demo_db) == before
 
-    done = run_cli("import", str(path), db=demo_db)
+    done = run_cli("import", str(path), "--create-districts", db=demo_db)
     assert done.returncode == 0, done.stderr
     assert "2 nye borgere, 3 nye kort, 1 nyt distrikt" in done.stdout
     after = _counts(demo_db)

@@ -150,3 +150,52 @@ def test_write_private_in_process(tmp_path, database):
     with pytest.raises(DomainError):
         write_private(out / "b.txt", broken)
     assert sorted(p.name for p in out.iterdir()) == ["a.txt"]
+
+
+def test_openpyxl_temp_files_live_beside_the_target_0600_and_go_on_every_way_out(demo, me, tmp_path, monkeypatch):
+    """Issue #10, item 12: the write-only sheet's stream (every CPR of the period) is never left in /tmp."""
+    import glob
+    import tempfile
+
+    from openpyxl.worksheet import _writer
+
+    from exports import excel
+    from models.staff import require_staff
+
+    leader = require_staff(me)
+    seen = []
+    real_append = excel._header
+
+    def spy(ws, *args, **kwargs):
+        seen.extend(p for p in _writer.ALL_TEMP_FILES)
+        return real_append(ws, *args, **kwargs)
+
+    monkeypatch.setattr(excel, "_header", spy)
+    in_tmp_before = set(glob.glob(os.path.join(tempfile.gettempdir(), "openpyxl.*")))
+    excel.export(leader, excel.parse_year("2026"), tmp_path / "ud.xlsx")
+    assert seen and all(os.path.dirname(p) == str(tmp_path) for p in seen), seen
+    assert not set(glob.glob(os.path.join(tempfile.gettempdir(), "openpyxl.*"))) - in_tmp_before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+    modes = []
+
+    def failing_rows(period):  # fails while the first sheet's temp file exists
+        modes.extend(os.stat(p).st_mode & 0o777 for p in _writer.ALL_TEMP_FILES)
+        raise RuntimeError("disk pulled")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(excel, "card_rows", failing_rows)
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _info: None  # openpyxl's abandoned sheet writer complains as it is collected
+    try:
+        with pytest.raises(RuntimeError) as caught:
+            excel.export(leader, excel.parse_year("2026"), tmp_path / "ud2.xlsx")
+        del caught
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert modes and set(modes) == {0o600}
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".", "ud2"))]

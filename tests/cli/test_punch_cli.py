@@ -60,7 +60,7 @@ def test_a_refusal_exits_1_with_one_line_and_writes_nothing(demo_db):
         ([str(number), "11", "--activity", "Bingo"], "individuel aftale"),
         ([str(number), "0", "--activity", "Bingo"], "mindst 1"),
         ([str(number), "1", "--activity", "  "], "aktivitet"),
-        ([str(number), "1", "--activity", "Bingo", "--date", "2999-01-01"], "fremtiden"),
+        ([str(number), "1", "--activity", "Bingo", "--date", "2099-01-01"], "fremtiden"),
         (["999999", "1", "--activity", "Bingo"], "intet kort"),
     ):
         result = run_cli("punch", *args, db=demo_db)
@@ -74,7 +74,7 @@ def test_usage_errors_exit_2(demo_db):
     number, *_ = open_card(demo_db)
     for args in (["punch", str(number), "to", "--activity", "Bingo"],
                  ["punch", str(number), "1"],
-                 ["punch", str(number), "1", "--activity", "Bingo", "--date", "20-11-2026"],
+                 ["punch", str(number), "1", "--activity", "Bingo", "--date", "20.13.2026"],
                  ["agreement", "add", str(number), "--clips", "12"]):
         result = run_cli(*args, db=demo_db)
         assert result.returncode == 2, (args, result.stderr)
@@ -93,11 +93,27 @@ def test_agreement_add_is_for_leaders_and_a_punch_above_ten_draws_from_it(demo_d
     conn.close()
     before = count(demo_db, "select count(*) from agreement")
     made = run_cli("agreement", "add", str(number), "--clips", "12", "--reason", "Hospital i Aarhus",
-                   "--until", "2999-12-31", db=demo_db)
+                   "--until", "2099-12-31", db=demo_db)
     assert made.returncode == 0, made.stderr
-    assert "12 klip" in made.stdout and "31-12-2999" in made.stdout
+    assert "12 klip" in made.stdout and "31-12-2099" in made.stdout
     assert count(demo_db, "select count(*) from agreement") == before + 1
     punched = run_cli("punch", str(number), "12", "--activity", "Hospitalsbesøg", db=demo_db)
     assert punched.returncode == 0, punched.stderr
     assert "under aftale" in punched.stdout and "0 klip tilbage på aftalen" in punched.stdout
     assert count(demo_db, f"select used from card where id = {card_id}") == used  # the card untouched
+
+
+def test_a_retried_punch_with_the_same_id_is_not_punched_twice(demo_db):
+    number, _cpr, used, card_id = open_card(demo_db, 2)
+    punch_id = "3f2b8c1e-0d7a-4e55-9c61-2a4f0b9e7d13"
+    first = run_cli("punch", str(number), "1", "--activity", "Tur", "--id", punch_id, db=demo_db)
+    assert first.returncode == 0, first.stderr
+    again = run_cli("punch", str(number), "1", "--activity", "Tur", "--id", punch_id, db=demo_db)
+    assert again.returncode == 0 and "allerede registreret" in again.stdout and "intet nyt klip" in again.stdout
+    assert count(demo_db, f"select used from card where id = {card_id}") == used + 1
+    assert count(demo_db, f"select count(*) from punch where id = '{punch_id}'") == 1
+    other = run_cli("punch", str(number), "2", "--activity", "Tur", "--id", punch_id, db=demo_db)
+    assert other.returncode == 1 and other.stderr.count("\n") == 1 and "allerede brugt" in other.stderr
+    assert count(demo_db, f"select used from card where id = {card_id}") == used + 1
+    bad = run_cli("punch", str(number), "1", "--activity", "Tur", "--id", "ikke-et-uuid", db=demo_db)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "UUID" in bad.stderr

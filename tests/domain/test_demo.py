@@ -72,7 +72,7 @@ def test_demo_refuses_a_database_with_citizens(demo, me):
 def test_demo_outings_held_in_the_past_punched_their_attendees(demo):
     from models.entities import ATTENDED, Signup
 
-    held = Event.select().where(Event.status == "held")
+    held = Event.select().where((Event.status == "held") & Event.programme.is_null())  # a café punches no clips
     assert held.exists()
     attended = 0
     for event in held:
@@ -85,6 +85,32 @@ def test_demo_outings_held_in_the_past_punched_their_attendees(demo):
             else:
                 assert not punches.exists()
     assert attended > 0
+
+
+def test_demo_programmes_are_shaped_like_ishojs(demo):
+    """Issue 14: the plan's three budgets and lines, a weekly café of 30–40 with more than half from the
+    target group over six months, enrolment, spending and results notes."""
+    import datetime as dt
+    import decimal
+
+    from models.programme_attendance import programme_attendance
+    from models.programmes import programme_figures, report_rows
+
+    figures = programme_figures()
+    assert [(p.budget, [x.budget for x in p.lines]) for p in figures] == [
+        (decimal.Decimal(a), [decimal.Decimal(x) for x in lines]) for a, lines in (
+            ("450000", ("400000", "50000")), ("950000", ("850000", "100000")), ("1300000", ("1225000", "75000")))]
+    assert report_rows(figures)[-1].budget == decimal.Decimal("2700000")
+    assert all(p.spent > 0 and p.enrolled > 0 for p in figures)
+    cafe = programme_attendance(figures[1].id)
+    assert len(cafe.counts) in (26, 27) and {c.day.weekday() for c in cafe.counts} == {2}  # six months
+    assert all(30 <= c.total <= 40 for c in cafe.counts)
+    assert cafe.counts[0].day >= dt.date(2026, 11, 20) - dt.timedelta(weeks=27)
+    assert cafe.shares.of_all > 0.5 and all(m.shares.of_all > 0.5 for m in cafe.months if m.shares.total)
+    assert cafe.regulars()  # a core comes week after week
+    assert Event.select().where((Event.programme == figures[1].id) & (Event.status == "planned")).count() == 8
+    growth = programme_attendance(figures[0].id).months[-1].growth
+    assert 0.25 <= growth <= 0.40  # Projekt 1: "steget med ca. 33 %"
 
 
 def test_after_the_demo_new_rows_get_new_ids(demo, admin):

@@ -52,7 +52,7 @@ def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_
     assert len(original) > 10
 
     admin = _switch_to_empty_database(new_db_path("empty.db"), me)
-    report = import_file(admin, first)
+    report = import_file(admin, first, create_districts=True)
     assert len(report.new_cards) == len(original) - 1 and not report.known_cards
     assert sorted(report.new_districts) == ["Hedensted", "Juelsminde", "Tørring"]
     second = tmp_path / "second.xlsx"
@@ -72,6 +72,7 @@ def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_
 
 @pytest.fixture
 def leader(admin, frozen_day):
+    District.create(name="Tørring", home_help_count=10)
     return admin
 
 
@@ -88,24 +89,25 @@ def test_import_creates_citizens_districts_cards_and_reports_them(leader, tmp_pa
     path = write_sheet(tmp_path / "hånd.xlsx", _rows(
         ("0202461237", "=Bent Æbelø", "hedensted", 2001, "01-05-2025", 10, "01.09.2025"),
         ("020246-1237", "=Bent Æbelø", "Hedensted", 2002, D(2025, 9, 3), 3, D(2025, 10, 1)),
-        (303471238, "Åse Brøndum", "", 3001, D(2026, 1, 5), 0, None),  # CPR typed as a number: 0303471238
+        (303471238, "Åse Brøndum", "", 3001, D(2026, 1, 5), 0, D(2026, 2, 1)),  # CPR typed as a number
+        ("040448-1239", "Ib Glud", "Glud", 4001, D(2025, 1, 5), 2, D(2025, 3, 1)),  # a new district
     ), headers=("cpr", "NAVN", "Distrikt", "kortnr", "Starttidspunkt", "Antal Klip", "Sluttidspunkt", "Noter"))
 
-    dry = import_file(leader, path, dry_run=True)
+    dry = import_file(leader, path, dry_run=True, create_districts=True)
     assert row_counts()["citizen"] == 0, "a dry run writes nothing"
-    assert dry.new_districts == ["Tørring"]
-    assert sorted(c.name for c in dry.new_citizens) == ["=Bent Æbelø", "Karen Østergård", "Åse Brøndum"]
+    assert dry.new_districts == ["Glud"]
+    assert sorted(c.name for c in dry.new_citizens) == ["=Bent Æbelø", "Ib Glud", "Karen Østergård", "Åse Brøndum"]
     text = "\n".join(dry.lines())
-    assert "Tørring" in text and "kort 2001" in text and "intet er gemt" in text
+    assert "Glud" in text and "kort 2001" in text and "intet er gemt" in text
 
-    report = import_file(leader, path)
+    report = import_file(leader, path, create_districts=True)
     assert report.counts() == dry.counts()
     karen = Citizen.get(Citizen.cpr == "0101451235")
     bent = Citizen.get(Citizen.cpr == "0202461237")
     aase = Citizen.get(Citizen.cpr == "0303471238")
     assert (karen.state, karen.district.name) == ("active", "Tørring")
     assert (bent.state, bent.state_since, bent.name) == ("ended", D(2025, 10, 1), "=Bent Æbelø")
-    assert (aase.state, aase.district_id) == ("active", None)
+    assert (aase.state, aase.district_id) == ("ended", None)
     assert [s.to_state for s in StateChange.select().where(StateChange.citizen == bent).order_by(StateChange.id)] == \
         ["eligible", "active", "ended"]
     cards = {c.number: c for c in Card.select()}
@@ -116,12 +118,15 @@ def test_import_creates_citizens_districts_cards_and_reports_them(leader, tmp_pa
     assert cards[1001].pool_id is None, "no budget for Tørring 2026: no pool"
     entries = list(Punch.select().order_by(Punch.punched_on))
     assert [(p.kind, p.clips, p.activity, p.punched_on) for p in entries] == [
+        ("import", 2, "importeret", D(2025, 1, 5)),
         ("import", 10, "importeret", D(2025, 5, 1)),
         ("import", 3, "importeret", D(2025, 9, 3)),
         ("import", 4, "importeret", D(2026, 3, 1)),
     ]
     summary = AuditLog.select().where(AuditLog.operation == "import").get()
-    assert json.loads(summary.after)["cards"] == 4
+    assert json.loads(summary.after)["cards"] == 5
+    assert AuditLog.select().where(AuditLog.operation == "card.import").count() == 5
+    assert AuditLog.select().where(AuditLog.operation == "citizen.import").count() == 4
     assert AuditLog.select().where(AuditLog.operation == "district.import").count() == 1
 
 
@@ -132,7 +137,9 @@ def test_an_existing_citizen_is_reused_and_a_known_card_skipped(leader, tmp_path
         ("010145-1235", "Karen Ø.", "Tørring", 1001, D(2026, 3, 1), 6, None),  # other figures: Cirkel's kept
         ("010145-1235", "Karen Ø.", "Tørring", 1000, D(2025, 3, 1), 10, D(2025, 8, 1)),
     ])
-    report = import_file(leader, more)
+    with pytest.raises(ImportRefused, match="afvist"):
+        import_file(leader, more)
+    report = import_file(leader, more, accept_names=True)
     assert report.known_cards == [1001] and [c.number for c in report.new_cards] == [1000]
     assert not report.new_citizens
     assert any("Cirkels tal beholdes" in w for w in report.warnings)
@@ -165,7 +172,7 @@ BAD_ROWS = [
     (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), -1, None), "kolonne F (Antal klip)", "negativt"),
     (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), 11, None), "kolonne F (Antal klip)", "højst 10"),
     (("020246-1237", "Bo", "Tørring", 2001, D(2026, 5, 1), 10, None), "kolonne G (Sluttidspunkt)", "sluttidspunkt"),
-    (("020246-1237", "Bo", "Tørring", "A7", D(2026, 5, 1), 1, None), "kolonne D (Kortnr)", "positivt helt tal"),
+    (("020246-1237", "Bo", "Tørring", "A7", D(2026, 5, 1), 1, None), "kolonne D (Kortnr)", "og 999.999.999"),
     (("020246-1237", "", "Tørring", 2001, D(2026, 5, 1), 1, None), "kolonne B (Navn)", "mangler"),
     # the good row's card number again, with other data
     (("020246-1237", "Bo", "Tørring", 1001, D(2026, 5, 1), 1, None), "kolonne D (Kortnr)", "række 2"),
@@ -259,3 +266,171 @@ def test_only_a_leader_imports(leader, tmp_path):
     therapist = Staff.create(login="tina", name="Tina", role="terapeut")
     with pytest.raises(DomainError, match="leder"):
         import_file(therapist, write_sheet(tmp_path / "a.xlsx", _rows()))
+
+
+# --- issue #10 item 3, issue #13 item 3: the import keeps the data whole ----------------------
+
+@pytest.mark.parametrize("number", [9223372036854775807, 999, 1_000_000_000, "12345678901234567890", "¹⁰¹⁰"])
+def test_card_numbers_outside_1000_to_999999999_are_refused(leader, tmp_path, number):
+    errors = _refused(leader, write_sheet(tmp_path / "n.xlsx", [
+        ("020246-1237", "Bo Holm", "Tørring", number, D(2026, 1, 1), 1, None)]))
+    assert len(errors) == 1 and errors[0].startswith(
+        "Ark Klippekort, række 2, kolonne D (Kortnr): kortnummeret skal være et helt tal mellem 1.000 og "
+        "999.999.999 (fik "), errors
+
+
+def test_the_highest_card_number_imports_and_the_next_issue_is_refused(leader, tmp_path):
+    from models.cards import next_card_number
+
+    import_file(leader, write_sheet(tmp_path / "n.xlsx", [
+        ("020246-1237", "Bo Holm", "Tørring", 999_999_999, D(2026, 1, 1), 1, D(2026, 2, 1))]))
+    with pytest.raises(DomainError, match="Kortnumrene er brugt op"):
+        next_card_number()
+
+
+def test_an_open_card_without_a_district_is_refused(leader, tmp_path):
+    errors = _refused(leader, write_sheet(tmp_path / "d.xlsx", [
+        ("020246-1237", "Bo Holm", "", 2001, D(2026, 1, 1), 1, None)]))
+    assert errors == ["Ark Klippekort, række 2, kolonne C (Distrikt): et åbent kort skal høre til et distrikt; "
+                      "skriv distriktet."]
+
+
+def test_an_unknown_district_is_created_only_when_asked(leader, tmp_path):
+    path = write_sheet(tmp_path / "d.xlsx", [
+        ("020246-1237", "Bo Holm", "Tøring", 2001, D(2026, 1, 1), 1, None),
+        ("030347-1238", "Ib Dahl", "tøring", 2002, D(2026, 1, 1), 1, None),
+        ("010145-1235", "Karen Østergård", "TØRRING", 2003, D(2026, 1, 1), 1, None)])
+    errors = _refused(leader, path)
+    assert errors == ["Ark Klippekort, række 2, kolonne C (Distrikt): distriktet 'Tøring' findes ikke i Cirkel. "
+                      "Ret stavningen, eller lad importen oprette det (--create-districts)."]
+    report = import_file(leader, path, create_districts=True)
+    assert report.new_districts == ["Tøring"]
+    assert sorted(d.name for d in District.select()) == ["Tøring", "Tørring"]
+    karen = Citizen.get(Citizen.cpr == "0101451235")
+    assert karen.district.name == "Tørring", "a known district in another case is the known district"
+
+
+@pytest.mark.parametrize("start,words", [
+    (D(2013, 12, 31), "ligger før ordningen begyndte (01-01-2014)"),
+    ("01-01-0001", "året skal ligge mellem 1900 og 2100"),
+    ("1-1-26", "ligger i fremtiden"),  # 2026-01-01 is fine; see below
+])
+def test_start_dates_before_the_scheme_or_impossible_are_refused(leader, tmp_path, start, words):
+    path = write_sheet(tmp_path / "s.xlsx", [("020246-1237", "Bo Holm", "Tørring", 2001, start, 1, None)])
+    if start == "1-1-26":  # d-m-yy is 2026, not the year 26: accepted
+        assert import_file(leader, path, dry_run=True).new_cards[0].start == D(2026, 1, 1)
+        return
+    errors = _refused(leader, path)
+    assert len(errors) == 1 and words in errors[0] and "kolonne E (Starttidspunkt)" in errors[0], errors
+
+
+def test_the_scheme_start_is_a_setting(leader, tmp_path):
+    from models.settings import set_setting
+
+    path = write_sheet(tmp_path / "s.xlsx", [("020246-1237", "Bo Holm", "Tørring", 2001, D(2019, 5, 1), 1, None)])
+    set_setting(leader, "scheme.start_date", "01-01-2020")
+    assert "ligger før ordningen begyndte (01-01-2020)" in _refused(leader, path)[0]
+    set_setting(leader, "scheme.start_date", "01-01-2019")
+    assert len(import_file(leader, path).new_cards) == 1
+
+
+def test_a_known_cpr_under_another_name_is_refused_unless_accepted(leader, tmp_path):
+    import_file(leader, write_sheet(tmp_path / "a.xlsx", _rows()))
+    path = write_sheet(tmp_path / "b.xlsx", [
+        ("010145-1235", "Karen Jensen", "Tørring", 2001, D(2025, 1, 1), 3, D(2025, 2, 1))])
+    errors = _refused(leader, path)
+    assert errors == ["Ark Klippekort, række 2, kolonne B (Navn): CPR 010145-XXXX hedder 'Karen Østergård' i "
+                      "Cirkel, ikke 'Karen Jensen'. Ret navnet, eller godkend Cirkels navn (--accept-names)."]
+    # the same name in other case or spacing is the same name
+    same = write_sheet(tmp_path / "c.xlsx", [
+        ("010145-1235", " karen  østergård", "Tørring", 2002, D(2025, 3, 1), 3, D(2025, 4, 1))])
+    assert len(import_file(leader, same).new_cards) == 1
+    report = import_file(leader, path, accept_names=True)
+    assert Citizen.get().name == "Karen Østergård" and len(report.new_cards) == 1
+    assert any("Cirkels navn beholdes" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("cell,column,words", [
+    ("x" * 101, "kolonne B (Navn)", "højst være 100 tegn"),
+    ("Bo\u200b", "kolonne B (Navn)", "kontroltegn"),
+    ("Bo\x7f", "kolonne B (Navn)", "kontroltegn"),
+])
+def test_names_keep_the_one_set_of_field_limits(leader, tmp_path, cell, column, words):
+    errors = _refused(leader, write_sheet(tmp_path / "l.xlsx", [
+        ("020246-1237", cell, "Tørring", 2001, D(2026, 1, 1), 1, None)]))
+    assert len(errors) == 1 and column in errors[0] and words in errors[0], errors
+
+
+def test_a_district_longer_than_the_limit_is_refused(leader, tmp_path):
+    errors = _refused(leader, write_sheet(tmp_path / "l.xlsx", [
+        ("020246-1237", "Bo", "D" * 1000, 2001, D(2026, 1, 1), 1, None)]))
+    assert len(errors) == 1 and "kolonne C (Distrikt)" in errors[0] and "højst være 60 tegn" in errors[0], errors
+
+
+def test_a_dry_run_takes_no_write_lock(leader, tmp_path, db_path):
+    """While another process holds the write lock, a dry run still finishes (and says what it would do)."""
+    import sqlite3
+
+    path = write_sheet(tmp_path / "a.xlsx", _rows())
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        from models import store
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(store, "GATE_TIMEOUT_S", 0.5)
+            report = import_file(leader, path, dry_run=True)
+        assert len(report.new_cards) == 1
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_the_write_is_one_transaction_rechecked_inside(leader, tmp_path, monkeypatch):
+    """A card number taken between the check and the write: planned again, refused, nothing written."""
+    from models import imports
+
+    path = write_sheet(tmp_path / "a.xlsx", [("020246-1237", "Bo Holm", "Tørring", 2001, D(2026, 1, 1), 1, None),
+                                             ("030347-1238", "Ib Dahl", "Tørring", 2002, D(2026, 1, 1), 1, None)])
+    real_plan = imports.plan_import
+    calls = []
+
+    def plan_then_someone_writes(*args, **kwargs):
+        calls.append(1)
+        plan = real_plan(*args, **kwargs)
+        if len(calls) == 1:  # between the check and the write, another import takes card 2002
+            import_file(leader, write_sheet(tmp_path / "b.xlsx", [
+                ("010145-1235", "Karen Østergård", "Tørring", 2002, D(2026, 1, 1), 0, D(2026, 2, 1))]))
+        return plan
+
+    monkeypatch.setattr(imports, "plan_import", plan_then_someone_writes)
+    before = row_counts()
+    with pytest.raises(ImportRefused) as caught:
+        import_file(leader, path)
+    assert caught.value.errors == ["Ark Klippekort, række 3, kolonne D (Kortnr): kort 2002 findes allerede i Cirkel "
+                                   "for en anden borger."]
+    assert len(calls) == 3, "checked, changed meanwhile (the other import planned once), planned again"
+    assert row_counts()["card"] == before["card"] + 1  # only the other import's card
+    assert not Citizen.select().where(Citizen.cpr == "0202461237").exists()
+
+
+def test_a_large_import_is_findable_by_name_and_keeps_the_search_trigger(leader, tmp_path, db_path):
+    """Above 200 citizens the name index is filled in bulk (trigger paused in the same transaction)."""
+    import sqlite3
+
+    from models.search import search_citizens
+
+    rows = [(f"{1 + i % 28:02d}0{1 + i // 28 % 9}45-{1000 + i:04d}", f"Import Person{i:03d}", "Tørring", 5000 + i,
+             D(2026, 1, 1), 1, D(2026, 2, 1)) for i in range(250)]
+    rows.append(("010145-1235", "Ærtebjørn Åsegård", "Tørring", 9999, D(2026, 1, 1), 0, None))
+    import_file(leader, write_sheet(tmp_path / "big.xlsx", rows))
+    assert [m.name for m in search_citizens("Ærtebj")] == ["Ærtebjørn Åsegård"]
+    assert [m.name for m in search_citizens("Person249")] == ["Import Person249"]
+    con = sqlite3.connect(db_path)
+    triggers = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    con.close()
+    assert "citizen_fts_insert" in triggers
+    from models.citizens import create_citizen
+
+    create_citizen(leader, "020246-1237", "Efter Importen")  # the trigger indexes new citizens again
+    assert [m.name for m in search_citizens("Efter Imp")] == ["Efter Importen"]

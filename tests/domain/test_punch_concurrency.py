@@ -140,7 +140,7 @@ def test_every_outermost_write_queues_at_the_gate_once(database, admin, db_path)
 
     @operation
     def two_writes():
-        add_staff(admin, "bente", "Bente Holm", "terapeut")
+        add_staff(admin, "daemon", "Bente Holm", "terapeut")
         log_access(admin, "search", criterion="bente")
 
     set_write_gate(spy)

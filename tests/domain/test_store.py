@@ -26,7 +26,7 @@ def test_write_transactions_begin_immediate(database, admin):
     try:
         from models.staff import add_staff
 
-        add_staff(admin, "bente", "Bente Holm", "terapeut")
+        add_staff(admin, "daemon", "Bente Holm", "terapeut")
     finally:
         conn.set_trace_callback(None)
     assert statements[0].upper().startswith("BEGIN IMMEDIATE")
@@ -42,7 +42,8 @@ def test_migrations_create_the_models_schema(database):
     assert not diff, f"models and migrations differ: {diff}"
 
 
-def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch):
+def _old_database_and_a_new_migration(tmp_path, monkeypatch, name: str, code: str) -> str:
+    """A database with one district, and the migrations folder plus ``name`` (not yet applied)."""
     path = str(tmp_path / "old.db")
     dbmod.open_database(path)
     District.create(name="Hedensted", home_help_count=10)
@@ -51,15 +52,22 @@ def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch
     extra.mkdir()
     for f in dbmod.MIGRATIONS_DIR.glob("0*.py"):
         (extra / f.name).write_text(f.read_text())
-    (extra / "9999_add_note.py").write_text(
+    (extra / name).write_text(code)
+    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
+    return path
+
+
+def test_existing_database_is_backed_up_before_a_migration(tmp_path, monkeypatch):
+    path = _old_database_and_a_new_migration(
+        tmp_path, monkeypatch, "9999_add_note.py",
         "from peewee import TextField\n"
         "def up(migrator, db):\n"
         "    migrator.migrate(migrator.add_column('district', 'note', TextField(default='')))\n")
-    monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
     dbmod.open_database(path)
     dbmod.close_database()
-    backups = list(tmp_path.glob("old.db.before-9999_add_note-*.bak"))
+    backups = list(tmp_path.glob("old.db.before-9999_add_note*.bak"))
     assert len(backups) == 1
+    assert oct(backups[0].stat().st_mode & 0o777) == "0o600"
     old = sqlite3.connect(backups[0])
     assert old.execute("select name from district").fetchall() == [("Hedensted",)]
     cols = [r[1] for r in old.execute("pragma table_info(district)")]
@@ -89,6 +97,23 @@ def test_online_backup_is_a_consistent_copy(database, admin, tmp_path):
     assert copy.execute("select count(*) from audit_log").fetchone()[0] == AuditLog.select().count()
 
 
+def test_a_failed_migration_gives_one_line_and_the_backup_is_made_once(tmp_path, monkeypatch):
+    path = _old_database_and_a_new_migration(
+        tmp_path, monkeypatch, "9999_broken.py",
+        "def up(migrator, db):\n    db.execute_sql('ALTER TABLE nowhere ADD x')\n")
+    for _start in range(3):
+        with pytest.raises(DomainError) as caught:
+            dbmod.open_database(path)
+        dbmod.close_database()
+        assert "kunne ikke opdateres" in caught.value.message and "\n" not in caught.value.message
+        assert "old.db.before-9999_broken.bak" in caught.value.message
+    assert [p.name for p in tmp_path.glob("*.bak")] == ["old.db.before-9999_broken.bak"]
+    assert not list(tmp_path.glob(".cirkel-*"))
+    con = sqlite3.connect(path)
+    assert con.execute("select name from district").fetchall() == [("Hedensted",)]
+    con.close()
+
+
 @pytest.mark.postgresql_only
 def test_postgresql_writers_queue_behind_one_advisory_lock(database, admin, db_path):
     """A write transaction holds the advisory lock; another connection's writer waits for it, then goes on."""
@@ -114,7 +139,7 @@ def test_postgresql_writers_queue_behind_one_advisory_lock(database, admin, db_p
         thread = threading.Thread(target=other_writer)
         thread.start()
         assert not done.wait(0.5)  # queued behind this transaction
-        add_staff(admin, "bente", "Bente Holm", "terapeut")
+        add_staff(admin, "daemon", "Dora Dæmon", "terapeut")
     assert done.wait(10)
     thread.join()
     assert AuditLog.select().where(AuditLog.operation == "staff.add").count() == 1
@@ -136,14 +161,14 @@ def test_postgresql_a_deadlock_is_retried_not_shown(database, admin, monkeypatch
     @operation
     def flaky():
         calls.append(1)
-        add_staff(admin, f"x{len(calls)}", "X", "terapeut")
+        add_staff(admin, ("daemon", "bin", "sys")[len(calls) - 1], "X", "terapeut")  # real OS accounts
         if len(calls) < 3:
             raise OperationalError(Deadlock("deadlock detected"))
 
     flaky()
     assert len(calls) == 3
     # the two failed attempts were rolled back whole: one staff row, one audit row
-    assert [s.login for s in Staff.select().where(Staff.role == "terapeut")] == ["x3"]
+    assert [s.login for s in Staff.select().where(Staff.role == "terapeut")] == ["sys"]
     assert AuditLog.select().where(AuditLog.operation == "staff.add").count() == 1
 
 
@@ -158,7 +183,7 @@ def test_postgresql_a_writer_waiting_too_long_gets_a_danish_message(database, ad
         holder.execute("SELECT pg_advisory_xact_lock(%s)", (dbmod.WRITE_LOCK_KEY,))
         database.execute_sql("SET lock_timeout = '200ms'")
         with pytest.raises(DomainError, match="optaget"):
-            add_staff(admin, "bente", "Bente Holm", "terapeut")
+            add_staff(admin, "daemon", "Dora Dæmon", "terapeut")
         holder.execute("ROLLBACK")
     assert database.transaction_depth() == 0
-    add_staff(admin, "bente", "Bente Holm", "terapeut")  # the connection is usable afterwards
+    add_staff(admin, "daemon", "Dora Dæmon", "terapeut")  # the connection is usable afterwards

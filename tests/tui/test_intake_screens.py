@@ -80,6 +80,9 @@ async def test_screening_a_new_citizen_shows_the_result_live_and_admits(small_di
         assert "nr. 1001" in app.screen.body and "Mulig depression" in app.screen.body
         await pilot.press("enter")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "Kort 1001 er udstedt" in app.screen.body  # issue 16
+        await pilot.press("n")  # later: it waits under "Til udskrivning"
+        await pilot.pause()
         assert app.screen.query_one("#cpr", Input).value == ""  # ready for the next citizen
     citizen = Citizen.get(Citizen.cpr == "0101451235")
     assert (citizen.name, citizen.state, citizen.phone) == ("Karen Jensen", "active", "75123456")
@@ -123,7 +126,9 @@ async def test_same_day_rescreening_is_refused_at_the_date(admin, small_district
     assert Screening.select().count() == 1
 
 
-async def test_waitlist_top_citizen_gets_the_free_place_with_one_key(admin, small_district, make_app):
+async def test_waitlist_top_citizen_gets_the_free_place_with_one_key(admin, small_district, make_app,
+                                                                    tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where the TUI puts its PDFs
     first = screen(admin, small_district, 0).citizen
     admit(admin, first)
     waiting = screen(admin, small_district, 1).citizen
@@ -146,8 +151,13 @@ async def test_waitlist_top_citizen_gets_the_free_place_with_one_key(admin, smal
         assert isinstance(app.screen, InfoDialog) and "nr. 1002" in app.screen.body
         await pilot.press("enter")
         await _settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog) and "Kort 1002 er udstedt" in app.screen.body  # issue 16
+        await pilot.press("j")  # print it now
+        await _settle(app, pilot)
         assert str(app.screen.query_one(DataTable).get_row_at(0)[2]) == "Ingen på ventelisten."
     assert Citizen.get_by_id(waiting.id).state == "active"
+    assert Card.get(Card.number == 1002).print_state == "printed"
+    assert [p.name.startswith("klippekort-") for p in tmp_path.glob("*.pdf")] == [True]
 
 
 async def test_waitlist_without_a_place_refuses_and_a_leader_admits_with_a_reason(admin, small_district, make_app):
@@ -198,6 +208,9 @@ async def test_reassessment_of_a_used_up_card_gives_a_new_card(admin, small_dist
         await _settle(app, pilot)
         assert isinstance(app.screen, InfoDialog) and "nr. 1002" in app.screen.body
         await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog) and "Kort 1002 er udstedt" in app.screen.body  # issue 16
+        await pilot.press("n")
         await _settle(app, pilot)
         assert str(app.screen.query_one(DataTable).get_row_at(0)[0]) == "Ingen skal revurderes lige nu."
     assert Card.get(Card.number == 1002).status == "open"
