@@ -136,6 +136,26 @@ def after_explicit_ids(model) -> None:
                    f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
 
 
+def insert_rows(model, columns: tuple[str, ...], rows) -> None:
+    """Insert raw rows (tuples in ``columns``' order) with one prepared statement, on either store.
+
+    The rows may carry explicit ids (the import gives them in advance) and 0/1
+    for flags, as SQLite stores them; PostgreSQL gets real booleans and its id
+    sequence moved past the new ids (:func:`after_explicit_ids`).
+    """
+    from peewee import BooleanField
+
+    table = model._meta.table_name
+    marks = ", ".join(db.obj.param for _ in columns)
+    names = ", ".join(f'"{c}"' for c in columns)
+    if is_postgresql_database(db.obj):
+        flags = {i for i, c in enumerate(columns) if isinstance(model._meta.columns.get(c), BooleanField)}
+        if flags:
+            rows = (tuple(bool(v) if i in flags and v is not None else v for i, v in enumerate(row)) for row in rows)
+    db.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+    after_explicit_ids(model)
+
+
 def after_bulk_load() -> None:
     """After many rows arrived at once (the demo filler): PostgreSQL's planner learns the new sizes.
 

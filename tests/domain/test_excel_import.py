@@ -367,6 +367,7 @@ def test_a_district_longer_than_the_limit_is_refused(leader, tmp_path):
     assert len(errors) == 1 and "kolonne C (Distrikt)" in errors[0] and "højst være 60 tegn" in errors[0], errors
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock, seen from a second sqlite3 connection
 def test_a_dry_run_takes_no_write_lock(leader, tmp_path, db_path):
     """While another process holds the write lock, a dry run still finishes (and says what it would do)."""
     import sqlite3
@@ -414,6 +415,7 @@ def test_the_write_is_one_transaction_rechecked_inside(leader, tmp_path, monkeyp
     assert not Citizen.select().where(Citizen.cpr == "0202461237").exists()
 
 
+@pytest.mark.sqlite_only  # the FTS5 trigger paused during a large import is SQLite's
 def test_a_large_import_is_findable_by_name_and_keeps_the_search_trigger(leader, tmp_path, db_path):
     """Above 200 citizens the name index is filled in bulk (trigger paused in the same transaction)."""
     import sqlite3
