@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from models.i18n import _
+from models.permissions import allowed
 from screens.base import ReportingWorkers, report_failed_worker
 
 from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination
@@ -166,7 +167,7 @@ class CirkelApp(App):
 
     def action_goto(self, dest_id: str) -> None:
         dest = destination(dest_id)
-        if dest.roles and self.actor.role not in dest.roles and self.actor.role != "admin":
+        if dest.roles and not allowed(self.actor, dest.roles):
             self.notify(_("Kun {roles} har adgang til {title}.").format(
                 roles=", ".join(dest.roles), title=dest.title), severity="error")
             return

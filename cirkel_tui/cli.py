@@ -1,6 +1,6 @@
 """The ``cirkel`` command: the TUI without a subcommand, else one CLI command.
 
-Exit codes (DESIGN.md): 0 success; 1 with one clear line on stderr when a rule
+Exit codes (README, Command line): 0 success; 1 with one clear line on stderr when a rule
 refuses (nothing written, no traceback); 2 for usage errors. An unexpected
 error writes its traceback to the log file and tells the user where it is.
 """

@@ -1,4 +1,4 @@
-"""The Excel documentation (DESIGN.md R11): one workbook, four sheets.
+"""The Excel documentation (R11, docs/excel.md): one workbook, four sheets.
 
 ``Klippekort``  one row per card active at any time in the period
 ``Klip``        one row per ledger entry (punch, reversal, import) dated in the period
@@ -53,7 +53,7 @@ from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citiz
 from models.files import default_directory, write_private
 from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import reads them back
 from models.imports import SHEET as SHEET_CARDS
-from models.staff import require_role
+from models.permissions import require
 from models.store import read_transaction
 
 from .workbook import print_setup, sheet_temp_files_beside
@@ -369,7 +369,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
     ``force``; a failed export leaves no half file), then
     records the export in the audit log and the access log.
     """
-    require_role(actor, "leder")
+    require(actor, "export")
     if period.start > today():
         raise DomainError(f"Perioden {period.label} er ikke begyndt endnu.", field="period")
     holder: list[ExportResult] = []

@@ -33,9 +33,9 @@ from .entities import (
     Staff,
 )
 from .inputs import clean_text, parse_date
+from .permissions import require
 from .pools import committed_clips, free_places, participants_in, pool_of
 from .screening import latest_screening
-from .staff import require_role
 
 DEFAULT_CLIPS_PER_PARTICIPANT = 52
 
@@ -185,7 +185,7 @@ def admit(actor: Staff, citizen: Citizen | int, *, over_capacity_reason: str | N
     if over_capacity_reason is not None and not reason:
         raise DomainError("Skriv en begrundelse for at optage ud over kapaciteten.", field="reason")
     if reason:
-        require_role(actor, "leder")
+        require(actor, "admission.override")
 
     room = room_in(person.district, on)
     ahead = 0

@@ -22,8 +22,8 @@ from .entities import (
     Citizen,
     Staff,
 )
+from .permissions import require
 from .pools import committed_clips, pool_of
-from .staff import require_role
 
 MAX_REASON = 500
 
@@ -66,7 +66,7 @@ def create_agreement(actor: Staff, citizen: Citizen | int, clips, reason: str, *
                      until: _dt.date | str | None = None, activity: str = "",
                      valid_from: _dt.date | str | None = None) -> Agreement:
     """Record an individual agreement (leder only) drawing on the district pool."""
-    require_role(actor, "leder")
+    require(actor, "agreement.write")
     k = _whole_clips(clips)
     if k <= CLIPS_PER_CARD:
         raise DomainError(

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .base import DomainError, audit, db, operation
 from .files import write_private
-from .staff import require_role
+from .permissions import require
 from .store import copy_database
 
 
@@ -37,7 +37,7 @@ def backup_database(actor, dest: str, force: bool = False) -> str:
     backup of it) is never overwritten, and the target is never reached through
     a symlink.
     """
-    require_role(actor, "leder")
+    require(actor, "backup")
     target = write_private(dest, _online_copy, force=force)
     _record_backup(actor, str(target))
     return str(target)

@@ -59,17 +59,10 @@ def today() -> _dt.date:
 
 
 def as_date(value, field: str = "date") -> _dt.date:
-    """A date from a date, an ISO text (YYYY-MM-DD) or None (today)."""
-    if value is None:
-        return today()
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise DomainError(f"Ugyldig dato '{value}'; skriv ÅÅÅÅ-MM-DD.", field=field) from None
+    """A date from a date, a text as users write it (models.inputs.parse_date) or None (today)."""
+    from .inputs import parse_date  # inputs builds on this module
+
+    return parse_date(value, field, default_today=True)
 
 
 def freeze_today(day: _dt.date | None) -> None:
@@ -119,6 +112,15 @@ def storage_refusal(exc: Exception) -> DomainError | None:
             return DomainError(DISK_FULL_MESSAGE)
         seen = seen.__context__ if isinstance(seen.__context__, Exception) else None
     return None
+# Called as every outermost write transaction starts (None: nothing). The TUI tests install
+# one that fails when the write starts on the event loop (screens run operations in workers).
+_write_watcher: Callable[[], None] | None = None
+
+
+def set_write_watcher(watcher: Callable[[], None] | None) -> None:
+    """Install a function called as every outermost write transaction starts (None: none)."""
+    global _write_watcher
+    _write_watcher = watcher
 
 
 @contextlib.contextmanager
@@ -135,6 +137,8 @@ def write_transaction():
         return
     from peewee import OperationalError
 
+    if _write_watcher is not None:
+        _write_watcher()
     with _write_gate():
         try:
             with db.atomic("IMMEDIATE"):

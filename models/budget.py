@@ -25,98 +25,27 @@ year's clips exactly; setting the same figures again changes nothing.
 from __future__ import annotations
 
 import decimal
-import re
 from dataclasses import dataclass, field
 
 from peewee import fn
 
 from .base import DomainError, audit, operation, snapshot, today
 from .entities import Budget, District, Pool, PoolMove, Staff
+from .inputs import format_int, format_kroner, parse_kroner, parse_whole, refuse_control
+from .permissions import require
 from .pools import clips_for_year, committed_clips, participants_in, split_largest_remainder
-from .staff import require_role
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 DEFAULT_CLIPS_PER_PARTICIPANT = 52
 MAX_NAME = 60
-CENT = decimal.Decimal("0.01")
-MAX_AMOUNT = decimal.Decimal(10) ** 12  # kroner: far above any municipal budget, far below SQLite's limits
-
-
-# --- parsing what a person typed -------------------------------------------------
-
-_THOUSANDS_DOT = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")  # not 0.001: that is not 1 kr
-
-
-def parse_dkk(value, field_name: str, label: str) -> decimal.Decimal:
-    """An amount in kroner as Danes write it: ``1.200.000``, ``187,50``, ``187.5``, ``600000``."""
-    if isinstance(value, decimal.Decimal):
-        amount = value
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        amount = decimal.Decimal(str(value))
-    else:
-        text = str(value or "").strip().lower().replace(" ", "").replace("\u00a0", "")
-        for suffix in ("kr.", "kr", "dkk"):
-            if text.endswith(suffix):
-                text = text[: -len(suffix)]
-        if not text:
-            raise DomainError(f"Skriv {label} i kroner.", field=field_name)
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        elif _THOUSANDS_DOT.match(text):
-            text = text.replace(".", "")
-        try:
-            if not re.fullmatch(r"-?\d+(\.\d+)?", text):  # ASCII digits only: no 1e309, no ¹⁰
-                raise decimal.InvalidOperation
-            amount = decimal.Decimal(text)
-        except decimal.InvalidOperation:
-            raise DomainError(f"{label.capitalize()} skal være et beløb i kroner, fx 1.200.000 eller 187,50.",
-                              field=field_name) from None
-    if not amount.is_finite():
-        raise DomainError(f"{label.capitalize()} skal være et beløb i kroner.", field=field_name)
-    if abs(amount) > MAX_AMOUNT:
-        raise DomainError(f"{label.capitalize()} kan højst være {fmt_amount(MAX_AMOUNT)} kr.", field=field_name)
-    if amount != amount.quantize(CENT, rounding=decimal.ROUND_DOWN):
-        raise DomainError(f"{label.capitalize()} kan højst have to decimaler (øre).", field=field_name)
-    return amount.quantize(CENT)
-
-
-def parse_whole(value, field_name: str, message: str, minimum: int = 0) -> int:
-    if isinstance(value, bool):
-        raise DomainError(message, field=field_name)
-    try:
-        if isinstance(value, int):
-            number = value
-        else:
-            text = str(value).strip().replace(" ", "")
-            text = text.replace(".", "") if _THOUSANDS_DOT.match(text) else text
-            if not re.fullmatch(r"-?\d{1,12}", text):  # ASCII digits, a sane size
-                raise ValueError(text)
-            number = int(text)
-    except (TypeError, ValueError):
-        raise DomainError(message, field=field_name) from None
-    if number < minimum or number > 1_000_000_000:
-        raise DomainError(message, field=field_name)
-    return number
-
-
-def fmt_amount(amount) -> str:
-    """1.234.567,50 (no decimals when whole kroner) — how Danes write an amount."""
-    amount = decimal.Decimal(amount).quantize(CENT)
-    whole, cents = f"{amount:,.2f}".split(".")
-    text = whole.replace(",", ".")
-    return text if cents == "00" else f"{text},{cents}"
-
-
-def fmt_kr(amount) -> str:
-    """1.234.567,50 kr — for the Danish messages of the domain."""
-    return f"{fmt_amount(amount)} kr"
-
-
-def fmt_n(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
 
 
 # --- the split ---------------------------------------------------------------------
+
+def _amount(amount) -> str:
+    """1.234.567,50 — how the budget form shows a saved amount (no "kr": the label says it)."""
+    return format_kroner(amount, unit=False)
+
 
 def split_with_floors(total: int, targets: list[int], floors: list[int], weights: list[int]) -> list[int]:
     """Move ``targets`` (which add up to ``total``) so that no part is below its floor.
@@ -143,7 +72,7 @@ def split_with_floors(total: int, targets: list[int], floors: list[int], weights
             return parts
         free = [i for i in range(len(parts)) if i not in pinned]
         cuts = split_largest_remainder(shortfall, [max(0, weights[i]) for i in free])
-        for i, cut in zip(free, cuts):
+        for i, cut in zip(free, cuts, strict=True):
             parts[i] -= cut
 
 
@@ -199,7 +128,8 @@ def _plan(budget: Budget | None, year: int, clips: int, per_participant: int) ->
     # Districts no longer active keep their pool (weight 0), so committed clips never vanish.
     active_ids = {d.id for d in active}
     inactive_ids = [d for d in pools if d not in active_ids]
-    inactive = list(District.select().where(District.id.in_(inactive_ids)).order_by(District.name)) if inactive_ids else []
+    inactive = (list(District.select().where(District.id.in_(inactive_ids)).order_by(District.name))
+                if inactive_ids else [])
     districts = active + inactive
     weights = [d.home_help_count if d.active else 0 for d in districts]
     shares = split_largest_remainder(clips, [d.home_help_count for d in active]) + [0] * len(inactive)
@@ -207,9 +137,9 @@ def _plan(budget: Budget | None, year: int, clips: int, per_participant: int) ->
     floors = [committed_clips(pools[d.id]) if d.id in pools else 0 for d in districts]
     if sum(floors) > clips:
         raise DomainError(
-            f"{year} har allerede {fmt_n(sum(floors))} klip bundet i kort og aftaler, men budgettet giver "
-            f"kun {fmt_n(clips)} klip.", field="budget")
-    targets = [s + m for s, m in zip(shares, moved)]
+            f"{year} har allerede {format_int(sum(floors))} klip bundet i kort og aftaler, men budgettet giver "
+            f"kun {format_int(clips)} klip.", field="budget")
+    targets = [s + m for s, m in zip(shares, moved, strict=True)]
     if sum(targets) != clips:  # moves always net to zero; guard against a hand-edited database
         targets = shares
     allocated = split_with_floors(clips, targets, floors, weights)
@@ -217,7 +147,7 @@ def _plan(budget: Budget | None, year: int, clips: int, per_participant: int) ->
                       share=s, moved=m, committed=c,
                       current=pools[d.id].allocated if d.id in pools else None,
                       allocated=a, capacity=a // per_participant, participants=participants_in(d))
-            for d, s, m, c, a in zip(districts, shares, moved, floors, allocated)]
+            for d, s, m, c, a in zip(districts, shares, moved, floors, allocated, strict=True)]
 
 
 def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, clips_per_participant):
@@ -232,26 +162,27 @@ def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, c
             errors[key] = err.message
 
     def check_year():
-        number = parse_whole(year, "year", f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.")
+        number = parse_whole(year, "year", minimum=-(10**9),
+                             message=f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.")
         if not MIN_YEAR <= number <= MAX_YEAR:
             raise DomainError(f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.", field="year")
         return number
 
     def check_budget():
-        amount = parse_dkk(budget_dkk, "budget", "budgettet")
+        amount = parse_kroner(budget_dkk, "budget", label="Budgettet", minimum=-(10**9))
         if amount <= 0:
             raise DomainError("Budgettet skal være større end 0 kr.", field="budget")
         return amount
 
     def check_price():
-        amount = parse_dkk(price_per_clip_dkk, "price", "prisen pr. klip")
+        amount = parse_kroner(price_per_clip_dkk, "price", label="Prisen pr. klip", minimum=-(10**9))
         if amount <= 0:
             raise DomainError("Prisen pr. klip skal være større end 0 kr.", field="price")
         return amount
 
     def check_reserve():
-        amount = parse_dkk(transport_reserve_dkk if transport_reserve_dkk not in (None, "") else 0,
-                           "reserve", "transportreserven")
+        amount = parse_kroner(transport_reserve_dkk if transport_reserve_dkk not in (None, "") else 0,
+                              "reserve", label="Transportreserven", minimum=-(10**9))
         if amount < 0:
             raise DomainError("Transportreserven kan ikke være negativ.", field="reserve")
         return amount
@@ -259,7 +190,7 @@ def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, c
     def check_per_participant():
         return parse_whole(
             clips_per_participant if clips_per_participant not in (None, "") else DEFAULT_CLIPS_PER_PARTICIPANT,
-            "per_participant", "Klip pr. deltager pr. år skal være et helt tal på mindst 1.", minimum=1)
+            "per_participant", minimum=1, message="Klip pr. deltager pr. år skal være et helt tal på mindst 1.")
 
     attempt("year", check_year)
     attempt("budget", check_budget)
@@ -267,13 +198,13 @@ def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, c
     attempt("reserve", check_reserve)
     attempt("per_participant", check_per_participant)
     if "budget" in values and "reserve" in values and values["reserve"] > values["budget"]:
-        errors["reserve"] = (f"Transportreserven ({fmt_kr(values['reserve'])}) kan ikke være større end "
-                             f"budgettet ({fmt_kr(values['budget'])}).")
+        errors["reserve"] = (f"Transportreserven ({format_kroner(values['reserve'])}) kan ikke være større end "
+                             f"budgettet ({format_kroner(values['budget'])}).")
     if not errors:
         values["clips"] = clips_for_year(values["budget"], values["reserve"], values["price"])
         if values["clips"] < 1:
-            errors["budget"] = (f"Budgettet giver ingen klip: ({fmt_kr(values['budget'])} − "
-                                f"{fmt_kr(values['reserve'])}) / {fmt_kr(values['price'])} er under 1.")
+            errors["budget"] = (f"Budgettet giver ingen klip: ({format_kroner(values['budget'])} − "
+                                f"{format_kroner(values['reserve'])}) / {format_kroner(values['price'])} er under 1.")
     return values, errors
 
 
@@ -331,7 +262,7 @@ def set_budget(actor: Staff, year, budget_dkk, price_per_clip_dkk, transport_res
     budget or price, a reserve above the budget, a year without districts, and a
     budget too small for the clips already committed that year.
     """
-    require_role(actor, "leder")
+    require(actor, "budget.set")
     preview = preview_budget(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, clips_per_participant)
     budget = Budget.get_or_none(Budget.year == preview.year)
     before = None
@@ -393,13 +324,12 @@ def _clean_name(name) -> str:
         raise DomainError("Skriv distriktets navn.", field="name")
     if len(name) > MAX_NAME:
         raise DomainError(f"Distriktets navn kan højst være {MAX_NAME} tegn.", field="name")
-    if any(ord(ch) < 32 for ch in name):
-        raise DomainError("Distriktets navn må ikke indeholde kontroltegn.", field="name")
+    refuse_control(name, "name", label="Distriktets navn")
     return name
 
 
 def _home_help(value) -> int:
-    return parse_whole(value, "home_help", "Antal hjemmehjælpsmodtagere skal være et helt tal, 0 eller flere.")
+    return parse_whole(value, "home_help", message="Antal hjemmehjælpsmodtagere skal være et helt tal, 0 eller flere.")
 
 
 def find_district(name) -> District:
@@ -419,7 +349,7 @@ def add_district(actor: Staff, name, home_help) -> DistrictChange:
     """A new district with its home-help recipients (admin). This year's and later
     years' pools are re-split, so the new district gets its share of the
     clips not yet committed."""
-    require_role(actor, "admin")
+    require(actor, "district.manage")
     name = _clean_name(name)
     count = _home_help(home_help)
     if District.get_or_none(District.name == name) is not None:
@@ -436,7 +366,7 @@ def set_district(actor: Staff, name, home_help=None, new_name=None) -> DistrictC
 
     A changed count re-splits this year's and later years' pools; only clips not
     yet committed move (see the module doc)."""
-    require_role(actor, "admin")
+    require(actor, "district.manage")
     district = find_district(name)
     before = snapshot(district)
     changes: dict = {}
@@ -497,9 +427,10 @@ def move_clips(actor: Staff, year, source, target, clips, reason) -> PoolMove:
 
     Never more than the source's uncommitted clips; the move is a ``PoolMove`` row
     and an audit row."""
-    require_role(actor, "leder")
-    year = parse_whole(year, "year", f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.")
-    k = parse_whole(clips, "clips", "Antal klip skal være et helt tal på mindst 1.", minimum=1)
+    require(actor, "pool.move")
+    year = parse_whole(year, "year", minimum=-(10**9),
+                             message=f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.")
+    k = parse_whole(clips, "clips", minimum=1, message="Antal klip skal være et helt tal på mindst 1.")
     reason = " ".join(str(reason or "").split())
     if not reason:
         raise DomainError("Skriv en begrundelse for flytningen.", field="reason")
@@ -514,8 +445,8 @@ def move_clips(actor: Staff, year, source, target, clips, reason) -> PoolMove:
         raise DomainError(err.message, field="target") from None
     free = from_pool.allocated - committed_clips(from_pool)
     if k > free:
-        raise DomainError(f"{from_district.name} har kun {fmt_n(max(0, free))} klip i {year}, der ikke er "
-                          f"bundet; der kan ikke flyttes {fmt_n(k)}.", field="clips")
+        raise DomainError(f"{from_district.name} har kun {format_int(max(0, free))} klip i {year}, der ikke er "
+                          f"bundet; der kan ikke flyttes {format_int(k)}.", field="clips")
     # Writers are serialised by BEGIN IMMEDIATE; the guard repeats the check in the UPDATE itself.
     changed = (Pool.update(allocated=Pool.allocated - k)
                .where((Pool.id == from_pool.id) & (Pool.allocated - k >= committed_clips(from_pool)))
@@ -542,16 +473,16 @@ def budget_defaults(year: int) -> dict[str, str]:
     earlier year's price, reserve and clips per participant (budget left empty)."""
     budget = Budget.get_or_none(Budget.year == year)
     if budget is not None:
-        return {"year": str(year), "budget": fmt_amount(budget.budget_dkk),
-                "price": fmt_amount(budget.price_per_clip_dkk), "reserve": fmt_amount(budget.transport_reserve_dkk),
+        return {"year": str(year), "budget": _amount(budget.budget_dkk),
+                "price": _amount(budget.price_per_clip_dkk), "reserve": _amount(budget.transport_reserve_dkk),
                 "per_participant": str(budget.clips_per_participant)}
     earlier = (Budget.select().where(Budget.year < year).order_by(Budget.year.desc()).first()
                or Budget.select().order_by(Budget.year.desc()).first())
     if earlier is None:
         return {"year": str(year), "budget": "", "price": "", "reserve": "0",
                 "per_participant": str(DEFAULT_CLIPS_PER_PARTICIPANT)}
-    return {"year": str(year), "budget": "", "price": fmt_amount(earlier.price_per_clip_dkk),
-            "reserve": fmt_amount(earlier.transport_reserve_dkk), "per_participant": str(earlier.clips_per_participant)}
+    return {"year": str(year), "budget": "", "price": _amount(earlier.price_per_clip_dkk),
+            "reserve": _amount(earlier.transport_reserve_dkk), "per_participant": str(earlier.clips_per_participant)}
 
 
 def budget_years() -> list[int]:

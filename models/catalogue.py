@@ -16,6 +16,7 @@ from peewee import fn
 
 from .base import DomainError, audit, operation, snapshot
 from .entities import CATALOGUE_CATEGORIES, CLIPS_PER_CARD, PUNCH, CatalogueItem, Punch, Staff
+from .inputs import refuse_control
 
 CATEGORY_LABELS = {
     "ledsagelse": "Ledsagelse",
@@ -70,8 +71,7 @@ def _clean_name(name: str) -> str:
     text = " ".join((name or "").split())
     if not text:
         raise DomainError("Skriv et navn på tilbuddet.", field="name")
-    if any(ord(ch) < 32 for ch in str(name)):
-        raise DomainError("Navnet må ikke indeholde kontroltegn.", field="name")
+    refuse_control(name, "name", label="Navnet")
     if len(text) > MAX_NAME:
         raise DomainError(f"Navnet må højst være {MAX_NAME} tegn.", field="name")
     return text
@@ -98,8 +98,7 @@ def _clean_clips(clips) -> int:
 
 def _clean_description(text: str) -> str:
     text = (text or "").strip()
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
-        raise DomainError("Beskrivelsen må ikke indeholde kontroltegn.", field="description")
+    refuse_control(text, "description", label="Beskrivelsen", allow="\n\t")
     return text
 
 

@@ -18,6 +18,7 @@ from .entities import (
     Staff,
     StateChange,
 )
+from .inputs import refuse_control
 
 STATE_LABELS = {
     STATE_SCREENED: "screenet",
@@ -29,7 +30,7 @@ STATE_LABELS = {
     STATE_ENDED: "afsluttet",
 }
 
-# The participation states of DESIGN.md. A screening may move any state but
+# The participation states (docs/states.md). A screening may move any state but
 # active/paused back to screened (a later return starts with a new screening).
 TRANSITIONS: dict[str, set[str]] = {
     STATE_SCREENED: {STATE_ELIGIBLE, STATE_NOT_ELIGIBLE},
@@ -61,8 +62,7 @@ def _clean_master(data: dict) -> dict:
             clean[key] = bool(value)
         else:
             text = (value or "").strip()
-            if any(ord(ch) < 32 for ch in text):
-                raise DomainError("Teksten må ikke indeholde kontroltegn.", field=key)
+            refuse_control(text, key, label="Teksten")
             clean[key] = text
     if "name" in clean and not clean["name"]:
         raise DomainError("Navn mangler.", field="name")

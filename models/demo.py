@@ -10,12 +10,13 @@ no card is overdrawn and no pool is over-committed.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import decimal
 import random
 import uuid
 
-from .base import DomainError, audit, db, now
+from .base import DomainError, audit, db, now, write_transaction
 from .base import today as _today
 from .demo_programmes import fill_programmes
 from .entities import (
@@ -123,8 +124,8 @@ def _bulk(model, fields, rows) -> None:
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
     converters = [f.db_value for f in fields]
     db.cursor().executemany(
-        sql, [[conv(v) for conv, v in zip(converters, row, strict=False)] + tail for row in rows])
-    after_explicit_ids(model)
+        sql, [[conv(v) for conv, v in zip(converters, row, strict=True)] + tail for row in rows])
+    after_explicit_ids(model)  # PostgreSQL: the id sequences follow the explicit ids
 
 
 def _cpr(rng: random.Random, used: set[str], female: bool) -> str:
@@ -152,6 +153,7 @@ def _ucla(rng: random.Random, base: int) -> str:
     return "".join(str(max(1, min(3, base + rng.randint(-1, 1)))) for _ in range(3))
 
 
+PER_PARTICIPANT = 52  # clips a participant reserves a year (R7)
 DEMO_MARK = "demo_database"
 
 
@@ -167,7 +169,7 @@ def mark_new_database_as_demo() -> None:
     The marker is what lets ``fill_demo`` make the caller admin there; a
     database made by ``cirkel init`` (or any that has staff) never gets it.
     """
-    with db.atomic("IMMEDIATE"):
+    with write_transaction():
         if Staff.select().exists() or Citizen.select().exists():
             raise DomainError("Databasen er ikke tom; demodata fyldes kun i en ny database.")
         Setting.insert(key=DEMO_MARK, value="1").on_conflict(  # an upsert on SQLite and PostgreSQL alike
@@ -194,7 +196,7 @@ def open_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 
     if fill and not Citizen.select().exists():
         fill_demo(login, citizens=citizens, seed=seed)
     elif Staff.get_or_none(Staff.login == login) is None:
-        with db.atomic("IMMEDIATE"):
+        with write_transaction():
             staff = Staff.create(login=login, name=login, role="admin")
             audit(staff, "demo.staff", "staff", staff.id, None, {"login": login, "role": "admin"})
 
@@ -205,7 +207,7 @@ def fill_demo(login: str, citizens: int = 2000, seed: int = 1, today: _dt.date |
     today = today or _today()
     from .store import after_bulk_load
 
-    with db.atomic("IMMEDIATE"):
+    with write_transaction():
         if not is_demo_database():
             raise DomainError("Demodata fyldes kun i en database, som cirkel demo selv har oprettet.")
         if Citizen.select().exists():
@@ -215,9 +217,59 @@ def fill_demo(login: str, citizens: int = 2000, seed: int = 1, today: _dt.date |
     return summary
 
 
+@dataclasses.dataclass
+class _Demo:
+    """What the steps of :func:`_fill` share: the organisation, the pools and the rows being built."""
+
+    rng: random.Random
+    today: _dt.date
+    stamp: _dt.datetime
+    ids: _Ids
+    me: Staff
+    leader: Staff
+    districts: list
+    staff_by_district: dict
+    catalogue: dict
+    personal_items: list
+    pools: dict = dataclasses.field(default_factory=dict)  # (year, district id) -> {"pool", "left"}
+    capacity: dict = dataclasses.field(default_factory=dict)
+    rows: dict = dataclasses.field(default_factory=lambda: {k: [] for k in (
+        "citizen", "screening", "state", "measurement", "card", "punch", "reassess")})
+    eligible_by_district: dict = dataclasses.field(default_factory=dict)
+    state_of: dict = dataclasses.field(default_factory=dict)
+    state_since: dict = dataclasses.field(default_factory=dict)
+    participants: list = dataclasses.field(default_factory=list)
+    end_of: dict = dataclasses.field(default_factory=dict)
+    outings: list = dataclasses.field(default_factory=list)
+    signups: list = dataclasses.field(default_factory=list)
+    outings_of: dict = dataclasses.field(default_factory=dict)
+    card_number: int = 1000
+
+
 def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> str:
-    stamp = now()
-    # --- organisation
+    """The demo, step by step; every step draws from ``rng`` in a fixed order (same seed, same data)."""
+    demo = _organisation(rng, login, n_citizens, today)
+    _budgets(demo, n_citizens)
+    _citizens(demo, n_citizens)
+    _admit(demo)
+    _plan_ends_and_outings(demo)
+    for entry, d, admitted in demo.participants:
+        _participate(demo, entry, d, admitted)
+    _write_rows(demo)
+    _agreement(demo)
+    _coming_signups(demo)
+    fill_programmes(rng, demo.leader, today)  # issue 14: three programmes like Ishøj's, with a weekly café
+    _print_states(demo)  # issue 16
+    rows = demo.rows
+    audit(demo.me, "demo", "database", None, None,
+          {"citizens": n_citizens, "participants": len(demo.participants), "cards": len(rows["card"]),
+           "punches": len(rows["punch"]), "events": len(demo.outings)})
+    waiting = sum(1 for s in demo.state_of.values() if s == STATE_WAITLISTED)
+    return (f"{n_citizens} borgere, {len(demo.participants)} deltagere, {waiting} på venteliste, "
+            f"{len(rows['card'])} kort, {len(rows['punch'])} klip-registreringer, {len(demo.outings)} fællesture")
+
+
+def _organisation(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> _Demo:
     districts = []
     scale = max(1, n_citizens // 2000)
     for name, home_help, _post in DISTRICTS:
@@ -238,37 +290,40 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
             leader = s
     for d in districts:
         staff_by_district.setdefault(d.id, me)
-
     catalogue = {}
     for name, category, clips in CATALOGUE:
         item = CatalogueItem.get_or_none(CatalogueItem.name == name) or CatalogueItem.create(
             name=name, category=category, suggested_clips=clips)
         catalogue[name] = item
     personal_items = [catalogue[n] for n, c, _ in CATALOGUE if c in ("ledsagelse", "hjemme")]
+    return _Demo(rng=rng, today=today, stamp=now(), ids=_Ids(), me=me, leader=leader, districts=districts,
+                 staff_by_district=staff_by_district, catalogue=catalogue, personal_items=personal_items)
 
-    # --- budgets and pools for last year and this year (R6, R8)
-    pools: dict[tuple[int, int], dict] = {}
-    per_participant = 52
-    for year in (today.year - 1, today.year):
+
+def _budgets(demo: _Demo, n_citizens: int) -> None:
+    """Budgets and pools for last year and this year (R6, R8)."""
+    for year in (demo.today.year - 1, demo.today.year):
         # The plan's 1,200,000 DKK a year for about 2,000 screened home-help recipients.
         budget_dkk = decimal.Decimal(max(60_000, round(600 * n_citizens, -3)))
         reserve = (budget_dkk * decimal.Decimal("0.05")).quantize(decimal.Decimal("1"))
         budget = Budget.create(year=year, budget_dkk=budget_dkk, price_per_clip_dkk=PRICE_PER_CLIP,
-                               transport_reserve_dkk=reserve, clips_per_participant=per_participant,
-                               created_by=leader)
+                               transport_reserve_dkk=reserve, clips_per_participant=PER_PARTICIPANT,
+                               created_by=demo.leader)
         total = clips_for_year(budget_dkk, reserve, PRICE_PER_CLIP)
-        shares = split_largest_remainder(total, [d.home_help_count for d in districts])
-        for d, share in zip(districts, shares, strict=True):
+        shares = split_largest_remainder(total, [d.home_help_count for d in demo.districts])
+        for d, share in zip(demo.districts, shares, strict=True):
             pool = Pool.create(budget=budget, district=d, allocated=share)
-            pools[(year, d.id)] = {"pool": pool, "left": share}
-    capacity = {d.id: pools[(today.year, d.id)]["pool"].allocated // per_participant for d in districts}
+            demo.pools[(year, d.id)] = {"pool": pool, "left": share}
+    demo.capacity = {d.id: demo.pools[(demo.today.year, d.id)]["pool"].allocated // PER_PARTICIPANT
+                     for d in demo.districts}
 
-    # --- citizens and screenings (R1, R2) in the plan's proportions
-    ids = _Ids()
+
+def _citizens(demo: _Demo, n_citizens: int) -> None:
+    """Citizens and their screenings (R1, R2) in the plan's proportions, with baselines (R12)."""
+    rng, today, ids, stamp, rows = demo.rng, demo.today, demo.ids, demo.stamp, demo.rows
     used_cpr: set[str] = set(Citizen.select(Citizen.cpr).tuples())
-    weights = [d.home_help_count for d in districts]
-    citizen_rows, screening_rows, state_rows, measurement_rows = [], [], [], []
-    eligible_by_district: dict[int, list[tuple]] = {d.id: [] for d in districts}
+    weights = [d.home_help_count for d in demo.districts]
+    demo.eligible_by_district = {d.id: [] for d in demo.districts}
     year_ago = today - _dt.timedelta(days=365)
     for _ in range(n_citizens):
         cid = ids.next("citizen")
@@ -277,7 +332,7 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
         name = f"{first} {rng.choice(SURNAMES)}"
         if rng.random() < 0.25:
             name = f"{first} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
-        district = rng.choices(districts, weights)[0]
+        district = rng.choices(demo.districts, weights)[0]
         post = next(p for n, _h, p in DISTRICTS if n == district.name)
         screened_on = year_ago - _dt.timedelta(days=rng.randrange(0, 200)) + _dt.timedelta(
             days=rng.randrange(0, 520))
@@ -287,249 +342,255 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
         limited = lives_alone and rng.random() < 0.30  # ~15–20% alone with a very small network
         eligible = lives_alone and hard_out and limited
         wants = eligible and rng.random() < 0.85
-        staff = staff_by_district[district.id]
+        staff = demo.staff_by_district[district.id]
         state = STATE_ELIGIBLE if eligible else STATE_NOT_ELIGIBLE
-        citizen_rows.append((cid, _cpr(rng, used_cpr, female), name,
-                             f"{rng.choice(STREETS)} {rng.randint(1, 120)}", post, district.name,
-                             f"{rng.choice('2345679')}{rng.randrange(0, 10**7):07d}", district.id, True,
-                             state, screened_on, stamp, staff.id))
+        rows["citizen"].append((cid, _cpr(rng, used_cpr, female), name,
+                                f"{rng.choice(STREETS)} {rng.randint(1, 120)}", post, district.name,
+                                f"{rng.choice('2345679')}{rng.randrange(0, 10**7):07d}", district.id, True,
+                                state, screened_on, stamp, staff.id))
         sid = ids.next("screening")
-        screening_rows.append((sid, cid, screened_on, staff.id, rng.choice(PROVIDERS), True, lives_alone,
-                               hard_out, limited, eligible, wants, "", stamp))
-        state_rows.append((ids.next("state"), cid, None, STATE_SCREENED, screened_on, stamp, staff.id, ""))
-        state_rows.append((ids.next("state"), cid, STATE_SCREENED, state, screened_on, stamp, staff.id, ""))
+        rows["screening"].append((sid, cid, screened_on, staff.id, rng.choice(PROVIDERS), True, lives_alone,
+                                  hard_out, limited, eligible, wants, "", stamp))
+        rows["state"].append((ids.next("state"), cid, None, STATE_SCREENED, screened_on, stamp, staff.id, ""))
+        rows["state"].append((ids.next("state"), cid, STATE_SCREENED, state, screened_on, stamp, staff.id, ""))
         if eligible:
             who5 = _who5(rng, rng.randint(1, 3))
             ucla = _ucla(rng, rng.randint(2, 3))
             network = rng.randint(0, 3)
-            measurement_rows.append((ids.next("measurement"), cid, "baseline", sid, None, screened_on,
-                                     staff.id, network, who5, who5_score(who5), WHO5_VERSION, ucla,
-                                     ucla_score(ucla), UCLA_VERSION, stamp))
+            rows["measurement"].append((ids.next("measurement"), cid, "baseline", sid, None, screened_on,
+                                        staff.id, network, who5, who5_score(who5), WHO5_VERSION, ucla,
+                                        ucla_score(ucla), UCLA_VERSION, stamp))
             if wants:
-                eligible_by_district[district.id].append((cid, screened_on, staff, network, who5))
+                demo.eligible_by_district[district.id].append((cid, screened_on, staff, network, who5))
 
-    # --- admission within capacity, the rest on the waitlist (R7), first screened first
-    state_of: dict[int, str] = {}
-    state_since: dict[int, _dt.date] = {}
-    participants: list[tuple] = []
-    for d in districts:
-        queue = sorted(eligible_by_district[d.id], key=lambda e: (e[1], e[0]))
-        room = capacity[d.id]
+
+def _admit(demo: _Demo) -> None:
+    """Admission within capacity, the rest on the waitlist (R7), first screened first."""
+    for d in demo.districts:
+        queue = sorted(demo.eligible_by_district[d.id], key=lambda e: (e[1], e[0]))
+        room = demo.capacity[d.id]
         for entry in queue:
             cid, screened_on, staff = entry[0], entry[1], entry[2]
             if room > 0:
                 room -= 1
-                admitted = min(today, screened_on + _dt.timedelta(days=rng.randint(3, 20)))
-                participants.append((entry, d, admitted))
+                admitted = min(demo.today, screened_on + _dt.timedelta(days=demo.rng.randint(3, 20)))
+                demo.participants.append((entry, d, admitted))
             else:
-                state_rows.append((ids.next("state"), cid, STATE_ELIGIBLE, STATE_WAITLISTED, screened_on,
-                                   stamp, staff.id, ""))
-                state_of[cid] = STATE_WAITLISTED
-                state_since[cid] = screened_on
+                demo.rows["state"].append((demo.ids.next("state"), cid, STATE_ELIGIBLE, STATE_WAITLISTED,
+                                           screened_on, demo.stamp, staff.id, ""))
+                demo.state_of[cid] = STATE_WAITLISTED
+                demo.state_since[cid] = screened_on
 
-    # --- cards and twelve months of punches (R3, R5)
-    card_rows, punch_rows, reassess_rows = [], [], []
-    card_number = 1000
-    items = personal_items
-    end_of: dict[int, _dt.date | None] = {}
-    for (cid, *_rest), _d, admitted in participants:
+
+def _plan_ends_and_outings(demo: _Demo) -> None:
+    """Who ends early; outings six months back and three ahead (R10), the past ones held with sign-ups."""
+    rng, today = demo.rng, demo.today
+    for (cid, *_rest), _d, admitted in demo.participants:
         end_on = None
         if rng.random() < 0.12 and (today - admitted).days > 60:
             end_on = admitted + _dt.timedelta(days=rng.randint(45, (today - admitted).days))
-        end_of[cid] = end_on
-    # R10: outings six months back and three ahead; past ones were held and punched
-    outings = _plan_events(today, districts, catalogue, leader)
-    signups: list[dict] = []
-    outings_of: dict[int, list[tuple[_dt.date, dict]]] = {}
-    for outing in outings:
+        demo.end_of[cid] = end_on
+    demo.outings = _plan_events(today, demo.districts, demo.catalogue, demo.leader)
+    for outing in demo.outings:
         if not outing["held"]:
             continue
         day = outing["event"].starts_at.date()
-        candidates = [e[0] for e, d, admitted in participants
+        candidates = [e[0] for e, d, admitted in demo.participants
                       if d.id == outing["district_id"] and admitted < day
-                      and (end_of[e[0]] is None or end_of[e[0]] > day)]
+                      and (demo.end_of[e[0]] is None or demo.end_of[e[0]] > day)]
         chosen = rng.sample(candidates, min(len(candidates), rng.randint(8, 14)))
         for seq, cid in enumerate(chosen, start=1):
             seated = seq <= outing["event"].seats
             signup = {"event": outing["event"], "citizen": cid, "seq": seq,
                       "status": SIGNUP_SEATED if seated else SIGNUP_WAITLISTED, "attendance": None}
-            signups.append(signup)
+            demo.signups.append(signup)
             if seated:
                 if rng.random() < 0.12:
                     signup["attendance"] = ABSENT
                 else:
-                    outings_of.setdefault(cid, []).append((day, signup))
+                    demo.outings_of.setdefault(cid, []).append((day, signup))
 
-    for (cid, _screened_on, staff, network, who5), d, admitted in participants:
-        state_rows.append((ids.next("state"), cid, STATE_ELIGIBLE, STATE_ACTIVE, admitted, stamp, staff.id,
-                           "optaget"))
-        state = STATE_ACTIVE
-        since = admitted
-        end_on = end_of[cid]
-        last_day = min(today, end_on) if end_on else today
-        rate = rng.uniform(0.5, 1.4)  # clips a week
-        days: list[tuple[_dt.date, dict | None]] = []
-        day = admitted
-        while True:
-            day = day + _dt.timedelta(days=max(1, int(rng.expovariate(rate / 7.0 / 1.8))))
-            if day > last_day:
-                break
-            days.append((day, None))
-        trips = sorted(outings_of.get(cid, []), key=lambda entry: entry[0])
-        days.extend(trips)
-        days.sort(key=lambda entry: (entry[0], entry[1] is None))
-        card = None
-        not_before = admitted
-        stopped = False
-        for day, signup in days:
-            if stopped or day < not_before:
+
+def _participate(demo: _Demo, entry: tuple, d: District, admitted: _dt.date) -> None:
+    """One participant's year: admitted, cards and punches (R3, R5), outings, maybe an end or a pause."""
+    rng, today = demo.rng, demo.today
+    cid, _screened_on, staff, network, who5 = entry
+    demo.rows["state"].append((demo.ids.next("state"), cid, STATE_ELIGIBLE, STATE_ACTIVE, admitted, demo.stamp,
+                               staff.id, "optaget"))
+    state, since = STATE_ACTIVE, admitted
+    end_on = demo.end_of[cid]
+    last_day = min(today, end_on) if end_on else today
+    rate = rng.uniform(0.5, 1.4)  # clips a week
+    days: list[tuple[_dt.date, dict | None]] = []
+    day = admitted
+    while True:
+        day = day + _dt.timedelta(days=max(1, int(rng.expovariate(rate / 7.0 / 1.8))))
+        if day > last_day:
+            break
+        days.append((day, None))
+    trips = sorted(demo.outings_of.get(cid, []), key=lambda entry: entry[0])
+    days.extend(trips)
+    days.sort(key=lambda entry: (entry[0], entry[1] is None))
+    card = _punch_days(demo, cid, d, staff, network, who5, admitted, days, trips, last_day)
+    if card is not None:
+        status, ended, reason = (CARD_CLOSED, end_on, "afsluttet") if end_on else (CARD_OPEN, None, "")
+        if end_on:
+            card["pool"]["left"] += 10 - card["used"]
+        demo.rows["card"].append((card["id"], card["number"], cid, card["pool_id"], 10, card["used"], status,
+                                  card["issued"], ended, reason, staff.id, demo.stamp))
+    if end_on:
+        reason = rng.choice(END_REASONS_DEMO)
+        rid = demo.ids.next("reassessment")
+        demo.rows["reassess"].append((rid, cid, None, end_on, staff.id, "end", reason, "", demo.stamp))
+        demo.rows["state"].append((demo.ids.next("state"), cid, STATE_ACTIVE, STATE_ENDED, end_on, demo.stamp,
+                                   staff.id, reason))
+        state, since = STATE_ENDED, end_on
+    elif card is not None and rng.random() < 0.05:
+        paused = today - _dt.timedelta(days=rng.randint(1, 20))
+        if paused > card["issued"]:
+            demo.rows["state"].append((demo.ids.next("state"), cid, STATE_ACTIVE, STATE_PAUSED, paused,
+                                       demo.stamp, staff.id, "indlagt"))
+            state, since = STATE_PAUSED, paused
+    demo.state_of[cid] = state
+    demo.state_since[cid] = since
+
+
+def _punch_days(demo: _Demo, cid: int, d: District, staff: Staff, network: int, who5: str,
+                admitted: _dt.date, days: list, trips: list, last_day: _dt.date) -> dict | None:
+    """Punch the participant's days in turn, a new card after each reassessment; the card left open."""
+    rng, rows = demo.rng, demo.rows
+    card = None
+    not_before = admitted
+    stopped = False
+    for day, signup in days:
+        if stopped or day < not_before:
+            if signup is not None:
+                signup["attendance"] = ABSENT
+            continue
+        if card is None:
+            pool = demo.pools.get((day.year, d.id))
+            if pool is None or pool["left"] < 10:
+                stopped = True
                 if signup is not None:
                     signup["attendance"] = ABSENT
                 continue
-            if card is None:
-                pool = pools.get((day.year, d.id))
-                if pool is None or pool["left"] < 10:
-                    stopped = True
-                    if signup is not None:
-                        signup["attendance"] = ABSENT
-                    continue
-                pool["left"] -= 10
-                card_number += 1
-                card = {"id": ids.next("card"), "number": card_number, "issued": not_before, "used": 0,
-                        "pool": pool, "pool_id": pool["pool"].id}
-            event_id = None
-            if signup is not None:
-                event = signup["event"]
-                # a card short of the trip's clips pays what it has left ("færre klip")
-                clips = min(event.clips_per_participant, 10 - card["used"])
-                signup["attendance"] = ATTENDED
-                activity, item_id, event_id = event.title, event.catalogue_item_id, event.id
-            else:
-                clips = min(10 - card["used"], rng.choice((1, 1, 2, 2, 2, 3, 4)))
-                coming = next((e for d2, e in trips if day < d2 <= day + _dt.timedelta(days=21)), None)
-                if coming is not None and 10 - card["used"] - clips < coming["event"].clips_per_participant:
-                    continue  # the citizen saves the clips for the coming outing
-                if rng.random() < 0.15:
-                    activity, item_id = rng.choice(OWN_IDEAS), None
-                else:
-                    item = rng.choice(items)
-                    activity, item_id = item.name, item.id
-            card["used"] += clips
-            punch_rows.append((str(uuid.UUID(int=rng.getrandbits(128))), card["id"], None, cid, PUNCH, clips,
-                               None, activity, item_id, event_id, day, "", staff.id,
-                               _dt.datetime.combine(day, _dt.time(rng.randint(8, 15), rng.randint(0, 59)))))
-            if card["used"] == 10:
-                card_rows.append((card["id"], card["number"], cid, card["pool_id"], 10, 10, CARD_USED_UP,
-                                  card["issued"], day, "", staff.id, stamp))
-                card = None
-                reassess_day = day + _dt.timedelta(days=rng.randint(1, 10))
-                if reassess_day > last_day or rng.random() < 0.03:
-                    stopped = True  # due for reassessment
-                    continue
-                rid = ids.next("reassessment")
-                reassess_rows.append((rid, cid, card_rows[-1][0], reassess_day, staff.id, "continue", None,
-                                      "", stamp))
-                new_who5 = _who5(rng, min(5, int(who5[0]) + rng.choice((0, 0, 1, 1, 2))))
-                new_ucla = _ucla(rng, rng.choice((1, 2, 2, 3)))
-                measurement_rows.append((ids.next("measurement"), cid, "followup", None, rid, reassess_day,
-                                         staff.id, network + rng.choice((0, 0, 1, 1, 2)), new_who5,
-                                         who5_score(new_who5), WHO5_VERSION, new_ucla, ucla_score(new_ucla),
-                                         UCLA_VERSION, stamp))
-                not_before = reassess_day
-        if card is not None:
-            if end_on:
-                card["pool"]["left"] += 10 - card["used"]
-                card_rows.append((card["id"], card["number"], cid, card["pool_id"], 10, card["used"], CARD_CLOSED,
-                                  card["issued"], end_on, "afsluttet", staff.id, stamp))
-            else:
-                card_rows.append((card["id"], card["number"], cid, card["pool_id"], 10, card["used"], CARD_OPEN,
-                                  card["issued"], None, "", staff.id, stamp))
-        if end_on:
-            reason = rng.choice(END_REASONS_DEMO)
-            rid = ids.next("reassessment")
-            reassess_rows.append((rid, cid, None, end_on, staff.id, "end", reason, "", stamp))
-            state_rows.append((ids.next("state"), cid, STATE_ACTIVE, STATE_ENDED, end_on, stamp, staff.id, reason))
-            state, since = STATE_ENDED, end_on
-        elif card is not None and rng.random() < 0.05:
-            paused = today - _dt.timedelta(days=rng.randint(1, 20))
-            if paused > card["issued"]:
-                state_rows.append((ids.next("state"), cid, STATE_ACTIVE, STATE_PAUSED, paused, stamp, staff.id,
-                                   "indlagt"))
-                state, since = STATE_PAUSED, paused
-        state_of[cid] = state
-        state_since[cid] = since
+            pool["left"] -= 10
+            demo.card_number += 1
+            card = {"id": demo.ids.next("card"), "number": demo.card_number, "issued": not_before, "used": 0,
+                    "pool": pool, "pool_id": pool["pool"].id}
+        punched = _punch_one(demo, card, day, signup, trips)
+        if punched is None:
+            continue  # the citizen saves the clips for the coming outing
+        rows["punch"].append((str(uuid.UUID(int=rng.getrandbits(128))), card["id"], None, cid, PUNCH, punched[0],
+                              None, punched[1], punched[2], punched[3], day, "", staff.id,
+                              _dt.datetime.combine(day, _dt.time(rng.randint(8, 15), rng.randint(0, 59)))))
+        if card["used"] < 10:
+            continue
+        rows["card"].append((card["id"], card["number"], cid, card["pool_id"], 10, 10, CARD_USED_UP,
+                             card["issued"], day, "", staff.id, demo.stamp))
+        card = None
+        reassess_day = day + _dt.timedelta(days=rng.randint(1, 10))
+        if reassess_day > last_day or rng.random() < 0.03:
+            stopped = True  # due for reassessment
+            continue
+        rid = demo.ids.next("reassessment")
+        rows["reassess"].append((rid, cid, rows["card"][-1][0], reassess_day, staff.id, "continue", None, "",
+                                 demo.stamp))
+        new_who5 = _who5(rng, min(5, int(who5[0]) + rng.choice((0, 0, 1, 1, 2))))
+        new_ucla = _ucla(rng, rng.choice((1, 2, 2, 3)))
+        rows["measurement"].append((demo.ids.next("measurement"), cid, "followup", None, rid, reassess_day,
+                                    staff.id, network + rng.choice((0, 0, 1, 1, 2)), new_who5,
+                                    who5_score(new_who5), WHO5_VERSION, new_ucla, ucla_score(new_ucla),
+                                    UCLA_VERSION, demo.stamp))
+        not_before = reassess_day
+    return card
 
-    citizen_rows = [row[:9] + (state_of.get(row[0], row[9]), state_since.get(row[0], row[10])) + row[11:]
-                    for row in citizen_rows]
+
+def _punch_one(demo: _Demo, card: dict, day: _dt.date, signup: dict | None, trips: list) -> tuple | None:
+    """The clips, activity, catalogue item and event of one day's punch (None: skipped); counts them on the card."""
+    rng = demo.rng
+    event_id = None
+    if signup is not None:
+        event = signup["event"]
+        # a card short of the trip's clips pays what it has left ("færre klip")
+        clips = min(event.clips_per_participant, 10 - card["used"])
+        signup["attendance"] = ATTENDED
+        activity, item_id, event_id = event.title, event.catalogue_item_id, event.id
+    else:
+        clips = min(10 - card["used"], rng.choice((1, 1, 2, 2, 2, 3, 4)))
+        coming = next((e for d2, e in trips if day < d2 <= day + _dt.timedelta(days=21)), None)
+        if coming is not None and 10 - card["used"] - clips < coming["event"].clips_per_participant:
+            return None
+        if rng.random() < 0.15:
+            activity, item_id = rng.choice(OWN_IDEAS), None
+        else:
+            item = rng.choice(demo.personal_items)
+            activity, item_id = item.name, item.id
+    card["used"] += clips
+    return clips, activity, item_id, event_id
+
+
+def _write_rows(demo: _Demo) -> None:
+    rows = demo.rows
+    citizen_rows = [row[:9] + (demo.state_of.get(row[0], row[9]), demo.state_since.get(row[0], row[10])) + row[11:]
+                    for row in rows["citizen"]]
     _bulk(Citizen, [Citizen.id, Citizen.cpr, Citizen.name, Citizen.address, Citizen.postcode, Citizen.city,
                     Citizen.phone, Citizen.district, Citizen.receives_home_help, Citizen.state,
                     Citizen.state_since, Citizen.created_at, Citizen.created_by], citizen_rows)
     _bulk(Screening, [Screening.id, Screening.citizen, Screening.screened_on, Screening.screened_by,
                       Screening.provider, Screening.receives_home_help, Screening.lives_alone,
                       Screening.hard_to_get_out, Screening.limited_network, Screening.eligible,
-                      Screening.wants_to_take_part, Screening.notes, Screening.created_at], screening_rows)
+                      Screening.wants_to_take_part, Screening.notes, Screening.created_at], rows["screening"])
     _bulk(StateChange, [StateChange.id, StateChange.citizen, StateChange.from_state, StateChange.to_state,
-                        StateChange.on, StateChange.at, StateChange.by, StateChange.reason], state_rows)
+                        StateChange.on, StateChange.at, StateChange.by, StateChange.reason], rows["state"])
     _bulk(Card, [Card.id, Card.number, Card.citizen, Card.pool, Card.clips, Card.used, Card.status,
-                 Card.issued_on, Card.ended_on, Card.end_reason, Card.issued_by, Card.created_at], card_rows)
+                 Card.issued_on, Card.ended_on, Card.end_reason, Card.issued_by, Card.created_at], rows["card"])
     _bulk(Reassessment, [Reassessment.id, Reassessment.citizen, Reassessment.card, Reassessment.assessed_on,
                          Reassessment.assessed_by, Reassessment.decision, Reassessment.end_reason,
-                         Reassessment.notes, Reassessment.created_at], reassess_rows)
+                         Reassessment.notes, Reassessment.created_at], rows["reassess"])
     _bulk(Measurement, [Measurement.id, Measurement.citizen, Measurement.kind, Measurement.screening,
                         Measurement.reassessment, Measurement.measured_on, Measurement.recorded_by,
                         Measurement.network_size, Measurement.who5_answers, Measurement.who5_score,
                         Measurement.who5_version, Measurement.ucla_answers, Measurement.ucla_score,
-                        Measurement.ucla_version, Measurement.created_at], measurement_rows)
+                        Measurement.ucla_version, Measurement.created_at], rows["measurement"])
     _bulk(Punch, [Punch.id, Punch.card, Punch.agreement, Punch.citizen, Punch.kind, Punch.clips,
                   Punch.reverses, Punch.activity, Punch.catalogue_item, Punch.event, Punch.punched_on,
-                  Punch.reason, Punch.registered_by, Punch.registered_at], punch_rows)
+                  Punch.reason, Punch.registered_by, Punch.registered_at], rows["punch"])
 
-    # --- an individual agreement (R4) for one active participant
-    active = [cid for cid, st in state_of.items() if st == STATE_ACTIVE]
-    if active:
-        cid = active[0]
-        d_id = Citizen.get_by_id(cid).district_id
-        pool = pools[(today.year, d_id)]
-        if pool["left"] >= 14:
-            pool["left"] -= 14
-            Agreement.create(citizen=cid, pool=pool["pool"], approved_by=leader, clips=14,
-                             reason="Hospitalsophold i Aarhus med overnatning; ledsagelse begge veje",
-                             activity="Hospitalsbesøg", valid_from=today,
-                             valid_until=today + _dt.timedelta(days=60))
 
-    # --- sign-ups for the coming outings among today's active participants
+def _agreement(demo: _Demo) -> None:
+    """An individual agreement (R4) for one active participant."""
+    active = [cid for cid, st in demo.state_of.items() if st == STATE_ACTIVE]
+    if not active:
+        return
+    cid = active[0]
+    pool = demo.pools[(demo.today.year, Citizen.get_by_id(cid).district_id)]
+    if pool["left"] >= 14:
+        pool["left"] -= 14
+        Agreement.create(citizen=cid, pool=pool["pool"], approved_by=demo.leader, clips=14,
+                         reason="Hospitalsophold i Aarhus med overnatning; ledsagelse begge veje",
+                         activity="Hospitalsbesøg", valid_from=demo.today,
+                         valid_until=demo.today + _dt.timedelta(days=60))
+
+
+def _coming_signups(demo: _Demo) -> None:
+    """Sign-ups for the coming outings among today's active participants; then every sign-up is written."""
     active_by_district: dict[int, list[int]] = {}
-    for (cid, *_rest), d, _admitted in participants:
-        if state_of.get(cid) == STATE_ACTIVE:
+    for (cid, *_rest), d, _admitted in demo.participants:
+        if demo.state_of.get(cid) == STATE_ACTIVE:
             active_by_district.setdefault(d.id, []).append(cid)
-    for outing in outings:
+    for outing in demo.outings:
         if outing["held"]:
             continue
         pool_ids = active_by_district.get(outing["district_id"], [])
-        chosen = rng.sample(pool_ids, min(len(pool_ids), rng.randint(6, 14)))
+        chosen = demo.rng.sample(pool_ids, min(len(pool_ids), demo.rng.randint(6, 14)))
         for seq, cid in enumerate(chosen, start=1):
-            signups.append({"event": outing["event"], "citizen": cid, "seq": seq, "attendance": None,
-                            "status": SIGNUP_SEATED if seq <= outing["event"].seats else SIGNUP_WAITLISTED})
+            demo.signups.append({"event": outing["event"], "citizen": cid, "seq": seq, "attendance": None,
+                                 "status": SIGNUP_SEATED if seq <= outing["event"].seats else SIGNUP_WAITLISTED})
     _bulk(Signup, [Signup.event, Signup.citizen, Signup.status, Signup.seq, Signup.attendance, Signup.by,
                    Signup.created_at],
-          [(s["event"].id, s["citizen"], s["status"], s["seq"], s["attendance"], leader.id, stamp)
-           for s in signups])
-    n_events = len(outings)
-    fill_programmes(rng, leader, today)  # issue 14: three programmes like Ishøj's, with a weekly café
-    # issue 16: the physical cards (fictitious phone numbers): open cards older than two weeks are
-    # handed out, newer ones wait under "Til udskrivning"
-    for d, phone in zip(districts, ("75 00 11 01", "75 00 11 02", "75 00 11 03"), strict=False):
-        District.update(phone=phone).where(District.id == d.id).execute()
-    recent = today - _dt.timedelta(days=14)
-    Card.update(print_state=PRINT_HANDED_OUT, print_count=1, handed_out_on=Card.issued_on).where(
-        (Card.status == CARD_OPEN) & (Card.issued_on < recent)).execute()
-    Card.update(print_state=PRINT_REQUESTED).where((Card.status == CARD_OPEN) & (Card.issued_on >= recent)).execute()
-    audit(me, "demo", "database", None, None,
-          {"citizens": n_citizens, "participants": len(participants), "cards": len(card_rows),
-           "punches": len(punch_rows), "events": n_events})
-    waiting = sum(1 for s in state_of.values() if s == STATE_WAITLISTED)
-    return (f"{n_citizens} borgere, {len(participants)} deltagere, {waiting} på venteliste, "
-            f"{len(card_rows)} kort, {len(punch_rows)} klip-registreringer, {n_events} fællesture")
+          [(s["event"].id, s["citizen"], s["status"], s["seq"], s["attendance"], demo.leader.id, demo.stamp)
+           for s in demo.signups])
 
 
 def _plan_events(today, districts, catalogue, leader) -> list[dict]:
@@ -551,3 +612,14 @@ def _plan_events(today, districts, catalogue, leader) -> list[dict]:
                                  series=f"demo-{title}")
             outings.append({"event": event, "district_id": district.id, "held": held})
     return outings
+
+
+def _print_states(demo: _Demo) -> None:
+    """Issue 16: the physical cards (fictitious phone numbers): open cards older than two weeks are
+    handed out, newer ones wait under "Til udskrivning"."""
+    for d, phone in zip(demo.districts, ("75 00 11 01", "75 00 11 02", "75 00 11 03"), strict=False):
+        District.update(phone=phone).where(District.id == d.id).execute()
+    recent = demo.today - _dt.timedelta(days=14)
+    Card.update(print_state=PRINT_HANDED_OUT, print_count=1, handed_out_on=Card.issued_on).where(
+        (Card.status == CARD_OPEN) & (Card.issued_on < recent)).execute()
+    Card.update(print_state=PRINT_REQUESTED).where((Card.status == CARD_OPEN) & (Card.issued_on >= recent)).execute()

@@ -1,4 +1,4 @@
-"""Cirkel's tables: the data model for all of DESIGN.md (R1–R13).
+"""Cirkel's tables: the data model for all of the rules (R1–R13, docs/rules.md).
 
 Plain declarations; rules live in the operation modules beside this one.
 Columns that are a running total of a ledger (``Card.used``, ``Agreement.used``)

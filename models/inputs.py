@@ -14,7 +14,8 @@ Rules:
   1900–2100 are refused.
 * **Kroner**: Danish writing — ``.`` or space groups thousands, ``,`` is the
   decimal comma (``1.225.000``, ``1225000``, ``1225000,50``, ``1 850 kr``);
-  at most two decimals; an optional ``kr``/``DKK`` after the figure.
+  at most two decimals; an optional ``kr``/``DKK``. A decimal point (``187.5``)
+  is refused, not guessed: in Danish a dot groups thousands.
 * **Whole numbers**: ASCII digits only (no ``¹⁰``, no ``1e309``), within a
   stated range.
 * **Text**: stripped; control characters (also DEL and zero-width ones) are
@@ -101,10 +102,10 @@ def format_datetime(value: _dt.datetime | None) -> str:
 
 
 def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000_000,
-                label: str = "Tallet") -> int:
-    """A whole number of ASCII digits within [minimum, maximum]."""
+                label: str = "Tallet", message: str | None = None) -> int:
+    """A whole number of ASCII digits within [minimum, maximum] (``message``: one refusal for every case)."""
     if isinstance(value, bool):
-        raise DomainError(f"{label} skal være et helt tal.", field=field)
+        raise DomainError(message or f"{label} skal være et helt tal.", field=field)
     if isinstance(value, int):
         number = value
     else:
@@ -112,15 +113,16 @@ def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000
         negative = raw.startswith("-")
         digits = raw[1:] if negative else raw
         if not digits or not digits.isascii() or not digits.isdigit() or len(digits) > 18:
-            raise DomainError(f"{label} skal være et helt tal (fik '{_shown(str(value))}').", field=field)
+            raise DomainError(message or f"{label} skal være et helt tal (fik '{_shown(str(value))}').",
+                              field=field)
         number = -int(digits) if negative else int(digits)
     if not minimum <= number <= maximum:
-        raise DomainError(f"{label} skal være mellem {format_int(minimum)} og {format_int(maximum)}.",
+        raise DomainError(message or f"{label} skal være mellem {format_int(minimum)} og {format_int(maximum)}.",
                           field=field)
     return number
 
 
-_KRONER = re.compile(r"^-?([1-9]\d{0,2}([. ]\d{3})+|\d+)(,\d{1,2})?$")  # 0.001 is no thousands group
+_KRONER = re.compile(r"^-?([1-9]\d{0,2}([. ]\d{3})+|\d+)(,\d+)?$")  # 0.001: no thousands group
 
 
 def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal.Decimal | int = 0,
@@ -131,14 +133,17 @@ def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal
     elif isinstance(value, int) and not isinstance(value, bool):
         amount = decimal.Decimal(value)
     else:
-        raw = "" if value is None else str(value).strip()
+        raw = "" if value is None else str(value).strip().replace("\u00a0", " ")
         raw = re.sub(r"\s*(kr\.?|dkk)$", "", raw, flags=re.IGNORECASE).strip()
-        if not raw.isascii() or not _KRONER.match(raw):
+        if not raw:
+            raise DomainError(f"Skriv {label.lower()} i kroner.", field=field)
+        if raw.isascii() and _KRONER.match(raw):
+            amount = decimal.Decimal(raw.replace(".", "").replace(" ", "").replace(",", "."))
+        else:
             raise DomainError(f"{label} skal være et beløb i kroner, fx 1.225.000 eller 1225000,50 "
                               f"(fik '{_shown(str(value))}').", field=field)
-        amount = decimal.Decimal(raw.replace(".", "").replace(" ", "").replace(",", "."))
     if not amount.is_finite() or amount != amount.quantize(decimal.Decimal("0.01")):
-        raise DomainError(f"{label} må højst have to decimaler.", field=field)
+        raise DomainError(f"{label} skal være et beløb i kroner med højst to decimaler (øre).", field=field)
     if not decimal.Decimal(minimum) <= amount <= decimal.Decimal(maximum):
         raise DomainError(f"{label} skal være mellem {format_kroner(minimum)} og {format_kroner(maximum)}.",
                           field=field)
@@ -177,9 +182,7 @@ def clean_text(value, field: str, *, kind: str = "text", required: bool = True, 
     if any("\udc80" <= ch <= "\udcff" for ch in raw):  # undecodable bytes (surrogateescape)
         raise DomainError(f"{label} indeholder tegn, der ikke er gyldig tekst (UTF-8).", field=field)
     text = raw.strip()
-    for ch in text:
-        if ch in _ZERO_WIDTH or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs"):
-            raise DomainError(f"{label} indeholder et kontroltegn; skriv kun almindelig tekst.", field=field)
+    refuse_control(text, field, label=label)
     if not text:
         if required:
             raise DomainError(f"{label} mangler.", field=field)
@@ -188,6 +191,16 @@ def clean_text(value, field: str, *, kind: str = "text", required: bool = True, 
     if len(text) > limit:
         raise DomainError(f"{label} må højst være {limit} tegn (fik {format_int(len(text))}).", field=field)
     return text
+
+
+def refuse_control(text, field: str, *, label: str = "Feltet", allow: str = "") -> None:
+    """The one control-character rule: no control, format, private-use or zero-width character
+    (``allow``: the few a multi-line field may keep, e.g. ``"\n\t"``)."""
+    for ch in str(text or ""):
+        if ch in allow:
+            continue
+        if ch in _ZERO_WIDTH or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs"):
+            raise DomainError(f"{label} indeholder et kontroltegn; skriv kun almindelig tekst.", field=field)
 
 
 def _shown(raw: str, width: int = 30) -> str:

@@ -23,6 +23,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "import": ("leder",),
     "backup": ("leder",),
     "settings.write": ("leder",),
+    "signup.override": ("leder",),
     # issue #13: follow-up on use
     "followup.view": ("leder",),
     # issue 14: programmes (budget, lines, expenses, enrolment, results, planning a café) and café attendance
@@ -39,16 +40,25 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+def allowed(actor, roles: tuple[str, ...]) -> bool:
+    """The one role rule: an admin may do everything, anyone else when their role is in ``roles``."""
+    return actor is not None and (actor.role == "admin" or actor.role in roles)
+
+
 def can(actor, action: str) -> bool:
     """True when ``actor`` may do ``action`` (an unknown action is a programming error)."""
-    roles = ACTIONS[action]
-    return actor is not None and (actor.role == "admin" or actor.role in roles)
+    return allowed(actor, ACTIONS[action])
 
 
 def require(actor, action: str) -> None:
     """Refuse with a Danish line naming who may do it."""
-    if can(actor, action):
+    require_roles(actor, ACTIONS[action])
+
+
+def require_roles(actor, roles: tuple[str, ...]) -> None:
+    """Refuse unless :func:`allowed`; for rules whose roles are data (a setting, a destination)."""
+    if allowed(actor, roles):
         return
-    allowed = [ROLE_LABELS[r] for r in ACTIONS[action]] + [ROLE_LABELS["admin"]]
+    names = [ROLE_LABELS[r] for r in roles if r != "admin"] + [ROLE_LABELS["admin"]]
     you = ROLE_LABELS.get(getattr(actor, "role", ""), getattr(actor, "role", "?"))
-    raise DomainError(f"Kun {' eller '.join(allowed)} må gøre dette (du er {you}).")
+    raise DomainError(f"Kun {' eller '.join(names)} må gøre dette (du er {you}).")

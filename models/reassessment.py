@@ -34,8 +34,8 @@ from .entities import (
     StateChange,
 )
 from .participation import DEFAULT_REASSESS_MONTHS, due_for_reassessment, reassessment_interval_months
+from .permissions import require
 from .screening import Baseline, clean_outcomes, record_measurement
-from .staff import require_role
 
 CONTINUE = "continue"
 END = "end"
@@ -204,7 +204,7 @@ def participants(actor: Staff | None, district=None, *, only_due: bool = True, o
 @operation
 def set_reassessment_interval(actor: Staff, months: int) -> int:
     """A leader sets how many months may pass between reassessments (default 6)."""
-    require_role(actor, "leder")
+    require(actor, "reassessment.interval")
     try:
         value = int(months)
     except (TypeError, ValueError):

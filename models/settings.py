@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from .base import DomainError, audit, operation
 from .entities import Setting
+from .permissions import require_roles
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,10 @@ def get_setting(key: str) -> Any:
 @operation
 def set_setting(actor, key: str, text: str) -> Any:
     """Change a setting (audited); the value is parsed and refused at the field when bad."""
-    from .staff import require_role
-
     spec = SETTINGS.get(key)
     if spec is None:
         raise DomainError(f"Ukendt indstilling '{key}'.", field="key")
-    require_role(actor, spec.role)
+    require_roles(actor, (spec.role,))
     value = spec.parse(text)
     before = get_setting(key)
     Setting.insert(key=key, value=str(value)).on_conflict(  # an upsert on SQLite and PostgreSQL alike

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-# Measured (DESIGN.md): WAL + BEGIN IMMEDIATE + a 15 s busy timeout loses nothing
+# Measured (docs/architecture.md, the store): WAL + BEGIN IMMEDIATE + a 15 s busy timeout loses nothing
 # with 20 writers; 5 s gets "database is locked" under saturation.
 BUSY_TIMEOUT_S = 15
 GATE_TIMEOUT_S = BUSY_TIMEOUT_S  # the longest a writer queues at the write gate

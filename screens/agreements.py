@@ -1,39 +1,32 @@
 """Aftaler: individual agreements (R4) — more than 10 clips at once, approved by a leader."""
 from __future__ import annotations
 
-import logging
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from models.agreements import create_agreement, list_agreements
 from models.base import DomainError, today
 from models.i18n import _
-from screens.datefield import parse_user_date
+from models.inputs import parse_date
+from models.punching import active_catalogue_names
 from screens.widgets import fmt_validity
 
+from .base import CirkelScreen
 from .citizen_picker import CitizenPicker
-from .quick_punch import CatalogueSuggester, field_row
+from .forms import FieldMessage, FieldRow
+from .quick_punch import CatalogueSuggester
 from .typeahead import TypeAheadForm
 
-log = logging.getLogger(__name__)
 
-
-class AgreementsScreen(Screen):
+class AgreementsScreen(CirkelScreen):
     TITLE = _("Aftaler")
     BINDINGS = [
         Binding("n", "new", _("Ny aftale"), id="agreements-new", tooltip=_("Opret en individuel aftale (leder).")),
         Binding("g,f5", "refresh", _("Opdatér"), id="agreements-refresh", tooltip=_("Hent aftalerne igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, lines: list) -> None:
-            super().__init__()
-            self.lines = lines
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,24 +49,21 @@ class AgreementsScreen(Screen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="agreements", exit_on_error=False, description="Henter aftaler")
     def load(self) -> None:
-        from models.agreements import list_agreements
+        self.run_read(list_agreements, on_done=self._loaded, status="#agreements-status",
+                      description=_("Henter aftaler"))
 
-        self.post_message(self.Loaded(list_agreements()))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    def _loaded(self, lines: list) -> None:
         table = self.query_one(DataTable)
         table.clear()
         day = today()
-        for a in message.lines:
+        for a in lines:
             table.add_row(a.citizen_name, a.cpr_masked, str(a.clips), str(a.left), fmt_validity(a), a.approved_by,
                           a.activity, a.reason, key=str(a.id))
-        current = sum(1 for a in message.lines if a.valid_on(day) and a.left > 0)
+        current = sum(1 for a in lines if a.valid_on(day) and a.left > 0)
         self.query_one("#agreements-status", Static).update(
             _("{n} aftaler, {current} gælder i dag med klip tilbage. n opretter en ny.").format(
-                n=len(message.lines), current=current) if message.lines
+                n=len(lines), current=current) if lines
             else _("Ingen aftaler endnu. n opretter en ny."))
 
     def action_new(self) -> None:
@@ -92,17 +82,6 @@ class AgreementDialog(TypeAheadForm):
         Binding("escape", "cancel", _("Annullér"), id="agreement-cancel", tooltip=_("Luk uden at gemme.")),
     ]
 
-    class Done(Message):
-        def __init__(self, agreement_id: int) -> None:
-            super().__init__()
-            self.agreement_id = agreement_id
-
-    class Refused(Message):
-        def __init__(self, message: str, field: str | None) -> None:
-            super().__init__()
-            self.message = message
-            self.field = field
-
     MESSAGES = {"clips": "#ag-clips", "reason": "#ag-reason", "activity": "#ag-activity", "until": "#ag-until"}
     FIELDS = ("ag-citizen", "ag-clips", "ag-reason", "ag-activity", "ag-until")
     NEXT = {"ag-citizen": "ag-clips", "ag-clips": "ag-reason", "ag-reason": "ag-activity", "ag-activity": "ag-until"}
@@ -110,25 +89,23 @@ class AgreementDialog(TypeAheadForm):
     def __init__(self) -> None:
         super().__init__()
         self.busy = False
-        self._refused_value: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        from models.punching import active_catalogue_names
-
         with Vertical(id="ag-box", classes="dialog-box"):
             yield Static(_("Ny individuel aftale"), classes="dialog-title")
             yield CitizenPicker(_("Borger"), id="ag-picker", input_id="ag-citizen", limit=10)
-            yield from field_row(_("Klip"), Input(id="ag-clips", compact=True, restrict=r"[0-9]*", max_length=3,
-                                                  placeholder=_("mere end 10")), "ag-clips-msg")
-            yield from field_row(_("Begrundelse"), Input(id="ag-reason", compact=True, max_length=500,
-                                                         placeholder=_("hvorfor borgeren skal bruge flere klip")),
-                                 "ag-reason-msg")
-            yield from field_row(_("Aktivitet"), Input(id="ag-activity", compact=True, max_length=200,
-                                                       suggester=CatalogueSuggester(active_catalogue_names()),
-                                                       placeholder=_("valgfri")), "ag-activity-msg")
-            yield from field_row(_("Gyldig til"), Input(id="ag-until", compact=True, max_length=10,
-                                                        placeholder=_("DD-MM-ÅÅÅÅ")), "ag-until-msg",
-                                 _("Tom: gælder indtil videre."))
+            yield FieldRow(_("Klip"), Input(id="ag-clips", compact=True, restrict=r"[0-9]*", max_length=3,
+                                            placeholder=_("mere end 10")), field="clips", message_id="ag-clips-msg",
+                           reserve=True)
+            yield FieldRow(_("Begrundelse"), Input(id="ag-reason", compact=True, max_length=500,
+                                                   placeholder=_("hvorfor borgeren skal bruge flere klip")),
+                           field="reason", message_id="ag-reason-msg", reserve=True)
+            yield FieldRow(_("Aktivitet"), Input(id="ag-activity", compact=True, max_length=200,
+                                                 placeholder=_("valgfri")),
+                           field="activity", message_id="ag-activity-msg", reserve=True)
+            yield FieldRow(_("Gyldig til"), Input(id="ag-until", compact=True, max_length=10,
+                                                  placeholder=_("DD-MM-ÅÅÅÅ")), field="until",
+                           message_id="ag-until-msg", reserve=True, hint=_("Tom: gælder indtil videre."))
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Gem"), id="ag-ok", variant="primary", compact=True)
                 yield Button(_("Annullér"), id="ag-no", compact=True)
@@ -136,27 +113,27 @@ class AgreementDialog(TypeAheadForm):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(CitizenPicker).input)
+        self.run_read(active_catalogue_names, on_done=self._suggest, description=_("Henter kataloget"))
+
+    def _suggest(self, names: list[str]) -> None:
+        self.query_one("#ag-activity", Input).suggester = CatalogueSuggester(names)
+
+    def show_error(self, message: str, field: str | None) -> bool:
+        """The runner's refusal: beside its field (the citizen's when it names none)."""
+        self.busy = False
+        self._say(message, field)
+        return True
 
     def _say(self, message: str, field: str | None) -> None:
-        target = f"{self.MESSAGES[field]}-msg" if field in self.MESSAGES else "#picker-message"
-        line = self.query_one(target, Static)
-        line.update(message)
-        line.add_class("error")
         if field in self.MESSAGES:
-            self._refused_value[field] = self.query_one(self.MESSAGES[field], Input).value
+            self.query_one(f"{self.MESSAGES[field]}-msg", FieldMessage).show(
+                message, self.query_one(self.MESSAGES[field], Input).value)
+        else:
+            line = self.query_one("#picker-message", Static)
+            line.update(message)
+            line.add_class("error")
         focus = self.MESSAGES.get(field or "", "#ag-citizen")
         self.set_focus(self.query_one(focus, Input))
-
-    @on(Input.Changed)
-    def _typing(self, event: Input.Changed) -> None:
-        if event.value != event.input.value:
-            return  # a late event of a burst
-        for field, selector in self.MESSAGES.items():
-            if event.input.id == selector[1:]:
-                line = self.query_one(f"{selector}-msg", Static)
-                if line.has_class("error") and event.value != self._refused_value.get(field):
-                    line.update(_("Tom: gælder indtil videre.") if field == "until" else "")
-                    line.remove_class("error")
 
     @on(CitizenPicker.Picked)
     def _picked(self) -> None:
@@ -201,35 +178,21 @@ class AgreementDialog(TypeAheadForm):
         until = None
         if until_text:
             try:
-                until = parse_user_date(until_text)
-            except ValueError as err:
-                self._say(str(err), "until")
+                until = parse_date(until_text, "until")
+            except DomainError as err:
+                self._say(err.message, "until")
                 return False
         self.busy = True
         self.send(match.citizen_id, int(clips), self.query_one("#ag-reason", Input).value,
                   self.query_one("#ag-activity", Input).value, until)
         return True
 
-    @work(thread=True, exclusive=True, group="agreement", exit_on_error=False, description="Gemmer aftale")
     def send(self, citizen_id: int, clips: int, reason: str, activity: str, until) -> None:
-        from models.agreements import create_agreement
+        self.run_operation(create_agreement, self.app.actor, citizen_id, clips, reason, until=until, activity=activity,
+                           on_done=lambda agreement: self.dismiss(agreement.id), on_error=self._failed,
+                           description=_("Gemmer aftale"))
 
-        try:
-            agreement = create_agreement(self.app.actor, citizen_id, clips, reason, until=until, activity=activity)
-        except DomainError as err:
-            self.post_message(self.Refused(err.message, err.field))
-            return
-        except Exception:
-            log.exception("agreement failed")
-            self.post_message(self.Refused(_("Aftalen kunne ikke gemmes lige nu; prøv igen."), None))
-            return
-        self.post_message(self.Done(agreement.id))
-
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        self.busy = False
-        self._say(message.message, message.field)
-
-    @on(Done)
-    def _done(self, message: Done) -> None:
-        self.dismiss(message.agreement_id)
+    def _failed(self, err: BaseException) -> None:
+        if not isinstance(err, DomainError):
+            self.busy = False
+            self._say(_("Aftalen kunne ikke gemmes lige nu; prøv igen."), None)

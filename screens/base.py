@@ -27,17 +27,23 @@ Reads — ``run_read`` (figures, lists)::
 
 What the runner does:
 
-- the call runs in a thread worker (``exit_on_error=False``); the keywords below
-  belong to the runner, every other positional and keyword argument goes to ``fn``;
-- ``on_done(result)`` is called on the UI thread, only while the screen is still there;
+- the call runs in a thread worker (``exit_on_error=False``); the keywords
+  ``on_done``, ``on_error``, ``form``, ``status``, ``description`` and ``group``
+  belong to the runner, every other argument goes to ``fn`` (when ``fn`` itself
+  takes one of those names, pass ``functools.partial(fn, ...)``);
+- ``on_done(result)`` (a function or a coroutine) is called on the UI thread, only
+  while the screen is still there; the worker ends after it, so
+  ``await app.workers.wait_for_complete()`` in a test waits for what it shows;
 - a :class:`~models.base.DomainError` (a rule refused) is shown at the field it
   names: ``form.show_error(message, field)`` (``form`` defaults to the node itself
-  when it has ``show_error``); when no field matches, the message is a notification.
+  when it has ``show_error``; a plain function ``(message, field) -> bool`` will
+  do too); when it returns False, the message is a notification.
   Nothing was written. ``on_error(err)`` is then called, e.g. to end a busy state;
 - anything else is unexpected: it is logged with its traceback (never shown: a
   traceback can hold personal data) and the user gets one line naming the log;
   ``on_error(err)`` is called too;
-- ``run_read`` is exclusive per ``group`` (default: the function's name): a newer
+- ``run_read`` is exclusive per ``group`` (default: the function's name and the
+  description; give a lambda its own ``group``): a newer
   read replaces an older one, whose result is dropped. When it fails, ``status``
   (a selector or a ``Static``) says so and how to try again, so "Henter tal …"
   never stays on the screen. ``run_operation`` is never exclusive: a write that
@@ -49,6 +55,7 @@ ends in ERROR is logged with its traceback and told in one line — never silent
 """
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any, Callable, Protocol
 
@@ -82,25 +89,25 @@ class RunsOperations:
     def run_operation(self, fn: Callable[..., Any], *args: Any,
                       on_done: Callable[[Any], Any] | None = None,
                       on_error: Callable[[BaseException], Any] | None = None,
-                      form: ShowsErrors | None = None,
+                      form: ShowsErrors | Callable[[str, str | None], bool] | None = None,
                       description: str = "",
                       group: str | None = None,
                       **kwargs: Any) -> Worker:
         """Run the write ``fn(*args, **kwargs)`` in a thread worker (see the module docstring)."""
         return self._run(fn, args, kwargs, on_done=on_done, on_error=on_error, form=form, status=None,
-                         description=description, group=group or f"op-{_name(fn)}", exclusive=False)
+                         description=description, group=group or f"op-{_name(fn)}-{description}", exclusive=False)
 
     def run_read(self, fn: Callable[..., Any], *args: Any,
                  on_done: Callable[[Any], Any],
                  on_error: Callable[[BaseException], Any] | None = None,
                  status: str | Static | None = None,
-                 form: ShowsErrors | None = None,
+                 form: ShowsErrors | Callable[[str, str | None], bool] | None = None,
                  description: str = "",
                  group: str | None = None,
                  **kwargs: Any) -> Worker:
         """Run the read ``fn(*args, **kwargs)`` in a thread worker; a newer read in the group replaces it."""
         return self._run(fn, args, kwargs, on_done=on_done, on_error=on_error, form=form, status=status,
-                         description=description, group=group or f"read-{_name(fn)}", exclusive=True)
+                         description=description, group=group or f"read-{_name(fn)}-{description}", exclusive=True)
 
     # --- the machinery
 
@@ -131,7 +138,7 @@ class RunsOperations:
         return self.run_worker(work, name=_name(fn), group=group, description=description or _name(fn),  # type: ignore[attr-defined]
                                exit_on_error=False, exclusive=exclusive, thread=True)
 
-    def _deliver(self, outcome: tuple, on_done, on_error, form, status, description: str) -> None:
+    async def _deliver(self, outcome: tuple, on_done, on_error, form, status, description: str) -> None:
         """On the UI thread: hand the result over, or show what went wrong."""
         if not self.is_attached:  # type: ignore[attr-defined]
             return  # the screen was closed meanwhile
@@ -140,7 +147,9 @@ class RunsOperations:
             if on_done is None:
                 return
             try:
-                on_done(value)
+                shown = on_done(value)
+                if inspect.isawaitable(shown):
+                    await shown
             except Exception as err:  # noqa: BLE001 - a bug in the callback: logged, told, never silent
                 log.error("showing the result of %s failed", description, exc_info=err)
                 self._tell_failed(err, on_error, status, description)
@@ -154,7 +163,8 @@ class RunsOperations:
         form = form if form is not None else (self if hasattr(self, "show_error") else None)
         shown = False
         if form is not None:
-            shown = bool(form.show_error(err.message, err.field))
+            show = form.show_error if hasattr(form, "show_error") else form
+            shown = bool(show(err.message, err.field))
         if not shown:
             self.notify(err.message, severity="error")  # type: ignore[attr-defined]
         if on_error is not None:
@@ -171,6 +181,7 @@ class RunsOperations:
 
 
 def _name(fn: Callable) -> str:
+    fn = getattr(fn, "func", fn)  # functools.partial
     return getattr(fn, "__name__", None) or type(fn).__name__
 
 

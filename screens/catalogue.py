@@ -6,18 +6,21 @@ action (category "andet", the clips it is usually punched with).
 """
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static
 
+from models.catalogue import create_offer, list_offers, own_ideas, promote_idea, set_offer_active, update_offer
 from models.i18n import _
-from screens.widgets import fmt_date
+from models.inputs import format_date as fmt_date
 
-from .outing_dialogs import FieldRow, OutingDialog, show_field_errors
+from .base import CirkelScreen
+from .forms import FieldMessage, FieldRow
+from .outing_dialogs import OutingDialog
 
 CATEGORIES = [("ledsagelse", _("Ledsagelse")), ("hjemme", _("Hjemme")), ("fællestur", _("Fællestur")),
               ("andet", _("Andet"))]
@@ -41,31 +44,28 @@ class OfferForm(OutingDialog):
         with Vertical(classes="outing-dialog form-dialog"):
             yield Static(_("Redigér tilbud") if o else _("Nyt tilbud i kataloget"), classes="dialog-title")
             with VerticalScroll(classes="form-fields"):
-                yield FieldRow(_("Navn"), Input(o.name if o else "", id="name", compact=True), "name")
+                yield FieldRow(_("Navn"), Input(o.name if o else "", id="name", compact=True))
                 yield FieldRow(_("Kategori"), Select([(label, value) for value, label in CATEGORIES],
                                                      value=o.category if o else "andet",
-                                                     allow_blank=False, id="category", compact=True), "category")
+                                                     allow_blank=False, id="category", compact=True))
                 yield FieldRow(_("Foreslåede klip"),
                                Input(str(o.suggested_clips) if o else "1", id="suggested_clips",
-                                     type="integer", compact=True), "suggested_clips")
+                                     type="integer", compact=True))
                 yield FieldRow(_("Beskrivelse"), Input(o.description if o else "", id="description",
-                                                       compact=True), "description")
+                                                       compact=True))
                 yield FieldRow(_("Aktiv"), Checkbox(_("foreslås ved klip"), o.active if o else True,
-                                                    id="active", compact=True), "active")
+                                                    id="active", compact=True))
+            yield FieldMessage(id="form-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Gem (Ctrl+S)"), id="save", variant="primary")
                 yield Button(_("Annullér (F12)"), id="cancel")
 
     def on_mount(self) -> None:
-        show_field_errors(self, {})
         self.query_one("#name", Input).focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        from models.base import DomainError
-        from models.catalogue import create_offer, update_offer
-
         values = dict(
             name=self.query_one("#name", Input).value,
             category=self.query_one("#category", Select).value,
@@ -73,18 +73,13 @@ class OfferForm(OutingDialog):
             description=self.query_one("#description", Input).value,
             active=self.query_one("#active", Checkbox).value,
         )
-        try:
-            if self.offer is None:
-                item = create_offer(self.app.actor, **values)
-            else:
-                item = update_offer(self.app.actor, self.offer.id, **values)
-        except DomainError as err:
-            show_field_errors(self, {err.field or "name": err.message})
-            return
-        self.dismiss(item.id)
+        self.clear_errors()
+        save = (partial(create_offer, self.app.actor, **values) if self.offer is None  # values has a description
+                else partial(update_offer, self.app.actor, self.offer.id, **values))
+        self.run_operation(save, on_done=lambda item: self.dismiss(item.id), description=_("Gemmer tilbud"))
 
 
-class CatalogueScreen(Screen):
+class CatalogueScreen(CirkelScreen):
     TITLE = _("Katalog")
     BINDINGS = [
         Binding("n", "new_offer", _("Nyt tilbud"), id="catalogue-new", tooltip=_("Tilføj et tilbud til kataloget.")),
@@ -96,12 +91,6 @@ class CatalogueScreen(Screen):
                 tooltip=_("Gør borgerens egen idé til et tilbud i kataloget.")),
         Binding("g,f5", "refresh", _("Opdatér"), id="catalogue-refresh", tooltip=_("Hent kataloget igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, offers, ideas) -> None:
-            super().__init__()
-            self.offers = offers
-            self.ideas = ideas
 
     def __init__(self) -> None:
         super().__init__()
@@ -139,15 +128,12 @@ class CatalogueScreen(Screen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="catalogue", exit_on_error=False, description="Henter katalog")
     def load(self) -> None:
-        from models.catalogue import list_offers, own_ideas
+        self.run_read(lambda: (list_offers(), own_ideas()), group="catalogue", on_done=self.show,
+                      status="#catalogue-status", description=_("Henter katalog"))
 
-        self.post_message(self.Loaded(list_offers(), own_ideas()))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        self.offers, self.ideas = message.offers, message.ideas
+    def show(self, lists) -> None:
+        self.offers, self.ideas = lists
         table = self.query_one("#offers", DataTable)
         keep = self.select_after or self._current_offer_id()
         table.clear()
@@ -168,7 +154,7 @@ class CatalogueScreen(Screen):
             ideas.move_cursor(row=min(row, len(self.ideas) - 1))
         active = sum(1 for o in self.offers if o.active)
         self.query_one("#catalogue-status", Static).update(
-            _("{active} aktive og {inactive} inaktive tilbud; {ideas} egne idéer. Enter redigerer, n tilføjer, t slår til/fra.").format(
+            _("{active} aktive og {inactive} inaktive tilbud; {ideas} egne idéer. Enter redigerer, n tilføjer, t slår til/fra.").format(  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                 active=active, inactive=len(self.offers) - active, ideas=len(self.ideas)))
 
     def _current_offer_id(self) -> int | None:
@@ -213,36 +199,27 @@ class CatalogueScreen(Screen):
             self.action_open_row()
 
     def action_toggle_active(self) -> None:
-        from models.base import DomainError
-        from models.catalogue import set_offer_active
-
         offer = self._current_offer()
-        if offer is None:
-            return
-        try:
-            item = set_offer_active(self.app.actor, offer.id, not offer.active)
-        except DomainError as err:
-            self.notify(err.message, severity="error")
-            return
+        if offer is not None:
+            self.run_operation(set_offer_active, self.app.actor, offer.id, not offer.active, on_done=self._toggled,
+                               description=_("Gemmer tilbud"))
+
+    def _toggled(self, item) -> None:
         state = _("aktivt") if item.active else _("inaktivt (foreslås ikke længere)")
         self.notify(_("'{name}' er nu {state}.").format(name=item.name, state=state))
         self.select_after = item.id
         self.action_refresh()
 
     def action_promote(self) -> None:
-        from models.base import DomainError
-        from models.catalogue import promote_idea
-
         idea = self._current_idea()
         if idea is None:
             self.notify(_("Ingen egne idéer at gøre til tilbud."), severity="warning")
             return
-        try:
-            item = promote_idea(self.app.actor, idea.activity, suggested_clips=idea.typical_clips)
-        except DomainError as err:
-            self.notify(err.message, severity="error")
-            return
-        self.notify(_("'{name}' er nu et tilbud i kataloget (andet, {clips} klip). Enter på tilbuddet redigerer det.").format(
+        self.run_operation(promote_idea, self.app.actor, idea.activity, suggested_clips=idea.typical_clips,
+                           on_done=self._promoted, description=_("Gemmer tilbud"))
+
+    def _promoted(self, item) -> None:
+        self.notify(_("'{name}' er nu et tilbud i kataloget (andet, {clips} klip). Enter på tilbuddet redigerer det.").format(  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             name=item.name, clips=item.suggested_clips))
         self.select_after = item.id
         self.action_refresh()

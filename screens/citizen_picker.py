@@ -17,20 +17,22 @@ from __future__ import annotations
 from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
-from models.entities import STATE_ACTIVE
+from models.entities import STATE_ACTIVE, STATE_ENDED, STATE_PAUSED, STATE_WAITLISTED
 from models.i18n import _
-from models.search import EXACT
+from models.search import EXACT, log_search, search_citizens
 
-SHORT_STATES = {"paused": _("pause"), "ended": _("afsluttet"), "waitlisted": _("venteliste")}
+from .base import RunsOperations
+from .widgets import state_title
+
+SHORT_STATES = (STATE_PAUSED, STATE_ENDED, STATE_WAITLISTED)  # named in the list; the others are "not a participant"
 
 
 def match_prompt(match, width: int = 70) -> Text:
@@ -46,7 +48,7 @@ def match_prompt(match, width: int = 70) -> Text:
     elif match.pickable:
         text.append(_("aftale {n}").format(n=match.agreement_left), style="bold")
     elif match.state != STATE_ACTIVE:
-        text.append(SHORT_STATES.get(match.state) or _("ikke deltager"), style="dim italic")
+        text.append(state_title(match.state) if match.state in SHORT_STATES else _("ikke deltager"), style="dim italic")
     elif match.used_up:
         text.append(_("brugt op"), style="dim italic")
     else:
@@ -54,7 +56,7 @@ def match_prompt(match, width: int = 70) -> Text:
     return text
 
 
-class CitizenPicker(Vertical):
+class CitizenPicker(RunsOperations, Vertical):
     """A search field with its matches underneath."""
 
     BINDINGS = [
@@ -69,12 +71,6 @@ class CitizenPicker(Vertical):
             super().__init__()
             self.picker = picker
             self.match = match
-
-    class Results(Message):
-        def __init__(self, text: str, matches: list) -> None:
-            super().__init__()
-            self.text = text
-            self.matches = matches
 
     def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input", any_citizen: bool = False,
                  **kwargs) -> None:
@@ -142,31 +138,27 @@ class CitizenPicker(Vertical):
             return
         self.search(text)
 
-    @work(thread=True, exclusive=True, group="citizen-search", exit_on_error=False,
-          description="Søger borgere")
     def search(self, text: str) -> None:
-        from models.search import search_citizens
+        self.run_read(search_citizens, text, limit=self.limit, on_done=lambda matches: self._results(text, matches),
+                      description=_("Søger borgere"))
 
-        matches = search_citizens(text, limit=self.limit)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Results(text, matches))
-
-    @on(Results)
-    def _results(self, message: Results) -> None:
-        message.stop()
-        if message.text != self.input.value.strip() or message.text == self.results_for:
+    def _results(self, text: str, matches: list) -> None:
+        if text != self.input.value.strip() or text == self.results_for:
             return  # an older keystroke's answer, or already shown by Enter
-        self.results_for = message.text
-        self._show(message.matches)
-        if not message.matches:
-            self.say(_("Ingen borgere passer på '{text}'.").format(text=message.text), error=True)
+        self.results_for = text
+        self._show(matches)
+        if not matches:
+            self.say(_("Ingen borgere passer på '{text}'.").format(text=text), error=True)
 
     def search_now_and_pick(self):
         """Pick for the text now in the field, searching at once (about a millisecond)
         if the worker has not answered for it yet. Returns the match picked, or None.
-        """
-        from models.search import search_citizens
 
+        The one read on the event loop, on purpose: Enter must pick before the
+        keys typed after it reach the next field (screens/typeahead.py). It
+        only reads (no transaction, no access-log row: that is written in a
+        worker by :meth:`log_use`).
+        """
         text = self._text = self.input.value.strip()
         if not text:
             self.say(_("Skriv et navn, et CPR-nummer eller et kortnummer."), error=True)
@@ -252,8 +244,6 @@ class CitizenPicker(Vertical):
         if citizen_id is None and (not text or text == self._logged_text or not self.matches):
             return
         self._logged_text = text
-        from models.search import log_search
-
         # An app-level worker: it must outlive a dialog that closes at once.
         self.app.run_worker(partial(log_search, getattr(self.app, "actor_id", None), text, citizen_id),
                             thread=True, group="access-log", exit_on_error=False)

@@ -9,24 +9,25 @@ from __future__ import annotations
 from functools import partial
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
-from textual.worker import get_current_worker
 
-from models.base import DomainError
+from models.citizen_view import citizen_detail, open_citizen_detail
 from models.entities import CARD_USED_UP, PUNCH_REVERSAL, STATE_ACTIVE
 from models.i18n import _
-from screens.widgets import card_boxes, fmt_date, fmt_validity
+from models.inputs import format_date as fmt_date
+from models.search import log_search, search_citizens
+from screens.widgets import card_boxes, fmt_validity
+
+from .base import CirkelScreen
 
 SEARCH_LIMIT = 50
 
 
-class CitizensScreen(Screen):
+class CitizensScreen(CirkelScreen):
     TITLE = _("Borgere")
     BINDINGS = [
         Binding("down", "move(1)", _("Ned"), id="citizens-down", tooltip=_("Næste borger i listen."), show=False),
@@ -35,12 +36,6 @@ class CitizensScreen(Screen):
                 tooltip=_("Gå til søgefeltet (navn, CPR eller kortnummer).")),
         Binding("f5", "refresh", _("Opdatér"), id="citizens-refresh", tooltip=_("Søg igen."), show=False),
     ]
-
-    class Results(Message):
-        def __init__(self, text: str, matches: list) -> None:
-            super().__init__()
-            self.text = text
-            self.matches = matches
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,18 +91,13 @@ class CitizensScreen(Screen):
             return
         self.search(self.text)
 
-    @work(thread=True, exclusive=True, group="citizens-search", exit_on_error=False, description="Søger borgere")
     def search(self, text: str) -> None:
-        from models.search import search_citizens
+        self.run_read(search_citizens, text, limit=SEARCH_LIMIT, on_done=lambda matches: self._results(text, matches),
+                      status="#citizens-status", description=_("Søger borgere"))
 
-        matches = search_citizens(text, limit=SEARCH_LIMIT)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Results(text, matches))
-
-    @on(Results)
-    def _results(self, message: Results) -> None:
-        if message.text == self.text:
-            self._show(message.text, message.matches)
+    def _results(self, text: str, matches: list) -> None:
+        if text == self.text:
+            self._show(text, matches)
 
     def _show(self, text: str, matches: list) -> None:
         self.matches = matches
@@ -163,8 +153,6 @@ class CitizensScreen(Screen):
     # --- the access log: the search text once per use (see models/search.py)
 
     def _log(self, citizen_id: int | None) -> None:
-        from models.search import log_search
-
         self.logged_text = self.text
         self.app.run_worker(partial(log_search, self.app.actor_id, self.text, citizen_id),
                             thread=True, group="access-log", exit_on_error=False)
@@ -174,7 +162,7 @@ class CitizensScreen(Screen):
             self._log(None)
 
 
-class CitizenDetailScreen(Screen):
+class CitizenDetailScreen(CirkelScreen):
     """One citizen: master data, the open card, punches, cards, state history, agreements."""
 
     TITLE = _("Borger")
@@ -193,16 +181,6 @@ class CitizenDetailScreen(Screen):
         Binding("K", "replace_card", _("Mistet kort"), id="citizen-replace-card",
                 tooltip=_("Erstat et mistet kort: nyt nummer, samme klip tilbage; det gamle nummer spærres.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, detail) -> None:
-            super().__init__()
-            self.detail = detail
-
-    class Failed(Message):
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
 
     def __init__(self, citizen_id: int) -> None:
         super().__init__()
@@ -247,25 +225,20 @@ class CitizenDetailScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    @work(thread=True, exclusive=True, group="citizen-detail", exit_on_error=False, description="Henter borger")
     def load(self, log: bool) -> None:
-        from models.citizen_view import citizen_detail, open_citizen_detail
+        if log:
+            self.run_read(open_citizen_detail, self.app.actor, self.citizen_id, on_done=self._loaded,
+                          form=self._failed, status="#cd-master", description=_("Henter borger"))
+        else:
+            self.run_read(citizen_detail, self.citizen_id, on_done=self._loaded, form=self._failed,
+                          status="#cd-master", description=_("Henter borger"))
 
-        try:
-            detail = (open_citizen_detail(self.app.actor, self.citizen_id) if log
-                      else citizen_detail(self.citizen_id))
-        except DomainError as err:
-            self.post_message(self.Failed(err.message))
-            return
-        self.post_message(self.Loaded(detail))
+    def _failed(self, message: str, _field) -> bool:
+        self.query_one("#cd-master", Static).update(Text(message, style="bold red"))
+        return True
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
-        self.query_one("#cd-master", Static).update(Text(message.message, style="bold red"))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        d = self.detail = message.detail
+    def _loaded(self, detail) -> None:
+        d = self.detail = detail
         self.sub_title = d.name
         master = Text(d.name, style="bold")
         master.append(f"   CPR {d.cpr}   {d.district}\n")
@@ -361,7 +334,7 @@ class CitizenDetailScreen(Screen):
             print_history_in_background(self.app, self.detail.id)
 
     def action_replace_card(self) -> None:
-        from .intake_widgets import ReasonDialog
+        from .forms import AskDialog
         from .printing import replace_lost_card
 
         d = self.detail
@@ -373,8 +346,8 @@ class CitizenDetailScreen(Screen):
         number = d.open_card.number
         ask = _("Kort {n} spærres, og {name} får et nyt kort med de {left} klip, der er tilbage. Hvorfor?")
         self.app.push_screen(
-            ReasonDialog(_("Mistet kort"), ask.format(n=number, name=d.name, left=d.open_card.left),
-                         placeholder=_("fx mistet, ødelagt")),
+            AskDialog(_("Mistet kort"), ask.format(n=number, name=d.name, left=d.open_card.left),
+                      placeholder=_("fx mistet, ødelagt")),
             lambda reason: replace_lost_card(self.app, number, reason) if reason else None)
 
     def action_reverse(self) -> None:

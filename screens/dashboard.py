@@ -10,8 +10,10 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from models.dashboard import dashboard
 from models.i18n import _
+from models.inputs import format_datetime as fmt_datetime
+from models.inputs import format_int as fmt_int
 from screens.base import CirkelScreen
-from screens.widgets import bar, fmt_datetime, fmt_int
+from screens.widgets import bar
 
 
 class DashboardScreen(CirkelScreen):

@@ -4,20 +4,22 @@ years' pools; only clips not yet committed move."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 
+from models.base import today
+from models.budget import add_district, list_districts, set_district
 from models.i18n import _
 
-from .pools import _Form, _num
+from .base import CirkelDialog, CirkelScreen
+from .forms import FieldMessage, FieldRow, Form
+from .pools import _num
 
 
-class DistrictsScreen(Screen):
+class DistrictsScreen(CirkelScreen):
     TITLE = _("Distrikter")
     BINDINGS = [
         Binding("n", "new", _("Nyt distrikt"), id="districts-new", tooltip=_("Opret et distrikt.")),
@@ -25,12 +27,6 @@ class DistrictsScreen(Screen):
                 tooltip=_("Ret det valgte distrikts navn eller antal hjemmehjælpsmodtagere.")),
         Binding("g,f5", "refresh", _("Opdatér"), id="districts-refresh", tooltip=_("Hent listen igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, rows, year: int) -> None:
-            super().__init__()
-            self.rows = rows
-            self.year = year
 
     def __init__(self) -> None:
         super().__init__()
@@ -62,19 +58,15 @@ class DistrictsScreen(Screen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="districts", exit_on_error=False, description="Henter distrikter")
     def load(self) -> None:
-        from models.base import today
-        from models.budget import list_districts
-
         year = today().year
-        self.post_message(self.Loaded(list_districts(year), year))
+        self.run_read(list_districts, year, on_done=lambda rows: self.show(rows, year), status="#districts-hint",
+                      description=_("Henter distrikter"))
 
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        self.rows = message.rows
+    def show(self, rows, year: int) -> None:
+        self.rows = rows
         table = self.query_one("#districts-table", DataTable)
-        table.columns["pool"].label = Text(_("Pulje {year}").format(year=message.year))
+        table.columns["pool"].label = Text(_("Pulje {year}").format(year=year))
         cursor = table.cursor_row
         table.clear()
         for row in self.rows:
@@ -112,7 +104,7 @@ class DistrictsScreen(Screen):
             self.action_refresh()
 
 
-class DistrictDialog(_Form):
+class DistrictDialog(Form, CirkelDialog):
     """A new district (no name given) or a change to an existing one."""
 
     BINDINGS = [
@@ -129,43 +121,34 @@ class DistrictDialog(_Form):
         title = _("Ret distrikt {name}").format(name=self.original) if self.original else _("Nyt distrikt")
         with Vertical(id="district-box", classes="dialog"):
             yield Static(title, classes="dialog-title")
-            with Horizontal(classes="form-row"):
-                yield Label(_("Navn"), classes="form-label")
-                with Vertical(classes="form-field"):
-                    yield Input(self.original or "", id="district-name", compact=True)
-                    yield Static("", id="district-name-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label(_("Hjemmehjælpsmodtagere"), classes="form-label")
-                with Vertical(classes="form-field"):
-                    yield Input("" if self.home_help is None else str(self.home_help), id="district-home_help",
-                                compact=True, placeholder="0")
-                    yield Static("", id="district-home_help-error", classes="field-error")
-            yield Static("", id="district-form-error", classes="field-error")
+            yield FieldRow(_("Navn"), Input(self.original or "", id="district-name", compact=True), field="name",
+                           message_id="district-name-error")
+            yield FieldRow(_("Hjemmehjælpsmodtagere"),
+                           Input("" if self.home_help is None else str(self.home_help), id="district-home_help",
+                                 compact=True, placeholder="0"), field="home_help",
+                           message_id="district-home_help-error")
+            yield FieldMessage(id="form-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Gem (Ctrl+S)"), id="district-save-button", variant="primary", compact=True)
                 yield Button(_("Annullér"), id="district-cancel-button", compact=True)
 
     def on_mount(self) -> None:
-        self.show_errors({}, "district")
         self.query_one("#district-home_help" if self.original else "#district-name", Input).focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#district-save-button")
     def action_save(self) -> None:
-        from models.base import DomainError
-        from models.budget import add_district, set_district
-
         name = self.query_one("#district-name", Input).value
         home_help = self.query_one("#district-home_help", Input).value
-        try:
-            if self.original:
-                change = set_district(self.app.actor, self.original, home_help=home_help, new_name=name)
-            else:
-                change = add_district(self.app.actor, name, home_help)
-        except DomainError as err:
-            field = "district" if err.field == "district" else err.field
-            self.show_errors({field if field in ("name", "home_help") else "form": err.message}, "district")
-            return
+        self.clear_errors()
+        if self.original:
+            self.run_operation(set_district, self.app.actor, self.original, home_help=home_help, new_name=name,
+                               on_done=self._saved, description=_("Gemmer distrikt"))
+        else:
+            self.run_operation(add_district, self.app.actor, name, home_help, on_done=self._saved,
+                               description=_("Gemmer distrikt"))
+
+    def _saved(self, change) -> None:
         message = _("Distriktet {name} er gemt.").format(name=change.district.name)
         if change.resplit_years:
             message += " " + _("Puljerne for {years} er fordelt igen.").format(

@@ -13,24 +13,34 @@ from __future__ import annotations
 import os
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
+from exports.participant_list import write_participant_list
+from models.base import DomainError
+from models.events import (
+    attendance_sheet,
+    cancel_signup,
+    confirm_attendance,
+    event_row,
+    mark_all,
+    mark_attendance,
+    participant_list,
+)
 from models.i18n import _
 from screens.dialogs import ConfirmDialog
 
+from .base import CirkelScreen
 from .events import event_head
-from .outing_dialogs import AskDialog
+from .forms import AskDialog
 
 ATTENDANCE_TITLES = {"attended": _("deltog"), "absent": _("udeblev")}
 
 
-class AttendanceScreen(Screen):
+class AttendanceScreen(CirkelScreen):
     TITLE = _("Fremmøde")
     BINDINGS = [
         Binding("escape,f12", "back", _("Tilbage"), id="attendance-back", tooltip=_("Tilbage til fællesturene.")),
@@ -46,12 +56,6 @@ class AttendanceScreen(Screen):
                 tooltip=_("Bekræft fremmødet og registrér klippene for alle på én gang.")),
         Binding("f5", "refresh", _("Opdatér"), id="attendance-refresh", tooltip=_("Hent fremmødet igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, row, lines) -> None:
-            super().__init__()
-            self.row = row
-            self.lines = lines
 
     def __init__(self, event_id: int) -> None:
         super().__init__()
@@ -88,17 +92,13 @@ class AttendanceScreen(Screen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="attendance", exit_on_error=False, description="Henter fremmøde")
     def load(self) -> None:
-        from models.events import attendance_sheet, event_row
+        event_id, clips_for = self.event_id, dict(self.clips_for) or None
+        self.run_read(lambda: (event_row(event_id), attendance_sheet(event_id, clips_for)), group="attendance",
+                      on_done=self.show, status="#attendance-status", description=_("Henter fremmøde"))
 
-        row = event_row(self.event_id)
-        sheet = attendance_sheet(self.event_id, self.clips_for or None)
-        self.post_message(self.Loaded(row, sheet))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        self.row, self.lines = message.row, message.lines
+    def show(self, loaded) -> None:
+        self.row, self.lines = loaded
         self.sub_title = self.row.title
         self.query_one("#attendance-head", Static).update(event_head(self.row))
         table = self.query_one("#attendance-table", DataTable)
@@ -157,35 +157,28 @@ class AttendanceScreen(Screen):
         return True
 
     def action_mark(self, attendance: str) -> None:
-        from models.base import DomainError
-        from models.events import mark_attendance
-
         line = self._selected()
         if line is None or not self._writable():
             return
-        try:
-            mark_attendance(self.app.actor, line.signup_id, attendance)
-        except DomainError as err:
-            self.notify(err.message, severity="error")
-            return
+        self.run_operation(mark_attendance, self.app.actor, line.signup_id, attendance, on_done=self._marked,
+                           description=_("Markerer fremmøde"))
+
+    def _marked(self, _result) -> None:
         table = self.query_one("#attendance-table", DataTable)
         if table.cursor_row < table.row_count - 1:
             table.move_cursor(row=table.cursor_row + 1)
         self.load()
 
     def action_mark_rest(self) -> None:
-        from models.base import DomainError
-        from models.events import mark_all
-
         if not self._writable():
             return
-        try:
-            n = mark_all(self.app.actor, self.event_id, "attended")
-        except DomainError as err:
-            self.notify(err.message, severity="error")
-            return
-        self.notify(_("{n} markeret som deltaget.").format(n=n))
-        self.load()
+
+        def marked(n: int) -> None:
+            self.notify(_("{n} markeret som deltaget.").format(n=n))
+            self.load()
+
+        self.run_operation(mark_all, self.app.actor, self.event_id, "attended", on_done=marked,
+                           description=_("Markerer fremmøde"))
 
     def action_fewer_clips(self) -> None:
         line = self._selected()
@@ -213,27 +206,22 @@ class AttendanceScreen(Screen):
 
         self.app.push_screen(AskDialog(
             _("Færre klip"), _("Klip for {name} (turen bruger {k}; 0 = ingen klip):").format(name=line.name, k=k),
-            str(line.clips), check=check), done)
+            str(line.clips), check=check, ok=_("OK"), max_length=3), done)
 
     def action_remove(self) -> None:
         line = self._selected()
         if line is None or not self._writable():
             return
 
-        def answer(yes: bool | None) -> None:
-            from models.base import DomainError
-            from models.events import cancel_signup
-
-            if not yes:
-                return
-            try:
-                outcome = cancel_signup(self.app.actor, line.signup_id, _("fjernet ved fremmøde"), promote=False)
-            except DomainError as err:
-                self.notify(err.message, severity="error")
-                return
+        def removed(outcome) -> None:
             self.clips_for.pop(line.signup_id, None)
             self.notify(outcome.message)
             self.load()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_operation(cancel_signup, self.app.actor, line.signup_id, _("fjernet ved fremmøde"),
+                                   promote=False, on_done=removed, description=_("Fjerner deltager"))
 
         self.app.push_screen(ConfirmDialog(
             _("Fjern {name} fra turen? Der registreres ingen klip for {name}.").format(name=line.name),
@@ -260,21 +248,20 @@ class AttendanceScreen(Screen):
         self.app.push_screen(ConfirmDialog(question, yes=_("Bekræft"), no=_("Fortryd")), answer)
 
     def _confirm(self) -> None:
-        from models.base import DomainError
-        from models.events import confirm_attendance
+        def confirmed(outcome) -> None:
+            self.clips_for.clear()
+            self.notify(outcome.message, timeout=8)
+            self.load()
 
-        try:
-            outcome = confirm_attendance(self.app.actor, self.event_id, self.clips_for or None)
-        except DomainError as err:
-            self.notify(err.message, severity="error", timeout=10)
-            self.load()  # the table names each participant's problem
-            return
-        self.clips_for.clear()
-        self.notify(outcome.message, timeout=8)
-        self.load()
+        def refused(err: BaseException) -> None:
+            if isinstance(err, DomainError):
+                self.load()  # the table names each participant's problem
+
+        self.run_operation(confirm_attendance, self.app.actor, self.event_id, self.clips_for or None,
+                           on_done=confirmed, on_error=refused, description=_("Bekræfter fremmøde"))
 
 
-class ParticipantListScreen(Screen):
+class ParticipantListScreen(CirkelScreen):
     TITLE = _("Deltagerliste")
     BINDINGS = [
         Binding("escape,f12", "back", _("Tilbage"), id="participants-back", tooltip=_("Tilbage til fællesturene.")),
@@ -284,18 +271,6 @@ class ParticipantListScreen(Screen):
         Binding("P", "print_list", _("Udskriv (PDF)"), id="participants-print",
                 tooltip=_("Deltagerlisten som PDF: navn, telefon, afhentning og en kolonne at krydse af.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, row, lines) -> None:
-            super().__init__()
-            self.row = row
-            self.lines = lines
-
-    class Saved(Message):
-        def __init__(self, path, error) -> None:
-            super().__init__()
-            self.path = path
-            self.error = error
 
     def __init__(self, event_id: int) -> None:
         super().__init__()
@@ -331,23 +306,21 @@ class ParticipantListScreen(Screen):
     def back_pressed(self) -> None:
         self.app.pop_screen()
 
-    @work(thread=True, exclusive=True, group="participants", exit_on_error=False, description="Henter deltagere")
     def load(self) -> None:
-        from models.events import event_row, participant_list
+        event_id, actor = self.event_id, self.app.actor
+        self.run_read(lambda: (event_row(event_id), participant_list(actor, event_id)), group="participants",
+                      on_done=self.show, status="#participants-status", description=_("Henter deltagere"))
 
-        self.post_message(self.Loaded(event_row(self.event_id), participant_list(self.app.actor, self.event_id)))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        self.row = message.row
+    def show(self, loaded) -> None:
+        self.row, lines = loaded
         self.sub_title = self.row.title
         self.query_one("#participants-head", Static).update(event_head(self.row))
         table = self.query_one("#participants-table", DataTable)
         table.clear()
-        for i, line in enumerate(message.lines, start=1):
+        for i, line in enumerate(lines, start=1):
             table.add_row(str(i), line.name, line.phone, line.pickup)
         self.query_one("#participants-status", Static).update(
-            _("{n} deltagere med plads. Ctrl+S gemmer listen som regneark.").format(n=len(message.lines)))
+            _("{n} deltagere med plads. Ctrl+S gemmer listen som regneark.").format(n=len(lines)))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -369,27 +342,19 @@ class ParticipantListScreen(Screen):
 
         self.app.push_screen(AskDialog(_("Gem deltagerliste"),
                                        _("Mappe (filnavnet er deltagerliste-<tur>-<dato>.xlsx):"),
-                                       str(default_directory()), check=check, ok=_("Gem")), chosen)
+                                       str(default_directory()), check=check, ok=_("Gem"), required=False), chosen)
 
-    @work(thread=True, exclusive=True, group="participants-save", exit_on_error=False, description="Gemmer regneark")
     def save(self, folder: str) -> None:
-        from exports.participant_list import write_participant_list
-        from models.base import DomainError
+        self.run_operation(write_participant_list, self.app.actor, self.event_id, folder, form=self,
+                           on_done=self._saved, description=_("Gemmer regneark"))
 
-        try:
-            path = write_participant_list(self.app.actor, self.event_id, folder)
-        except DomainError as err:
-            self.post_message(self.Saved(None, err.message))
-            return
-        self.post_message(self.Saved(path, None))
+    def _saved(self, path) -> None:
+        from models.files import fetch_hint
 
-    @on(Saved)
-    def saved(self, message: Saved) -> None:
-        if message.error:
-            self.notify(_("Kunne ikke gemme: {error}").format(error=message.error), severity="error")
-        else:
-            from models.files import fetch_hint
+        hint = fetch_hint(path)
+        text = _("Deltagerlisten er gemt: {path}").format(path=path)
+        self.notify(f"{text}\n{hint}" if hint else text, timeout=12 if hint else 8)
 
-            hint = fetch_hint(message.path)
-            text = _("Deltagerlisten er gemt: {path}").format(path=message.path)
-            self.notify(f"{text}\n{hint}" if hint else text, timeout=12 if hint else 8)
+    def show_error(self, message: str, field: str | None) -> bool:
+        self.notify(_("Kunne ikke gemme: {error}").format(error=message), severity="error")
+        return True

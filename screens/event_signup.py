@@ -6,27 +6,26 @@ them up anyway (the reason is kept and audited).
 """
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
+from models.events import cancel_signup, event_row, event_signups, find_participants, sign_up
 from models.i18n import _
+from models.permissions import can
 from screens.dialogs import ConfirmDialog
 
+from .base import CirkelScreen
 from .events import event_head
-from .outing_dialogs import AskDialog
+from .forms import AskDialog
+from .widgets import state_title
 
 SIGNUP_TITLES = {"signed_up": _("tilmeldt"), "waitlisted": _("venteliste"), "cancelled": _("afbud")}
-STATE_TITLES = {"screened": _("screenet"), "eligible": _("i målgruppen"), "not_eligible": _("ikke i målgruppen"),
-                "waitlisted": _("venteliste (ordning)"), "active": _("aktiv"), "paused": _("pause"),
-                "ended": _("afsluttet")}
 
 
-class SignupScreen(Screen):
+class SignupScreen(CirkelScreen):
     TITLE = _("Tilmelding")
     BINDINGS = [
         Binding("escape,f12", "back", _("Tilbage"), id="signup-back", tooltip=_("Tilbage til fællesturene.")),
@@ -35,18 +34,6 @@ class SignupScreen(Screen):
                 tooltip=_("Registrér afbud for den valgte tilmelding; første på ventelisten rykker op.")),
         Binding("f5", "refresh", _("Opdatér"), id="signup-refresh", tooltip=_("Hent tilmeldingerne igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, row, lines) -> None:
-            super().__init__()
-            self.row = row
-            self.lines = lines
-
-    class Found(Message):
-        def __init__(self, text, hits) -> None:
-            super().__init__()
-            self.text = text
-            self.hits = hits
 
     def __init__(self, event_id: int) -> None:
         super().__init__()
@@ -89,18 +76,14 @@ class SignupScreen(Screen):
 
     # --- reads in workers
 
-    @work(thread=True, exclusive=True, group="signup-load", exit_on_error=False, description="Henter tilmeldinger")
     def load(self) -> None:
-        from models.events import event_row, event_signups
-
-        row = event_row(self.event_id)
-        lines = event_signups(self.app.actor, self.event_id, log=not self.logged)
+        event_id, actor, log = self.event_id, self.app.actor, not self.logged
         self.logged = True
-        self.post_message(self.Loaded(row, lines))
+        self.run_read(lambda: (event_row(event_id), event_signups(actor, event_id, log=log)), group="signup-load",
+                      on_done=self.show, description=_("Henter tilmeldinger"))
 
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        self.row, self.lines = message.row, message.lines
+    def show(self, loaded) -> None:
+        self.row, self.lines = loaded
         self.sub_title = self.row.title
         self.query_one("#signup-head", Static).update(event_head(self.row))
         table = self.query_one("#signups", DataTable)
@@ -128,27 +111,24 @@ class SignupScreen(Screen):
         self.last_search = text
         self.search(text)
 
-    @work(thread=True, exclusive=True, group="signup-search", exit_on_error=False, description="Søger")
     def search(self, text: str) -> None:
-        from models.events import find_participants
+        self.run_read(find_participants, self.app.actor, text, event_id=self.event_id,
+                      on_done=lambda hits: self.show_hits(text, hits), description=_("Søger"))
 
-        self.post_message(self.Found(text, find_participants(self.app.actor, text, event_id=self.event_id)))
-
-    @on(Found)
-    def show_hits(self, message: Found) -> None:
-        same = [h.id for h in self.hits] == [h.id for h in message.hits]
-        self.hits = message.hits
+    def show_hits(self, text: str, hits) -> None:
+        same = [h.id for h in self.hits] == [h.id for h in hits]
+        self.hits = hits
         table = self.query_one("#hits", DataTable)
         cursor = table.cursor_row if same else 0
         table.clear()
         for h in self.hits:
-            table.add_row(h.name, h.cpr_masked, STATE_TITLES.get(h.state, h.state),
+            table.add_row(h.name, h.cpr_masked, state_title(h.state),
                           SIGNUP_TITLES.get(h.signup_status, "") if h.signup_status else "",
                           str(h.card_number or "—"), "" if h.clips_left is None else str(h.clips_left),
                           h.district, key=str(h.id))
         status = self.query_one("#search-status", Static)
         if not self.hits:
-            status.update(_("Ingen borgere fundet for '{text}'.").format(text=message.text))
+            status.update(_("Ingen borgere fundet for '{text}'.").format(text=text))
             status.display = True
         else:
             table.move_cursor(row=min(cursor, len(self.hits) - 1))
@@ -169,25 +149,23 @@ class SignupScreen(Screen):
         event.stop()
 
     def sign_up(self, hit, reason: str = "") -> None:
-        from models.base import DomainError
-        from models.events import sign_up
-
         actor = self.app.actor
-        try:
-            outcome = sign_up(actor, self.event_id, hit.id, override_reason=reason)
-        except DomainError as err:
-            if err.field == "override" and actor.role in ("leder", "admin") and not reason:
-                def with_reason(text: str | None) -> None:
-                    if text:
-                        self.sign_up(hit, text)
 
-                self.app.push_screen(AskDialog(
-                    _("Undtagelse"), err.message,
-                    check=lambda t: None if t.strip() else _("Skriv en begrundelse."),
-                    ok=_("Tilmeld alligevel")), with_reason)
-                return
-            self.notify(err.message, severity="error")
-            return
+        def refused(message: str, field: str | None) -> bool:
+            if field != "override" or reason or not can(actor, "signup.override"):
+                return False  # the runner notifies
+
+            def with_reason(text: str | None) -> None:
+                if text:
+                    self.sign_up(hit, text)
+
+            self.app.push_screen(AskDialog(_("Undtagelse"), message, ok=_("Tilmeld alligevel")), with_reason)
+            return True
+
+        self.run_operation(sign_up, actor, self.event_id, hit.id, override_reason=reason, form=refused,
+                           on_done=self._signed_up, description=_("Tilmelder"))
+
+    def _signed_up(self, outcome) -> None:
         self.notify(outcome.message, severity="information" if outcome.seated else "warning")
         if self.last_search:
             self.search(self.last_search)
@@ -211,19 +189,14 @@ class SignupScreen(Screen):
             self.notify(_("{name} har allerede meldt afbud.").format(name=line.name), severity="warning")
             return
 
-        def answer(yes: bool | None) -> None:
-            from models.base import DomainError
-            from models.events import cancel_signup
-
-            if not yes:
-                return
-            try:
-                outcome = cancel_signup(self.app.actor, line.id)
-            except DomainError as err:
-                self.notify(err.message, severity="error")
-                return
+        def cancelled(outcome) -> None:
             self.notify(outcome.message, timeout=8)
             self.load()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_operation(cancel_signup, self.app.actor, line.id, on_done=cancelled,
+                                   description=_("Registrerer afbud"))
 
         self.app.push_screen(ConfirmDialog(_("Afbud for {name}?").format(name=line.name),
                                            yes=_("Registrér afbud"), no=_("Fortryd")), answer)

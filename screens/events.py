@@ -7,20 +7,24 @@ Delete cancels. Figures are read in a worker so the screen never freezes.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
 from models.base import today
+from models.catalogue import active_offers
+from models.events import cancel_event, create_events, district_choices, events_overview
 from models.i18n import _
+from models.inputs import format_date as fmt_date
+from models.inputs import format_datetime as fmt_datetime
+from models.inputs import format_kroner
+from screens.base import CirkelScreen
 from screens.dialogs import ConfirmDialog
-from screens.widgets import fmt_date, fmt_datetime
+from screens.forms import FieldMessage, FieldRow
 
-from .outing_dialogs import FieldRow, OutingDialog, fmt_dkk, show_field_errors
+from .outing_dialogs import OutingDialog
 
 STATUS_TITLES = {"planned": _("planlagt"), "held": _("afholdt"), "cancelled": _("aflyst")}
 WHOLE = 0  # the district picker's value for the whole municipality
@@ -48,9 +52,9 @@ def event_head(row) -> str:
     clips = (_("{n} klip pr. deltager").format(n=row.clips_per_participant) if row.clips_per_participant
              else _("ingen klip (kun fremmøde)"))
     first = f"{row.title} · {fmt_datetime(row.starts_at)} · {row.meeting_place or '—'} · {row.district}"
-    second = _("Pladser {taken}/{seats} · ledige {free} · venteliste {waiting} · {clips} · transport {dkk} · {status}").format(
+    second = _("Pladser {taken}/{seats} · ledige {free} · venteliste {waiting} · {clips} · transport {dkk} · {status}").format(  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         taken=row.taken, seats=row.seats, free=row.free, waiting=row.waitlisted, clips=clips,
-        dkk=fmt_dkk(row.transport_cost_dkk), status=status_text(row).plain)
+        dkk=format_kroner(row.transport_cost_dkk), status=status_text(row).plain)
     return f"{first}\n{second}"
 
 
@@ -74,27 +78,25 @@ class EventForm(OutingDialog):
             yield Static(_("Ny fællestur"), classes="dialog-title")
             with VerticalScroll(classes="form-fields"):
                 yield FieldRow(_("Tilbud (katalog)"), Select(offer_options, prompt=_("intet tilbud"),
-                                                              id="catalogue_item", compact=True), "catalogue_item")
-                yield FieldRow(_("Titel"), Input(id="title", compact=True), "title")
-                yield FieldRow(_("Dato"), Input(placeholder="dd-mm-åååå", id="day", compact=True), "day")
-                yield FieldRow(_("Klokken"), Input(placeholder="tt:mm", id="time", compact=True), "time")
-                yield FieldRow(_("Mødested"), Input(id="meeting_place", compact=True), "meeting_place")
-                yield FieldRow(_("Pladser"), Input(id="seats", type="integer", compact=True), "seats")
+                                                              id="catalogue_item", compact=True))
+                yield FieldRow(_("Titel"), Input(id="title", compact=True))
+                yield FieldRow(_("Dato"), Input(placeholder="dd-mm-åååå", id="day", compact=True))
+                yield FieldRow(_("Klokken"), Input(placeholder="tt:mm", id="time", compact=True))
+                yield FieldRow(_("Mødested"), Input(id="meeting_place", compact=True))
+                yield FieldRow(_("Pladser"), Input(id="seats", type="integer", compact=True))
                 yield FieldRow(_("Klip pr. deltager"),
                                Input(placeholder=_("tom = ingen klip (café)"), id="clips_per_participant",
-                                     type="integer", compact=True), "clips_per_participant")
-                yield FieldRow(_("Transport (kr.)"), Input("0", id="transport_cost_dkk", compact=True),
-                               "transport_cost_dkk")
+                                     type="integer", compact=True))
+                yield FieldRow(_("Transport (kr.)"), Input("0", id="transport_cost_dkk", compact=True))
                 yield FieldRow(_("Distrikt"), Select(district_options, value=WHOLE, allow_blank=False,
-                                                     id="district", compact=True), "district")
-                yield FieldRow(_("Gentag månedligt"), Input("1", id="repeat_months", type="integer", compact=True),
-                               "repeat_months")
+                                                     id="district", compact=True))
+                yield FieldRow(_("Gentag månedligt"), Input("1", id="repeat_months", type="integer", compact=True))
+            yield FieldMessage(id="form-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Opret (Ctrl+S)"), id="save", variant="primary")
                 yield Button(_("Annullér (F12)"), id="cancel")
 
     def on_mount(self) -> None:
-        show_field_errors(self, {})
         self.query_one("#catalogue_item", Select).focus()
 
     @on(Select.Changed, "#catalogue_item")
@@ -112,24 +114,19 @@ class EventForm(OutingDialog):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        from models.base import DomainError
-        from models.events import create_events
-
         item = self.query_one("#catalogue_item", Select).value
         district = self.query_one("#district", Select).value
         values = {name: self.query_one(f"#{name}", Input).value for name in (
             "title", "day", "time", "meeting_place", "seats", "clips_per_participant", "transport_cost_dkk",
             "repeat_months")}
-        try:
-            events = create_events(self.app.actor, catalogue_item=item if isinstance(item, int) else None,
-                                   district=district or None, **values)
-        except DomainError as err:
-            show_field_errors(self, {err.field or "title": err.message})
-            return
-        self.dismiss([e.id for e in events])
+        self.clear_errors()
+        self.run_operation(create_events, self.app.actor, catalogue_item=item if isinstance(item, int) else None,
+                           district=district or None, **values,
+                           on_done=lambda events: self.dismiss([e.id for e in events]),
+                           description=_("Opretter tur"))
 
 
-class EventsScreen(Screen):
+class EventsScreen(CirkelScreen):
     TITLE = _("Fællesture")
     BINDINGS = [
         Binding("n", "new_event", _("Ny tur"), id="events-new", tooltip=_("Planlæg en fællestur eller café.")),
@@ -142,11 +139,6 @@ class EventsScreen(Screen):
         Binding("delete", "cancel_event", _("Aflys"), id="events-cancel", tooltip=_("Aflys den valgte tur.")),
         Binding("g,f5", "refresh", _("Opdatér"), id="events-refresh", tooltip=_("Hent turene igen.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, overview) -> None:
-            super().__init__()
-            self.overview = overview
 
     def __init__(self) -> None:
         super().__init__()
@@ -181,15 +173,11 @@ class EventsScreen(Screen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="events", exit_on_error=False, description="Henter fællesture")
     def load(self) -> None:
-        from models.events import events_overview
+        self.run_read(events_overview, on_done=self.show, status="#events-status",
+                      description=_("Henter fællesture"))
 
-        self.post_message(self.Loaded(events_overview()))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        overview = message.overview
+    def show(self, overview) -> None:
         self.coming, self.past = overview.coming, overview.past
         coming = self.query_one("#coming", DataTable)
         row = coming.cursor_row
@@ -243,16 +231,15 @@ class EventsScreen(Screen):
             self.action_attendance()
 
     def action_new_event(self) -> None:
-        from models.catalogue import active_offers
-        from models.events import district_choices
-
         def done(ids) -> None:
             if ids:
                 self.notify(_("{n} ture oprettet, én om måneden.").format(n=len(ids)) if len(ids) > 1
                             else _("Turen er oprettet."))
                 self.action_refresh()
 
-        self.app.push_screen(EventForm(active_offers(), district_choices()), done)
+        self.run_read(lambda: (active_offers(), district_choices()), group="event-form",
+                      on_done=lambda choices: self.app.push_screen(EventForm(*choices), done),
+                      description=_("Henter tilbud og distrikter"))
 
     def action_signup(self) -> None:
         from .event_signup import SignupScreen
@@ -283,19 +270,14 @@ class EventsScreen(Screen):
             self.notify(_("Kun planlagte ture kan aflyses."), severity="warning")
             return
 
-        def answer(yes: bool | None) -> None:
-            from models.base import DomainError
-            from models.events import cancel_event
-
-            if not yes:
-                return
-            try:
-                cancel_event(self.app.actor, row.id)
-            except DomainError as err:
-                self.notify(err.message, severity="error")
-                return
+        def cancelled(_event) -> None:
             self.notify(_("{title} {when} er aflyst.").format(title=row.title, when=fmt_datetime(row.starts_at)))
             self.action_refresh()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_operation(cancel_event, self.app.actor, row.id, on_done=cancelled,
+                                   description=_("Aflyser tur"))
 
         question = _("Aflys {title} {when}? {taken} er tilmeldt; giv dem besked.").format(
             title=row.title, when=fmt_datetime(row.starts_at), taken=row.taken)

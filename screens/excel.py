@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Pr
 from textual.widgets.option_list import Option
 
 from models.i18n import _
+from screens.base import CirkelScreen
 from screens.dialogs import ConfirmDialog
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class PeriodValidator(Validator):
 
 # --- Eksport --------------------------------------------------------------------------
 
-class ExportScreen(Screen):
+class ExportScreen(CirkelScreen):
     TITLE = _("Eksport")
     BINDINGS = [
         Binding("f5", "start", _("Eksportér"), id="export-start",
@@ -62,17 +63,6 @@ class ExportScreen(Screen):
             super().__init__()
             self.done = done
             self.total = total
-
-    class Finished(Message):
-        def __init__(self, result) -> None:
-            super().__init__()
-            self.result = result
-
-    class Failed(Message):
-        def __init__(self, text: str, field: str | None) -> None:
-            super().__init__()
-            self.text = text
-            self.field = field
 
     def __init__(self) -> None:
         super().__init__()
@@ -182,32 +172,20 @@ class ExportScreen(Screen):
             _("Skriver {period} til {path} …").format(period=period.describe(), path=path))
         self.write_file(period, path, force)
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False, description="Eksporterer")
     def write_file(self, period, path: Path, force: bool = False) -> None:
         from exports.excel import export
-        from models.base import DomainError
 
-        try:
-            result = export(self.app.actor, period, path, force=force,
-                            progress=lambda done, total: self.post_message(self.Progress(done, total)))
-        except DomainError as err:
-            self.post_message(self.Failed(err.message, err.field))
-            return
-        except Exception:  # noqa: BLE001 - shown to the user, details in the log
-            log.exception("export failed")
-            self.post_message(self.Failed(_("Uventet fejl under eksporten; detaljerne står i loggen."), None))
-            return
-        self.post_message(self.Finished(result))
+        self.run_operation(export, self.app.actor, period, path, force=force,
+                           progress=lambda done, total: self.post_message(self.Progress(done, total)),
+                           on_done=self._finished, on_error=self._failed, description=_("Eksporterer"))
 
     @on(Progress)
     def _progress(self, message: Progress) -> None:
         self.query_one("#export-progress", ProgressBar).update(total=max(1, message.total),
                                                                 progress=message.done)
 
-    @on(Finished)
-    def _finished(self, message: Finished) -> None:
+    def _finished(self, result) -> None:
         self._exporting = False
-        result = message.result
         self.query_one("#export-go", Button).disabled = False
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=max(1, bar.total or 1), progress=max(1, bar.total or 1))
@@ -219,20 +197,23 @@ class ExportScreen(Screen):
         self.query_one("#export-status", Static).update(f"{text}\n{hint}" if hint else text)
         self.notify(str(result.path), title=_("Eksport færdig"), timeout=10)
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
+    def show_error(self, message: str, field: str | None) -> bool:
+        """A refusal: at the file or the period, and said once more."""
+        if field == "file":
+            self.query_one("#export-file-error", Static).update(message)
+            self.query_one("#export-file", Input).focus()
+        elif field == "period":
+            info = self.query_one("#export-period-info", Static)
+            info.update(message)
+            info.set_class(True, "-error")
+        self.notify(message, severity="error")
+        return True
+
+    def _failed(self, _err: BaseException) -> None:
         self._exporting = False
         self.query_one("#export-go", Button).disabled = False
         self.query_one("#export-progress", ProgressBar).display = False
         self.query_one("#export-status", Static).update("")
-        if message.field == "file":
-            self.query_one("#export-file-error", Static).update(message.text)
-            self.query_one("#export-file", Input).focus()
-        elif message.field == "period":
-            info = self.query_one("#export-period-info", Static)
-            info.update(message.text)
-            info.set_class(True, "-error")
-        self.notify(message.text, severity="error")
 
 
 # --- Import -----------------------------------------------------------------------------

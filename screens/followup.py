@@ -174,7 +174,7 @@ class FollowUpScreen(CirkelScreen):
         self.action_open()
 
     def action_setting(self, which: str) -> None:
-        from .outing_dialogs import AskDialog
+        from .forms import AskDialog
 
         if self.result is None:
             return
@@ -194,4 +194,4 @@ class FollowUpScreen(CirkelScreen):
             self.run_operation(set_setting, self.app.actor, spec.key, text, on_done=lambda _v: self.action_refresh(),
                                description=_("Gemmer indstilling"))
 
-        self.app.push_screen(AskDialog(_("Opfølgning"), prompt, str(current), ok=_("Gem")), answer)
+        self.app.push_screen(AskDialog(_("Opfølgning"), prompt, str(current), ok=_("Gem"), required=False), answer)

@@ -3,14 +3,12 @@
 - ``OutcomeFields``: network size, WHO-5 and UCLA-3 with answers chosen from
   fixed lists (no free text, so an answer outside the scale cannot be entered)
   and the scores shown live.
-- Dialogs: ``ConfirmDialog`` (y/n), ``InfoDialog`` (OK), ``ReasonDialog`` (a
-  required text), each a typed ``ModalScreen`` closed with ``dismiss``.
-- Validators for CPR numbers and dd-mm-yyyy dates, so bad input is refused at
-  the field with a Danish reason.
+- ``InfoDialog`` (OK). The yes/no dialog is screens/dialogs.py's, the reason
+  dialog and the field rows are the form kit's (screens/forms.py).
+- Validators for CPR numbers and dates (models.inputs.parse_date), so bad input
+  is refused at the field with a Danish reason.
 """
 from __future__ import annotations
-
-import datetime as _dt
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +21,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, Select,
 from models.base import DomainError, today
 from models.cpr import normalise
 from models.i18n import _
+from models.inputs import parse_date
 from models.outcomes import (
     UCLA_ANSWERS,
     UCLA_ITEMS,
@@ -35,21 +34,7 @@ from models.outcomes import (
 )
 from models.screening import NETWORK_MAX
 
-
-def parse_dk_date(text: str) -> _dt.date:
-    """dd-mm-yyyy (also dd.mm.yyyy, d-m-yyyy and yyyy-mm-dd) → a date; ValueError with a Danish reason."""
-    raw = (text or "").strip().replace(".", "-").replace("/", "-")
-    if not raw:
-        raise ValueError(_("Dato mangler (dd-mm-åååå)."))
-    try:
-        parts = [int(p) for p in raw.split("-")]
-        if len(parts) != 3:
-            raise ValueError
-        if parts[0] > 31:  # yyyy-mm-dd
-            return _dt.date(parts[0], parts[1], parts[2])
-        return _dt.date(parts[2], parts[1], parts[0])
-    except ValueError:
-        raise ValueError(_("Ugyldig dato; skriv dd-mm-åååå.")) from None
+from .forms import FieldMessage, FieldRow
 
 
 class CprValidator(Validator):
@@ -66,9 +51,9 @@ class PastDateValidator(Validator):
 
     def validate(self, value: str) -> ValidationResult:
         try:
-            day = parse_dk_date(value)
-        except ValueError as err:
-            return self.failure(str(err))
+            day = parse_date(value)
+        except DomainError as err:
+            return self.failure(err.message)
         if day > today():
             return self.failure(_("Datoen må ikke ligge i fremtiden."))
         return self.success()
@@ -105,28 +90,6 @@ class Choice(RadioButton):
         return super()._button
 
 
-class FieldRow(Horizontal):
-    """A label, a control and (below) the field's message."""
-
-
-def field_row(label: str, control) -> FieldRow:
-    return FieldRow(Label(label, classes="field-label"), control, classes="field-row")
-
-
-class FieldMessage(Static):
-    """A field's message: hidden while empty, so the form stays compact."""
-
-    def update(self, content="", *args, **kwargs) -> None:  # type: ignore[override]
-        super().update(content, *args, **kwargs)
-        self.display = bool(str(content))
-
-
-def message_line(message_id: str) -> FieldMessage:
-    line = FieldMessage("", id=message_id, classes="field-message")
-    line.display = False
-    return line
-
-
 class OutcomeFields(Vertical):
     """Network size, WHO-5 (five items) and UCLA-3 (three items) with live scores.
 
@@ -144,10 +107,10 @@ class OutcomeFields(Vertical):
     def compose(self) -> ComposeResult:
         p = self.prefix
         yield Static(self.title, classes="section-title")
-        yield field_row(_("Netværk"), Input(placeholder=_("antal personer"), id=f"{p}-network", compact=True,
-                                            validators=[NetworkValidator()], restrict=r"[0-9]*", max_length=3,
-                                            tooltip=_("Antal personer borgeren har kontakt med mindst hver måned.")))
-        yield message_line(f"{p}-network-message")
+        yield FieldRow(_("Netværk"), Input(placeholder=_("antal personer"), id=f"{p}-network", compact=True,
+                                           validators=[NetworkValidator()], restrict=r"[0-9]*", max_length=3,
+                                           tooltip=_("Antal personer borgeren har kontakt med mindst hver måned.")),
+                       field="network_size", message_id=f"{p}-network-message")
         yield Static(_("WHO-5 trivsel — I de sidste 2 uger …"), classes="instrument-title")
         for i, item in enumerate(WHO5_ITEMS):
             yield Label(f"{i + 1}. {item}", classes="item-label")
@@ -256,14 +219,17 @@ class OutcomeFields(Vertical):
     def _network_changed(self, event: Input.Changed) -> None:
         if event.input.id != f"{self.prefix}-network":
             return
-        message = self.query_one(f"#{self.prefix}-network-message", Static)
+        message = self.query_one(f"#{self.prefix}-network-message", FieldMessage)
         result = event.validation_result
-        message.update("" if result is None or result.is_valid else "; ".join(result.failure_descriptions))
+        if result is None or result.is_valid:
+            message.clear()
+        else:
+            message.show("; ".join(result.failure_descriptions), event.value)
 
-    def show_error(self, field: str | None, message: str) -> bool:
+    def show_error(self, message: str, field: str | None) -> bool:
         """Put a domain error beside its field; True when it belonged here."""
-        if field == "network_size":
-            self.query_one(f"#{self.prefix}-network-message", Static).update(message)
+        if field in ("network_size", "baseline"):
+            self.query_one(f"#{self.prefix}-network-message", FieldMessage).show(message)
             self.query_one(f"#{self.prefix}-network", Input).focus()
             return True
         if field in ("who5", "ucla"):
@@ -271,10 +237,6 @@ class OutcomeFields(Vertical):
             answers = self.who5 if field == "who5" else self.ucla
             first = next((i for i, v in enumerate(answers) if v is None), 0)
             self.query_one(f"#{self.prefix}-{field}-{first}", Select).focus()
-            return True
-        if field == "baseline":
-            self.query_one(f"#{self.prefix}-network-message", Static).update(message)
-            self.query_one(f"#{self.prefix}-network", Input).focus()
             return True
         return False
 
@@ -306,52 +268,4 @@ class InfoDialog(ModalScreen[None]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(None)
-
-
-class ReasonDialog(ModalScreen[str | None]):
-    """Ask for a required text (a reason); None when cancelled."""
-
-    BINDINGS = [
-        Binding("escape", "cancel", _("Annullér"), id="reason-cancel", tooltip=_("Fortryd uden at gemme.")),
-    ]
-
-    def __init__(self, title: str, prompt: str, placeholder: str = "") -> None:
-        super().__init__(classes="intake-dialog")
-        self.title_text = title
-        self.prompt = prompt
-        self.placeholder = placeholder
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.prompt, classes="dialog-body")
-            yield Input(placeholder=self.placeholder, id="reason", max_length=500)
-            yield message_line("reason-message")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Gem (Enter)"), id="save", variant="primary", compact=True)
-                yield Button(_("Annullér"), id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    def _submit(self) -> None:
-        text = self.query_one("#reason", Input).value.strip()
-        if not text:
-            self.query_one("#reason-message", Static).update(_("Skriv en begrundelse."))
-            return
-        self.dismiss(text)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self._submit()
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -3,17 +3,17 @@ mean change and how many improved, stayed or worsened; per citizen the values.""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models.cpr import masked
 from models.i18n import _
+from models.results import district_outcomes, outcome_report
 
+from .base import CirkelScreen
 from .intake_widgets import InfoDialog
 
 
@@ -41,24 +41,13 @@ def _change_cell(change) -> Text:
     return Text(f"{change.baseline}→{change.latest} ({change.delta:+d})", style=style)
 
 
-class OutcomesScreen(Screen):
+class OutcomesScreen(CirkelScreen):
     TITLE = _("Resultater")
     BINDINGS = [
         Binding("g,f5", "refresh", _("Opdatér"), id="outcomes-refresh", tooltip=_("Beregn resultaterne igen.")),
         Binding("h", "explain", _("Forklaring"), id="outcomes-explain",
                 tooltip=_("Hvad tallene betyder.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, report) -> None:
-            super().__init__()
-            self.report = report
-
-    class CitizensLoaded(Message):
-        def __init__(self, district: str, lines) -> None:
-            super().__init__()
-            self.district = district
-            self.lines = lines
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,15 +87,11 @@ class OutcomesScreen(Screen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="outcomes", exit_on_error=False, description="Beregner resultater")
     def load(self) -> None:
-        from models.results import outcome_report
+        self.run_read(outcome_report, on_done=self.show, description=_("Beregner resultater"))
 
-        self.post_message(self.Loaded(outcome_report()))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        self.report = message.report
+    def show(self, report) -> None:
+        self.report = report
         table = self.query_one("#outcome-districts", DataTable)
         row = table.cursor_row
         table.clear()
@@ -134,24 +119,20 @@ class OutcomesScreen(Screen):
             self.query_one("#outcome-citizens-title", Static).update(_("Borgere: vælg et distrikt ovenfor"))
             self.query_one("#outcome-citizens", DataTable).clear()
 
-    @work(thread=True, exclusive=True, group="outcome-citizens", exit_on_error=False,
-          description="Henter borgere")
     def load_citizens(self, district_id: int, name: str) -> None:
-        from models.results import district_outcomes
+        self.run_read(district_outcomes, self.app.actor, district_id,
+                      on_done=lambda lines: self.show_citizens(name, lines), status="#outcome-citizens-title", description=_("Henter borgere"))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
-        self.post_message(self.CitizensLoaded(name, district_outcomes(self.app.actor, district_id)))
-
-    @on(CitizensLoaded)
-    def show_citizens(self, message: CitizensLoaded) -> None:
+    def show_citizens(self, district: str, lines) -> None:
         self.query_one("#outcome-citizens-title", Static).update(
-            _("Borgere i {district} med opfølgning: {n}").format(district=message.district, n=len(message.lines)))
+            _("Borgere i {district} med opfølgning: {n}").format(district=district, n=len(lines)))
         table = self.query_one("#outcome-citizens", DataTable)
         table.clear()
-        for line in message.lines:
+        for line in lines:
             table.add_row(line.name, masked(line.cpr), _change_cell(line.changes["network"]),
                           _change_cell(line.changes["who5"]), _change_cell(line.changes["ucla"]),
                           key=str(line.citizen_id))
 
     def action_explain(self) -> None:
         self.app.push_screen(InfoDialog(_("Sådan læses resultaterne"), _(
-            "For hver borger sammenlignes baseline (ved screeningen) med seneste opfølgning (ved revurderingen).\n\nNetværk: antal personer med kontakt mindst hver måned — højere er bedre.\nWHO-5: trivsel 0–100 — højere er bedre; 28 eller derunder kan tyde på depression.\nUCLA-3: ensomhed 3–9 — lavere er bedre; 7 eller mere er svær ensomhed.\n\n'Fulgt op' er borgere med både baseline og opfølgning / borgere med baseline. Svar givet med en anden version af et spørgeskema sammenlignes ikke.")))
+            "For hver borger sammenlignes baseline (ved screeningen) med seneste opfølgning (ved revurderingen).\n\nNetværk: antal personer med kontakt mindst hver måned — højere er bedre.\nWHO-5: trivsel 0–100 — højere er bedre; 28 eller derunder kan tyde på depression.\nUCLA-3: ensomhed 3–9 — lavere er bedre; 7 eller mere er svær ensomhed.\n\n'Fulgt op' er borgere med både baseline og opfølgning / borgere med baseline. Svar givet med en anden version af et spørgeskema sammenlignes ikke.")))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)

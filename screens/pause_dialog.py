@@ -16,7 +16,7 @@ from models.admission import pause
 from models.i18n import _
 
 from .base import CirkelDialog
-from .intake_widgets import message_line
+from .forms import FieldMessage
 
 
 class PauseDialog(CirkelDialog):
@@ -41,10 +41,10 @@ class PauseDialog(CirkelDialog):
                 classes="dialog-body")
             yield Static(_("Hvorfor?"))
             yield Input(placeholder=_("fx indlagt, ferie"), id="pause-reason", max_length=500)
-            yield message_line("pause-reason-message")
+            yield FieldMessage(id="pause-reason-message")
             yield Static(_("Pausens sidste dag (tom: ukendt — alle kommende ture afmeldes)"))
             yield Input(placeholder=_("DD-MM-ÅÅÅÅ, fx 15-12-2026"), id="pause-until", max_length=20)
-            yield message_line("pause-until-message")
+            yield FieldMessage(id="pause-until-message")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Gem (Enter)"), id="save", variant="primary", compact=True)
                 yield Button(_("Annullér (F12)"), id="cancel", compact=True)

@@ -3,18 +3,31 @@ moves between pools (R6–R8). Figures are read in a worker."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Sparkline, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Sparkline, Static
 
+from models.base import DomainError, today
+from models.budget import (
+    MAX_YEAR,
+    MIN_YEAR,
+    budget_defaults,
+    budget_input_errors,
+    movable_clips,
+    move_clips,
+    preview_budget,
+    set_budget,
+)
 from models.i18n import _
-from screens.widgets import fmt_date, fmt_int
-
-LEADER_ROLES = ("leder", "admin")
+from models.inputs import format_date as fmt_date
+from models.inputs import format_int as fmt_int
+from models.inputs import format_kroner
+from models.permissions import can
+from models.pool_overview import pools_overview
+from screens.base import CirkelDialog, CirkelScreen
+from screens.forms import FieldMessage, FieldRow, Form
 
 
 def pool_bar(punched: int, committed: int, allocated: int, width: int = 16) -> Text:
@@ -49,7 +62,7 @@ def _mean(values) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-class PoolsScreen(Screen):
+class PoolsScreen(CirkelScreen):
     TITLE = _("Puljer")
     BINDINGS = [
         Binding("minus", "change_year(-1)", _("Forrige år"), id="pools-prev-year", tooltip=_("Vis året før.")),
@@ -61,15 +74,8 @@ class PoolsScreen(Screen):
         Binding("g,f5", "refresh", _("Opdatér"), id="pools-refresh", tooltip=_("Hent tallene igen.")),
     ]
 
-    class Loaded(Message):
-        def __init__(self, overview) -> None:
-            super().__init__()
-            self.overview = overview
-
     def __init__(self) -> None:
         super().__init__()
-        from models.base import today
-
         self.year = today().year
         self.overview = None
         self._bar_ids: list[int] = []
@@ -108,27 +114,19 @@ class PoolsScreen(Screen):
         self.load(self.year)
 
     def action_change_year(self, step: int) -> None:
-        from models.budget import MAX_YEAR, MIN_YEAR
-
         self.year = max(MIN_YEAR, min(MAX_YEAR, self.year + step))
         self.query_one("#pools-title", Static).update(_("Puljer {year}").format(year=self.year))
         self.query_one("#pools-status", Static).update(_("Henter tal …"))
         self.load(self.year)
 
-    @work(thread=True, exclusive=True, group="pools", exit_on_error=False, description="Henter puljer")
     def load(self, year: int) -> None:
-        from models.pool_overview import pools_overview
+        self.run_read(pools_overview, year, on_done=self.show, status="#pools-status",
+                      description=_("Henter puljer"))
 
-        self.post_message(self.Loaded(pools_overview(year)))
-
-    @on(Loaded)
-    async def show(self, message: Loaded) -> None:
-        overview = message.overview
+    async def show(self, overview) -> None:
         if overview.year != self.year:
             return  # an older year's answer arriving late
         self.overview = overview
-        from models.budget import fmt_kr
-
         title = _("Puljer {year}").format(year=overview.year)
         if overview.has_budget:
             title += "  ·  " + _("{clips} klip · {per} klip pr. deltager").format(
@@ -166,15 +164,16 @@ class PoolsScreen(Screen):
             m = overview.money
             text = Text()
             text.append(_("Budget") + " ", style="bold")
-            text.append(fmt_kr(m.budget_dkk))
+            text.append(format_kroner(m.budget_dkk))
             text.append("  ·  " + _("Klip brugt") + " ", style="bold")
-            text.append(f"{fmt_int(m.punched_clips)} × {fmt_kr(m.price_per_clip_dkk)} = {fmt_kr(m.punched_dkk)}")
+            text.append(f"{fmt_int(m.punched_clips)} × {format_kroner(m.price_per_clip_dkk)} = "
+                        f"{format_kroner(m.punched_dkk)}")
             text.append("  ·  " + _("Transport") + " ", style="bold")
-            text.append(_("{spent} af {reserve}").format(spent=fmt_kr(m.transport_spent_dkk),
-                                                          reserve=fmt_kr(m.transport_reserve_dkk)),
+            text.append(_("{spent} af {reserve}").format(spent=format_kroner(m.transport_spent_dkk),
+                                                          reserve=format_kroner(m.transport_reserve_dkk)),
                         style="bold red" if m.reserve_left_dkk < 0 else "")
             text.append("  ·  " + _("Tilbage") + " ", style="bold")
-            text.append(fmt_kr(m.left_dkk), style="bold red" if m.left_dkk < 0 else "")
+            text.append(format_kroner(m.left_dkk), style="bold red" if m.left_dkk < 0 else "")
             money.update(text)
             warn = [line.figures.district for line in overview.lines if line.projection and line.projection.warning]
             if warn:
@@ -182,7 +181,7 @@ class PoolsScreen(Screen):
                                   style="bold red"))
             if m.reserve_left_dkk < 0:
                 notes.append(Text(_("Transporten har brugt {over} mere end reserven.").format(
-                    over=fmt_kr(-m.reserve_left_dkk)), style="bold red"))
+                    over=format_kroner(-m.reserve_left_dkk)), style="bold red"))
         closed = overview.closed_for_intake
         if closed and overview.has_budget:
             notes.append(Text(_("Lukket for optag: {names}.").format(names=", ".join(closed))))
@@ -220,26 +219,26 @@ class PoolsScreen(Screen):
 
     # --- budget and moves
 
-    def _may_lead(self) -> bool:
-        if self.app.actor.role in LEADER_ROLES:
+    def _may(self, action: str) -> bool:
+        if can(self.app.actor, action):
             return True
         self.notify(_("Kun en leder eller en administrator kan ændre budget og puljer."), severity="error")
         return False
 
     def action_budget(self) -> None:
-        if not self._may_lead():
+        if not self._may("budget.set"):
             return
-        from models.budget import budget_defaults
 
         def saved(year: int | None) -> None:
             if year is not None:
                 self.year = year
                 self.action_refresh()
 
-        self.app.push_screen(BudgetScreen(budget_defaults(self.year)), saved)
+        self.run_read(budget_defaults, self.year, description=_("Henter budget"),
+                      on_done=lambda defaults: self.app.push_screen(BudgetScreen(defaults), saved))
 
     def action_move(self) -> None:
-        if not self._may_lead():
+        if not self._may("pool.move"):
             return
         if self.overview is None or not self.overview.has_budget or len(self.overview.lines) < 2:
             self.notify(_("Der skal være et budget og mindst to distrikter for at flytte klip."), severity="warning")
@@ -255,21 +254,7 @@ class PoolsScreen(Screen):
         self.app.push_screen(MoveScreen(self.year, districts, source), moved)
 
 
-class _Form(ModalScreen):
-    """Shared bits of the dialogs: a Danish message under the field that refused."""
-
-    def show_errors(self, errors: dict[str, str], prefix: str) -> None:
-        for label in self.query(".field-error"):
-            label.update("")
-            label.display = False
-        for key, text in errors.items():
-            matches = self.query(f"#{prefix}-{key}-error")
-            label = matches.first() if matches else self.query_one(f"#{prefix}-form-error", Static)
-            label.update(text)
-            label.display = True
-
-
-class BudgetScreen(_Form):
+class BudgetScreen(Form, CirkelDialog):
     """The year's budget: the clips and the split per district are shown before saving."""
 
     BINDINGS = [
@@ -291,12 +276,9 @@ class BudgetScreen(_Form):
         with Vertical(id="budget-box", classes="dialog"):
             yield Static(_("Årets budget og puljer"), classes="dialog-title")
             for key in self.FIELDS:
-                with Horizontal(classes="form-row"):
-                    yield Label(labels[key], classes="form-label")
-                    with Vertical(classes="form-field"):
-                        yield Input(value=self.defaults.get(key, ""), id=f"budget-{key}", compact=True)
-                        yield Static("", id=f"budget-{key}-error", classes="field-error")
-            yield Static("", id="budget-form-error", classes="field-error")
+                yield FieldRow(labels[key], Input(value=self.defaults.get(key, ""), id=f"budget-{key}", compact=True),
+                               field=key, message_id=f"budget-{key}-error")
+            yield FieldMessage(id="form-message")
             yield Static("", id="budget-clips")
             split = DataTable(id="budget-split", cursor_type="none", zebra_stripes=True)
             split.can_focus = False
@@ -308,7 +290,6 @@ class BudgetScreen(_Form):
     def on_mount(self) -> None:
         split = self.query_one("#budget-split", DataTable)
         split.add_columns(_("Distrikt"), _("Hjemmehj."), _("Ny pulje"), _("Nu"), _("Bundet"), _("Delt./kap."))
-        self.show_errors({}, "budget")
         self.update_preview()
         self.query_one("#budget-budget" if self.defaults.get("year") else "#budget-year", Input).focus()
 
@@ -322,30 +303,36 @@ class BudgetScreen(_Form):
         self.update_preview()
 
     def update_preview(self) -> None:
-        from models.base import DomainError
-        from models.budget import budget_input_errors, fmt_kr, preview_budget
-
-        split = self.query_one("#budget-split", DataTable)
-        clips = self.query_one("#budget-clips", Static)
-        split.clear()
+        """Check the fields at once (no database); the split is read in a worker, the latest keystroke wins."""
         v = self.values()
         args = (v["year"], v["budget"], v["price"], v["reserve"], v["per_participant"])
         errors = budget_input_errors(*args)
-        if not errors:
-            try:
-                preview = preview_budget(*args)
-            except DomainError as err:
-                errors = {err.field or "form": err.message}
         if errors:
-            shown = {key: text for key, text in errors.items() if key in self.touched or key == "form"}
-            self.show_errors(shown, "budget")
-            clips.update(Text(_("Ret de markerede felter for at se fordelingen.") if shown
-                              else _("Udfyld felterne for at se klippene og fordelingen."), style="dim"))
+            self._show_input_errors(errors)
             return
-        self.show_errors({}, "budget")
+        self.run_read(preview_budget, *args, on_done=self._show_preview, form=self,
+                      on_error=self._preview_refused, description=_("Beregner fordelingen"))
+
+    def _show_input_errors(self, errors: dict[str, str]) -> None:
+        self.query_one("#budget-split", DataTable).clear()
+        shown = {key: text for key, text in errors.items() if key in self.touched or key == "form"}
+        self.show_errors(shown, focus=False)
+        self.query_one("#budget-clips", Static).update(
+            Text(_("Ret de markerede felter for at se fordelingen.") if shown
+                 else _("Udfyld felterne for at se klippene og fordelingen."), style="dim"))
+
+    def _preview_refused(self, err: BaseException) -> None:
+        if isinstance(err, DomainError):
+            self._show_input_errors({err.field or "form": err.message})
+
+    def _show_preview(self, preview) -> None:
+        self.clear_errors()
+        split = self.query_one("#budget-split", DataTable)
+        clips = self.query_one("#budget-clips", Static)
+        split.clear()
         text = Text(_("({budget} − {reserve}) / {price} = ").format(
-            budget=fmt_kr(preview.budget_dkk), reserve=fmt_kr(preview.transport_reserve_dkk),
-            price=fmt_kr(preview.price_per_clip_dkk)))
+            budget=format_kroner(preview.budget_dkk), reserve=format_kroner(preview.transport_reserve_dkk),
+            price=format_kroner(preview.price_per_clip_dkk)))
         text.append(_("{clips} klip").format(clips=fmt_int(preview.clips)), style="bold")
         if preview.exists:
             text.append("\n" + _("{year} har et budget; at gemme fordeler kun de klip, der ikke er bundet.").format(
@@ -364,18 +351,17 @@ class BudgetScreen(_Form):
 
     @on(Button.Pressed, "#budget-save-button")
     def action_save(self) -> None:
-        from models.base import DomainError
-        from models.budget import set_budget
-
         v = self.values()
         self.touched.update(self.FIELDS)
-        try:
-            preview = set_budget(self.app.actor, v["year"], v["budget"], v["price"], v["reserve"],
-                                 v["per_participant"])
-        except DomainError as err:
-            self.show_errors({err.field or "form": err.message}, "budget")
+        self.run_operation(set_budget, self.app.actor, v["year"], v["budget"], v["price"], v["reserve"],
+                           v["per_participant"], on_done=self._saved, on_error=self._refused,
+                           description=_("Gemmer budget"))
+
+    def _refused(self, err: BaseException) -> None:
+        if isinstance(err, DomainError):  # shown at its field, and said once more where the eye is
             self.notify(err.message, severity="error")
-            return
+
+    def _saved(self, preview) -> None:
         self.notify(_("Budgettet for {year} er gemt: {clips} klip fordelt på {n} distrikter.").format(
             year=preview.year, clips=fmt_int(preview.clips), n=len(preview.lines)))
         self.dismiss(preview.year)
@@ -385,7 +371,7 @@ class BudgetScreen(_Form):
         self.dismiss(None)
 
 
-class MoveScreen(_Form):
+class MoveScreen(Form, CirkelDialog):
     """Move clips between two districts' pools of one year, with a reason."""
 
     BINDINGS = [
@@ -403,70 +389,54 @@ class MoveScreen(_Form):
         target = next((d for _name, d in self.districts if d != self.source), Select.NULL)
         with Vertical(id="move-box", classes="dialog"):
             yield Static(_("Flyt klip mellem puljer {year}").format(year=self.year), classes="dialog-title")
-            with Horizontal(classes="form-row"):
-                yield Label(_("Fra"), classes="form-label")
-                with Vertical(classes="form-field"):
-                    yield Select(self.districts, value=self.source, allow_blank=False, id="move-source",
-                                 compact=True)
-                    yield Static("", id="move-source-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label(_("Til"), classes="form-label")
-                with Vertical(classes="form-field"):
-                    yield Select(self.districts, value=target, allow_blank=False, id="move-target", compact=True)
-                    yield Static("", id="move-target-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label(_("Antal klip"), classes="form-label")
-                with Vertical(classes="form-field"):
-                    yield Input(id="move-clips", compact=True, placeholder="0")
-                    yield Static("", id="move-clips-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label(_("Begrundelse"), classes="form-label")
-                with Vertical(classes="form-field"):
-                    yield Input(id="move-reason", compact=True)
-                    yield Static("", id="move-reason-error", classes="field-error")
-            yield Static("", id="move-form-error", classes="field-error")
+            yield FieldRow(_("Fra"), Select(self.districts, value=self.source, allow_blank=False, id="move-source",
+                                            compact=True), field="source", message_id="move-source-error")
+            yield FieldRow(_("Til"), Select(self.districts, value=target, allow_blank=False, id="move-target",
+                                            compact=True), field="target", message_id="move-target-error")
+            yield FieldRow(_("Antal klip"), Input(id="move-clips", compact=True, placeholder="0"), field="clips",
+                           message_id="move-clips-error")
+            yield FieldRow(_("Begrundelse"), Input(id="move-reason", compact=True), field="reason",
+                           message_id="move-reason-error")
+            yield FieldMessage(id="form-message")
             yield Static("", id="move-free")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Flyt (Ctrl+S)"), id="move-save-button", variant="primary", compact=True)
                 yield Button(_("Annullér"), id="move-cancel-button", compact=True)
 
     def on_mount(self) -> None:
-        self.show_errors({}, "move")
         self.show_free()
         self.query_one("#move-clips", Input).focus()
 
     @on(Select.Changed, "#move-source")
     def show_free(self) -> None:
-        from models.base import DomainError
-        from models.budget import movable_clips
-
         source = self.query_one("#move-source", Select).value
         name = next((n for n, d in self.districts if d == source), "")
-        try:
-            free = movable_clips(source, self.year)
-        except DomainError as err:
-            self.query_one("#move-free", Static).update(err.message)
-            return
-        self.query_one("#move-free", Static).update(
-            _("{name} har {free} klip, der ikke er bundet, og som kan flyttes.").format(
+        line = self.query_one("#move-free", Static)
+
+        def shown(free: int) -> None:
+            line.update(_("{name} har {free} klip, der ikke er bundet, og som kan flyttes.").format(
                 name=name, free=fmt_int(max(0, free))))
+
+        def refused(message: str, _field) -> bool:
+            line.update(message)
+            return True
+
+        self.run_read(movable_clips, source, self.year, on_done=shown, form=refused, status=line,
+                      description=_("Henter frie klip"))
 
     @on(Button.Pressed, "#move-save-button")
     def action_save(self) -> None:
-        from models.base import DomainError
-        from models.budget import move_clips
-
         source = self.query_one("#move-source", Select).value
         target = self.query_one("#move-target", Select).value
+        self.clear_errors()
         if target is Select.NULL:
-            self.show_errors({"target": _("Vælg distriktet, der skal have klippene.")}, "move")
+            self.show_error(_("Vælg distriktet, der skal have klippene."), "target")
             return
-        try:
-            move = move_clips(self.app.actor, self.year, source, target, self.query_one("#move-clips", Input).value,
-                              self.query_one("#move-reason", Input).value)
-        except DomainError as err:
-            self.show_errors({err.field or "form": err.message}, "move")
-            return
+        self.run_operation(move_clips, self.app.actor, self.year, source, target,
+                           self.query_one("#move-clips", Input).value, self.query_one("#move-reason", Input).value,
+                           on_done=lambda move: self._moved(move, source, target), description=_("Flytter klip"))
+
+    def _moved(self, move, source, target) -> None:
         names = dict((d, n) for n, d in self.districts)
         self.notify(_("{clips} klip flyttet fra {source} til {target}.").format(
             clips=fmt_int(move.clips), source=names.get(source, ""), target=names.get(target, "")))
@@ -475,3 +445,4 @@ class MoveScreen(_Form):
     @on(Button.Pressed, "#move-cancel-button")
     def action_cancel(self) -> None:
         self.dismiss(False)
+

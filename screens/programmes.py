@@ -35,7 +35,7 @@ from textual.widgets.option_list import Option
 from models.i18n import _
 from models.inputs import format_date, format_datetime, format_kroner
 
-from .base import CirkelDialog, CirkelScreen, RunsOperations
+from .base import CirkelDialog, CirkelScreen
 from .citizen_picker import CitizenPicker
 from .typeahead import TypeAheadForm
 from .widgets import bar
@@ -127,7 +127,7 @@ class _SaveOrCancel:
         self.busy = False
 
 
-class ProgrammeForm(_SaveOrCancel, RunsOperations, TypeAheadForm):
+class ProgrammeForm(_SaveOrCancel, TypeAheadForm):  # TypeAheadForm has the runner
     """Fields in order; Enter moves on (keeping up with a fast typist), Enter in the last field (or Ctrl+S) saves.
 
     ``submit(values, citizen_id)`` runs the operation through the runner; a

@@ -18,30 +18,28 @@ clips. A blocked (lost) card's number says so.
 """
 from __future__ import annotations
 
-import logging
 import uuid
 from dataclasses import dataclass
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from models.base import DomainError, today
-from models.entities import CARD_USED_UP
+from models.cards import clips_refusal
+from models.entities import CARD_USED_UP, CLIPS_PER_CARD
 from models.i18n import _
-from screens.datefield import parse_user_date
-from screens.widgets import fmt_date
+from models.inputs import format_date as fmt_date
+from models.inputs import parse_date
+from models.punching import active_catalogue_names, register_punch
 
 from .citizen_picker import CitizenPicker
+from .forms import FieldMessage, FieldRow
 from .typeahead import TypeAheadForm
 
-log = logging.getLogger(__name__)
-
-CLIPS_PER_CARD = 10
 SCAN_GAP = 0.035  # seconds between keys: a scanner types faster than any person (issue 16)
 SCAN_MIN_DIGITS = 4  # card numbers start at 1001
 
@@ -64,13 +62,6 @@ class CatalogueSuggester(SuggestFromList):
         super().__init__(names, case_sensitive=False)
 
 
-def field_row(label: str, widget, hint_id: str, hint: str = "") -> ComposeResult:
-    with Horizontal(classes="field-row"):
-        yield Label(label, classes="field-label")
-        yield widget
-    yield Static(hint, classes="field-message", id=hint_id)
-
-
 class QuickPunchDialog(TypeAheadForm):
     """Register clips in a few keystrokes."""
 
@@ -80,17 +71,6 @@ class QuickPunchDialog(TypeAheadForm):
 
     FIELDS = ("qp-citizen", "qp-clips", "qp-activity", "qp-date")
     NEXT = {"qp-citizen": "qp-clips", "qp-clips": "qp-activity"}  # Enter in activity or date registers
-
-    class Done(Message):
-        def __init__(self, outcome: PunchOutcome) -> None:
-            super().__init__()
-            self.outcome = outcome
-
-    class Refused(Message):
-        def __init__(self, message: str, field: str | None) -> None:
-            super().__init__()
-            self.message = message
-            self.field = field
 
     def __init__(self, initial: str = "") -> None:
         super().__init__()
@@ -105,21 +85,18 @@ class QuickPunchDialog(TypeAheadForm):
         self._scans: dict[int, tuple[str, str, str]] = {}
 
     def compose(self) -> ComposeResult:
-        from models.punching import active_catalogue_names
-
-        names = active_catalogue_names()
         with Vertical(id="qp-box", classes="dialog-box"):
             yield Static(_("Registrér klip"), classes="dialog-title")
             yield CitizenPicker(_("Borger"), id="qp-picker", input_id="qp-citizen")
-            yield from field_row(_("Klip"), Input(id="qp-clips", compact=True, restrict=r"[0-9]*", max_length=3,
-                                                  placeholder=_("1–10")),
-                                 "qp-clips-msg")
-            yield from field_row(_("Aktivitet"),
-                                 Input(id="qp-activity", compact=True, suggester=CatalogueSuggester(names),
-                                       placeholder=_("fra kataloget eller borgerens egen idé")),
-                                 "qp-activity-msg", _("Skriv for forslag fra kataloget; → tager forslaget."))
-            yield from field_row(_("Dato"), Input(fmt_date(today()), id="qp-date", compact=True, max_length=10),
-                                 "qp-date-msg")
+            yield FieldRow(_("Klip"), Input(id="qp-clips", compact=True, restrict=r"[0-9]*", max_length=3,
+                                            placeholder=_("1–10")), field="clips", message_id="qp-clips-msg",
+                           reserve=True)
+            yield FieldRow(_("Aktivitet"), Input(id="qp-activity", compact=True,
+                                                 placeholder=_("fra kataloget eller borgerens egen idé")),
+                           field="activity", message_id="qp-activity-msg", reserve=True,
+                           hint=_("Skriv for forslag fra kataloget; → tager forslaget."))
+            yield FieldRow(_("Dato"), Input(fmt_date(today()), id="qp-date", compact=True, max_length=10),
+                           field="date", message_id="qp-date-msg", reserve=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Registrér"), id="qp-ok", variant="primary", compact=True)
                 yield Button(_("Annullér"), id="qp-cancel", compact=True)
@@ -131,6 +108,10 @@ class QuickPunchDialog(TypeAheadForm):
         self.set_focus(picker.input)
         if self.initial:
             picker.auto_pick(self.initial)
+        self.run_read(active_catalogue_names, on_done=self._suggest, description=_("Henter kataloget"))
+
+    def _suggest(self, names: list[str]) -> None:
+        self.query_one("#qp-activity", Input).suggester = CatalogueSuggester(names)
 
     # --- messages at the fields
 
@@ -138,6 +119,12 @@ class QuickPunchDialog(TypeAheadForm):
         target = {"clips": "#qp-clips-msg", "activity": "#qp-activity-msg", "date": "#qp-date-msg"}.get(
             field or "", "#picker-message")
         return self.query_one(target, Static)
+
+    def show_error(self, message: str, field: str | None) -> bool:
+        """The runner's refusal: beside its field, the dialog stays open."""
+        self.busy = False
+        self.refuse(message, field)
+        return True
 
     def _focus_field(self, field: str | None) -> None:
         target = {"clips": "#qp-clips", "activity": "#qp-activity", "date": "#qp-date"}.get(field or "", "#qp-citizen")
@@ -155,7 +142,10 @@ class QuickPunchDialog(TypeAheadForm):
         if event.value != event.input.value or event.value == self._refused_value.get(field):
             return  # a late event of keys typed before the refusal
         line = self._message(field)
-        if line.has_class("error"):
+        if isinstance(line, FieldMessage):
+            if line.has_error:
+                line.clear()
+        elif line.has_class("error"):
             line.update("")
             line.remove_class("error")
 
@@ -231,14 +221,14 @@ class QuickPunchDialog(TypeAheadForm):
 
     def _show_pick(self, match) -> None:
         """The clips field's hint for the citizen just picked."""
-        hint = self.query_one("#qp-clips-msg", Static)
-        hint.remove_class("error")
+        hint = self.query_one("#qp-clips-msg", FieldMessage)
         self._refused_value.pop("clips", None)
         if match.card_number is not None:
-            hint.update(_("1–{n} klip fra kort {card}.").format(n=min(CLIPS_PER_CARD, match.clips_left),
-                                                               card=match.card_number))
+            hint.set_hint(_("1–{n} klip fra kort {card}.").format(n=min(CLIPS_PER_CARD, match.clips_left),
+                                                                 card=match.card_number))
         else:
-            hint.update(_("Mere end 10 klip under aftalen ({n} klip tilbage).").format(n=match.agreement_left))
+            hint.set_hint(_("Mere end 10 klip under aftalen ({n} klip tilbage).").format(n=match.agreement_left))
+        hint.clear()
 
     @on(CitizenPicker.Picked)
     def _picked(self, event: CitizenPicker.Picked) -> None:
@@ -271,7 +261,8 @@ class QuickPunchDialog(TypeAheadForm):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    # --- checks before sending (the operation checks again, inside its transaction)
+    # --- checks before sending: the rule's own (models.cards.clips_refusal) on the picked citizen;
+    #     the operation asks it again inside its transaction
 
     def _check_clips(self) -> int | None:
         picker = self.query_one(CitizenPicker)
@@ -284,19 +275,10 @@ class QuickPunchDialog(TypeAheadForm):
             self.refuse(_("Skriv antal klip (1–10)."), "clips")
             return None
         clips = int(raw)
-        if clips < 1:
-            self.refuse(_("Antal klip skal være mindst 1."), "clips")
-            return None
-        if clips <= CLIPS_PER_CARD and match.card_number is not None and clips > match.clips_left:
-            self.refuse(_("Der er kun {left} klip tilbage på kort {card}.").format(
-                left=match.clips_left, card=match.card_number), "clips")
-            return None
-        if clips <= CLIPS_PER_CARD and match.card_number is None:
-            self.refuse(_("{name} har intet åbent klippekort; op til 10 klip kræver et kort.").format(
-                name=match.name), "clips")
-            return None
-        if clips > CLIPS_PER_CARD and match.agreement_left < clips:
-            self.refuse(_("Mere end 10 klip ad gangen kræver en individuel aftale godkendt af en leder."), "clips")
+        refusal = clips_refusal(clips, name=match.name, card_number=match.card_number,
+                                card_left=match.clips_left or 0, agreement_left=match.agreement_left or 0)
+        if refusal is not None:
+            self.refuse(refusal.message, "clips")
             return None
         return clips
 
@@ -307,13 +289,10 @@ class QuickPunchDialog(TypeAheadForm):
         if clips is None:
             return False
         activity = self.query_one("#qp-activity", Input).value.strip()
-        if not activity:
-            self.refuse(_("Skriv hvad klippene bruges til (aktivitet)."), "activity")
-            return False
         try:
-            on_day = parse_user_date(self.query_one("#qp-date", Input).value)
-        except ValueError as err:
-            self.refuse(str(err), "date")
+            on_day = parse_date(self.query_one("#qp-date", Input).value, "date")
+        except DomainError as err:
+            self.refuse(err.message, "date")
             return False
         match = self.query_one(CitizenPicker).picked
         self.busy = True
@@ -321,33 +300,20 @@ class QuickPunchDialog(TypeAheadForm):
                   match.card_number if clips <= CLIPS_PER_CARD else None)
         return True
 
-    @work(thread=True, exclusive=True, group="punch", exit_on_error=False, description="Registrerer klip")
     def send(self, citizen_id: int, clips: int, activity: str, on_day, card_number: int | None) -> None:
-        from models.punching import register_punch
+        self.run_operation(register_punch, self.app.actor, citizen_id, clips, activity, on=on_day,
+                           punch_id=self.punch_id, card_number=card_number, on_done=self._done,
+                           on_error=self._failed, description=_("Registrerer klip"))
 
-        try:
-            result = register_punch(self.app.actor, citizen_id, clips, activity, on=on_day,
-                                    punch_id=self.punch_id, card_number=card_number)
-        except DomainError as err:
-            self.post_message(self.Refused(err.message, err.field))
-            return
-        except Exception:  # the database did not answer in time, or worse: never a traceback here
-            log.exception("punch failed")
-            self.post_message(self.Refused(
-                _("Klippet kunne ikke gemmes lige nu; prøv igen (det registreres ikke to gange)."), None))
-            return
-        self.post_message(self.Done(PunchOutcome(
+    def _failed(self, err: BaseException) -> None:
+        if not isinstance(err, DomainError):  # the database did not answer in time, or worse: logged
+            self.busy = False
+            self.refuse(_("Klippet kunne ikke gemmes lige nu; prøv igen (det registreres ikke to gange)."), None)
+
+    def _done(self, result) -> None:
+        self.dismiss(PunchOutcome(
             punch_id=result.punch.id, citizen_name=result.punch.citizen.name,
             card_number=result.card.number if result.card else None,
             agreement_id=result.agreement.id if result.agreement else None,
             clips=result.punch.clips, left=result.left,
-            used_up=bool(result.card and result.card.status == CARD_USED_UP))))
-
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        self.busy = False
-        self.refuse(message.message, message.field)
-
-    @on(Done)
-    def _done(self, message: Done) -> None:
-        self.dismiss(message.outcome)
+            used_up=bool(result.card and result.card.status == CARD_USED_UP)))

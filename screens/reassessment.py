@@ -4,12 +4,10 @@ and resume (hospital stay, holiday: the place is kept, no punching)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import (
     Button,
     Checkbox,
@@ -23,20 +21,23 @@ from textual.widgets import (
     Static,
 )
 
-from models.base import DomainError
+from models.admission import districts, resume
 from models.cpr import masked
 from models.entities import END_REASONS
 from models.i18n import _
+from models.inputs import format_date as fmt_date
+from models.participation import reassessment_interval_months
+from models.reassessment import participants, reassess, reassessment_context, set_reassessment_interval
 from screens.dialogs import ConfirmDialog
-from screens.widgets import fmt_date
 
-from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo, message_line
+from .base import CirkelScreen
+from .forms import AskDialog, FieldMessage, FieldRow, Form
+from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
 from .printing import offer_print
+from .widgets import state_title
 
-STATE_TEXT = {"active": _("aktiv"), "paused": _("pause")}
 
-
-class ReassessmentScreen(Screen):
+class ReassessmentScreen(CirkelScreen):
     TITLE = _("Revurdering")
     BINDINGS = [
         Binding("enter", "reassess", _("Revurdér"), id="reassess-open", tooltip=_("Åbn revurderingen af den valgte.")),
@@ -48,12 +49,6 @@ class ReassessmentScreen(Screen):
         Binding("i", "interval", _("Interval"), id="reassess-interval",
                 tooltip=_("Hvor mange måneder der må gå mellem revurderinger (leder).")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, lines, months: int) -> None:
-            super().__init__()
-            self.lines = lines
-            self.months = months
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,8 +66,6 @@ class ReassessmentScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from models.admission import districts
-
         table = self.query_one(DataTable)
         table.add_column(_("Navn"), key="name")
         table.add_column(_("CPR"), key="cpr")
@@ -81,14 +74,18 @@ class ReassessmentScreen(Screen):
         table.add_column(_("Siden"), key="since")
         table.add_column(_("Tilstand"), key="state")
         table.add_column(_("Distrikt"), key="district")
-        known = districts()
+        table.focus()
+        own = self.app.actor.district_id
+        self.run_read(districts, on_done=lambda known: self._show_districts(known, own),
+                      status="#reassess-list-status", description=_("Henter distrikter"))
+
+    def _show_districts(self, known, own) -> None:
         select = self.query_one("#reassess-district", Select)
         select.set_options([(name, d_id) for d_id, name in known])
-        own = self.app.actor.district_id
         if own in dict(known):
-            select.value = own
-        table.focus()
-        self.action_refresh()
+            select.value = own  # its Changed loads the list
+        else:
+            self.action_refresh()
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
@@ -107,17 +104,14 @@ class ReassessmentScreen(Screen):
         self.load(None if value is Select.NULL else int(value),
                   not self.query_one("#reassess-show-all", Checkbox).value)
 
-    @work(thread=True, exclusive=True, group="reassess", exit_on_error=False, description="Henter deltagere")
     def load(self, district_id: int | None, only_due: bool) -> None:
-        from models.participation import reassessment_interval_months
-        from models.reassessment import participants
+        actor = self.app.actor
+        self.run_read(lambda: (participants(actor, district_id, only_due=only_due), reassessment_interval_months()),
+                      group="reassess", on_done=self.show, status="#reassess-list-status",
+                      description=_("Henter deltagere"))
 
-        self.post_message(self.Loaded(participants(self.app.actor, district_id, only_due=only_due),
-                                      reassessment_interval_months()))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        self.lines = message.lines
+    def show(self, loaded) -> None:
+        self.lines, months = loaded
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -125,7 +119,7 @@ class ReassessmentScreen(Screen):
         for line in self.lines:
             card = "" if line.card_number is None else f"{line.card_number} {line.card_used}/10"
             why = Text(line.why, style="bold yellow") if line.due else Text("")
-            state = Text(STATE_TEXT.get(line.state, line.state), style="italic" if line.state == "paused" else "")
+            state = Text(state_title(line.state), style="italic" if line.state == "paused" else "")
             table.add_row(line.name, masked(line.cpr), why, card, fmt_date(line.since), state, line.district,
                           key=str(line.citizen_id))
         if not self.lines:
@@ -133,7 +127,7 @@ class ReassessmentScreen(Screen):
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
         self.query_one("#reassess-list-status", Static).update(
             _('{due} skal revurderes (kort brugt op eller {months} mdr. siden sidst) · {shown} vist').format(
-                due=due, months=message.months, shown=len(self.lines)))
+                due=due, months=months, shown=len(self.lines)))
 
     def _selected(self):
         table = self.query_one(DataTable)
@@ -159,31 +153,27 @@ class ReassessmentScreen(Screen):
         self.action_refresh()
 
     def action_interval(self) -> None:
-        from models.participation import reassessment_interval_months
-        from models.reassessment import set_reassessment_interval
-
-        from .outing_dialogs import AskDialog
-
         def check(text: str) -> str | None:
             if not text.isdigit() or not 1 <= int(text) <= 36:
                 return _("Skriv et helt antal måneder mellem 1 og 36.")
             return None
 
-        def answer(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                months = set_reassessment_interval(self.app.actor, int(text))
-            except DomainError as err:
-                self.notify(err.message, severity="error")
-                return
+        def saved(months: int) -> None:
             self.notify(_("Deltagere revurderes nu mindst hver {months}. måned.").format(months=months))
             self.action_refresh()
 
-        self.app.push_screen(AskDialog(
-            _("Revurderingsinterval"),
-            _("Antal måneder der højst må gå mellem to revurderinger (standard 6):"),
-            str(reassessment_interval_months()), check=check, ok=_("Gem")), answer)
+        def answer(text: str | None) -> None:
+            if text is not None:
+                self.run_operation(set_reassessment_interval, self.app.actor, int(text), on_done=saved,
+                                   description=_("Gemmer interval"))
+
+        def ask(months: int) -> None:
+            self.app.push_screen(AskDialog(
+                _("Revurderingsinterval"),
+                _("Antal måneder der højst må gå mellem to revurderinger (standard 6):"),
+                str(months), check=check, ok=_("Gem"), required=False, max_length=2), answer)
+
+        self.run_read(reassessment_interval_months, on_done=ask, description=_("Henter interval"))
 
     def action_pause(self) -> None:
         line = self._selected()
@@ -205,15 +195,11 @@ class ReassessmentScreen(Screen):
         self.action_refresh()
 
     def _resume(self, citizen_id: int) -> None:
-        from models.admission import resume
+        def resumed(person) -> None:
+            self.notify(_("{name} er aktiv igen.").format(name=person.name))
+            self.action_refresh()
 
-        try:
-            person = resume(self.app.actor, citizen_id)
-        except DomainError as err:
-            self.notify(err.message, severity="error")
-            return
-        self.notify(_("{name} er aktiv igen.").format(name=person.name))
-        self.action_refresh()
+        self.run_operation(resume, self.app.actor, citizen_id, on_done=resumed, description=_("Genoptager"))
 
 
 def _measure_text(m) -> str:
@@ -229,7 +215,7 @@ def _measure_text(m) -> str:
     return " · ".join(parts)
 
 
-class ReassessmentForm(Screen[str | None]):
+class ReassessmentForm(Form, CirkelScreen):
     """One participant's reassessment; dismisses with the result message (None: cancelled)."""
 
     TITLE = _("Revurdering")
@@ -237,11 +223,6 @@ class ReassessmentForm(Screen[str | None]):
         Binding("ctrl+s", "save", _("Gem"), id="reassess-save", tooltip=_("Gem revurderingen.")),
         Binding("escape", "cancel", _("Annullér"), id="reassess-cancel", tooltip=_("Tilbage uden at gemme.")),
     ]
-
-    class Loaded(Message):
-        def __init__(self, context) -> None:
-            super().__init__()
-            self.context = context
 
     def __init__(self, citizen_id: int) -> None:
         super().__init__()
@@ -261,15 +242,11 @@ class ReassessmentForm(Screen[str | None]):
                 yield Choice(_("Fortsæt — nyt klippekort, når kortet er brugt op"), id="continue", value=True,
                                   compact=True)
                 yield Choice(_("Afslut deltagelsen"), id="end", compact=True)
-            yield message_line("decision-message")
-            yield Horizontal(Static(_("Årsag"), classes="field-label"),
-                             Select([(r, r) for r in END_REASONS], prompt=_("Vælg årsag"), id="end-reason",
-                                    compact=True, disabled=True),
-                             classes="field-row")
-            yield message_line("end-reason-message")
-            yield Horizontal(Static(_("Bemærkning"), classes="field-label"),
-                             Input(id="reassess-notes", compact=True, max_length=1000), classes="field-row")
-            yield message_line("notes-message")
+            yield FieldMessage(id="decision-message")
+            yield FieldRow(_("Årsag"), Select([(r, r) for r in END_REASONS], prompt=_("Vælg årsag"), id="end-reason",
+                                              compact=True, disabled=True), field="end_reason")
+            yield FieldRow(_("Bemærkning"), Input(id="reassess-notes", compact=True, max_length=1000), field="notes",
+                           message_id="notes-message")
             with Horizontal(classes="form-buttons"):
                 yield Button(_("Gem (Ctrl+S)"), id="save", variant="primary", compact=True)
                 yield Button(_("Annullér"), id="cancel", compact=True)
@@ -279,15 +256,12 @@ class ReassessmentForm(Screen[str | None]):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="reassess-form", exit_on_error=False, description="Henter borger")
     def load(self) -> None:
-        from models.reassessment import reassessment_context
+        self.run_read(reassessment_context, self.app.actor, self.citizen_id, on_done=self.show,
+                      status="#reassess-status", description=_("Henter borger"))
 
-        self.post_message(self.Loaded(reassessment_context(self.app.actor, self.citizen_id)))
-
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        c = self.context = message.context
+    def show(self, context) -> None:
+        c = self.context = context
         self.query_one("#reassess-who", Static).update(
             f"{c.name} ({masked(c.cpr)}) · {c.district} · {c.state_label}")
         if c.card_number is None:
@@ -310,7 +284,7 @@ class ReassessmentForm(Screen[str | None]):
     @on(RadioSet.Changed, "#decision")
     def _decision_changed(self, event: RadioSet.Changed) -> None:
         self.query_one("#end-reason", Select).disabled = not self.ending
-        self.query_one("#decision-message", Static).update("")
+        self.query_one("#decision-message", FieldMessage).clear()
         self.refresh_status()
 
     @on(Select.Changed)
@@ -339,25 +313,25 @@ class ReassessmentForm(Screen[str | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    def action_save(self) -> None:
-        from models.reassessment import reassess
+    def show_error(self, message: str, field: str | None, *, focus: bool = True) -> bool:
+        """At the field (the decision's, the reason's, the notes' or the follow-up's), and said once more."""
+        if field == "decision":
+            self.query_one("#decision-message", FieldMessage).show(message)
+        elif not super().show_error(message, field, focus=focus):
+            self.query_one(OutcomeFields).show_error(message, field)
+        self.notify(message, severity="error", title=_("Ikke gemt"))
+        return True
 
+    def action_save(self) -> None:
         if self.context is None:
             return
         reason = self.query_one("#end-reason", Select).value
-        try:
-            result = reassess(self.app.actor, self.citizen_id, decision="end" if self.ending else "continue",
-                              end_reason=None if reason is Select.NULL else reason,
-                              notes=self.query_one("#reassess-notes", Input).value,
-                              **self.query_one(OutcomeFields).values())
-        except DomainError as err:
-            targets = {"end_reason": "end-reason-message", "notes": "notes-message",
-                       "decision": "decision-message"}
-            if err.field in targets:
-                self.query_one(f"#{targets[err.field]}", Static).update(err.message)
-            else:
-                self.query_one(OutcomeFields).show_error(err.field, err.message)
-            self.notify(err.message, severity="error", title=_("Ikke gemt"))
-            return
+        self.run_operation(reassess, self.app.actor, self.citizen_id, decision="end" if self.ending else "continue",
+                           end_reason=None if reason is Select.NULL else reason,
+                           notes=self.query_one("#reassess-notes", Input).value,
+                           **self.query_one(OutcomeFields).values(),
+                           on_done=self._saved, description=_("Gemmer revurdering"))
+
+    def _saved(self, result) -> None:
         self.new_card = result.new_card  # issue 16: the caller offers to print it
         self.dismiss(result.message)

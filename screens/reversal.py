@@ -1,22 +1,22 @@
 """Cancel a punch: a reversal entry with a reason (a punch is never edited or deleted)."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from models.base import DomainError
+from models.cards import reverse_punch
 from models.i18n import _
-from screens.widgets import fmt_date
+from models.inputs import format_date as fmt_date
+from models.punching import punch_summary
 
-log = logging.getLogger(__name__)
+from .base import CirkelDialog
+from .forms import FieldMessage, FieldRow
 
 
 @dataclass(frozen=True)
@@ -27,20 +27,12 @@ class ReversalOutcome:
     left: int
 
 
-class ReversalDialog(ModalScreen[ReversalOutcome | None]):
+class ReversalDialog(CirkelDialog):
+    """Dismisses with a :class:`ReversalOutcome`, or None when closed."""
+
     BINDINGS = [
         Binding("escape", "cancel", _("Annullér"), id="reversal-cancel", tooltip=_("Luk uden at tilbageføre.")),
     ]
-
-    class Done(Message):
-        def __init__(self, outcome: ReversalOutcome) -> None:
-            super().__init__()
-            self.outcome = outcome
-
-    class Refused(Message):
-        def __init__(self, message: str) -> None:
-            super().__init__()
-            self.message = message
 
     def __init__(self, punch_id: str) -> None:
         super().__init__()
@@ -49,27 +41,12 @@ class ReversalDialog(ModalScreen[ReversalOutcome | None]):
         self.summary = None
 
     def compose(self) -> ComposeResult:
-        from models.punching import punch_summary
-
-        try:
-            self.summary = punch_summary(self.punch_id)
-        except DomainError as err:
-            self.summary = None
-            what = err.message
-        else:
-            s = self.summary
-            where = (_("kort {card}").format(card=s.card_number) if s.card_number is not None
-                     else _("aftale {id}").format(id=s.agreement_id))
-            what = _("{clips} klip på {where} — {name}, {activity}, {day}.").format(
-                clips=s.clips, where=where, name=s.citizen_name, activity=s.activity, day=fmt_date(s.punched_on))
         with Vertical(id="reversal-box", classes="dialog-box"):
             yield Static(_("Tilbagefør klip"), classes="dialog-title")
-            yield Static(what, id="reversal-what")
-            with Horizontal(classes="field-row"):
-                yield Label(_("Begrundelse"), classes="field-label")
-                yield Input(id="reversal-reason", compact=True, max_length=200,
-                            placeholder=_("fx forkert borger eller forkert antal"))
-            yield Static("", classes="field-message", id="reversal-msg")
+            yield Static("", id="reversal-what")
+            yield FieldRow(_("Begrundelse"), Input(id="reversal-reason", compact=True, max_length=200, disabled=True,
+                                                   placeholder=_("fx forkert borger eller forkert antal")),
+                           field="reason", message_id="reversal-msg", reserve=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Tilbagefør"), id="reversal-ok", variant="warning", compact=True)
                 yield Button(_("Annullér"), id="reversal-no", compact=True)
@@ -77,27 +54,40 @@ class ReversalDialog(ModalScreen[ReversalOutcome | None]):
                          classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one("#reversal-ok", Button).disabled = True
+        self.query_one("#reversal-no", Button).focus()
+
+        def missing(message: str, _field) -> bool:
+            self.query_one("#reversal-what", Static).update(message)
+            return True
+
+        self.run_read(punch_summary, self.punch_id, on_done=self._show, form=missing, status="#reversal-what",
+                      description=_("Henter klippet"))
+
+    def _show(self, summary) -> None:
+        self.summary = s = summary
+        where = (_("kort {card}").format(card=s.card_number) if s.card_number is not None
+                 else _("aftale {id}").format(id=s.agreement_id))
+        what = _("{clips} klip på {where} — {name}, {activity}, {day}.").format(
+            clips=s.clips, where=where, name=s.citizen_name, activity=s.activity, day=fmt_date(s.punched_on))
+        self.query_one("#reversal-what", Static).update(what)
+        if not s.reversible:
+            self._say(_("Registreringen er allerede tilbageført.") if s.reversed
+                      else _("En tilbageførsel kan ikke tilbageføres; registrér klippene igen."))
+            return
         reason = self.query_one("#reversal-reason", Input)
-        if self.summary is None or not self.summary.reversible:
-            reason.disabled = True
-            self.query_one("#reversal-ok", Button).disabled = True
-            if self.summary is not None:
-                self._say(_("Registreringen er allerede tilbageført.") if self.summary.reversed
-                          else _("En tilbageførsel kan ikke tilbageføres; registrér klippene igen."))
-            self.query_one("#reversal-no", Button).focus()
-        else:
-            reason.focus()
+        reason.disabled = False
+        self.query_one("#reversal-ok", Button).disabled = False
+        reason.focus()
 
     def _say(self, message: str) -> None:
-        line = self.query_one("#reversal-msg", Static)
-        line.update(message)
-        line.add_class("error")
+        self.query_one("#reversal-msg", FieldMessage).show(message, self.query_one("#reversal-reason", Input).value)
 
-    @on(Input.Changed, "#reversal-reason")
-    def _typing(self) -> None:
-        line = self.query_one("#reversal-msg", Static)
-        line.update("")
-        line.remove_class("error")
+    def show_error(self, message: str, field: str | None) -> bool:
+        """The runner's refusal: under the reason, the dialog stays open."""
+        self.busy = False
+        self._say(message)
+        return True
 
     @on(Input.Submitted, "#reversal-reason")
     @on(Button.Pressed, "#reversal-ok")
@@ -105,12 +95,8 @@ class ReversalDialog(ModalScreen[ReversalOutcome | None]):
         event.stop()
         if self.busy or self.summary is None or not self.summary.reversible:
             return
-        reason = self.query_one("#reversal-reason", Input).value.strip()
-        if not reason:
-            self._say(_("Skriv en begrundelse for tilbageførslen."))
-            return
         self.busy = True
-        self.send(reason)
+        self.send(self.query_one("#reversal-reason", Input).value)
 
     @on(Button.Pressed, "#reversal-no")
     def _no(self, event: Button.Pressed) -> None:
@@ -120,27 +106,15 @@ class ReversalDialog(ModalScreen[ReversalOutcome | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @work(thread=True, exclusive=True, group="reversal", exit_on_error=False, description="Tilbagefører")
     def send(self, reason: str) -> None:
-        from models.cards import reverse_punch
+        self.run_operation(reverse_punch, self.app.actor, self.punch_id, reason, on_done=self._done,
+                           on_error=self._failed, description=_("Tilbagefører"))
 
-        try:
-            result = reverse_punch(self.app.actor, self.punch_id, reason)
-        except DomainError as err:
-            self.post_message(self.Refused(err.message))
-            return
-        except Exception:
-            log.exception("reversal failed")
-            self.post_message(self.Refused(_("Tilbageførslen kunne ikke gemmes lige nu; prøv igen.")))
-            return
-        self.post_message(self.Done(ReversalOutcome(self.punch_id, -result.punch.clips,
-                                                    result.card.number if result.card else None, result.left)))
+    def _failed(self, err: BaseException) -> None:
+        if not isinstance(err, DomainError):
+            self.busy = False
+            self._say(_("Tilbageførslen kunne ikke gemmes lige nu; prøv igen."))
 
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        self.busy = False
-        self._say(message.message)
-
-    @on(Done)
-    def _done(self, message: Done) -> None:
-        self.dismiss(message.outcome)
+    def _done(self, result) -> None:
+        self.dismiss(ReversalOutcome(self.punch_id, -result.punch.clips,
+                                     result.card.number if result.card else None, result.left))

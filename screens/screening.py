@@ -9,29 +9,22 @@ waitlist place, in one transaction.
 """
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
+from models.admission import districts, screen_and_admit
 from models.base import DomainError, today
 from models.i18n import _
-from models.screening import CRITERIA, missing_criteria
-from screens.widgets import fmt_date
+from models.inputs import format_date as fmt_date
+from models.inputs import parse_date
+from models.screening import CRITERIA, lookup_citizen, missing_criteria
 
-from .intake_widgets import (
-    CprValidator,
-    InfoDialog,
-    OutcomeFields,
-    PastDateValidator,
-    YesNo,
-    field_row,
-    message_line,
-    parse_dk_date,
-)
+from .base import CirkelScreen
+from .forms import FieldMessage, FieldRow, Form
+from .intake_widgets import CprValidator, InfoDialog, OutcomeFields, PastDateValidator, YesNo
 from .printing import offer_print
 
 CRITERION_TITLES = {
@@ -40,23 +33,15 @@ CRITERION_TITLES = {
     "hard_to_get_out": _("Har svært ved at færdes alene uden for hjemmet"),
     "limited_network": _("Har et begrænset netværk"),
 }
-FIELD_MESSAGES = {"cpr": "cpr-message", "name": "name-message", "phone": "phone-message",
-                  "address": "address-message", "district": "district-message", "date": "date-message",
-                  "provider": "provider-message"}
+FORM_FIELDS = ("cpr", "name", "phone", "address", "district", "date", "provider", "notes")
 
 
-class ScreeningScreen(Screen):
+class ScreeningScreen(Form, CirkelScreen):
     TITLE = _("Screening")
     BINDINGS = [
         Binding("ctrl+s", "save", _("Gem"), id="screening-save", tooltip=_("Gem screeningen (og optag borgeren).")),
         Binding("ctrl+n", "clear", _("Ryd"), id="screening-clear", tooltip=_("Tøm formularen til næste borger.")),
     ]
-
-    class Looked(Message):
-        def __init__(self, cpr: str, known) -> None:
-            super().__init__()
-            self.cpr = cpr
-            self.known = known
 
     def __init__(self) -> None:
         super().__init__()
@@ -67,20 +52,15 @@ class ScreeningScreen(Screen):
         yield Header()
         with VerticalScroll(id="screening-form"):
             yield Static(_("Borger"), classes="section-title")
-            yield field_row(_("CPR-nummer"), Input(placeholder="DDMMÅÅ-XXXX", id="cpr", compact=True,
-                                                   validators=[CprValidator()], max_length=11,
-                                                   restrict=r"[0-9\- ]*",
-                                                   validate_on=["changed", "blur", "submitted"]))
-            yield message_line("cpr-message")
-            yield message_line("cpr-info")
-            yield field_row(_("Navn"), Input(id="name", compact=True, max_length=100))
-            yield message_line("name-message")
-            yield field_row(_("Adresse"), Input(id="address", compact=True, max_length=100))
-            yield message_line("address-message")
-            yield field_row(_("Telefon"), Input(id="phone", compact=True, max_length=20, restrict=r"[0-9 +\-]*"))
-            yield message_line("phone-message")
-            yield field_row(_("Distrikt"), Select([], prompt=_("Vælg distrikt"), id="district", compact=True))
-            yield message_line("district-message")
+            yield FieldRow(_("CPR-nummer"), Input(placeholder="DDMMÅÅ-XXXX", id="cpr", compact=True,
+                                                  validators=[CprValidator()], max_length=11,
+                                                  restrict=r"[0-9\- ]*",
+                                                  validate_on=["changed", "blur", "submitted"]))
+            yield FieldMessage(id="cpr-info")
+            yield FieldRow(_("Navn"), Input(id="name", compact=True, max_length=100))
+            yield FieldRow(_("Adresse"), Input(id="address", compact=True, max_length=100))
+            yield FieldRow(_("Telefon"), Input(id="phone", compact=True, max_length=20, restrict=r"[0-9 +\-]*"))
+            yield FieldRow(_("Distrikt"), Select([], prompt=_("Vælg distrikt"), id="district", compact=True))
 
             yield Static(_("Målgruppe — alle fire skal være opfyldt"), classes="section-title")
             for key, _label in CRITERIA:
@@ -88,13 +68,11 @@ class ScreeningScreen(Screen):
             yield Static("", id="criteria-result")
 
             yield Static(_("Screening"), classes="section-title")
-            yield field_row(_("Leverandør"), Input(id="provider", compact=True, max_length=100,
-                                                   placeholder=_("hjemmeplejens leverandør")))
-            yield message_line("provider-message")
-            yield field_row(_("Dato"), Input(id="date", compact=True, max_length=10, placeholder="dd-mm-åååå",
-                                             validators=[PastDateValidator()], validate_on=["changed", "blur"]))
-            yield message_line("date-message")
-            yield field_row(_("Noter"), Input(id="notes", compact=True, max_length=1000))
+            yield FieldRow(_("Leverandør"), Input(id="provider", compact=True, max_length=100,
+                                                  placeholder=_("hjemmeplejens leverandør")))
+            yield FieldRow(_("Dato"), Input(id="date", compact=True, max_length=10, placeholder="dd-mm-åååå",
+                                            validators=[PastDateValidator()], validate_on=["changed", "blur"]))
+            yield FieldRow(_("Noter"), Input(id="notes", compact=True, max_length=1000))
             yield YesNo(_("Borgeren vil gerne deltage"), id="wants", compact=True, classes="criterion")
 
             yield OutcomeFields("baseline", _("Baseline"), id="baseline-fields")
@@ -106,18 +84,20 @@ class ScreeningScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        from models.admission import districts
-
-        select = self.query_one("#district", Select)
-        known = districts()
-        self.district_names = [name for _id, name in known]
-        select.set_options([(name, name) for name in self.district_names])
-        own = dict(known).get(self.app.actor.district_id)
-        if own:
-            select.value = own
         self.query_one("#date", Input).value = fmt_date(today())
         self.refresh_result()
         self.query_one("#cpr", Input).focus()
+        own_district = self.app.actor.district_id
+        self.run_read(districts, on_done=lambda known: self._show_districts(known, own_district),
+                      description=_("Henter distrikter"))
+
+    def _show_districts(self, known, own_district) -> None:
+        select = self.query_one("#district", Select)
+        self.district_names = [name for _id, name in known]
+        select.set_options([(name, name) for name in self.district_names])
+        own = dict(known).get(own_district)
+        if own:
+            select.value = own
 
     # --- live result
 
@@ -150,21 +130,24 @@ class ScreeningScreen(Screen):
     def _answer_changed(self, event: Select.Changed) -> None:
         self.refresh_result()
         if event.select.id == "district":
-            self.query_one("#district-message", Static).update("")
+            self.query_one("#district-message", FieldMessage).clear()
 
     # --- CPR: validated at the field, then looked up
 
     @on(Input.Changed, "#cpr")
     def _cpr_changed(self, event: Input.Changed) -> None:
-        message = self.query_one("#cpr-message", Static)
+        message = self.query_one("#cpr-message", FieldMessage)
         result = event.validation_result
         digits = event.value.replace("-", "").replace(" ", "")
         if result is not None and result.is_valid:
-            message.update("")
+            message.clear()
             self.lookup(event.value)
         else:
             # while typing, speak up once ten digits are there (or a letter was typed)
-            message.update("; ".join(result.failure_descriptions) if result and len(digits) >= 10 else "")
+            if result and len(digits) >= 10:
+                message.show("; ".join(result.failure_descriptions), event.value)
+            else:
+                message.clear()
             if self.known is not None:
                 self._forget_known()
             self.query_one("#cpr-info", Static).update("")
@@ -173,33 +156,28 @@ class ScreeningScreen(Screen):
     def _cpr_blurred(self, event: Input.Blurred) -> None:
         result = event.validation_result
         if event.value.strip() and result is not None and not result.is_valid:
-            self.query_one("#cpr-message", Static).update("; ".join(result.failure_descriptions))
+            self.query_one("#cpr-message", FieldMessage).show("; ".join(result.failure_descriptions), event.value)
 
     @on(Input.Changed, "#date")
     def _date_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
-        self.query_one("#date-message", Static).update(
-            "" if result is None or result.is_valid else "; ".join(result.failure_descriptions))
+        message = self.query_one("#date-message", FieldMessage)
+        if result is None or result.is_valid:
+            message.clear()
+        else:
+            message.show("; ".join(result.failure_descriptions), event.value)
 
     @on(Input.Changed, "#baseline-network")
     def _network_changed(self, event: Input.Changed) -> None:
         self.refresh_result()
 
-    @on(Input.Changed, "#name,#address,#phone,#provider")
-    def _clear_field_message(self, event: Input.Changed) -> None:
-        self.query_one(f"#{event.input.id}-message", Static).update("")
-
-    @work(thread=True, exclusive=True, group="screening-cpr", exit_on_error=False, description="Slår CPR op")
     def lookup(self, cpr_text: str) -> None:
-        from models.screening import lookup_citizen
+        self.run_read(lookup_citizen, self.app.actor, cpr_text, on_done=lambda known: self._looked(cpr_text, known),
+                      description=_("Slår CPR op"))
 
-        self.post_message(self.Looked(cpr_text, lookup_citizen(self.app.actor, cpr_text)))
-
-    @on(Looked)
-    def _looked(self, message: Looked) -> None:
-        if message.cpr != self.query_one("#cpr", Input).value:
+    def _looked(self, cpr_text: str, known) -> None:
+        if cpr_text != self.query_one("#cpr", Input).value:
             return  # the field changed meanwhile
-        known = message.known
         info = self.query_one("#cpr-info", Static)
         if known is None:
             if self.known is not None:
@@ -237,27 +215,25 @@ class ScreeningScreen(Screen):
         elif event.button.id == "close":
             self.app.action_goto("overblik")
 
-    def _show_error(self, err: DomainError) -> None:
-        target = FIELD_MESSAGES.get(err.field or "")
-        if target:
-            self.query_one(f"#{target}", Static).update(err.message)
-            self.query_one(f"#{err.field}").focus()
+    def show_error(self, message: str, field: str | None, *, focus: bool = True) -> bool:
+        """At the field (the citizen's, the screening's or the baseline's), and said once more."""
+        if field in FORM_FIELDS:
+            super().show_error(message, field, focus=focus)
         else:
-            self.query_one(OutcomeFields).show_error(err.field, err.message)
-        self.notify(err.message, severity="error", title=_("Ikke gemt"))
+            self.query_one(OutcomeFields).show_error(message, field)
+        self.notify(message, severity="error", title=_("Ikke gemt"))
+        return True
 
     def action_save(self) -> None:
-        from models.admission import screen_and_admit
-
         cpr_input = self.query_one("#cpr", Input)
         check = cpr_input.validate(cpr_input.value)
         if check is not None and not check.is_valid:
-            self._show_error(DomainError("; ".join(check.failure_descriptions), field="cpr"))
+            self.show_error("; ".join(check.failure_descriptions), "cpr")
             return
         try:
-            day = parse_dk_date(self.query_one("#date", Input).value)
-        except ValueError as err:
-            self._show_error(DomainError(str(err), field="date"))
+            day = parse_date(self.query_one("#date", Input).value, "date")
+        except DomainError as err:
+            self.show_error(err.message, err.field)
             return
         district = self.query_one("#district", Select).value
         values = {
@@ -276,11 +252,11 @@ class ScreeningScreen(Screen):
             values["citizen"] = self.known.id
         else:
             values["cpr"] = cpr_input.value
-        try:
-            result, admission = screen_and_admit(self.app.actor, **values)
-        except DomainError as err:
-            self._show_error(err)
-            return
+        self.run_operation(screen_and_admit, self.app.actor, **values, on_done=self._saved,
+                           description=_("Gemmer screening"))
+
+    def _saved(self, saved) -> None:
+        result, admission = saved
         lines = []
         if result.eligible:
             lines.append(_("{name} er i målgruppen.").format(name=result.citizen.name))
@@ -306,9 +282,8 @@ class ScreeningScreen(Screen):
         self.query_one("#wants", Checkbox).value = False
         self.query_one("#date", Input).value = fmt_date(today())
         self.query_one(OutcomeFields).set_values()
-        for target in FIELD_MESSAGES.values():
-            self.query_one(f"#{target}", Static).update("")
-        self.query_one("#cpr-info", Static).update("")
+        self.clear_errors()
+        self.query_one("#cpr-info", FieldMessage).update("")
         self.refresh_result()
         self.query_one("#screening-form", VerticalScroll).scroll_home(animate=False)
         self.query_one("#cpr", Input).focus()

@@ -16,13 +16,14 @@ from __future__ import annotations
 from textual import on
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from models.i18n import _
 
+from .base import CirkelDialog
 
-class TypeAheadForm(ModalScreen):
+
+class TypeAheadForm(CirkelDialog):
     """A modal form of Inputs, ``FIELDS`` in order; ``NEXT`` says where Enter moves the focus."""
 
     FIELDS: tuple[str, ...] = ()

@@ -1,27 +1,41 @@
-"""Small shared widgets and formatting helpers."""
-from __future__ import annotations
+"""Small shared widgets, and the one table of state titles the screens show.
 
-import datetime as _dt
+Dates and figures are formatted by models.inputs (format_date, format_datetime,
+format_int, format_kroner): the same in the TUI, the CLI and the workbooks.
+"""
+from __future__ import annotations
 
 from rich.text import Text
 
+from models.entities import (
+    STATE_ACTIVE,
+    STATE_ELIGIBLE,
+    STATE_ENDED,
+    STATE_NOT_ELIGIBLE,
+    STATE_PAUSED,
+    STATE_SCREENED,
+    STATE_WAITLISTED,
+)
 from models.i18n import _
+from models.inputs import format_date as fmt_date
+from models.inputs import format_datetime as fmt_datetime  # noqa: F401 - imported from here by screens
+from models.inputs import format_int as fmt_int  # noqa: F401 - imported from here by screens
+
+# The participation states as the screens name them: the words of models.citizens.STATE_LABELS,
+# written out here so the catalogue can translate them (a test keeps the two the same).
+STATE_TITLES = {
+    STATE_SCREENED: _("screenet"),
+    STATE_ELIGIBLE: _("i målgruppen"),
+    STATE_NOT_ELIGIBLE: _("ikke i målgruppen"),
+    STATE_WAITLISTED: _("venteliste"),
+    STATE_ACTIVE: _("aktiv"),
+    STATE_PAUSED: _("pause"),
+    STATE_ENDED: _("afsluttet"),
+}
 
 
-def fmt_date(value: _dt.date | _dt.datetime | None) -> str:
-    """dd-mm-yyyy, the users' way of writing a date."""
-    if value is None:
-        return ""
-    return value.strftime("%d-%m-%Y")
-
-
-def fmt_datetime(value: _dt.datetime | None) -> str:
-    return "" if value is None else value.strftime("%d-%m-%Y %H:%M")
-
-
-def fmt_int(value: int) -> str:
-    """Thousands with a dot, as Danish readers expect (12.345)."""
-    return f"{value:,}".replace(",", ".")
+def state_title(state: str) -> str:
+    return STATE_TITLES.get(state, state)
 
 
 def bar(used: int, total: int, width: int = 20) -> Text:

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 from models.i18n import _
+from models.inputs import format_date as fmt_date
 
 from ..argtypes import text, whole
 from .punch import iso_date
-
-
-def fmt_date(day) -> str:
-    return day.strftime("%d-%m-%Y")
 
 
 def register(sub) -> None:

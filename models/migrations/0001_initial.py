@@ -1,4 +1,4 @@
-"""The initial schema: every table of DESIGN.md (frozen DDL, generated from models/entities.py)."""
+"""The initial schema: every table of the design (docs/, frozen DDL, generated from models/entities.py)."""
 
 STATEMENTS = [
     'CREATE TABLE "district" ("id" INTEGER NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL COLLATE NOCASE, "home_help_count" INTEGER NOT NULL, "active" INTEGER NOT NULL, "created_at" DATETIME NOT NULL)',

@@ -178,6 +178,13 @@ BAD = [
     ["programme", "line", "Ukendt projekt", "Linje", "--amount", "100"],
     ["programme", "spend", "Ukendt projekt", "Linje", "--amount", "-"],
     ["programme", "list", "--year", HUGE],
+    # issue 19: the evaluation
+    ["evaluation"],
+    ["evaluation", "--year", "0"],
+    ["evaluation", "--year", HUGE],
+    ["evaluation", "--from", "2026-13-01", "--to", "2026-12-31"],
+    ["evaluation", "--from", "2026-06-01", "--to", "2026-01-01"],
+    ["evaluation", "--year", "2026", "--out", "{tmp}/link.xlsx"],
     # issue 16: printed cards
     ["card", "print", "¹⁰"],
     ["card", "print", "999999999"],

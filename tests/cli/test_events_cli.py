@@ -13,7 +13,8 @@ def test_events_list_and_participants(tmp_path):
     listing = run_cli("events", "list", "--past", db=db)
     assert listing.returncode == 0, listing.stderr
     assert "Kommende fællesture:" in listing.stdout and "Afholdte og tidligere:" in listing.stdout
-    event_id = re.search(r"^\s*(\d+)\s+\d\d-\d\d-\d{4} \d\d:\d\d  Bustur til Bilka Vejle", listing.stdout, re.M).group(1)
+    event_id = re.search(r"^\s*(\d+)\s+\d\d-\d\d-\d{4} \d\d:\d\d  Bustur til Bilka Vejle", listing.stdout,
+                         re.M).group(1)
 
     shown = run_cli("events", "participants", event_id, db=db)
     assert shown.returncode == 0, shown.stderr

@@ -32,7 +32,8 @@ def test_demo_is_deterministic_for_a_seed(tmp_path, me, frozen_day):
         close_database()
         conn = sqlite3.connect(path)
         dumps.append((conn.execute("select cpr, name, address, state from citizen order by id").fetchall(),
-                      conn.execute("select card_id, clips, activity, punched_on from punch order by punched_on, card_id, clips, activity").fetchall()))
+                      conn.execute("select card_id, clips, activity, punched_on from punch "
+                                   "order by punched_on, card_id, clips, activity").fetchall()))
     assert dumps[0] == dumps[1]
 
 

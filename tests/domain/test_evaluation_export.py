@@ -122,11 +122,11 @@ def test_participants_once_per_month_as_the_state_history_says(workbook, frozen_
 
 
 def test_only_a_leader_writes_the_evaluation(demo, admin, tmp_path):
-    therapist = add_staff(admin, "tove", "Tove Terapeut", "terapeut", "Hedensted")
+    therapist = add_staff(admin, "daemon", "Tove Terapeut", "terapeut", "Hedensted")
     with pytest.raises(DomainError, match="Kun leder"):
         export_evaluation(therapist, year_period(2026), tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
-    leader = add_staff(admin, "lene", "Lene Leder", "leder", None)
+    leader = add_staff(admin, "bin", "Lene Leder", "leder", None)
     done = export_evaluation(leader, range_period("2026-06-01", "2026-08-31"), tmp_path / "sommer.xlsx")
     assert done.rows["Deltagere"] == 3 * 4
     with pytest.raises(DomainError):  # no overwrite without force

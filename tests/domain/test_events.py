@@ -304,7 +304,7 @@ def test_a_participant_without_clips_enough_refuses_the_whole_confirmation(admin
 
 def test_a_failure_half_way_rolls_back_every_punch(admin, people, monkeypatch):
     """All or none even when the ledger itself refuses after others were punched."""
-    import models.events as events_mod
+    import models.event_attendance as events_mod  # where confirm_attendance punches
 
     event = _event(admin, seats=3, clips=2)
     for p in people[:3]:

@@ -1,4 +1,4 @@
-"""The Excel documentation (R11): sheets and headers exactly as DESIGN.md, what a
+"""The Excel documentation (R11): sheets and headers exactly as docs/excel.md, what a
 period holds, text that never becomes a formula, Danish letters, the audit
 trail, and memory that does not grow with rows."""
 from __future__ import annotations

@@ -46,8 +46,12 @@ def test_thousands_still_read_as_thousands():
 
 
 def test_a_price_of_0001_is_refused_not_saved_as_1_kr(admin):
-    from models.budget import parse_dkk
+    from models.budget import preview_budget
 
-    with pytest.raises(DomainError, match="to decimaler"):
-        parse_dkk("0.001", "price", "prisen pr. klip")
-    assert parse_dkk("1.500", "price", "prisen") == decimal.Decimal("1500.00")
+    with pytest.raises(DomainError) as refused:
+        parse_kroner("0.001", "price")
+    assert refused.value.field == "price"
+    with pytest.raises(DomainError) as refused:
+        preview_budget(2026, "600.000", "0.001", "30.000")
+    assert refused.value.field in ("price", "price_per_clip", "price_per_clip_dkk")
+    assert parse_kroner("1.500", "price") == decimal.Decimal("1500.00")

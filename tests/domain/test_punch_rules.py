@@ -119,7 +119,8 @@ def test_an_agreement_draws_from_the_district_pool_of_the_year(leader, citizen, 
     ({"clips": 10}, "mere end 10", "clips"),
     ({"reason": "  "}, "begrundelse", "reason"),
     ({"until": "2026-11-01"}, "før den begynder", "until"),
-    ({"until": "01-12-2026"}, "Ugyldig dato", "until"),
+    ({"until": "1.12.2026x"}, "Ugyldig dato", "until"),
+    ({"until": "31-11-2026"}, "findes ikke", "until"),
 ])
 def test_agreement_validity_checks(leader, citizen, kwargs, message, field):
     args = {"clips": 14, "reason": "Hospitalsophold", **kwargs}

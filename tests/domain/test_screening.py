@@ -29,7 +29,7 @@ KEYS = [key for key, _label in CRITERIA]
                          ids=lambda v: "".join("J" if x else "N" for x in v))
 def test_all_16_combinations_of_the_four_criteria(admin, frozen_day, values):
     district = district_with_pool(admin)
-    answers = dict(zip(KEYS, values))
+    answers = dict(zip(KEYS, values, strict=True))
     expected = all(values)
     assert is_eligible(answers) is expected
     assert (result_text(answers) == "I målgruppen") is expected

@@ -15,8 +15,12 @@ async def test_dashboard_shows_the_demo_districts(demo, make_app):
         table = app.screen.query_one("#districts", DataTable)
         names = [table.get_row_at(i)[0] for i in range(table.row_count)]
         assert names == ["Hedensted", "Juelsminde", "Tørring"]
+        from models.dashboard import next_events
+
         events = app.screen.query_one("#events", DataTable)
-        assert events.row_count > 0
+        coming = next_events()
+        assert len(coming) == 5  # the demo plans outings three months ahead
+        assert [str(events.get_row_at(i)[1]) for i in range(events.row_count)] == [e.title for e in coming]
 
 
 async def test_f1_and_question_mark_open_help_listing_every_destination(demo, make_app):
@@ -35,11 +39,17 @@ async def test_f1_and_question_mark_open_help_listing_every_destination(demo, ma
 
 async def test_palette_lists_destinations_and_has_no_screenshot(demo, make_app):
     app = make_app()
-    async with app.run_test(size=(120, 36)):
+    async with app.run_test(size=(120, 36)) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Screenshot" not in titles
         assert all(d.title in titles for d in DESTINATIONS)
-        app.action_screenshot()  # refused, writes nothing
+        import os
+
+        before = set(os.listdir("."))
+        app.action_screenshot()  # refused (a screenshot would put names and CPR numbers on disk)
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == ["Skærmbilleder er slået fra (personoplysninger)."]
+        assert set(os.listdir(".")) == before
 
 
 async def test_theme_toggles_between_light_and_dark(demo, make_app):
@@ -52,13 +62,25 @@ async def test_theme_toggles_between_light_and_dark(demo, make_app):
         assert app.theme == first
 
 
-async def test_every_destination_opens(demo, make_app):
+async def test_every_destination_opens_with_its_content_loaded(demo, make_app):
+    """Each destination's screen, its figures read (no "Henter …" left), no error told."""
+    from textual.widgets import Static
+
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         for dest in DESTINATIONS:
             app.action_goto(dest.id)
-            await pilot.pause()
+            for _ in range(3):  # a read may start the next (e.g. the districts, then the list)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
             assert app.current_mode == dest.id
+            assert isinstance(app.screen, dest.factory())
+            texts = [str(w.render()) for w in app.screen.query(Static) if w.display]
+            assert not [t for t in texts if t.startswith("Henter")], (dest.id, texts)
+            tables = [t for t in app.screen.query(DataTable) if t.display]
+            if dest.id not in ("borgere", "screening", "eksport", "import"):  # forms, and a search as you type
+                assert tables and any(t.row_count for t in tables), dest.id
+        assert not [n for n in app._notifications if n.severity == "error"]
 
 
 async def test_an_unexpected_error_is_logged_not_shown(demo, me, db_path, capsys):

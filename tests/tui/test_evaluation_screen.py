@@ -96,7 +96,7 @@ async def test_a_therapist_is_not_let_in(demo, db_path, admin):
     from cirkel_tui.app import CirkelApp
     from models.staff import add_staff
 
-    therapist = add_staff(admin, "tove", "Tove Terapeut", "terapeut", "Hedensted")
+    therapist = add_staff(admin, "daemon", "Tove Terapeut", "terapeut", "Hedensted")
     app = CirkelApp(actor_id=therapist.id, db_path=db_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.app.workers.wait_for_complete()

@@ -191,8 +191,8 @@ async def test_new_event_form_shows_errors_at_the_field_and_repeats_monthly(demo
             form.query_one(f"#{name}", Input).value = value
         await pilot.press("ctrl+s")
         await pilot.pause()
-        error = form.query_one("#err-day", Static)
-        assert error.display and "ikke en gyldig dato" in str(error.render())
+        error = form.query_one("#day-message", Static)
+        assert error.display and "findes ikke" in str(error.render())
         assert app.focused is form.query_one("#day", Input)
         assert Event.select().count() == count
         form.query_one("#day", Input).value = "31-01-2027"
@@ -255,7 +255,7 @@ async def test_catalogue_screen_promotes_an_idea_and_toggles_an_offer(demo, make
         app.screen.query_one("#name", Input).value = "Banko"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "allerede" in str(app.screen.query_one("#err-name", Static).render())
+        assert "allerede" in str(app.screen.query_one("#name-message", Static).render())
         app.screen.query_one("#name", Input).value = "Havetur"
         app.screen.query_one("#suggested_clips", Input).value = "3"
         await pilot.press("ctrl+s")

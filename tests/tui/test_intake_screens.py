@@ -9,7 +9,8 @@ from models.cards import punch
 from models.entities import Card, Citizen, Measurement, Screening
 from models.reassessment import reassess
 from screens.dialogs import ConfirmDialog
-from screens.intake_widgets import InfoDialog, ReasonDialog
+from screens.forms import AskDialog
+from screens.intake_widgets import InfoDialog
 from screens.pause_dialog import PauseDialog
 from tests.intake_helpers import CPRS, district_with_pool, screen
 
@@ -174,10 +175,10 @@ async def test_waitlist_without_a_place_refuses_and_a_leader_admits_with_a_reaso
         assert Citizen.get_by_id(waiting.id).state == "waitlisted"
         await pilot.press("u")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskDialog)
         await pilot.press("enter")  # empty: refused at the field
         await pilot.pause()
-        assert "begrundelse" in _static(app, "#reason-message")
+        assert "begrundelse" in _static(app, "#answer-message")
         await pilot.press(*"Akut behov")
         await pilot.press("enter")
         await _settle(app, pilot)
@@ -281,8 +282,11 @@ async def test_outcomes_screen_shows_districts_total_and_citizens(demo, make_app
         table = app.screen.query_one("#outcome-districts", DataTable)
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert names == ["Hedensted", "Juelsminde", "Tørring", "I alt"]
+        from models.results import district_outcomes, outcome_report
+
         citizens = app.screen.query_one("#outcome-citizens", DataTable)
-        assert citizens.row_count > 0
+        hedensted = outcome_report().districts[0]
+        assert citizens.row_count == len(district_outcomes(None, hedensted.district_id)) > 0
         assert "XXXX" in str(citizens.get_row_at(0)[1])
         assert "→" in str(citizens.get_row_at(0)[3])
         assert "Hedensted" in _static(app, "#outcome-citizens-title")
@@ -330,8 +334,6 @@ async def test_answers_outside_the_scales_cannot_be_entered(small_district, make
 
 async def test_leader_sets_the_reassessment_interval_from_the_list(admin, small_district, make_app):
     from models.participation import reassessment_interval_months
-    from screens.outing_dialogs import AskDialog
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f8")
@@ -345,10 +347,33 @@ async def test_leader_sets_the_reassessment_interval_from_the_list(admin, small_
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AskDialog)  # 40 is refused at the field
-        assert "mellem 1 og 36" in str(app.screen.query_one("#err-answer", Static).render())
+        assert "mellem 1 og 36" in str(app.screen.query_one("#answer-message", Static).render())
         assert reassessment_interval_months() == 6
         answer.value = "3"
         await pilot.press("enter")
         await _settle(app, pilot)
         assert not isinstance(app.screen, AskDialog)
     assert reassessment_interval_months() == 3
+
+
+async def test_a_screening_dated_with_a_two_digit_year_is_saved_in_this_century(small_district, make_app):
+    """The year-26 bug: 19-11-26 was saved as 0026-11-19; it is 19 November 2026."""
+    import datetime as dt
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        await _type(pilot, app, "#cpr", "010145-1235")
+        await _settle(app, pilot)
+        await _type(pilot, app, "#name", "Karen Jensen")
+        await _type(pilot, app, "#address", "Østergade 4")
+        app.screen.query_one("#district", Select).value = "Hedensted"
+        await _type(pilot, app, "#provider", "Plejegruppen Øst")
+        date = app.screen.query_one("#date", Input)
+        date.value = ""
+        await _type(pilot, app, "#date", "19-11-26")
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InfoDialog)
+    assert Screening.get().screened_on == dt.date(2026, 11, 19)

@@ -11,7 +11,7 @@ from models.entities import Agreement, Card, Citizen, Punch
 from screens.citizen_picker import CitizenPicker
 from screens.citizens import CitizenDetailScreen
 from screens.dialogs import ConfirmDialog
-from screens.intake_widgets import ReasonDialog
+from screens.forms import AskDialog
 from screens.printing import PrintQueueScreen
 from screens.quick_punch import QuickPunchDialog
 
@@ -145,7 +145,7 @@ async def test_p_on_the_citizen_page_prints_the_card_and_k_replaces_a_lost_one(d
         pdf.unlink()
         await pilot.press("K")
         await pilot.pause()
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskDialog)
         await pilot.press(*"mistet", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)  # print the new card now?

@@ -115,8 +115,8 @@ async def test_a_newer_read_replaces_an_older_one():
             gate.wait(5)
             return value
 
-        screen.run_read(slow, "old", on_done=screen.results.append)
-        screen.run_read(lambda: "new", on_done=screen.results.append, group="read-slow")
+        screen.run_read(slow, "old", on_done=screen.results.append, group="slow")
+        screen.run_read(lambda: "new", on_done=screen.results.append, group="slow")
         await pilot.pause()
         gate.set()
         await app.workers.wait_for_complete()
@@ -163,3 +163,25 @@ async def test_the_app_reports_any_worker_that_fails(demo, make_app, caplog):
             await pilot.pause()
             assert any("Henter noget" in n.message and "cirkel.log" in n.message for n in app._notifications)
     assert any(r.exc_info and r.exc_info[0] is ValueError for r in caplog.records)
+
+
+async def test_a_write_on_the_event_loop_is_caught(demo, make_app, no_writes_on_the_event_loop):
+    """The guard of every TUI test: an operation called on the event loop is recorded (and the test would fail)."""
+    from textual.binding import Binding
+
+    from cirkel_tui.app import CirkelApp
+    from models.catalogue import create_offer
+
+    class Careless(CirkelApp):
+        BINDINGS = CirkelApp.BINDINGS + [Binding("ctrl+x", "careless")]
+
+        def action_careless(self):
+            create_offer(self.actor, name="Skrivt på hovedtråden", category="andet", suggested_clips=1)
+
+    app = Careless(actor_id=make_app().actor_id, db_path=make_app().db_path)
+    with pytest.raises(AssertionError, match="event loop"):
+        async with app.run_test() as pilot:
+            await pilot.press("ctrl+x")
+            await pilot.pause()
+    assert no_writes_on_the_event_loop and "action_careless" in no_writes_on_the_event_loop[0]
+    no_writes_on_the_event_loop.clear()  # caught on purpose

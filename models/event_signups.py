@@ -1,0 +1,152 @@
+"""Outings: sign-up and afbud (R10). Seats first come first served; beyond them the event's own
+waitlist, whose first moves up when a seated participant cancels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import fn
+
+from .base import DomainError, audit, operation, snapshot, today
+from .citizens import STATE_LABELS
+from .entities import (
+    EVENT_PLANNED,
+    SIGNUP_CANCELLED,
+    SIGNUP_SEATED,
+    SIGNUP_WAITLISTED,
+    STATE_ACTIVE,
+    Citizen,
+    Event,
+    Signup,
+    Staff,
+)
+from .events import (
+    STATUS_LABELS,
+    _event,
+    _names,
+    _signup,
+    _when,
+)
+from .permissions import can
+
+# --- sign-up and afbud -----------------------------------------------------------------
+
+@dataclass
+class SignupOutcome:
+    signup: Signup
+    seated: bool
+    waitlist_position: int | None
+    message: str
+
+
+def _seated_count(event: Event) -> int:
+    return Signup.select().where((Signup.event == event) & (Signup.status == SIGNUP_SEATED)).count()
+
+
+def _waitlist_position(signup: Signup) -> int:
+    return (Signup.select().where((Signup.event == signup.event_id) & (Signup.status == SIGNUP_WAITLISTED)
+                                  & (Signup.seq <= signup.seq)).count())
+
+
+@operation
+def sign_up(actor: Staff, event_id, citizen_id, override_reason: str = "") -> SignupOutcome:
+    """Sign a citizen up: a free seat, else the event's waitlist (in order).
+
+    Nobody is signed up twice. Only active participants; a leader may sign up
+    another citizen with a reason (kept on the sign-up, audited).
+    """
+    event = _event(event_id)
+    if event.status != EVENT_PLANNED:
+        raise DomainError(f"Turen er {STATUS_LABELS[event.status]}; der kan ikke tilmeldes.")
+    cid = citizen_id.id if isinstance(citizen_id, Citizen) else citizen_id
+    citizen = Citizen.get_or_none(Citizen.id == cid)
+    if citizen is None:
+        raise DomainError("Borgeren findes ikke.")
+    existing = Signup.get_or_none((Signup.event == event) & (Signup.citizen == citizen))
+    if existing is not None and existing.status == SIGNUP_SEATED:
+        raise DomainError(f"{citizen.name} er allerede tilmeldt turen.")
+    if existing is not None and existing.status == SIGNUP_WAITLISTED:
+        raise DomainError(f"{citizen.name} står allerede på turens venteliste "
+                          f"(nr. {_waitlist_position(existing)}).")
+    reason = " ".join((override_reason or "").split())
+    if citizen.state != STATE_ACTIVE:
+        state = STATE_LABELS.get(citizen.state, citizen.state)
+        if not can(actor, "signup.override"):
+            raise DomainError(f"{citizen.name} er ikke aktiv deltager ({state}); kun aktive deltagere kan "
+                              "tilmeldes. En leder kan gøre en undtagelse med en begrundelse.", field="override")
+        if not reason:
+            raise DomainError(f"{citizen.name} er ikke aktiv deltager ({state}). Skriv en begrundelse for at "
+                              "tilmelde alligevel.", field="override")
+    else:
+        reason = ""
+    seq = (Signup.select(fn.MAX(Signup.seq)).where(Signup.event == event).scalar() or 0) + 1
+    seated = _seated_count(event) < event.seats
+    status = SIGNUP_SEATED if seated else SIGNUP_WAITLISTED
+    before = snapshot(existing)
+    if existing is not None:  # signed up again after an afbud: to the back of the queue
+        Signup.update(status=status, seq=seq, attendance=None, override_reason=reason, by=actor) \
+            .where(Signup.id == existing.id).execute()
+        signup = Signup.get_by_id(existing.id)
+    else:
+        signup = Signup.create(event=event, citizen=citizen, status=status, seq=seq, override_reason=reason,
+                               by=actor)
+    audit(actor, "event.signup", "signup", signup.id, before, snapshot(signup))
+    if reason:
+        audit(actor, "event.signup_override", "signup", signup.id, {"state": citizen.state},
+              {"citizen": citizen.id, "event": event.id, "reason": reason})
+    if seated:
+        left = event.seats - _seated_count(event)
+        free = "1 ledig plads" if left == 1 else f"{left} ledige pladser"
+        return SignupOutcome(signup, True, None, f"{citizen.name} er tilmeldt {event.title} {_when(event)} ({free}).")
+    position = _waitlist_position(signup)
+    return SignupOutcome(signup, False, position,
+                         f"Turen er fuld: {citizen.name} står nr. {position} på ventelisten.")
+
+
+@dataclass
+class CancelOutcome:
+    signup: Signup
+    promoted: list[Signup]
+    promoted_names: list[str]
+    message: str
+
+
+@operation
+def cancel_signup(actor: Staff, signup_id, reason: str = "", promote: bool | None = None) -> CancelOutcome:
+    """Afbud: cancel a sign-up. A freed seat goes to the first on the waitlist.
+
+    ``promote`` defaults to True while the event's day has not passed; staff
+    removing a participant when confirming attendance pass False.
+    """
+    signup = _signup(signup_id)
+    event = Event.get_by_id(signup.event_id)
+    citizen = Citizen.get_by_id(signup.citizen_id)
+    if event.status != EVENT_PLANNED:
+        raise DomainError(f"Turen er {STATUS_LABELS[event.status]}; tilmeldingerne kan ikke ændres.")
+    if signup.status == SIGNUP_CANCELLED:
+        raise DomainError(f"{citizen.name} har allerede meldt afbud.")
+    if promote is None:
+        promote = event.starts_at.date() >= today()
+    before = snapshot(signup)
+    was_seated = signup.status == SIGNUP_SEATED
+    Signup.update(status=SIGNUP_CANCELLED, attendance=None).where(Signup.id == signup.id).execute()
+    signup = Signup.get_by_id(signup.id)
+    audit(actor, "event.signup_cancel", "signup", signup.id, before, {**snapshot(signup), "reason": reason})
+    promoted: list[Signup] = []
+    if was_seated and promote:
+        free = event.seats - _seated_count(event)
+        waiting = list(Signup.select().where((Signup.event == event) & (Signup.status == SIGNUP_WAITLISTED))
+                       .order_by(Signup.seq).limit(max(0, free)))
+        for nxt in waiting:
+            prior = snapshot(nxt)
+            Signup.update(status=SIGNUP_SEATED).where(Signup.id == nxt.id).execute()
+            nxt = Signup.get_by_id(nxt.id)
+            audit(actor, "event.signup_promote", "signup", nxt.id, prior, snapshot(nxt))
+            promoted.append(nxt)
+    names = [Citizen.get_by_id(p.citizen_id).name for p in promoted]
+    message = f"Afbud registreret for {citizen.name}."
+    if names:
+        message += f" {_names(names)} er rykket op fra ventelisten og har nu en plads."
+    elif was_seated and promote:
+        message += " Ingen på ventelisten; pladsen er ledig."
+    return CancelOutcome(signup, promoted, names, message)

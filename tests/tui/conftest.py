@@ -1,0 +1,55 @@
+"""TUI tests: no write transaction may start on the event loop.
+
+Screens run every operation through the runner (screens/base.py), in a thread
+worker. The watcher below is told about every outermost write transaction;
+one that starts on the main thread (where the App's event loop runs in these
+tests) from the App's or a screen's code — a frame of screens/ or cirkel_tui/,
+or Textual handling a message or an event — is recorded, and the test fails.
+Writes made by the test body itself (to set up a case) are not the App's and pass.
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import textual
+
+from models import base
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_CODE = tuple(str(ROOT / folder) + "/" for folder in ("screens", "cirkel_tui"))
+DISPATCH = str(Path(textual.__file__).parent / "message_pump.py")
+
+
+def _app_frame() -> str | None:
+    """Where the App's code on this stack starts the write, if it is the App's."""
+    frame = sys._getframe(2)
+    caller = None
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if caller is None and not name.startswith(str(ROOT / "models")) and "contextlib" not in name:
+            caller = f"{name.removeprefix(str(ROOT) + '/')}:{frame.f_lineno} in {frame.f_code.co_name}"
+        if name.startswith(APP_CODE) or (name == DISPATCH and frame.f_code.co_name == "_dispatch_message"):
+            return caller
+        frame = frame.f_back
+    return None
+
+
+@pytest.fixture(autouse=True)
+def no_writes_on_the_event_loop():
+    found: list[str] = []
+
+    def watch() -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        where = _app_frame()
+        if where is not None:
+            found.append(where)
+            raise AssertionError(f"a write transaction started on the event loop: {where}")
+
+    base.set_write_watcher(watch)
+    yield found
+    base.set_write_watcher(None)
+    assert not found, f"write transactions started on the event loop: {found}"
