@@ -92,105 +92,46 @@ STATEMENTS = [
     'CREATE INDEX "access_log_citizen_id" ON "access_log" ("citizen_id")',
 ]
 
-# The same schema in PostgreSQL's words (issue #18): SERIAL keys, BOOLEAN flags, TIMESTAMP and NUMERIC;
+# The same tables in PostgreSQL's words (issue #18): SERIAL keys, BOOLEAN flags, TIMESTAMP and NUMERIC;
 # COLLATE NOCASE is the case-insensitive ICU collation made first (equality and unique indexes fold
-# case, Å/Æ/Ø stay distinct from A/AE/O).
-POSTGRESQL_STATEMENTS = [
-    "CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
-    'CREATE TABLE "district" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL COLLATE NOCASE, "home_help_count" INTEGER NOT NULL, "active" BOOLEAN NOT NULL, "created_at" TIMESTAMP NOT NULL)',
-    'CREATE UNIQUE INDEX "district_name" ON "district" ("name")',
-    'CREATE TABLE "staff" ("id" SERIAL NOT NULL PRIMARY KEY, "login" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "role" VARCHAR(255) NOT NULL, "district_id" INTEGER, "active" BOOLEAN NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("district_id") REFERENCES "district" ("id") ON DELETE RESTRICT)',
-    'CREATE UNIQUE INDEX "staff_login" ON "staff" ("login")',
-    'CREATE INDEX "staff_district_id" ON "staff" ("district_id")',
-    'CREATE TABLE "setting" ("key" VARCHAR(255) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL)',
-    'CREATE TABLE "citizen" ("id" SERIAL NOT NULL PRIMARY KEY, "cpr" VARCHAR(10) NOT NULL, "name" VARCHAR(255) NOT NULL COLLATE NOCASE, "address" VARCHAR(255) NOT NULL, "postcode" VARCHAR(255) NOT NULL, "city" VARCHAR(255) NOT NULL, "phone" VARCHAR(255) NOT NULL, "district_id" INTEGER, "receives_home_help" BOOLEAN NOT NULL, "state" VARCHAR(255) NOT NULL, "state_since" DATE, "created_at" TIMESTAMP NOT NULL, "created_by_id" INTEGER, FOREIGN KEY ("district_id") REFERENCES "district" ("id") ON DELETE RESTRICT, FOREIGN KEY ("created_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE UNIQUE INDEX "citizen_cpr" ON "citizen" ("cpr")',
-    'CREATE INDEX "citizen_name" ON "citizen" ("name")',
-    'CREATE INDEX "citizen_district_id" ON "citizen" ("district_id")',
-    'CREATE INDEX "citizen_state" ON "citizen" ("state")',
-    'CREATE INDEX "citizen_created_by_id" ON "citizen" ("created_by_id")',
-    'CREATE TABLE "state_change" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "from_state" VARCHAR(255), "to_state" VARCHAR(255) NOT NULL, "on" DATE NOT NULL, "at" TIMESTAMP NOT NULL, "by_id" INTEGER NOT NULL, "reason" TEXT NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "state_change_citizen_id" ON "state_change" ("citizen_id")',
-    'CREATE INDEX "state_change_by_id" ON "state_change" ("by_id")',
-    'CREATE TABLE "screening" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "screened_on" DATE NOT NULL, "screened_by_id" INTEGER NOT NULL, "provider" VARCHAR(255) NOT NULL, "receives_home_help" BOOLEAN NOT NULL, "lives_alone" BOOLEAN NOT NULL, "hard_to_get_out" BOOLEAN NOT NULL, "limited_network" BOOLEAN NOT NULL, "eligible" BOOLEAN NOT NULL, "wants_to_take_part" BOOLEAN NOT NULL, "notes" TEXT NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("screened_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "screening_citizen_id" ON "screening" ("citizen_id")',
-    'CREATE INDEX "screening_screened_by_id" ON "screening" ("screened_by_id")',
-    'CREATE UNIQUE INDEX "screening_citizen_id_screened_on" ON "screening" ("citizen_id", "screened_on")',
-    'CREATE TABLE "budget" ("id" SERIAL NOT NULL PRIMARY KEY, "year" INTEGER NOT NULL, "budget_dkk" NUMERIC(14, 2) NOT NULL, "price_per_clip_dkk" NUMERIC(10, 2) NOT NULL, "transport_reserve_dkk" NUMERIC(14, 2) NOT NULL, "clips_per_participant" INTEGER NOT NULL, "created_by_id" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("created_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE UNIQUE INDEX "budget_year" ON "budget" ("year")',
-    'CREATE INDEX "budget_created_by_id" ON "budget" ("created_by_id")',
-    'CREATE TABLE "pool" ("id" SERIAL NOT NULL PRIMARY KEY, "budget_id" INTEGER NOT NULL, "district_id" INTEGER NOT NULL, "allocated" INTEGER NOT NULL, FOREIGN KEY ("budget_id") REFERENCES "budget" ("id") ON DELETE RESTRICT, FOREIGN KEY ("district_id") REFERENCES "district" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "pool_budget_id" ON "pool" ("budget_id")',
-    'CREATE INDEX "pool_district_id" ON "pool" ("district_id")',
-    'CREATE UNIQUE INDEX "pool_budget_id_district_id" ON "pool" ("budget_id", "district_id")',
-    'CREATE TABLE "pool_move" ("id" SERIAL NOT NULL PRIMARY KEY, "source_id" INTEGER NOT NULL, "target_id" INTEGER NOT NULL, "clips" INTEGER NOT NULL, "reason" TEXT NOT NULL, "by_id" INTEGER NOT NULL, "at" TIMESTAMP NOT NULL, FOREIGN KEY ("source_id") REFERENCES "pool" ("id") ON DELETE RESTRICT, FOREIGN KEY ("target_id") REFERENCES "pool" ("id") ON DELETE RESTRICT, FOREIGN KEY ("by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "pool_move_source_id" ON "pool_move" ("source_id")',
-    'CREATE INDEX "pool_move_target_id" ON "pool_move" ("target_id")',
-    'CREATE INDEX "pool_move_by_id" ON "pool_move" ("by_id")',
-    'CREATE TABLE "card" ("id" SERIAL NOT NULL PRIMARY KEY, "number" INTEGER NOT NULL, "citizen_id" INTEGER NOT NULL, "pool_id" INTEGER, "clips" INTEGER NOT NULL, "used" INTEGER NOT NULL, "status" VARCHAR(255) NOT NULL, "issued_on" DATE NOT NULL, "ended_on" DATE, "end_reason" TEXT NOT NULL, "issued_by_id" INTEGER, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("pool_id") REFERENCES "pool" ("id") ON DELETE RESTRICT, FOREIGN KEY ("issued_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE UNIQUE INDEX "card_number" ON "card" ("number")',
-    'CREATE INDEX "card_citizen_id" ON "card" ("citizen_id")',
-    'CREATE INDEX "card_pool_id" ON "card" ("pool_id")',
-    'CREATE INDEX "card_status" ON "card" ("status")',
-    'CREATE INDEX "card_issued_by_id" ON "card" ("issued_by_id")',
-    'CREATE TABLE "reassessment" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "card_id" INTEGER, "assessed_on" DATE NOT NULL, "assessed_by_id" INTEGER NOT NULL, "decision" VARCHAR(255) NOT NULL, "end_reason" VARCHAR(255), "notes" TEXT NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("card_id") REFERENCES "card" ("id") ON DELETE RESTRICT, FOREIGN KEY ("assessed_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "reassessment_citizen_id" ON "reassessment" ("citizen_id")',
-    'CREATE INDEX "reassessment_card_id" ON "reassessment" ("card_id")',
-    'CREATE INDEX "reassessment_assessed_by_id" ON "reassessment" ("assessed_by_id")',
-    'CREATE TABLE "measurement" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "screening_id" INTEGER, "reassessment_id" INTEGER, "measured_on" DATE NOT NULL, "recorded_by_id" INTEGER NOT NULL, "network_size" INTEGER, "who5_answers" VARCHAR(255), "who5_score" INTEGER, "who5_version" VARCHAR(255), "ucla_answers" VARCHAR(255), "ucla_score" INTEGER, "ucla_version" VARCHAR(255), "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("screening_id") REFERENCES "screening" ("id") ON DELETE RESTRICT, FOREIGN KEY ("reassessment_id") REFERENCES "reassessment" ("id") ON DELETE RESTRICT, FOREIGN KEY ("recorded_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "measurement_citizen_id" ON "measurement" ("citizen_id")',
-    'CREATE INDEX "measurement_screening_id" ON "measurement" ("screening_id")',
-    'CREATE INDEX "measurement_reassessment_id" ON "measurement" ("reassessment_id")',
-    'CREATE INDEX "measurement_recorded_by_id" ON "measurement" ("recorded_by_id")',
-    'CREATE TABLE "agreement" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "pool_id" INTEGER, "approved_by_id" INTEGER NOT NULL, "clips" INTEGER NOT NULL, "used" INTEGER NOT NULL, "reason" TEXT NOT NULL, "activity" VARCHAR(255) NOT NULL, "valid_from" DATE NOT NULL, "valid_until" DATE, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("pool_id") REFERENCES "pool" ("id") ON DELETE RESTRICT, FOREIGN KEY ("approved_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "agreement_citizen_id" ON "agreement" ("citizen_id")',
-    'CREATE INDEX "agreement_pool_id" ON "agreement" ("pool_id")',
-    'CREATE INDEX "agreement_approved_by_id" ON "agreement" ("approved_by_id")',
-    'CREATE TABLE "catalogue_item" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL COLLATE NOCASE, "category" VARCHAR(255) NOT NULL, "suggested_clips" INTEGER NOT NULL, "description" TEXT NOT NULL, "active" BOOLEAN NOT NULL, "created_at" TIMESTAMP NOT NULL)',
-    'CREATE UNIQUE INDEX "catalogue_item_name" ON "catalogue_item" ("name")',
-    'CREATE TABLE "programme" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL, "description" TEXT NOT NULL, "start_on" DATE, "end_on" DATE, "created_at" TIMESTAMP NOT NULL)',
-    'CREATE UNIQUE INDEX "programme_name" ON "programme" ("name")',
-    'CREATE TABLE "budget_line" ("id" SERIAL NOT NULL PRIMARY KEY, "programme_id" INTEGER NOT NULL, "name" VARCHAR(255) NOT NULL, "amount_dkk" NUMERIC(14, 2) NOT NULL, FOREIGN KEY ("programme_id") REFERENCES "programme" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "budget_line_programme_id" ON "budget_line" ("programme_id")',
-    'CREATE UNIQUE INDEX "budget_line_programme_id_name" ON "budget_line" ("programme_id", "name")',
-    'CREATE TABLE "expense" ("id" SERIAL NOT NULL PRIMARY KEY, "budget_line_id" INTEGER NOT NULL, "amount_dkk" NUMERIC(14, 2) NOT NULL, "spent_on" DATE NOT NULL, "note" TEXT NOT NULL, "by_id" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("budget_line_id") REFERENCES "budget_line" ("id") ON DELETE RESTRICT, FOREIGN KEY ("by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "expense_budget_line_id" ON "expense" ("budget_line_id")',
-    'CREATE INDEX "expense_by_id" ON "expense" ("by_id")',
-    'CREATE TABLE "enrolment" ("id" SERIAL NOT NULL PRIMARY KEY, "programme_id" INTEGER NOT NULL, "citizen_id" INTEGER NOT NULL, "enrolled_on" DATE NOT NULL, "left_on" DATE, FOREIGN KEY ("programme_id") REFERENCES "programme" ("id") ON DELETE RESTRICT, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "enrolment_programme_id" ON "enrolment" ("programme_id")',
-    'CREATE INDEX "enrolment_citizen_id" ON "enrolment" ("citizen_id")',
-    'CREATE TABLE "event" ("id" SERIAL NOT NULL PRIMARY KEY, "title" VARCHAR(255) NOT NULL, "catalogue_item_id" INTEGER, "programme_id" INTEGER, "district_id" INTEGER, "starts_at" TIMESTAMP NOT NULL, "meeting_place" VARCHAR(255) NOT NULL, "seats" INTEGER NOT NULL, "clips_per_participant" INTEGER, "transport_cost_dkk" NUMERIC(12, 2) NOT NULL, "status" VARCHAR(255) NOT NULL, "held_on" DATE, "series" VARCHAR(255), "created_by_id" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("catalogue_item_id") REFERENCES "catalogue_item" ("id") ON DELETE RESTRICT, FOREIGN KEY ("programme_id") REFERENCES "programme" ("id") ON DELETE RESTRICT, FOREIGN KEY ("district_id") REFERENCES "district" ("id") ON DELETE RESTRICT, FOREIGN KEY ("created_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "event_catalogue_item_id" ON "event" ("catalogue_item_id")',
-    'CREATE INDEX "event_programme_id" ON "event" ("programme_id")',
-    'CREATE INDEX "event_district_id" ON "event" ("district_id")',
-    'CREATE INDEX "event_starts_at" ON "event" ("starts_at")',
-    'CREATE INDEX "event_created_by_id" ON "event" ("created_by_id")',
-    'CREATE TABLE "signup" ("id" SERIAL NOT NULL PRIMARY KEY, "event_id" INTEGER NOT NULL, "citizen_id" INTEGER NOT NULL, "status" VARCHAR(255) NOT NULL, "seq" INTEGER NOT NULL, "attendance" VARCHAR(255), "override_reason" TEXT NOT NULL, "by_id" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("event_id") REFERENCES "event" ("id") ON DELETE RESTRICT, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "signup_event_id" ON "signup" ("event_id")',
-    'CREATE INDEX "signup_citizen_id" ON "signup" ("citizen_id")',
-    'CREATE INDEX "signup_by_id" ON "signup" ("by_id")',
-    'CREATE UNIQUE INDEX "signup_event_id_citizen_id" ON "signup" ("event_id", "citizen_id")',
-    'CREATE TABLE "punch" ("id" VARCHAR(36) NOT NULL PRIMARY KEY, "card_id" INTEGER, "agreement_id" INTEGER, "citizen_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "clips" INTEGER NOT NULL, "reverses_id" VARCHAR(36), "activity" VARCHAR(255) NOT NULL, "catalogue_item_id" INTEGER, "event_id" INTEGER, "punched_on" DATE NOT NULL, "reason" TEXT NOT NULL, "registered_by_id" INTEGER NOT NULL, "registered_at" TIMESTAMP NOT NULL, FOREIGN KEY ("card_id") REFERENCES "card" ("id") ON DELETE RESTRICT, FOREIGN KEY ("agreement_id") REFERENCES "agreement" ("id") ON DELETE RESTRICT, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("reverses_id") REFERENCES "punch" ("id") ON DELETE RESTRICT, FOREIGN KEY ("catalogue_item_id") REFERENCES "catalogue_item" ("id") ON DELETE RESTRICT, FOREIGN KEY ("event_id") REFERENCES "event" ("id") ON DELETE RESTRICT, FOREIGN KEY ("registered_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "punch_card_id" ON "punch" ("card_id")',
-    'CREATE INDEX "punch_agreement_id" ON "punch" ("agreement_id")',
-    'CREATE INDEX "punch_citizen_id" ON "punch" ("citizen_id")',
-    'CREATE UNIQUE INDEX "punch_reverses_id" ON "punch" ("reverses_id")',
-    'CREATE INDEX "punch_catalogue_item_id" ON "punch" ("catalogue_item_id")',
-    'CREATE INDEX "punch_event_id" ON "punch" ("event_id")',
-    'CREATE INDEX "punch_punched_on" ON "punch" ("punched_on")',
-    'CREATE INDEX "punch_registered_by_id" ON "punch" ("registered_by_id")',
-    'CREATE TABLE "audit_log" ("id" SERIAL NOT NULL PRIMARY KEY, "at" TIMESTAMP NOT NULL, "actor_id" INTEGER, "operation" VARCHAR(255) NOT NULL, "entity" VARCHAR(255) NOT NULL, "entity_id" VARCHAR(255), "before" TEXT, "after" TEXT, FOREIGN KEY ("actor_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "audit_log_at" ON "audit_log" ("at")',
-    'CREATE INDEX "audit_log_actor_id" ON "audit_log" ("actor_id")',
-    'CREATE TABLE "access_log" ("id" SERIAL NOT NULL PRIMARY KEY, "at" TIMESTAMP NOT NULL, "actor_id" INTEGER, "action" VARCHAR(255) NOT NULL, "citizen_id" INTEGER, "criterion" TEXT, FOREIGN KEY ("actor_id") REFERENCES "staff" ("id") ON DELETE RESTRICT, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT)',
-    'CREATE INDEX "access_log_at" ON "access_log" ("at")',
-    'CREATE INDEX "access_log_actor_id" ON "access_log" ("actor_id")',
-    'CREATE INDEX "access_log_citizen_id" ON "access_log" ("citizen_id")',
-]
+# case, Å/Æ/Ø stay distinct from A/AE/O). The indexes are the same statements on both.
+POSTGRESQL_COLLATION = ("CREATE COLLATION IF NOT EXISTS nocase "
+                        "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)")
+POSTGRESQL_TABLES = {
+    'district': 'CREATE TABLE "district" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL COLLATE NOCASE, "home_help_count" INTEGER NOT NULL, "active" BOOLEAN NOT NULL, "created_at" TIMESTAMP NOT NULL)',
+    'staff': 'CREATE TABLE "staff" ("id" SERIAL NOT NULL PRIMARY KEY, "login" VARCHAR(255) NOT NULL, "name" VARCHAR(255) NOT NULL, "role" VARCHAR(255) NOT NULL, "district_id" INTEGER, "active" BOOLEAN NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("district_id") REFERENCES "district" ("id") ON DELETE RESTRICT)',
+    'setting': 'CREATE TABLE "setting" ("key" VARCHAR(255) NOT NULL PRIMARY KEY, "value" TEXT NOT NULL)',
+    'citizen': 'CREATE TABLE "citizen" ("id" SERIAL NOT NULL PRIMARY KEY, "cpr" VARCHAR(10) NOT NULL, "name" VARCHAR(255) NOT NULL COLLATE NOCASE, "address" VARCHAR(255) NOT NULL, "postcode" VARCHAR(255) NOT NULL, "city" VARCHAR(255) NOT NULL, "phone" VARCHAR(255) NOT NULL, "district_id" INTEGER, "receives_home_help" BOOLEAN NOT NULL, "state" VARCHAR(255) NOT NULL, "state_since" DATE, "created_at" TIMESTAMP NOT NULL, "created_by_id" INTEGER, FOREIGN KEY ("district_id") REFERENCES "district" ("id") ON DELETE RESTRICT, FOREIGN KEY ("created_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'state_change': 'CREATE TABLE "state_change" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "from_state" VARCHAR(255), "to_state" VARCHAR(255) NOT NULL, "on" DATE NOT NULL, "at" TIMESTAMP NOT NULL, "by_id" INTEGER NOT NULL, "reason" TEXT NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'screening': 'CREATE TABLE "screening" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "screened_on" DATE NOT NULL, "screened_by_id" INTEGER NOT NULL, "provider" VARCHAR(255) NOT NULL, "receives_home_help" BOOLEAN NOT NULL, "lives_alone" BOOLEAN NOT NULL, "hard_to_get_out" BOOLEAN NOT NULL, "limited_network" BOOLEAN NOT NULL, "eligible" BOOLEAN NOT NULL, "wants_to_take_part" BOOLEAN NOT NULL, "notes" TEXT NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("screened_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'budget': 'CREATE TABLE "budget" ("id" SERIAL NOT NULL PRIMARY KEY, "year" INTEGER NOT NULL, "budget_dkk" NUMERIC(14, 2) NOT NULL, "price_per_clip_dkk" NUMERIC(10, 2) NOT NULL, "transport_reserve_dkk" NUMERIC(14, 2) NOT NULL, "clips_per_participant" INTEGER NOT NULL, "created_by_id" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("created_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'pool': 'CREATE TABLE "pool" ("id" SERIAL NOT NULL PRIMARY KEY, "budget_id" INTEGER NOT NULL, "district_id" INTEGER NOT NULL, "allocated" INTEGER NOT NULL, FOREIGN KEY ("budget_id") REFERENCES "budget" ("id") ON DELETE RESTRICT, FOREIGN KEY ("district_id") REFERENCES "district" ("id") ON DELETE RESTRICT)',
+    'pool_move': 'CREATE TABLE "pool_move" ("id" SERIAL NOT NULL PRIMARY KEY, "source_id" INTEGER NOT NULL, "target_id" INTEGER NOT NULL, "clips" INTEGER NOT NULL, "reason" TEXT NOT NULL, "by_id" INTEGER NOT NULL, "at" TIMESTAMP NOT NULL, FOREIGN KEY ("source_id") REFERENCES "pool" ("id") ON DELETE RESTRICT, FOREIGN KEY ("target_id") REFERENCES "pool" ("id") ON DELETE RESTRICT, FOREIGN KEY ("by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'card': 'CREATE TABLE "card" ("id" SERIAL NOT NULL PRIMARY KEY, "number" INTEGER NOT NULL, "citizen_id" INTEGER NOT NULL, "pool_id" INTEGER, "clips" INTEGER NOT NULL, "used" INTEGER NOT NULL, "status" VARCHAR(255) NOT NULL, "issued_on" DATE NOT NULL, "ended_on" DATE, "end_reason" TEXT NOT NULL, "issued_by_id" INTEGER, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("pool_id") REFERENCES "pool" ("id") ON DELETE RESTRICT, FOREIGN KEY ("issued_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'reassessment': 'CREATE TABLE "reassessment" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "card_id" INTEGER, "assessed_on" DATE NOT NULL, "assessed_by_id" INTEGER NOT NULL, "decision" VARCHAR(255) NOT NULL, "end_reason" VARCHAR(255), "notes" TEXT NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("card_id") REFERENCES "card" ("id") ON DELETE RESTRICT, FOREIGN KEY ("assessed_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'measurement': 'CREATE TABLE "measurement" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "screening_id" INTEGER, "reassessment_id" INTEGER, "measured_on" DATE NOT NULL, "recorded_by_id" INTEGER NOT NULL, "network_size" INTEGER, "who5_answers" VARCHAR(255), "who5_score" INTEGER, "who5_version" VARCHAR(255), "ucla_answers" VARCHAR(255), "ucla_score" INTEGER, "ucla_version" VARCHAR(255), "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("screening_id") REFERENCES "screening" ("id") ON DELETE RESTRICT, FOREIGN KEY ("reassessment_id") REFERENCES "reassessment" ("id") ON DELETE RESTRICT, FOREIGN KEY ("recorded_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'agreement': 'CREATE TABLE "agreement" ("id" SERIAL NOT NULL PRIMARY KEY, "citizen_id" INTEGER NOT NULL, "pool_id" INTEGER, "approved_by_id" INTEGER NOT NULL, "clips" INTEGER NOT NULL, "used" INTEGER NOT NULL, "reason" TEXT NOT NULL, "activity" VARCHAR(255) NOT NULL, "valid_from" DATE NOT NULL, "valid_until" DATE, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("pool_id") REFERENCES "pool" ("id") ON DELETE RESTRICT, FOREIGN KEY ("approved_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'catalogue_item': 'CREATE TABLE "catalogue_item" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL COLLATE NOCASE, "category" VARCHAR(255) NOT NULL, "suggested_clips" INTEGER NOT NULL, "description" TEXT NOT NULL, "active" BOOLEAN NOT NULL, "created_at" TIMESTAMP NOT NULL)',
+    'programme': 'CREATE TABLE "programme" ("id" SERIAL NOT NULL PRIMARY KEY, "name" VARCHAR(255) NOT NULL, "description" TEXT NOT NULL, "start_on" DATE, "end_on" DATE, "created_at" TIMESTAMP NOT NULL)',
+    'budget_line': 'CREATE TABLE "budget_line" ("id" SERIAL NOT NULL PRIMARY KEY, "programme_id" INTEGER NOT NULL, "name" VARCHAR(255) NOT NULL, "amount_dkk" NUMERIC(14, 2) NOT NULL, FOREIGN KEY ("programme_id") REFERENCES "programme" ("id") ON DELETE RESTRICT)',
+    'expense': 'CREATE TABLE "expense" ("id" SERIAL NOT NULL PRIMARY KEY, "budget_line_id" INTEGER NOT NULL, "amount_dkk" NUMERIC(14, 2) NOT NULL, "spent_on" DATE NOT NULL, "note" TEXT NOT NULL, "by_id" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("budget_line_id") REFERENCES "budget_line" ("id") ON DELETE RESTRICT, FOREIGN KEY ("by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'enrolment': 'CREATE TABLE "enrolment" ("id" SERIAL NOT NULL PRIMARY KEY, "programme_id" INTEGER NOT NULL, "citizen_id" INTEGER NOT NULL, "enrolled_on" DATE NOT NULL, "left_on" DATE, FOREIGN KEY ("programme_id") REFERENCES "programme" ("id") ON DELETE RESTRICT, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT)',
+    'event': 'CREATE TABLE "event" ("id" SERIAL NOT NULL PRIMARY KEY, "title" VARCHAR(255) NOT NULL, "catalogue_item_id" INTEGER, "programme_id" INTEGER, "district_id" INTEGER, "starts_at" TIMESTAMP NOT NULL, "meeting_place" VARCHAR(255) NOT NULL, "seats" INTEGER NOT NULL, "clips_per_participant" INTEGER, "transport_cost_dkk" NUMERIC(12, 2) NOT NULL, "status" VARCHAR(255) NOT NULL, "held_on" DATE, "series" VARCHAR(255), "created_by_id" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("catalogue_item_id") REFERENCES "catalogue_item" ("id") ON DELETE RESTRICT, FOREIGN KEY ("programme_id") REFERENCES "programme" ("id") ON DELETE RESTRICT, FOREIGN KEY ("district_id") REFERENCES "district" ("id") ON DELETE RESTRICT, FOREIGN KEY ("created_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'signup': 'CREATE TABLE "signup" ("id" SERIAL NOT NULL PRIMARY KEY, "event_id" INTEGER NOT NULL, "citizen_id" INTEGER NOT NULL, "status" VARCHAR(255) NOT NULL, "seq" INTEGER NOT NULL, "attendance" VARCHAR(255), "override_reason" TEXT NOT NULL, "by_id" INTEGER NOT NULL, "created_at" TIMESTAMP NOT NULL, FOREIGN KEY ("event_id") REFERENCES "event" ("id") ON DELETE RESTRICT, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'punch': 'CREATE TABLE "punch" ("id" VARCHAR(36) NOT NULL PRIMARY KEY, "card_id" INTEGER, "agreement_id" INTEGER, "citizen_id" INTEGER NOT NULL, "kind" VARCHAR(255) NOT NULL, "clips" INTEGER NOT NULL, "reverses_id" VARCHAR(36), "activity" VARCHAR(255) NOT NULL, "catalogue_item_id" INTEGER, "event_id" INTEGER, "punched_on" DATE NOT NULL, "reason" TEXT NOT NULL, "registered_by_id" INTEGER NOT NULL, "registered_at" TIMESTAMP NOT NULL, FOREIGN KEY ("card_id") REFERENCES "card" ("id") ON DELETE RESTRICT, FOREIGN KEY ("agreement_id") REFERENCES "agreement" ("id") ON DELETE RESTRICT, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT, FOREIGN KEY ("reverses_id") REFERENCES "punch" ("id") ON DELETE RESTRICT, FOREIGN KEY ("catalogue_item_id") REFERENCES "catalogue_item" ("id") ON DELETE RESTRICT, FOREIGN KEY ("event_id") REFERENCES "event" ("id") ON DELETE RESTRICT, FOREIGN KEY ("registered_by_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'audit_log': 'CREATE TABLE "audit_log" ("id" SERIAL NOT NULL PRIMARY KEY, "at" TIMESTAMP NOT NULL, "actor_id" INTEGER, "operation" VARCHAR(255) NOT NULL, "entity" VARCHAR(255) NOT NULL, "entity_id" VARCHAR(255), "before" TEXT, "after" TEXT, FOREIGN KEY ("actor_id") REFERENCES "staff" ("id") ON DELETE RESTRICT)',
+    'access_log': 'CREATE TABLE "access_log" ("id" SERIAL NOT NULL PRIMARY KEY, "at" TIMESTAMP NOT NULL, "actor_id" INTEGER, "action" VARCHAR(255) NOT NULL, "citizen_id" INTEGER, "criterion" TEXT, FOREIGN KEY ("actor_id") REFERENCES "staff" ("id") ON DELETE RESTRICT, FOREIGN KEY ("citizen_id") REFERENCES "citizen" ("id") ON DELETE RESTRICT)',
+}
 
 
 def up(migrator, db):
+    import re
+
     from peewee import PostgresqlDatabase
 
-    for statement in POSTGRESQL_STATEMENTS if isinstance(db, PostgresqlDatabase) else STATEMENTS:
-        db.execute_sql(statement)
+    postgresql = isinstance(db, PostgresqlDatabase)
+    if postgresql:
+        db.execute_sql(POSTGRESQL_COLLATION)
+    for statement in STATEMENTS:
+        table = re.match(r'CREATE TABLE "(\w+)"', statement)
+        db.execute_sql(POSTGRESQL_TABLES[table.group(1)] if postgresql and table else statement)
