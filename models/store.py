@@ -468,8 +468,14 @@ def backup(database: SqliteDatabase, dest: str) -> None:
 
 
 def integrity_problems(database_path: str | None = None, *, quick: bool = False, limit: int = 20) -> list[str]:
-    """SQLite's integrity check of the open database (or of the file at ``database_path``): [] when whole."""
+    """SQLite's integrity check of the open database (or of the file at ``database_path``): [] when whole.
+
+    PostgreSQL: the quick check at start finds nothing to do (the server checks
+    its own pages); the full check (``cirkel check``) says to use the server's tools.
+    """
     if database_path is None and is_postgresql_database(db.obj):
+        if quick:  # the TUI's check at start: the server looks after its own pages
+            return []
         raise DomainError("Cirkels database ligger på en PostgreSQL-server; dens sundhed tjekkes med "
                           "PostgreSQL's egne værktøjer (fx pg_amcheck), ikke med cirkel check.")
     pragma = "quick_check" if quick else "integrity_check"
