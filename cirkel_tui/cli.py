@@ -44,6 +44,8 @@ COMMAND_MODULES = [
     "cirkel_tui.commands.hardening",
     # issue 19: the period's evaluation
     "cirkel_tui.commands.evaluation",
+    # issue #12: log, log sample/review, retention, insight, setting
+    "cirkel_tui.commands.protection",
 ]
 
 
@@ -156,6 +158,7 @@ def run(argv: list[str] | None = None) -> int:
             from models.staff import require_staff
 
             actor = require_staff(login)
+            started_as(actor)
         result = handler(Context(args=args, db_path=db_path, login=login, actor=actor))
         return int(result or 0)
     except DomainError as err:
@@ -194,11 +197,30 @@ def _run_tui(db_path: str, login: str, demo: bool) -> int:
     from models.staff import require_staff
 
     actor = require_staff(login)
+    started_as(actor, tui=True)
     from .app import CirkelApp
 
     app = CirkelApp(actor_id=actor.id, db_path=db_path, started=START)
     app.run()
     return app.return_code or 0
+
+
+def started_as(actor, tui: bool = False) -> None:
+    """Once the staff member is known (issue #12, #20): their language (sudo clears CIRKEL_LANG;
+    an explicit CIRKEL_LANG still wins) and, for the TUI, colour depth; then the access log's
+    daily retention run. A failing retention run never stops a start (it is retried next start)."""
+    from models.i18n import set_language
+
+    if actor.language and not os.environ.get("CIRKEL_LANG"):
+        set_language(actor.language)
+    if tui and actor.color_system and not os.environ.get("TEXTUAL_COLOR_SYSTEM"):
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = actor.color_system  # read when Textual is imported
+    try:
+        from models.retention import purge_at_start
+
+        purge_at_start(actor)
+    except Exception:
+        log.exception("access-log retention at start failed")
 
 
 def main() -> None:

@@ -80,6 +80,12 @@ DESTINATIONS: list[Destination] = [
     # issue 19: the period's evaluation
     Destination("evaluering", _("Evaluering"), "E", "screens.evaluation:EvaluationScreen",
                 _("Periodens resultater som planens mål, pr. distrikt og i alt (leder)."), roles=("leder",)),
+    # issue #12: data protection
+    Destination("log", _("Log"), "L", "screens.logs:LogScreen",
+                _("Adgangs- og revisionsloggen: hvem så hvem, hvornår og hvorfor; s: logopfølgning (stikprøver)."),
+                roles=("leder",)),
+    Destination("medarbejdere", _("Medarbejdere"), "M", "screens.staff:StaffScreen",
+                _("Medarbejdere, roller, distrikter og sprog (admin); dine egne indstillinger (sprog, farver).")),
 ]
 
 GLOBAL_ACTIONS: list[GlobalAction] = [

@@ -45,11 +45,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from models.base import DomainError, audit, log_access, operation, today
 from models.cpr import formatted
-from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citizen, District, Punch, Staff
+from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citizen, District, Pool, Punch, Staff
 from models.files import default_directory, write_private
 from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import reads them back
 from models.imports import SHEET as SHEET_CARDS
@@ -196,13 +196,19 @@ def _date(ws, value: _dt.date | None):
 
 # --- the rows ---------------------------------------------------------------------
 
+DELETED_NAME = "(slettet)"  # a citizen deleted after the deletion deadline (models.retention)
+
+
 def cards_query(period: Period):
     """Cards active at any time in the period: issued by its last day and not
     ended before its first day."""
+    # A citizen deleted after the deletion deadline (issue #12) leaves the card without a person:
+    # its row stays (the totals stay right), with no CPR, "(slettet)" and the pool's district.
     return (Card.select(Citizen.cpr, Citizen.name, District.name, Card.number, Card.issued_on,
                         Card.used, Card.ended_on)
-            .join(Citizen, on=(Card.citizen == Citizen.id))
-            .join(District, JOIN.LEFT_OUTER, on=(Citizen.district == District.id))
+            .join(Citizen, JOIN.LEFT_OUTER, on=(Card.citizen == Citizen.id))
+            .switch(Card).join(Pool, JOIN.LEFT_OUTER, on=(Card.pool == Pool.id))
+            .join(District, JOIN.LEFT_OUTER, on=(District.id == fn.COALESCE(Citizen.district, Pool.district)))
             .where((Card.issued_on <= period.end)
                    & (Card.ended_on.is_null() | (Card.ended_on >= period.start)))
             .order_by(District.name, Citizen.name, Citizen.cpr, Card.issued_on, Card.number))
@@ -212,7 +218,7 @@ def punches_query(period: Period):
     """Every ledger entry dated in the period."""
     return (Punch.select(Punch.punched_on, Citizen.cpr, Citizen.name, Card.number, Punch.clips,
                          Punch.activity, Punch.kind, Staff.name, Punch.agreement, Punch.reason)
-            .join(Citizen, on=(Punch.citizen == Citizen.id))
+            .join(Citizen, JOIN.LEFT_OUTER, on=(Punch.citizen == Citizen.id))
             .switch(Punch).join(Card, JOIN.LEFT_OUTER, on=(Punch.card == Card.id))
             .switch(Punch).join(Staff, on=(Punch.registered_by == Staff.id))
             .where(Punch.punched_on.between(period.start, period.end))
@@ -229,7 +235,7 @@ def agreements_query(period: Period):
              & (Agreement.closed_on.is_null() | (Agreement.closed_on >= period.start)))
     return (Agreement.select(Citizen.cpr, Citizen.name, Agreement.id, Staff.name, Agreement.clips, Agreement.used,
                              Agreement.valid_until, Agreement.closed_on, Agreement.reason, Agreement.close_reason)
-            .join(Citizen, on=(Agreement.citizen == Citizen.id))
+            .join(Citizen, JOIN.LEFT_OUTER, on=(Agreement.citizen == Citizen.id))
             .switch(Agreement).join(Staff, on=(Agreement.approved_by == Staff.id))
             .where(valid | Agreement.id.in_(punched))
             .order_by(Citizen.name, Citizen.cpr, Agreement.valid_from, Agreement.id))
@@ -243,13 +249,15 @@ def agreement_rows(period: Period) -> Iterator[tuple]:
         if closed_on is not None:
             reason = f"{reason}{REASON_SEPARATOR}lukket {closed_on:%d-%m-%Y}" + (
                 f": {close_reason}" if close_reason else "")
-        yield (formatted(cpr), name, number, approved_by, clips, used, last_day, reason)
+        yield (formatted(cpr) if cpr else "", name or DELETED_NAME, number, approved_by, clips, used, last_day,
+               reason)
 
 
 def card_rows(period: Period) -> Iterator[tuple]:
     """(CPR, Navn, Distrikt, Kortnr, Starttidspunkt, Antal klip, Sluttidspunkt), streamed."""
     for cpr, name, district, number, issued_on, used, ended_on in cards_query(period).tuples().iterator():
-        yield (formatted(cpr), name, district or "", number, issued_on, used, ended_on)
+        yield (formatted(cpr) if cpr else "", name or DELETED_NAME, district or "", number, issued_on, used,
+               ended_on)
 
 
 def punch_rows(period: Period) -> Iterator[tuple]:
@@ -262,7 +270,8 @@ def punch_rows(period: Period) -> Iterator[tuple]:
             activity = REVERSAL_PREFIX + (activity or "") + (REASON_SEPARATOR + reason if reason else "")
         elif kind == PUNCH_IMPORT and not activity:
             activity = IMPORT_ACTIVITY
-        yield (punched_on, formatted(cpr), name, number, clips, activity or "", staff, agreement)
+        yield (punched_on, formatted(cpr) if cpr else "", name or DELETED_NAME, number, clips, activity or "",
+               staff, agreement)
 
 
 def pool_rows(year: int) -> list[tuple]:
@@ -391,4 +400,4 @@ def _record_export(actor: Staff, result: ExportResult) -> None:
                "punches": result.punches, "districts": result.districts, "agreements": result.agreements}
     audit(actor, "export", "export", result.period.label, None, figures)
     log_access(actor, "export", criterion=(f"periode {result.period.label}: {result.cards} kort, "
-                                           f"{result.punches} klip → {result.path}"))
+                                           f"{result.punches} klip → {result.path}"), purpose="eksport")

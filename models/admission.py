@@ -129,7 +129,7 @@ def waitlist(actor: Staff | None, district, on: _dt.date | None = None) -> Waitl
                                      screening.screened_on if screening else None, citizen.state_since,
                                      position <= room.places))
     if actor is not None:
-        log_access(actor, "list", criterion=f"venteliste {room.district}")
+        log_access(actor, "list", criterion=f"venteliste {room.district}", purpose="venteliste")
     return Waitlist(room, entries)
 
 

@@ -232,14 +232,29 @@ def audit(actor, operation_name: str, entity: str, entity_id: Any,
     )
 
 
-def log_access(actor, action: str, citizen=None, criterion: str | None = None) -> None:
-    """Record a read of personal data: who looked at whom, or searched for what.
+# The purpose an access row gets when its caller names none: from the kind of read (issue #12).
+DEFAULT_PURPOSES = {
+    "open_citizen": "borgeropslag",
+    "search": "søgning",
+    "lookup": "opslag",
+    "list": "oversigt",
+    "export": "eksport",
+    "print": "udskrift",
+    "insight": "indsigt",
+}
+
+
+def log_access(actor, action: str, citizen=None, criterion: str | None = None,
+               purpose: str | None = None) -> None:
+    """Record a read of personal data: who looked at whom, or searched for what, and why.
 
     The one place reads are logged; every screen and command that shows a
-    citizen, searches or exports goes through here.
+    citizen, searches, exports, prints or answers an insight request goes
+    through here. ``purpose`` names where it happened (klipregistrering,
+    screening, eksport, indsigt, udskrift, …); without it the action's default.
     """
     from .entities import AccessLog
 
     with write_transaction():
         AccessLog.create(at=now(), actor=actor, action=action, citizen=citizen,
-                         criterion=criterion)
+                         criterion=criterion, purpose=purpose or DEFAULT_PURPOSES.get(action, action))

@@ -129,7 +129,10 @@ def citizen_detail(citizen_id: int) -> CitizenDetail | None:
         punches=punches, agreements=agreements_of(citizen_id))
 
 
-def open_citizen_detail(actor: Staff, citizen_id: int) -> CitizenDetail:
-    """Open a citizen to show them: the read is written to the access log."""
-    open_citizen(actor, citizen_id)  # raises DomainError if the citizen does not exist
+def open_citizen_detail(actor: Staff, citizen_id: int, reason: str | None = None) -> CitizenDetail:
+    """Open a citizen to show them: the read is written to the access log.
+
+    A citizen of another district needs a ``reason`` (need-to-know, ``models.access``).
+    """
+    open_citizen(actor, citizen_id, reason=reason)  # raises DomainError if the citizen does not exist
     return citizen_detail(citizen_id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as _dt
 
 from . import cpr as cprmod
-from .base import DomainError, audit, log_access, operation, snapshot, today
+from .access import log_read
+from .base import DomainError, audit, operation, snapshot, today
 from .entities import (
     STATE_ACTIVE,
     STATE_ELIGIBLE,
@@ -122,12 +123,17 @@ def change_state(actor: Staff, citizen: Citizen, to_state: str, *, on: _dt.date 
     return change
 
 
-def open_citizen(actor: Staff, citizen_id: int) -> Citizen:
-    """Fetch one citizen to show; the read is written to the access log."""
+def open_citizen(actor: Staff, citizen_id: int, *, purpose: str = "borgeropslag",
+                 reason: str | None = None) -> Citizen:
+    """Fetch one citizen to show; the read is written to the access log.
+
+    Need-to-know: a citizen of another district than the actor's needs a
+    ``reason`` (``models.access.NeedsReason`` without one), logged with the read.
+    """
     citizen = Citizen.get_or_none(Citizen.id == citizen_id)
     if citizen is None:
         raise DomainError("Borgeren findes ikke.")
-    log_access(actor, "open_citizen", citizen=citizen)
+    log_read(actor, "open_citizen", citizen, purpose, reason=reason)
     return citizen
 
 

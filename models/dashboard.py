@@ -39,6 +39,7 @@ class Dashboard:
     events: list[EventLine] = field(default_factory=list)
     idle_cards: int = 0  # open cards without a clip for the follow-up weeks (issue #13)
     idle_weeks: int = 0
+    review_overdue: int | None = None  # issue #12: days since the last log review (-1: never), if too long
 
 
 def next_events(limit: int = 5, on: _dt.date | None = None) -> list[EventLine]:
@@ -66,4 +67,7 @@ def dashboard(on: _dt.date | None = None) -> Dashboard:
     board.events = next_events(on=on)
     board.idle_weeks = get_setting(IDLE_WEEKS.key)
     board.idle_cards = count_idle_cards(on, board.idle_weeks)
+    from .logs import review_overdue
+
+    board.review_overdue = review_overdue(on)
     return board

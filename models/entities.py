@@ -87,6 +87,8 @@ class Staff(BaseModel):
     district = ForeignKeyField(District, null=True, backref="staff", on_delete="RESTRICT")
     active = BooleanField(default=True)
     created_at = DateTimeField(default=now)
+    language = CharField(null=True)  # issue #20: "da" | "en"; None: Danish (or CIRKEL_LANG)
+    color_system = CharField(null=True)  # issue #20: "standard" | "256" | "truecolor"; None: the terminal's
 
 
 class Setting(BaseModel):
@@ -201,7 +203,8 @@ class Card(BaseModel):
 
     id = AutoField()
     number = IntegerField(unique=True)
-    citizen = ForeignKeyField(Citizen, backref="cards", on_delete="RESTRICT")
+    # None once the citizen is deleted after the deadline (issue #12): the card stays for the pool's figures
+    citizen = ForeignKeyField(Citizen, null=True, backref="cards", on_delete="RESTRICT")
     pool = ForeignKeyField(Pool, null=True, backref="cards", on_delete="RESTRICT")
     clips = IntegerField(default=CLIPS_PER_CARD)
     used = IntegerField(default=0)  # running total of the ledger, see module doc
@@ -268,7 +271,8 @@ class Agreement(BaseModel):
     """R4: a recorded individual agreement allowing more than 10 clips at once."""
 
     id = AutoField()
-    citizen = ForeignKeyField(Citizen, backref="agreements", on_delete="RESTRICT")
+    # None once the citizen is deleted (issue #12): clips and use stay for the pool, the reason goes
+    citizen = ForeignKeyField(Citizen, null=True, backref="agreements", on_delete="RESTRICT")
     pool = ForeignKeyField(Pool, null=True, backref="agreements", on_delete="RESTRICT")
     approved_by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     clips = IntegerField()
@@ -392,7 +396,8 @@ class Punch(BaseModel):
     id = CharField(primary_key=True, max_length=36)
     card = ForeignKeyField(Card, null=True, backref="punches", on_delete="RESTRICT")
     agreement = ForeignKeyField(Agreement, null=True, backref="punches", on_delete="RESTRICT")
-    citizen = ForeignKeyField(Citizen, backref="punches", on_delete="RESTRICT")
+    # None once the citizen is deleted (issue #12): the ledger and its totals stay
+    citizen = ForeignKeyField(Citizen, null=True, backref="punches", on_delete="RESTRICT")
     kind = CharField(default=PUNCH)  # punch | reversal | import
     clips = IntegerField()  # negative for a reversal
     reverses = ForeignKeyField("self", null=True, unique=True, backref="reversed_by", on_delete="RESTRICT")
@@ -433,6 +438,43 @@ class AccessLog(BaseModel):
     action = CharField()  # open_citizen | search | export | list
     citizen = ForeignKeyField(Citizen, null=True, backref="+", on_delete="RESTRICT")
     criterion = TextField(null=True)
+    purpose = CharField(default="")  # issue #12: why, from where it happened (klipregistrering, eksport, …)
+
+
+# --- issue #12: data protection ---------------------------------------------------
+
+class StaffDistrict(BaseModel):
+    """The districts a staff member works in (need-to-know); a terapeut may have several."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="district_links", on_delete="CASCADE")
+    district = ForeignKeyField(District, backref="staff_links", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("staff", "district"), True),)
+
+
+class LogSample(BaseModel):
+    """A random sample of the access log drawn for review (stikprøve)."""
+
+    id = AutoField()
+    drawn_at = DateTimeField(index=True)
+    drawn_by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
+    days = IntegerField()
+    size = IntegerField()
+
+
+class LogReview(BaseModel):
+    """One sampled access-log entry and its review: ok, or to be followed up, with a note."""
+
+    id = AutoField()
+    sample = ForeignKeyField(LogSample, backref="reviews", on_delete="RESTRICT")
+    # SET NULL: the entry itself goes when the access log's retention period has passed
+    access = ForeignKeyField(AccessLog, null=True, backref="+", on_delete="SET NULL")
+    verdict = CharField(null=True)  # None (not yet) | "ok" | "follow_up"
+    note = TextField(default="")
+    reviewed_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
+    reviewed_at = DateTimeField(null=True)
 
 
 # --- programme results (R13, issue 14) -----------------------------------------
@@ -454,4 +496,6 @@ ALL_MODELS = [
     Expense, Enrolment, Event, Signup, Punch, AuditLog, AccessLog,
     # issue 14: programmes
     ResultNote,
+    # issue #12
+    StaffDistrict, LogSample, LogReview,
 ]

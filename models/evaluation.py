@@ -69,9 +69,11 @@ from .entities import (
     Punch,
     StateChange,
 )
-from .events import EventRow
-from .events import _events_query as events_query
-from .events import _rows as event_rows
+from .events import EventRow  # first: models.events loads its listings module in the order they need
+
+# isort: split
+from .event_listings import _events_query as events_query
+from .event_listings import _rows as event_rows
 from .inputs import parse_date
 from .outcomes import UCLA_SEVERE_FROM, WHO5_DEPRESSION_AT_OR_BELOW
 from .pools import pool_figures

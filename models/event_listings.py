@@ -180,7 +180,7 @@ def event_signups(actor: Staff, event_id, *, include_cancelled: bool = True, log
                                 s.citizen.phone, s.citizen.state, s.status, s.attendance, s.override_reason,
                                 position if s.status == SIGNUP_WAITLISTED else None))
     if log:
-        log_access(actor, "list", criterion=f"tilmeldinger til tur {event.id}")
+        log_access(actor, "list", criterion=f"tilmeldinger til tur {event.id}", purpose="fællestur")
     return lines
 
 
@@ -210,7 +210,7 @@ def find_participants(actor: Staff, text: str, *, event_id=None, limit: int = SE
     if not text:
         return []
     matches = search_citizens(text, limit=max(1, min(int(limit), 100)))
-    log_access(actor, "search", criterion=text)
+    log_access(actor, "search", criterion=text, purpose="fællestur")
     matches.sort(key=lambda m: (m.group, m.state != STATE_ACTIVE))  # stable: keeps the search's order
     signups = {}
     if event_id is not None and matches:
@@ -250,5 +250,5 @@ def participant_list(actor: Staff, event_id, action: str = "list") -> list[Parti
             .order_by(Signup.seq).limit(MAX_SEATS))
     lines = [ParticipantLine(s.seq, s.citizen.name, s.citizen.phone, s.citizen.address, s.citizen.postcode,
                              s.citizen.city) for s in rows]
-    log_access(actor, action, criterion=f"deltagerliste tur {event.id}")
+    log_access(actor, action, criterion=f"deltagerliste tur {event.id}", purpose="fællestur")
     return lines

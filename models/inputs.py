@@ -142,11 +142,13 @@ def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal
         else:
             raise DomainError(f"{label} skal være et beløb i kroner, fx 1.225.000 eller 1225000,50 "
                               f"(fik '{_shown(str(value))}').", field=field)
-    if not amount.is_finite() or amount != amount.quantize(decimal.Decimal("0.01")):
+    if not amount.is_finite():
         raise DomainError(f"{label} skal være et beløb i kroner med højst to decimaler (øre).", field=field)
-    if not decimal.Decimal(minimum) <= amount <= decimal.Decimal(maximum):
+    if not decimal.Decimal(minimum) <= amount <= decimal.Decimal(maximum):  # first: a huge figure cannot quantize
         raise DomainError(f"{label} skal være mellem {format_kroner(minimum)} og {format_kroner(maximum)}.",
                           field=field)
+    if amount != amount.quantize(decimal.Decimal("0.01")):
+        raise DomainError(f"{label} skal være et beløb i kroner med højst to decimaler (øre).", field=field)
     return amount.quantize(decimal.Decimal("0.01"))
 
 

@@ -37,6 +37,11 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "database.check": ("leder",),
     # issue 19: the period's evaluation (screen, summary and workbook)
     "evaluation": ("leder",),
+    # issue #12: data protection
+    "log.read": ("leder",),
+    "log.review": ("leder",),
+    "retention.apply": ("leder",),
+    "insight": ("leder",),
 }
 
 

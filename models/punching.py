@@ -12,6 +12,7 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from . import cpr as cprmod
+from .access import check_reason, log_read
 from .base import DomainError
 from .cards import PunchResult, punch
 from .entities import (
@@ -51,7 +52,21 @@ def resolve_citizen(text: str) -> tuple[Citizen, Card | None]:
     card = Card.get_or_none(Card.number == int(compact))
     if card is None:
         raise DomainError(f"Der findes intet kort med nummer {int(compact)}.", field="citizen")
+    if card.citizen_id is None:
+        raise DomainError(f"Kort {card.number} tilhørte en borger, der er slettet efter slettefristen.",
+                          field="citizen")
     return Citizen.get_by_id(card.citizen_id), card
+
+
+def lookup_citizen(actor: Staff, text: str, purpose: str, reason: str | None = None) -> tuple[Citizen, Card | None]:
+    """:func:`resolve_citizen` for a command that then shows the person: need-to-know checked, logged.
+
+    Every CLI lookup that reveals a citizen (``cirkel punch CPR``, ``cirkel agreement add``, …)
+    goes through here, so it writes its access row before anything about the person is shown.
+    """
+    citizen, card = resolve_citizen(text)
+    log_read(actor, "lookup", citizen, purpose, criterion=(text or "").strip()[:200], reason=reason)
+    return citizen, card
 
 
 def catalogue_item_named(activity: str) -> CatalogueItem | None:
@@ -68,7 +83,8 @@ def catalogue_item_named(activity: str) -> CatalogueItem | None:
 
 
 def register_punch(actor: Staff, citizen: Citizen | int, clips, activity: str, *, on=None,
-                   punch_id: str | None = None, card_number: int | None = None) -> PunchResult:
+                   punch_id: str | None = None, card_number: int | None = None,
+                   reason: str | None = None) -> PunchResult:
     """Punch ``clips`` for ``activity`` (catalogue offer or free text) on the citizen's open card.
 
     ``card_number``: the card the user named; refused if it is no longer the citizen's open card.
@@ -76,7 +92,13 @@ def register_punch(actor: Staff, citizen: Citizen | int, clips, activity: str, *
     The one write transaction is :func:`models.cards.punch`, which checks every
     rule (the named card too) under its lock; only the catalogue lookup is made
     before it.
+
+    Need-to-know: a citizen of another district than the actor's needs the
+    ``reason`` already given when the citizen was looked up (and logged then).
     """
+    person = citizen if isinstance(citizen, Citizen) else Citizen.get_or_none(Citizen.id == int(citizen))
+    if person is not None:
+        check_reason(actor, person, reason)
     item = catalogue_item_named(activity)
     text = item.name if item is not None else activity
     return punch(actor, citizen, clips, text, on=on, punch_id=punch_id, catalogue_item=item,

@@ -197,7 +197,8 @@ def participants(actor: Staff | None, district=None, *, only_due: bool = True, o
                              card.number if card else None, card.used if card else None, card_open,
                              since, c.id in due_ids, why))
     if actor is not None:
-        log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else ""))
+        log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else ""),
+                   purpose="revurdering")
     return lines
 
 

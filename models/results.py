@@ -93,7 +93,7 @@ def citizen_outcome(actor: Staff | None, citizen: Citizen | int) -> CitizenOutco
     person = citizen if isinstance(citizen, Citizen) else Citizen.get_by_id(citizen)
     base, last = _latest_pairs([person.id]).get(person.id, (None, None))
     if actor is not None:
-        log_access(actor, "open_citizen", citizen=person, criterion="resultater")
+        log_access(actor, "open_citizen", citizen=person, criterion="resultater", purpose="resultater")
     return CitizenOutcome(person.id, person.name, person.cpr,
                           person.district.name if person.district_id else "", base, last, compare(base, last))
 
@@ -178,5 +178,5 @@ def district_outcomes(actor: Staff | None, district, limit: int = 500) -> list[C
         lines.append(CitizenOutcome(cid, c.name, c.cpr, "", base, last, compare(base, last)))
     if actor is not None:
         name = District.get_by_id(d_id).name
-        log_access(actor, "list", criterion=f"resultater {name}")
+        log_access(actor, "list", criterion=f"resultater {name}", purpose="resultater")
     return lines

@@ -145,7 +145,7 @@ def find_by_cpr(actor: Staff, text: str) -> Citizen | None:
     number = cprmod.normalise(text)
     citizen = Citizen.get_or_none(Citizen.cpr == number)
     log_access(actor, "open_citizen" if citizen else "search", citizen=citizen,
-               criterion=None if citizen else cprmod.masked(number))
+               criterion=None if citizen else cprmod.masked(number), purpose="screening")
     return citizen
 
 

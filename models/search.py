@@ -15,13 +15,17 @@ open card (or paused, ended, …) are returned too, marked not pickable with the
 reason, so staff see why they cannot punch.
 
 The name search is the one store-specific part: :func:`_fts_name_ids` (FTS5
-from migration 0002) on SQLite, :func:`_pg_name_ids` (a GIN tsvector index from
-migration 0090, issue #18) on PostgreSQL, both by the same rules
+from migration 0002) on SQLite, :func:`_pg_name_lists` (GIN and folded-name
+indexes from migration 0090, issue #18) on PostgreSQL, both by the same rules
 (participants first where asked, then by the case-folded name, then id —
 SQLite's NOCASE folds A–Z only, PostgreSQL folds Æ/Ø/Å too); any other
 database uses the portable :func:`_like_name_ids`.
-The access log gets one row per search that was used (see :func:`log_search`),
-not one per keystroke.
+The access log gets one row per search that settled or was used (see
+:func:`log_search`), not one per keystroke.
+
+Need-to-know (issue #12, ``models.access``): given the ``actor``, a citizen of
+a district that is not theirs is returned as just that — name, masked CPR,
+district — until :func:`reveal_match` is called with a reason, which logs it.
 """
 from __future__ import annotations
 
@@ -32,7 +36,8 @@ from dataclasses import dataclass
 
 from peewee import JOIN, SqliteDatabase, fn
 
-from .base import db, log_access, today
+from .access import district_ids, log_read, own_district
+from .base import DomainError, db, log_access, today
 from .cards import blocked_message
 from .citizens import STATE_LABELS
 from .cpr import masked
@@ -50,6 +55,7 @@ from .entities import (
 from .store import is_postgresql_database
 
 DEFAULT_LIMIT = 20
+SETTLE_SECONDS = 1.5  # a search whose results stood this long without a keystroke is logged (issue #12)
 MAX_LIMIT = 200
 FTS_CAP = 1000  # name matches sorted per keystroke, at most
 CARD_DIGITS = 8  # card-number prefixes are looked up to this width
@@ -72,9 +78,12 @@ class CitizenMatch:
     used_up: bool  # the last card is used up (due for reassessment)
     group: int  # EXACT, NAME_STARTS or OTHER
     blocked: str = ""  # issue 16: the text was a lost card's blocked number: why it cannot be used
+    other_district: bool = False  # need-to-know: only name, masked CPR and district are filled in
 
     @property
     def state_label(self) -> str:
+        if self.other_district:
+            return "andet distrikt"
         return STATE_LABELS.get(self.state, self.state)
 
     @property
@@ -82,7 +91,8 @@ class CitizenMatch:
         """Can clips be punched for this citizen now?"""
         if self.blocked:
             return False
-        return self.state == STATE_ACTIVE and (self.card_number is not None or self.agreement_left > 0)
+        return (not self.other_district and self.state == STATE_ACTIVE
+                and (self.card_number is not None or self.agreement_left > 0))
 
     @property
     def why_not(self) -> str:
@@ -91,6 +101,8 @@ class CitizenMatch:
             return ""
         if self.blocked:
             return self.blocked
+        if self.other_district:
+            return f"{self.name} hører til distrikt {self.district}; det kræver en begrundelse."
         if self.state == STATE_PAUSED:
             return f"{self.name} er på pause; der kan ikke registreres klip."
         if self.state == STATE_ENDED:
@@ -102,8 +114,12 @@ class CitizenMatch:
         return f"{self.name} har intet åbent klippekort."
 
 
-def search_citizens(text: str, limit: int = DEFAULT_LIMIT) -> list[CitizenMatch]:
-    """Citizens matching ``text``: exact card/CPR first, then names starting with it, then the rest."""
+def search_citizens(text: str, limit: int = DEFAULT_LIMIT, actor=None) -> list[CitizenMatch]:
+    """Citizens matching ``text``: exact card/CPR first, then names starting with it, then the rest.
+
+    With ``actor``, citizens outside the actor's districts come back as ``other_district``
+    matches (name, masked CPR, district only).
+    """
     text = (text or "").strip()
     limit = max(1, min(int(limit), MAX_LIMIT))
     if not text:
@@ -133,7 +149,7 @@ def search_citizens(text: str, limit: int = DEFAULT_LIMIT) -> list[CitizenMatch]
         if cid not in seen_ids:
             seen_ids.add(cid)
             unique.append((group, cid))
-    matches = _matches(unique[:limit])
+    matches = _matches(unique[:limit], visible=district_ids(actor) if actor is not None else None)
     if compact.isdigit() and len(compact) <= 9 and not compact.startswith("0"):
         matches = _mark_blocked(int(compact), matches)
     return matches
@@ -307,14 +323,15 @@ def _like_name_ids(words: list[str], *, anchored: bool, limit: int, participants
     return [cid for (cid,) in query.tuples()]
 
 
-def _matches(ranked: list[tuple[int, int]], on: _dt.date | None = None) -> list[CitizenMatch]:
+def _matches(ranked: list[tuple[int, int]], on: _dt.date | None = None,
+             visible: set[int] | None = None) -> list[CitizenMatch]:
     if not ranked:
         return []
     on = on or today()
     ids = [cid for _, cid in ranked]
     rows = {}
-    query = (Citizen.select(Citizen.id, Citizen.name, Citizen.cpr, Citizen.state,
-                            District.name.alias("district"), Card.number.alias("card_number"),
+    query = (Citizen.select(Citizen.id, Citizen.name, Citizen.cpr, Citizen.state, Citizen.district,
+                            District.name.alias("district_name"), Card.number.alias("card_number"),
                             Card.clips.alias("card_clips"), Card.used.alias("card_used"))
              .join(District, JOIN.LEFT_OUTER, on=(Citizen.district == District.id))
              .switch(Citizen)
@@ -336,12 +353,18 @@ def _matches(ranked: list[tuple[int, int]], on: _dt.date | None = None) -> list[
         row = rows.get(cid)
         if row is None:
             continue
+        if not own_district(visible, row["district"]):
+            result.append(CitizenMatch(citizen_id=cid, name=row["name"], cpr_masked=masked(row["cpr"]),
+                                       district=row["district_name"] or "", state="", card_number=None,
+                                       clips_left=None, agreement_left=0, used_up=False, group=group,
+                                       other_district=True))
+            continue
         has_card = row["card_number"] is not None
         result.append(CitizenMatch(
             citizen_id=cid,
             name=row["name"],
             cpr_masked=masked(row["cpr"]),
-            district=row["district"] or "",
+            district=row["district_name"] or "",
             state=row["state"],
             card_number=row["card_number"],
             clips_left=(row["card_clips"] - row["card_used"]) if has_card else None,
@@ -352,14 +375,28 @@ def _matches(ranked: list[tuple[int, int]], on: _dt.date | None = None) -> list[
     return result
 
 
-def log_search(actor, text: str, citizen_id: int | None = None) -> None:
-    """Write the access-log row of a search that was used.
+def log_search(actor, text: str, citizen_id: int | None = None, purpose: str = "søgning") -> None:
+    """Write the access-log row of a search that settled or was used.
 
-    Screens call this once per search, not per keystroke: when a citizen is
+    Screens call this once per search, not per keystroke: when the results
+    for a text have stood for a moment (a pause in typing), when a citizen is
     picked or opened from the results (with the text that found them), or
-    when a search that showed results is left without a pick.
+    when a search that showed results is left. ``purpose``: where (borgeropslag,
+    klipregistrering, aftale, …).
     """
     text = (text or "").strip()
     if not text and citizen_id is None:
         return
-    log_access(actor, "search", citizen=citizen_id, criterion=text[:200])
+    log_access(actor, "search", citizen=citizen_id, criterion=text[:200], purpose=purpose)
+
+
+def reveal_match(actor, citizen_id: int, reason: str | None, purpose: str = "klipregistrering") -> CitizenMatch:
+    """The full match of a citizen of another district, after a reason (logged with the read).
+
+    Raises ``models.access.NeedsReason`` without a reason when one is needed.
+    """
+    citizen = Citizen.get_or_none(Citizen.id == citizen_id)
+    if citizen is None:
+        raise DomainError("Borgeren findes ikke.", field="citizen")
+    log_read(actor, "open_citizen", citizen, purpose, reason=reason)
+    return _matches([(EXACT, citizen_id)])[0]

@@ -49,6 +49,7 @@ PRAGMAS = {
     "foreign_keys": 1,
     "synchronous": "normal",
     "cache_size": -16000,
+    "secure_delete": 1,  # issue #12: deleted personal data is overwritten in the file, not just unlinked
 }
 
 

@@ -93,7 +93,7 @@ class AgreementDialog(TypeAheadForm):
     def compose(self) -> ComposeResult:
         with Vertical(id="ag-box", classes="dialog-box"):
             yield Static(_("Ny individuel aftale"), classes="dialog-title")
-            yield CitizenPicker(_("Borger"), id="ag-picker", input_id="ag-citizen", limit=10)
+            yield CitizenPicker(_("Borger"), id="ag-picker", input_id="ag-citizen", limit=10, purpose="aftale")
             yield FieldRow(_("Klip"), Input(id="ag-clips", compact=True, restrict=r"[0-9]*", max_length=3,
                                             placeholder=_("mere end 10")), field="clips", message_id="ag-clips-msg",
                            reserve=True)

@@ -8,9 +8,14 @@ match. Enter pressed before the worker's results for the current text have
 arrived searches at once and picks the top match. Change events that arrive
 late (keys typed in a burst) are recognised as stale and ignored.
 
-The access log gets one "search" row per use, not per keystroke: when a
+The access log gets one "search" row per use, not per keystroke: when the
+results for a text have stood ``SETTLE_SECONDS`` without a keystroke, when a
 citizen is picked (with the text that found them), or when the picker goes
 away after showing results without a pick.
+
+Need-to-know (issue #12): a citizen of another district than a terapeut's is
+listed as "andet distrikt"; picking them asks for a reason
+(``models.search.reveal_match`` logs it), kept in :attr:`reason` for the punch.
 """
 from __future__ import annotations
 
@@ -73,8 +78,11 @@ class CitizenPicker(RunsOperations, Vertical):
             self.match = match
 
     def __init__(self, label: str, *, limit: int = 20, input_id: str = "picker-input", any_citizen: bool = False,
-                 **kwargs) -> None:
+                 purpose: str = "klipregistrering", **kwargs) -> None:
         super().__init__(**kwargs)
+        self.purpose = purpose
+        self.reason: str | None = None  # need-to-know: the reason given for the citizen picked
+        self._settle = None
         self.label = label
         self.any_citizen = any_citizen  # issue 14: enrolment and café attendance take any citizen, not only punchable
         self.limit = limit
@@ -139,14 +147,15 @@ class CitizenPicker(RunsOperations, Vertical):
         self.search(text)
 
     def search(self, text: str) -> None:
-        self.run_read(search_citizens, text, limit=self.limit, on_done=lambda matches: self._results(text, matches),
-                      description=_("Søger borgere"))
+        self.run_read(search_citizens, text, limit=self.limit, actor=getattr(self.app, "actor", None),
+                      on_done=lambda matches: self._results(text, matches), description=_("Søger borgere"))
 
     def _results(self, text: str, matches: list) -> None:
         if text != self.input.value.strip() or text == self.results_for:
             return  # an older keystroke's answer, or already shown by Enter
         self.results_for = text
         self._show(matches)
+        self._settle_later()
         if not matches:
             self.say(_("Ingen borgere passer på '{text}'.").format(text=text), error=True)
 
@@ -165,7 +174,7 @@ class CitizenPicker(RunsOperations, Vertical):
             return None
         if self.results_for != text:
             self.results_for = text
-            self._show(search_citizens(text, limit=self.limit))
+            self._show(search_citizens(text, limit=self.limit, actor=getattr(self.app, "actor", None)))
         return self.pick()
 
     def _show(self, matches: list) -> None:
@@ -215,9 +224,15 @@ class CitizenPicker(RunsOperations, Vertical):
             self.say(_("Intet kort- eller CPR-nummer er præcis {text}; vælg med ↑/↓ og Enter.").format(
                 text=self.text), error=True)
             return None
+        if match.other_district:
+            self._ask_reason(match)
+            return None
         if not match.pickable and not self.any_citizen:
             self.say(match.why_not, error=True)
             return None
+        return self._take(match)
+
+    def _take(self, match):
         self.picked = match
         self.picked_text = self.text
         self.log_use(match.citizen_id)
@@ -237,15 +252,60 @@ class CitizenPicker(RunsOperations, Vertical):
         self._auto_pick_text = text.strip()
         self.input.value = text
 
+    # --- need-to-know: break the glass with a reason
+
+    def _ask_reason(self, match) -> None:
+        from screens.forms import AskDialog
+
+        self.say(match.why_not, error=True)
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._reveal(match.citizen_id, reason)
+
+        self.app.push_screen(AskDialog(
+            _("Andet distrikt"),
+            _("{name} ({cpr}) hører til distrikt {district}. Hvorfor registrerer du for borgeren? Det logges.").format(
+                name=match.name, cpr=match.cpr_masked, district=match.district)), chosen)
+
+    def _reveal(self, citizen_id: int, reason: str) -> None:
+        from models.search import reveal_match
+
+        self.run_operation(reveal_match, self.app.actor, citizen_id, reason, purpose=self.purpose,
+                           on_done=lambda match: self._revealed(match, reason),
+                           form=lambda message, _field: self.say(message, True) or True,
+                           description=_("Åbner borger"))
+
+    def _revealed(self, match, reason: str) -> None:
+        self.reason = reason
+        self._logged_text = self.text  # the reveal is the access row of this search
+        if not match.pickable and not self.any_citizen:
+            self.say(match.why_not, error=True)
+            return
+        self._take(match)
+
     # --- the access log: one row per use of the search
 
-    def log_use(self, citizen_id: int | None = None) -> None:
+    def _settle_later(self) -> None:
+        from models.search import SETTLE_SECONDS
+
+        if self._settle is not None:
+            self._settle.stop()
+        self._settle = self.set_timer(SETTLE_SECONDS, self._settled)
+
+    def _settled(self) -> None:
+        self._settle = None
+        if self.picked is None and self.matches and self.text == self.results_for:
+            self.log_use(self.matches[0].citizen_id if len(self.matches) == 1 else None, settled=True)
+
+    def log_use(self, citizen_id: int | None = None, settled: bool = False) -> None:
         text = self.text
-        if citizen_id is None and (not text or text == self._logged_text or not self.matches):
+        if (citizen_id is None or settled) and (not text or text == self._logged_text or not self.matches):
             return
         self._logged_text = text
         # An app-level worker: it must outlive a dialog that closes at once.
-        self.app.run_worker(partial(log_search, getattr(self.app, "actor_id", None), text, citizen_id),
+        self.app.run_worker(partial(log_search, getattr(self.app, "actor_id", None), text, citizen_id,
+                                    purpose=self.purpose),
                             thread=True, group="access-log", exit_on_error=False)
 
     def on_unmount(self) -> None:

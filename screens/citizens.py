@@ -2,7 +2,13 @@
 
 The list uses the same search as the quick-punch dialog (``models.search``),
 run in a worker on every keystroke. Enter opens the highlighted citizen; that
-read is written to the access log (with the search text that found them).
+read is written to the access log (with the search text that found them). A
+search is logged once it settles (its results stood ``SETTLE_SECONDS`` without a
+keystroke), when a citizen is opened from it, or when the screen is left.
+
+Need-to-know (issue #12): a terapeut sees another district's citizens as
+"andet distrikt" (name, masked CPR, district); opening one asks for a reason,
+which goes into the access log with the read.
 """
 from __future__ import annotations
 
@@ -42,6 +48,7 @@ class CitizensScreen(CirkelScreen):
         self.matches: list = []
         self.text = ""
         self.logged_text: str | None = None
+        self._settle = None  # the timer that logs a search once it settles
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,12 +99,26 @@ class CitizensScreen(CirkelScreen):
         self.search(self.text)
 
     def search(self, text: str) -> None:
-        self.run_read(search_citizens, text, limit=SEARCH_LIMIT, on_done=lambda matches: self._results(text, matches),
+        self.run_read(search_citizens, text, limit=SEARCH_LIMIT, actor=self.app.actor,
+                      on_done=lambda matches: self._results(text, matches),
                       status="#citizens-status", description=_("Søger borgere"))
 
     def _results(self, text: str, matches: list) -> None:
         if text == self.text:
             self._show(text, matches)
+            self._settle_later()
+
+    def _settle_later(self) -> None:
+        from models.search import SETTLE_SECONDS
+
+        if self._settle is not None:
+            self._settle.stop()
+        self._settle = self.set_timer(SETTLE_SECONDS, self._settled)
+
+    def _settled(self) -> None:
+        self._settle = None
+        if self.text and self.matches and self.text != self.logged_text:
+            self._log(self.matches[0].citizen_id if len(self.matches) == 1 else None)
 
     def _show(self, text: str, matches: list) -> None:
         self.matches = matches
@@ -106,7 +127,9 @@ class CitizensScreen(CirkelScreen):
         table.clear()
         for m in matches:
             style = "" if m.pickable else "dim"
-            if m.card_number is not None:
+            if m.other_district:
+                left = ""
+            elif m.card_number is not None:
                 left = str(m.clips_left)
             elif m.agreement_left:
                 left = _("aftale {n}").format(n=m.agreement_left)
@@ -147,14 +170,31 @@ class CitizensScreen(CirkelScreen):
         if not self.matches or not table.row_count:
             return
         match = self.matches[min(table.cursor_row, len(self.matches) - 1)]
+        if match.other_district:
+            self._open_with_reason(match)
+            return
         self._log(match.citizen_id)
         self.app.push_screen(CitizenDetailScreen(match.citizen_id))
+
+    def _open_with_reason(self, match) -> None:
+        """Break the glass: another district's citizen opens only with a reason (logged with the read)."""
+        from screens.forms import AskDialog
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._log(match.citizen_id)
+                self.app.push_screen(CitizenDetailScreen(match.citizen_id, reason=reason))
+
+        self.app.push_screen(AskDialog(
+            _("Andet distrikt"),
+            _("{name} ({cpr}) hører til distrikt {district}. Hvorfor åbner du borgeren? Det logges.").format(
+                name=match.name, cpr=match.cpr_masked, district=match.district)), chosen)
 
     # --- the access log: the search text once per use (see models/search.py)
 
     def _log(self, citizen_id: int | None) -> None:
         self.logged_text = self.text
-        self.app.run_worker(partial(log_search, self.app.actor_id, self.text, citizen_id),
+        self.app.run_worker(partial(log_search, self.app.actor_id, self.text, citizen_id, purpose="borgeropslag"),
                             thread=True, group="access-log", exit_on_error=False)
 
     def _log_unpicked(self) -> None:
@@ -180,11 +220,15 @@ class CitizenDetailScreen(CirkelScreen):
                 tooltip=_("Borgerens kort og klip som PDF til borgeren (uden CPR-nummer).")),
         Binding("K", "replace_card", _("Mistet kort"), id="citizen-replace-card",
                 tooltip=_("Erstat et mistet kort: nyt nummer, samme klip tilbage; det gamle nummer spærres.")),
+        # issue #12: right of access
+        Binding("I", "insight", _("Indsigt"), id="citizen-insight",
+                tooltip=_("Indsigt (GDPR art. 15): alt om borgeren i én .xlsx-fil (leder).")),
     ]
 
-    def __init__(self, citizen_id: int) -> None:
+    def __init__(self, citizen_id: int, reason: str | None = None) -> None:
         super().__init__()
         self.citizen_id = citizen_id
+        self.reason = reason  # need-to-know: why a citizen of another district is opened
         self.detail = None
 
     def compose(self) -> ComposeResult:
@@ -227,7 +271,8 @@ class CitizenDetailScreen(CirkelScreen):
 
     def load(self, log: bool) -> None:
         if log:
-            self.run_read(open_citizen_detail, self.app.actor, self.citizen_id, on_done=self._loaded,
+            self.run_read(open_citizen_detail, self.app.actor, self.citizen_id, reason=self.reason,
+                          on_done=self._loaded,
                           form=self._failed, status="#cd-master", description=_("Henter borger"))
         else:
             self.run_read(citizen_detail, self.citizen_id, on_done=self._loaded, form=self._failed,
@@ -357,3 +402,30 @@ class CitizenDetailScreen(CirkelScreen):
         self.query_one("#cd-tabs", TabbedContent).active = "cd-tab-punches"
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.action_undo_punch(key)
+
+    # --- issue #12: right of access
+
+    def action_insight(self) -> None:
+        from exports.insight import default_path
+        from screens.forms import AskDialog
+
+        d = self.detail
+        if d is None:
+            return
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._write_insight(d.cpr, path)
+
+        self.app.push_screen(AskDialog(
+            _("Indsigt"), _("Gem alt om {name} (med adgangsloggen) i filen:").format(name=d.name),
+            str(default_path().resolve()), ok=_("Gem")), chosen)
+
+    def _write_insight(self, cpr: str, path: str) -> None:
+        from exports.insight import write_insight
+
+        self.run_operation(write_insight, self.app.actor, cpr, path,
+                           on_done=lambda target: self.notify(_("Indsigt gemt: {path}").format(path=target),
+                                                              title=_("Indsigt")),
+                           form=lambda message, _field: self.notify(message, severity="error") or True,
+                           description=_("Indsigt"))

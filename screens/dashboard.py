@@ -93,4 +93,16 @@ class DashboardScreen(CirkelScreen):
         if not board.districts:
             status = _(
                 "Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")
+        status += self._review_note(board)
         self.query_one("#dashboard-status", Static).update(status)
+
+    def _review_note(self, board) -> str:
+        """Issue #12: a leader is told when the access log has not been reviewed for too long."""
+        from models.permissions import can
+
+        if board.review_overdue is None or not can(self.app.actor, "log.review"):
+            return ""
+        if board.review_overdue < 0:
+            return "\n" + _("Adgangsloggen er aldrig gennemgået: træk en stikprøve i Log (L, derefter s).")
+        return "\n" + _("Ingen logopfølgning i {days} dage: træk en stikprøve i Log (L, derefter s).").format(
+            days=board.review_overdue)

@@ -159,7 +159,8 @@ class ProgrammeForm(_SaveOrCancel, TypeAheadForm):  # TypeAheadForm has the runn
             if self.intro:
                 yield Static(self.intro, classes="dialog-hint")
             if self.with_citizen:
-                yield CitizenPicker(_("Borger"), id="pf-picker", input_id="pf-citizen", limit=8, any_citizen=True)
+                yield CitizenPicker(_("Borger"), id="pf-picker", input_id="pf-citizen", limit=8, any_citizen=True,
+                                    purpose="projekt")
             for f in self.fields:
                 with Horizontal(classes="field-row"):
                     yield Label(f.label, classes="field-label")
@@ -255,7 +256,8 @@ class AttendanceDialog(_SaveOrCancel, CirkelDialog):
         with Vertical(classes="dialog-box"):
             yield Static(_("Fremmøde: {title} {when}").format(title=e.title, when=format_datetime(e.starts_at)),
                          classes="dialog-title")
-            yield CitizenPicker(_("Tilføj"), id="att-picker", input_id="att-citizen", limit=4, any_citizen=True)
+            yield CitizenPicker(_("Tilføj"), id="att-picker", input_id="att-citizen", limit=4, any_citizen=True,
+                                purpose="projekt")
             yield Static(_("Registrerede borgere, der kom (Tab til listen, Delete fjerner):"), classes="dialog-hint")
             yield OptionList(id="att-list", compact=True)
             with Horizontal(classes="field-row"):

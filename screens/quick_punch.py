@@ -77,6 +77,7 @@ class QuickPunchDialog(TypeAheadForm):
         self.initial = initial
         self.punch_id = str(uuid.uuid4())
         self.busy = False
+        self.reason: str | None = None
         self._refused_value: dict[str, str] = {}
         self._scan_digits = ""  # issue 16: digits typed at a scanner's pace, and where
         self._scan_last = self._enter_at = 0.0
@@ -295,6 +296,7 @@ class QuickPunchDialog(TypeAheadForm):
             self.refuse(err.message, "date")
             return False
         match = self.query_one(CitizenPicker).picked
+        self.reason = self.query_one(CitizenPicker).reason  # need-to-know: given when the citizen was picked
         self.busy = True
         self.send(match.citizen_id, clips, activity, on_day,
                   match.card_number if clips <= CLIPS_PER_CARD else None)
@@ -302,7 +304,7 @@ class QuickPunchDialog(TypeAheadForm):
 
     def send(self, citizen_id: int, clips: int, activity: str, on_day, card_number: int | None) -> None:
         self.run_operation(register_punch, self.app.actor, citizen_id, clips, activity, on=on_day,
-                           punch_id=self.punch_id, card_number=card_number, on_done=self._done,
+                           punch_id=self.punch_id, card_number=card_number, reason=self.reason, on_done=self._done,
                            on_error=self._failed, description=_("Registrerer klip"))
 
     def _failed(self, err: BaseException) -> None:

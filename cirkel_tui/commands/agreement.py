@@ -25,10 +25,12 @@ def register(sub) -> None:
 
 def cmd_agreement_add(ctx) -> int:
     from models.agreements import create_agreement
-    from models.punching import resolve_citizen
+    from models.permissions import require
+    from models.punching import lookup_citizen
 
     a = ctx.args
-    citizen, _card = resolve_citizen(a.citizen)
+    require(ctx.actor, "agreement.write")  # before the lookup: a refusal reveals nobody
+    citizen, _card = lookup_citizen(ctx.actor, a.citizen, "aftale")
     agreement = create_agreement(ctx.actor, citizen, a.clips, a.reason, until=a.until, activity=a.activity)
     until = fmt_date(agreement.valid_until) if agreement.valid_until else _("indtil videre")
     ctx.out(_("Aftale {id} oprettet for {name}: {clips} klip, gyldig {start} – {until}.").format(

@@ -33,6 +33,23 @@ def register(sub) -> None:
     p.add_argument("--role", required=True, choices=["terapeut", "leder", "admin"])
     p.add_argument("--district", metavar="D", type=text("district", "Distriktet"))
     p.set_defaults(handler=cmd_staff_add)
+    # issue #12: staff management (and #20: language, colours)
+    p = ssub.add_parser("list", help=_("vis medarbejderne (admin: alle, ellers dig selv)"))
+    p.set_defaults(handler=cmd_staff_list)
+    p = ssub.add_parser("set", help=_("ret en medarbejder (admin): navn, rolle, distrikter, sprog"))
+    p.add_argument("login", metavar="LOGIN")
+    p.add_argument("--name", metavar="N")
+    p.add_argument("--role", choices=["terapeut", "leder", "admin"])
+    p.add_argument("--district", action="append", metavar="D",
+                   help=_("et distrikt medarbejderen arbejder i (gentag for flere; erstatter de tidligere)"))
+    p.add_argument("--no-district", action="store_true", help=_("fjern alle distrikter"))
+    p.add_argument("--language", choices=["da", "en"], help=_("sproget Cirkel taler til medarbejderen"))
+    p.add_argument("--colors", choices=["standard", "256", "truecolor", "auto"],
+                   help=_("farvedybde i terminalen (auto: det terminalen siger)"))
+    p.set_defaults(handler=cmd_staff_set)
+    p = ssub.add_parser("deactivate", help=_("deaktivér en medarbejder (admin); historikken beholder navnet"))
+    p.add_argument("login", metavar="LOGIN")
+    p.set_defaults(handler=cmd_staff_deactivate)
 
 
 def _full_name(login: str) -> str:
@@ -79,4 +96,37 @@ def cmd_backup(ctx) -> int:
 
     dest = backup_database(ctx.actor, ctx.args.dest, force=ctx.args.force)
     file_written(ctx, _("Kopi gemt: {path}").format(path=shown_path(dest)), dest)
+    return 0
+
+
+# --- issue #12: staff management --------------------------------------------------------
+
+def cmd_staff_list(ctx) -> int:
+    from models.staff import staff_lines
+
+    for line in staff_lines(ctx.actor):
+        state = "" if line.active else _("deaktiveret")
+        extras = " ".join(part for part in (line.language, line.color_system, state) if part)
+        ctx.out(f"{line.login:<12} {line.name:<28} {line.role:<9} {', '.join(line.districts) or '-':<24} "
+                f"{extras}".rstrip())
+    return 0
+
+
+def cmd_staff_set(ctx) -> int:
+    from models.staff import set_staff
+
+    a = ctx.args
+    districts = [] if a.no_district else a.district
+    staff = set_staff(ctx.actor, a.login, name=a.name, role=a.role, districts=districts, language=a.language,
+                      color_system=a.colors)
+    ctx.out(_("{login} opdateret.").format(login=staff.login))
+    return 0
+
+
+def cmd_staff_deactivate(ctx) -> int:
+    from models.staff import deactivate_staff
+
+    staff = deactivate_staff(ctx.actor, ctx.args.login)
+    ctx.out(_("{name} ({login}) er deaktiveret; historikken beholder navnet.").format(
+        name=staff.name, login=staff.login))
     return 0

@@ -31,6 +31,8 @@ def register(sub) -> None:
     p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help=_("dato for klippet (standard: i dag)"))
     p.add_argument("--id", type=punch_uuid, metavar="UUID", dest="punch_id",
                    help=_("klippets id (et UUID); et script, der prøver igen med samme id, klipper aldrig to gange"))
+    p.add_argument("--reason", metavar="TEXT",
+                   help=_("begrundelse, når borgeren hører til et andet distrikt end dit (skrives i adgangsloggen)"))
     p.set_defaults(handler=cmd_punch)
 
 
@@ -43,19 +45,23 @@ def punch_uuid(text: str) -> str:
 
 
 def cmd_punch(ctx) -> int:
+    from models.access import NeedsReason
+    from models.base import DomainError
     from models.entities import CARD_USED_UP, Punch
-    from models.punching import register_punch, resolve_citizen
+    from models.punching import lookup_citizen, register_punch
 
     a = ctx.args
-    citizen, card = resolve_citizen(a.citizen)
+    try:
+        citizen, card = lookup_citizen(ctx.actor, a.citizen, "klipregistrering", reason=a.reason)
+    except NeedsReason as err:
+        raise DomainError(err.message + " " + _("Skriv den med --reason TEKST.")) from None
     retry = a.punch_id is not None and Punch.select().where(Punch.id == a.punch_id).exists()
     result = register_punch(ctx.actor, citizen, a.clips, a.activity, on=a.date,
                             punch_id=a.punch_id or str(uuid.uuid4()),
-                            card_number=card.number if card is not None and a.clips <= 10 else None)
+                            card_number=card.number if card is not None and a.clips <= 10 else None,
+                            reason=a.reason)
     if retry or result.punch.citizen_id != citizen.id:
         if result.punch.citizen_id != citizen.id or result.punch.clips != a.clips:
-            from models.base import DomainError
-
             raise DomainError(_("Id'et {id} er allerede brugt til et andet klip; intet er registreret.").format(
                 id=a.punch_id))
         ctx.out(_("Klippet med id {id} er allerede registreret ({clips} klip, {name}); intet nyt klip.").format(

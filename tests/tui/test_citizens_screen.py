@@ -22,7 +22,10 @@ def a_participant_with_punches() -> tuple[Citizen, Card]:
     return Citizen.get_by_id(card.citizen_id), card
 
 
-async def test_search_open_and_see_the_card_and_punches(demo, make_app):
+async def test_search_open_and_see_the_card_and_punches(demo, make_app, monkeypatch):
+    import models.search
+
+    monkeypatch.setattr(models.search, "SETTLE_SECONDS", 60)  # no pause here (issue #12 tests the pause)
     citizen, card = a_participant_with_punches()
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -270,7 +270,10 @@ async def test_keys_typed_right_after_k_are_not_lost(card4471, make_app):
     assert Card.get_by_id(card4471.id).used == used + 1
 
 
-async def test_a_search_left_without_a_pick_is_logged_once(card4471, make_app):
+async def test_a_search_left_without_a_pick_is_logged_once(card4471, make_app, monkeypatch):
+    import models.search
+
+    monkeypatch.setattr(models.search, "SETTLE_SECONDS", 60)  # no pause here (issue #12 tests the pause)
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("k", *"karen")

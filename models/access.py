@@ -1,0 +1,77 @@
+"""Need-to-know (issue #12): a terapeut works on the citizens of their own district(s).
+
+A search still finds everybody, but a citizen of another district is shown as
+just that (name, masked CPR, district); opening or punching them needs a
+reason, which goes into the access log with the read ("break the glass").
+Leder and admin see all. A citizen without a district (a screening in
+progress) is open to every staff member.
+"""
+from __future__ import annotations
+
+from .base import DomainError, log_access
+from .entities import Citizen, District, Staff, StaffDistrict
+from .inputs import clean_text
+
+SEE_ALL_ROLES = ("leder", "admin")
+
+
+class NeedsReason(DomainError):
+    """The citizen belongs to another district: a reason is needed to go on."""
+
+    def __init__(self, citizen_name: str, district: str):
+        super().__init__(
+            f"{citizen_name} hører til distrikt {district}, som ikke er dit. "
+            "Angiv en begrundelse for at åbne borgeren; den skrives i adgangsloggen.", field="reason")
+        self.district = district
+
+
+def staff_district_ids(staff: Staff) -> set[int]:
+    """The districts ``staff`` works in: their ``staff_district`` rows and their primary district."""
+    ids = {d for (d,) in StaffDistrict.select(StaffDistrict.district)
+           .where(StaffDistrict.staff == staff.id).tuples()}
+    if staff.district_id is not None:
+        ids.add(staff.district_id)
+    return ids
+
+
+def district_ids(actor: Staff) -> set[int] | None:
+    """The districts ``actor`` works in; None when they see all (leder, admin)."""
+    if actor is None or actor.role in SEE_ALL_ROLES:
+        return None
+    return staff_district_ids(actor)
+
+
+def district_names(staff: Staff) -> list[str]:
+    ids = staff_district_ids(staff)
+    if not ids:
+        return []
+    return [name for (name,) in District.select(District.name).where(District.id.in_(list(ids)))
+            .order_by(District.name).tuples()]
+
+
+def own_district(visible: set[int] | None, district_id: int | None) -> bool:
+    """True when a citizen of ``district_id`` is within ``visible`` (see :func:`district_ids`)."""
+    return visible is None or district_id is None or district_id in visible
+
+
+def may_see(actor: Staff, citizen: Citizen) -> bool:
+    return own_district(district_ids(actor), citizen.district_id)
+
+
+def check_reason(actor: Staff, citizen: Citizen, reason: str | None) -> str:
+    """'' when ``actor`` may see ``citizen``; else the cleaned reason, or :class:`NeedsReason`."""
+    if may_see(actor, citizen):
+        return ""
+    if not (reason or "").strip():
+        district = District.get_by_id(citizen.district_id).name
+        raise NeedsReason(citizen.name, district)
+    return clean_text(reason, "reason", kind="reason", label="Begrundelsen")
+
+
+def log_read(actor: Staff, action: str, citizen: Citizen, purpose: str, *, criterion: str | None = None,
+             reason: str | None = None) -> None:
+    """Log a read of ``citizen`` after the need-to-know check (a reason is logged with the row)."""
+    why = check_reason(actor, citizen, reason)
+    if why:
+        criterion = (f"{criterion}; " if criterion else "") + f"andet distrikt, begrundelse: {why}"
+    log_access(actor, action, citizen=citizen, criterion=criterion, purpose=purpose)
