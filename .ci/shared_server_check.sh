@@ -344,14 +344,17 @@ expect 1 "a staff member who forgets sudo is shown the command" "På denne serve
 as root "$CIRKEL pools"
 expect 1 "root without sudo is sent through sudo too (its files would lock the service account out)" "sudo -u $SVC"
 
-# --- LANGUAGE (issue #12, item 3) — the place for its check -------------------------------------
-# sudo clears CIRKEL_LANG, so the language must come from the staff profile. When
-# `cirkel staff set LOGIN --language en` lands: run it as $ADMIN for $TERA, then `run_cirkel "$TERA"
-# district list` (or --help) and expect English words; and the TUI check below can look for "Overview".
-check_language() {
-    say "language through sudo: not checked yet (waits for issue #12's staff language)"
-}
-check_language
+# --- LANGUAGE (issue #20, item 3): sudo clears CIRKEL_LANG, so the language comes from the staff profile
+run_cirkel "$TERA" district list
+expect 0 "through sudo the terapeut first sees Danish" "Distrikt"
+run_cirkel "$ADMIN" staff set "$TERA" --language en
+expect 0 "the admin sets the terapeut's language in the staff profile" "$TERA"
+run_cirkel "$TERA" district list
+expect 0 "through sudo the terapeut's own language (English) is used" "District" "Home help"
+run_cirkel "$ADMIN" district list
+expect 0 "the admin's language is unchanged (Danish)" "Hjemmehjælp"
+run_cirkel "$ADMIN" staff set "$TERA" --language da
+expect 0 "and back to Danish"
 
 # --- 10. the TUI under sudo: the real person in the header, gone with its terminal --------------
 "$OPT/bin/python" - "$TERA" "$SVC" "$CIRKEL" >"$OUT" 2>&1 <<'EOF'

@@ -54,6 +54,26 @@ def own_district(visible: set[int] | None, district_id: int | None) -> bool:
     return visible is None or district_id is None or district_id in visible
 
 
+def require_own_district(actor: Staff | None, district) -> None:
+    """A list of one district's citizens (waitlist, reassessment, results) is for those who work there.
+
+    A terapeut asking for another district's list is refused (leder and admin
+    see all); the search still finds that district's citizens, and opening one
+    asks for a reason (break the glass).
+    """
+    visible = district_ids(actor) if actor is not None else None
+    if visible is None or district is None:
+        return
+    district_id = district.id if isinstance(district, District) else district
+    if not isinstance(district_id, int):
+        row = District.get_or_none(District.name == str(district))
+        district_id = row.id if row is not None else None
+    if district_id is not None and district_id not in visible:
+        name = District.get_by_id(district_id).name
+        raise DomainError(f"Du arbejder ikke i distrikt {name}; dets lister er for medarbejdere i distriktet "
+                          "(en leder ser alle). Søg borgeren under Borgere, hvis du har en grund.", field="district")
+
+
 def may_see(actor: Staff, citizen: Citizen) -> bool:
     return own_district(district_ids(actor), citizen.district_id)
 

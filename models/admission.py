@@ -121,8 +121,11 @@ class Waitlist:
 
 def waitlist(actor: Staff | None, district, on: _dt.date | None = None) -> Waitlist:
     """The district's waitlist with who has a free place. The read is access-logged."""
+    from .access import require_own_district
+
     on = on or today()
     room = room_in(district, on)
+    require_own_district(actor, room.district_id)
     entries = []
     for position, (citizen, screening) in enumerate(waitlisted(room.district_id), start=1):
         entries.append(WaitlistEntry(position, citizen.id, citizen.name, citizen.cpr, room.district,
@@ -291,10 +294,13 @@ def resume(actor: Staff, citizen: Citizen | int, on: _dt.date | None = None) -> 
     return person
 
 
-def districts() -> list[tuple[int, str]]:
-    """Active districts (id, name) for the screens' pickers."""
+def districts(actor: Staff | None = None) -> list[tuple[int, str]]:
+    """Active districts (id, name) for the screens' pickers; given ``actor``, only those they may list."""
+    from .access import district_ids
+
+    visible = district_ids(actor) if actor is not None else None
     return [(d.id, d.name) for d in District.select().where(District.active == True)  # noqa: E712
-            .order_by(District.name)]
+            .order_by(District.name) if visible is None or d.id in visible]
 
 
 @operation

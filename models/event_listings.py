@@ -164,9 +164,13 @@ class SignupLine:
 def event_signups(actor: Staff, event_id, *, include_cancelled: bool = True, log: bool = True) -> list[SignupLine]:
     """Seated, then waitlisted (in order), then cancelled sign-ups of an event.
 
-    Names are personal data: the read is written to the access log.
+    Names are personal data: the read is written to the access log. A terapeut
+    sees the lists of their own districts' outings and the municipality-wide ones.
     """
+    from .access import require_own_district
+
     event = _event(event_id)
+    require_own_district(actor, event.district_id)
     order = Case(None, [(Signup.status == SIGNUP_SEATED, 0), (Signup.status == SIGNUP_WAITLISTED, 1)], 2)
     query = (Signup.select(Signup, Citizen).join(Citizen)
              .where(Signup.event == event).order_by(order, Signup.seq).limit(MAX_SEATS * 4))
@@ -242,9 +246,12 @@ def participant_list(actor: Staff, event_id, action: str = "list") -> list[Parti
     """The seated participants' names, phones and pickup addresses, in sign-up order.
 
     A read of personal data: written to the access log (``action`` "list" on
-    screen, "export" for the spreadsheet).
+    screen, "export" for the spreadsheet). Need-to-know as :func:`event_signups`.
     """
+    from .access import require_own_district
+
     event = _event(event_id)
+    require_own_district(actor, event.district_id)
     rows = (Signup.select(Signup, Citizen).join(Citizen)
             .where((Signup.event == event) & (Signup.status == SIGNUP_SEATED))
             .order_by(Signup.seq).limit(MAX_SEATS))

@@ -71,8 +71,8 @@ CARD_RULES = (
 
 
 def log_print(actor, citizen, what: str) -> None:
-    """The access-log row of one print (purpose "udskrift"; issue #12 adds the purpose argument)."""
-    log_access(actor, "print", citizen=citizen, criterion=what)
+    """The access-log row of one print, with the purpose "udskrift"."""
+    log_access(actor, "print", citizen=citizen, criterion=what, purpose="udskrift")
 
 
 # --- the card -----------------------------------------------------------------

@@ -161,13 +161,18 @@ def participants(actor: Staff | None, district=None, *, only_due: bool = True, o
     ``only_due``: those whose card is used up, or not reassessed for the
     configured number of months since admission or the last reassessment.
     """
+    from .access import district_ids, require_own_district
+
     on = on or today()
+    require_own_district(actor, district)
     months = reassessment_interval_months()
     due_ids = {c.id for c in due_for_reassessment(district=district, on=on)}
     query = Citizen.select(Citizen, District).join(District).where(
         Citizen.state.in_([STATE_ACTIVE, STATE_PAUSED]))
     if district is not None:
         query = query.where(Citizen.district == district)
+    elif actor is not None and district_ids(actor) is not None:  # a terapeut's "all": their own districts
+        query = query.where(Citizen.district.in_(list(district_ids(actor)) or [-1]))
     if only_due:
         query = query.where(Citizen.id.in_(list(due_ids)) if due_ids else (Citizen.id < 0))
     citizens = list(query.order_by(Citizen.name, Citizen.id).limit(limit))

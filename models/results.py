@@ -164,7 +164,10 @@ def outcome_report() -> OutcomeReport:
 
 def district_outcomes(actor: Staff | None, district, limit: int = 500) -> list[CitizenOutcome]:
     """Citizens of a district with a baseline and a follow-up, baseline vs. latest (access-logged)."""
+    from .access import require_own_district
+
     d_id = district.id if isinstance(district, District) else int(district)
+    require_own_district(actor, d_id)
     citizens = {c.id: c for c in Citizen.select().where(
         (Citizen.district == d_id) & Citizen.id.in_(
             Measurement.select(Measurement.citizen).where(Measurement.kind == "followup")))

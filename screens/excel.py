@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, RichLog, Static
 from textual.widgets.option_list import Option
@@ -229,7 +228,7 @@ def spreadsheets_in(folder: Path, limit: int = 200) -> list[Path]:
     return found[:limit]
 
 
-class ImportScreen(Screen):
+class ImportScreen(CirkelScreen):
     TITLE = _("Import")
     BINDINGS = [
         Binding("f5", "check", _("Kontrollér"), id="import-check",
@@ -237,23 +236,6 @@ class ImportScreen(Screen):
         Binding("f12", "apply", _("Importér"), id="import-apply",
                 tooltip=_("Importér den kontrollerede fil (du bliver spurgt først).")),
     ]
-
-    class Checked(Message):
-        def __init__(self, report) -> None:
-            super().__init__()
-            self.report = report
-
-    class Imported(Message):
-        def __init__(self, report) -> None:
-            super().__init__()
-            self.report = report
-
-    class Refused(Message):
-        def __init__(self, summary: str, lines: list[str], field: str | None) -> None:
-            super().__init__()
-            self.summary = summary
-            self.lines = lines
-            self.field = field
 
     def __init__(self) -> None:
         super().__init__()
@@ -360,25 +342,17 @@ class ImportScreen(Screen):
         self.app.push_screen(ConfirmDialog(title, body, yes=_("Importér (j)")),
                              lambda yes: self._confirmed(report.path) if yes else self._declined())
 
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False, description="Importerer")
     def run_import(self, path: Path, dry_run: bool) -> None:
-        from exports.importer import ImportRefused, import_file
-        from models.base import DomainError
+        """The check (a dry run, no write lock) or the import, through the runner.
 
-        try:
-            # the check lists the districts the file would create; the confirmation asks before they are
-            report = import_file(self.app.actor, path, dry_run=dry_run, create_districts=True)
-        except ImportRefused as refused:
-            self.post_message(self.Refused(refused.message, refused.lines(), None))
-            return
-        except DomainError as err:
-            self.post_message(self.Refused(err.message, [], err.field))
-            return
-        except Exception:  # noqa: BLE001 - shown to the user, details in the log
-            log.exception("import failed")
-            self.post_message(self.Refused(_("Uventet fejl under importen; detaljerne står i loggen."), [], None))
-            return
-        self.post_message(self.Checked(report) if dry_run else self.Imported(report))
+        The check lists the districts the file would create; the confirmation asks before they are.
+        """
+        from exports.importer import import_file
+
+        self.run_operation(import_file, self.app.actor, path, dry_run=dry_run, create_districts=True,
+                           on_done=self._checked if dry_run else self._imported, on_error=self._refused,
+                           form=lambda _message, _field: True,  # _refused shows it: status, lines, field
+                           description=_("Importerer"))
 
     def _write(self, lines: list[str]) -> None:
         result = self.query_one("#import-result", RichLog)
@@ -386,10 +360,8 @@ class ImportScreen(Screen):
             result.write(line, scroll_end=False)
         result.scroll_home(animate=False)
 
-    @on(Checked)
-    def _checked(self, message: Checked) -> None:
+    def _checked(self, report) -> None:
         self._working = False
-        report = message.report
         self._write(report.lines())
         status = self.query_one("#import-status", Static)
         status.set_class(False, "-error")
@@ -410,22 +382,24 @@ class ImportScreen(Screen):
         self.query_one("#import-status", Static).update(_("Importerer {name} …").format(name=path.name))
         self.run_import(path, dry_run=False)
 
-    @on(Imported)
-    def _imported(self, message: Imported) -> None:
+    def _imported(self, report) -> None:
         self._working = False
-        report = message.report
         self._write(["", report.summary()])
         self.query_one("#import-result", RichLog).scroll_end(animate=False)
         self.query_one("#import-status", Static).update(report.summary())
         self.notify(report.summary(), title=_("Import færdig"), timeout=10)
 
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
+    def _refused(self, err: BaseException) -> None:
+        from models.base import DomainError
+
         self._working = False
-        if message.field == "file":
-            self.query_one("#import-file-error", Static).update(message.summary)
-        self._write(message.lines)
+        if not isinstance(err, DomainError):  # the runner has logged it and told the user in one line
+            self.query_one("#import-status", Static).update(_("Uventet fejl under importen; detaljerne står i loggen."))
+            return
+        if err.field == "file":
+            self.query_one("#import-file-error", Static).update(err.message)
+        self._write(err.lines() if hasattr(err, "lines") else [])
         status = self.query_one("#import-status", Static)
         status.set_class(True, "-error")
-        status.update(message.summary)
-        self.notify(message.summary, severity="error")
+        status.update(err.message)
+        self.notify(err.message, severity="error")

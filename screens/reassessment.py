@@ -76,7 +76,7 @@ class ReassessmentScreen(CirkelScreen):
         table.add_column(_("Distrikt"), key="district")
         table.focus()
         own = self.app.actor.district_id
-        self.run_read(districts, on_done=lambda known: self._show_districts(known, own),
+        self.run_read(districts, self.app.actor, on_done=lambda known: self._show_districts(known, own),
                       status="#reassess-list-status", description=_("Henter distrikter"))
 
     def _show_districts(self, known, own) -> None:

@@ -62,7 +62,8 @@ class WaitlistScreen(CirkelScreen):
         table.add_column(_("Venter siden"), key="since")
         table.focus()
         own = self.app.actor.district_id
-        self.run_read(districts, on_done=lambda known: self._show_districts(known, own), status="#waitlist-status",
+        self.run_read(districts, self.app.actor, on_done=lambda known: self._show_districts(known, own),
+                      status="#waitlist-status",
                       description=_("Henter distrikter"))
 
     def _show_districts(self, known, own) -> None:

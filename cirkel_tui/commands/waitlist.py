@@ -17,7 +17,7 @@ def cmd_waitlist(ctx) -> int:
     from models.cpr import masked
     from models.inputs import format_date as fmt_date
 
-    names = [ctx.args.district] if ctx.args.district else [name for _id, name in districts()]
+    names = [ctx.args.district] if ctx.args.district else [name for _id, name in districts(ctx.actor)]
     if not names:
         ctx.out(_("Ingen distrikter endnu."))
         return 0

@@ -116,6 +116,7 @@ def test_the_queue_prints_every_waiting_card_on_as_few_sheets_as_possible_and_ma
     assert AuditLog.select().where(AuditLog.operation == "card.print").count() == 5
     printed = {r.citizen_id for r in AccessLog.select().where(AccessLog.action == "print")}
     assert printed == {p.id for p in participants}
+    assert {r.purpose for r in AccessLog.select().where(AccessLog.action == "print")} == {"udskrift"}
     # printed cards wait to be handed out; then they leave the queue
     assert {line.state for line in print_queue(admin)} == {"printed"}
     hand_out(admin, [str(cards[0].number)])

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input
 
 from models.entities import AccessLog, Card, Citizen, District, LogReview, Staff, StaffDistrict
 from screens.citizens import CitizenDetailScreen
-from screens.intake_widgets import ReasonDialog
+from screens.forms import AskDialog
 
 
 async def settle(app, pilot):
@@ -43,7 +43,7 @@ async def test_a_terapeut_opens_another_districts_citizen_only_with_a_logged_rea
         assert row[4:] == ["", ""]  # no card, no clips: nothing more is shown
         await pilot.press("enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskDialog)
         assert not AccessLog.select().where(AccessLog.action == "open_citizen").exists()
         await pilot.press(*"Vikar for Sofie", "enter")
         await settle(app, pilot)
@@ -61,7 +61,7 @@ async def test_quick_punch_for_another_district_asks_for_a_reason(demo, make_app
         await pilot.press("f2")
         await pilot.press(*str(card.number), "enter")
         await settle(app, pilot)
-        assert isinstance(app.screen, ReasonDialog)
+        assert isinstance(app.screen, AskDialog)
         await pilot.press(*"Vikar", "enter")
         await settle(app, pilot)
         await pilot.press("1", "enter", *"Kaffe", "enter")
