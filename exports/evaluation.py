@@ -37,8 +37,9 @@ from models.evaluation import (
 from models.files import write_private
 from models.permissions import require
 from models.results import MEASURE_LABELS, MEASURES
+from models.store import read_transaction
 
-from .excel import _date, _finish, _header, _read_snapshot, _text
+from .excel import _date, _finish, _header, _text
 
 SHEET_PARTICIPANTS = "Deltagere"
 SHEET_ACTIVITIES = "Aktiviteter"
@@ -177,7 +178,7 @@ def export_evaluation(actor: Staff, period: EvaluationPeriod, path: str | Path |
     holder: list[dict[str, int]] = []
 
     def write(temp: Path) -> None:
-        with _read_snapshot():
+        with read_transaction():
             holder.append(write_workbook(temp, period))
 
     target = write_private(path or default_path(period), write, force=force, suffix=".xlsx")

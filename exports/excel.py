@@ -47,13 +47,14 @@ from typing import Callable, Iterator
 
 from peewee import JOIN, fn
 
-from models.base import DomainError, audit, db, log_access, operation, today
+from models.base import DomainError, audit, log_access, operation, today
 from models.cpr import formatted
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citizen, District, Pool, Punch, Staff
 from models.files import default_directory, write_private
 from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import reads them back
 from models.imports import SHEET as SHEET_CARDS
 from models.permissions import require
+from models.store import read_transaction
 
 from .workbook import print_setup, sheet_temp_files_beside
 
@@ -298,19 +299,6 @@ def default_path(period: Period, directory: str | Path | None = None) -> Path:
     return Path(directory or default_directory()) / period.default_filename()
 
 
-def _read_snapshot():
-    """A read transaction, so the four sheets show one moment of the database.
-
-    SQLite: ``BEGIN DEFERRED`` takes no write lock (in WAL mode punches go on
-    while the export reads); the store's default would be IMMEDIATE.
-    """
-    from peewee import SqliteDatabase
-
-    if isinstance(db.obj, SqliteDatabase):
-        return db.atomic("DEFERRED")
-    return db.atomic()
-
-
 def _header(ws, headers, widths, title: str, landscape: bool = True) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -396,7 +384,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
     holder: list[ExportResult] = []
 
     def write(temp: Path) -> None:
-        with _read_snapshot(), sheet_temp_files_beside(temp.parent):
+        with read_transaction(), sheet_temp_files_beside(temp.parent):
             holder.append(write_workbook(temp, period, progress))
 
     target = write_private(path or default_path(period), write, force=force, suffix=".xlsx")

@@ -6,6 +6,7 @@ from pathlib import Path
 from .base import DomainError, audit, db, operation
 from .files import write_private
 from .permissions import require
+from .store import copy_database
 
 
 @operation
@@ -14,10 +15,12 @@ def _record_backup(actor, dest: str) -> None:
 
 
 def _online_copy(dest: Path) -> None:
-    """SQLite's online backup into ``dest`` (an empty private file), then checked (issue #10, item 10)."""
-    from .store import backup, integrity_problems
+    """The store's consistent copy into ``dest`` (an empty private file); SQLite's then checked (issue #10)."""
+    from .store import integrity_problems, is_postgresql_database
 
-    backup(db.obj, str(dest))
+    copy_database(dest)
+    if is_postgresql_database(db.obj):  # a pg_dump archive: checking the server's pages is the DBA's
+        return
     problems = integrity_problems(str(dest))
     if problems:  # the copy is page for page the source: the source is damaged
         raise DomainError(f"Databasen er beskadiget ({problems[0]}); kopien er ikke gemt. Kør 'cirkel check' "
@@ -25,7 +28,10 @@ def _online_copy(dest: Path) -> None:
 
 
 def backup_database(actor, dest: str, force: bool = False) -> str:
-    """Write an online-backup copy to ``dest`` (leder/admin), through :func:`models.files.write_private`.
+    """Write a consistent copy to ``dest`` (leder/admin), through :func:`models.files.write_private`.
+
+    SQLite: the online backup (a database file); PostgreSQL: pg_dump's custom
+    format (see :func:`models.store.copy_database`).
 
     An existing file is refused unless ``force``; a database (this one, or any
     backup of it) is never overwritten, and the target is never reached through

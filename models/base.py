@@ -150,13 +150,42 @@ def write_transaction():
             raise refusal from None
 
 
+# Which database errors mean "run the whole transaction again" (the store sets it:
+# PostgreSQL's serialization failures and deadlocks; SQLite: none).
+def _never(exc: BaseException) -> bool:
+    return False
+
+
+_retryable: Callable[[BaseException], bool] = _never
+RETRIES = 3
+
+
+def set_retryable(predicate: Callable[[BaseException], bool] | None) -> None:
+    global _retryable
+    _retryable = predicate or _never
+
+
 def operation(fn: F) -> F:
-    """Run ``fn`` as one IMMEDIATE write transaction (a savepoint when nested)."""
+    """Run ``fn`` as one IMMEDIATE write transaction (a savepoint when nested).
+
+    The outermost operation is run again (at most :data:`RETRIES` more times)
+    when the store says its transaction failed in a way that is safe to retry:
+    everything it wrote was rolled back, and operations touch only the database.
+    A nested operation never retries on its own; its outermost caller does.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with write_transaction():
-            return fn(*args, **kwargs)
+        attempt = 0
+        while True:
+            outermost = db.transaction_depth() == 0
+            try:
+                with write_transaction():
+                    return fn(*args, **kwargs)
+            except Exception as exc:
+                if not outermost or attempt >= RETRIES or not _retryable(exc):
+                    raise
+                attempt += 1
 
     wrapper.__wrapped_operation__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

@@ -96,7 +96,6 @@ OWN_IDEAS = ("Besøg hos søsteren i Vejle", "Kaffe på havnen", "Frisør", "Se 
 END_REASONS_DEMO = ("mindre ensom", "mere livskvalitet", "flyttet", "død", "ønsker ikke mere")
 PRICE_PER_CLIP = decimal.Decimal("187.00")
 
-CHUNK = 500
 
 
 class _Ids:
@@ -111,25 +110,22 @@ class _Ids:
 
 
 def _bulk(model, fields, rows) -> None:
-    """Insert many rows. On SQLite one prepared statement (executemany): peewee's
-    per-row SQL generation would take most of a 100,000-citizen demo's time."""
-    from peewee import SqliteDatabase
+    """Insert many rows with one prepared statement (executemany; pipelined on PostgreSQL):
+    peewee's per-row SQL generation would take most of a 100,000-citizen demo's time."""
+    from .store import after_explicit_ids
 
-    if not isinstance(db.obj, SqliteDatabase):
-        for start in range(0, len(rows), CHUNK):
-            model.insert_many(rows[start:start + CHUNK], fields=fields).execute()
-        return
     given = {f.name for f in fields}
     defaults = [(f, f.default() if callable(f.default) else f.default)
                 for f in model._meta.sorted_fields if f.name not in given and f.default is not None]
     all_fields = list(fields) + [f for f, _ in defaults]
     tail = [f.db_value(v) for f, v in defaults]
     columns = ", ".join(f'"{f.column_name}"' for f in all_fields)
-    marks = ", ".join("?" for _ in all_fields)
+    marks = ", ".join(db.obj.param for _ in all_fields)
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
     converters = [f.db_value for f in fields]
-    db.connection().executemany(
-        sql, ([conv(v) for conv, v in zip(converters, row, strict=True)] + tail for row in rows))
+    db.cursor().executemany(
+        sql, [[conv(v) for conv, v in zip(converters, row, strict=True)] + tail for row in rows])
+    after_explicit_ids(model)  # PostgreSQL: the id sequences follow the explicit ids
 
 
 def _cpr(rng: random.Random, used: set[str], female: bool) -> str:
@@ -176,7 +172,8 @@ def mark_new_database_as_demo() -> None:
     with write_transaction():
         if Staff.select().exists() or Citizen.select().exists():
             raise DomainError("Databasen er ikke tom; demodata fyldes kun i en ny database.")
-        Setting.insert(key=DEMO_MARK, value="1").on_conflict_replace().execute()
+        Setting.insert(key=DEMO_MARK, value="1").on_conflict(  # an upsert on SQLite and PostgreSQL alike
+            conflict_target=[Setting.key], update={Setting.value: "1"}).execute()
 
 
 def open_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 1,
@@ -187,11 +184,9 @@ def open_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 
     ``demo`` from making anybody admin of a real database (issue #10, #20).
     On the demo database the caller becomes admin, since it is theirs to try.
     """
-    import os
+    from .store import database_exists, open_database
 
-    from .store import open_database
-
-    existed = os.path.exists(path) and os.path.getsize(path) > 0
+    existed = database_exists(path)
     open_database(path)
     if not existed:
         mark_new_database_as_demo()
@@ -210,12 +205,16 @@ def fill_demo(login: str, citizens: int = 2000, seed: int = 1, today: _dt.date |
     """Fill a new demo database. Refuses one that is not marked as demo, or already has citizens."""
     rng = random.Random(seed)
     today = today or _today()
+    from .store import after_bulk_load
+
     with write_transaction():
         if not is_demo_database():
             raise DomainError("Demodata fyldes kun i en database, som cirkel demo selv har oprettet.")
         if Citizen.select().exists():
             raise DomainError("Databasen har allerede borgere; demodata fyldes kun i en tom database.")
-        return _fill(rng, login, citizens, today)
+        summary = _fill(rng, login, citizens, today)
+    after_bulk_load()
+    return summary
 
 
 @dataclasses.dataclass

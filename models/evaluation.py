@@ -404,8 +404,10 @@ def _stocks_query(period: EvaluationPeriod, months: list[Month]):
     first = Case(None, [(c.start <= m.last, i) for i, m in enumerate(months)], len(months))
     stop = Case(None, [(c.stop.is_null(), len(months))]
                 + [(c.stop <= m.last, i) for i, m in enumerate(months)], len(months))
+    # The CASE columns are grouped by position: PostgreSQL does not match a CASE with bound parameters
+    # in GROUP BY to the same CASE in the select list (issue #18); SQLite takes either.
     query = (intervals.select_from(c.did, c.st, first.alias("first"), stop.alias("stop"), fn.COUNT(c.cid))
-             .group_by(c.did, c.st, first, stop).limit(MAX_GROUPS))
+             .group_by(c.did, c.st, SQL("3"), SQL("4")).limit(MAX_GROUPS))
     return query
 
 
@@ -425,10 +427,10 @@ def _flows_query(period: EvaluationPeriod, months: list[Month]):
     kind = Case(None, [(joined, "joined")], "ended")
     per_month = [fn.COUNT(Case(None, [((StateChange.on >= m.first) & (StateChange.on <= m.last),
                                        StateChange.citizen)]).distinct()) for m in months]
-    query = (StateChange.select(Citizen.district, kind, *per_month)
+    query = (StateChange.select(Citizen.district, kind, *per_month)  # kind grouped by position, as above
              .join(Citizen, on=(StateChange.citizen == Citizen.id))
              .where((joined | ended) & StateChange.on.between(period.start, period.until))
-             .group_by(Citizen.district, kind).limit(MAX_GROUPS))
+             .group_by(Citizen.district, SQL("2")).limit(MAX_GROUPS))
     return query
 
 
@@ -462,9 +464,10 @@ def _ledger_query(period: EvaluationPeriod, months: list[Month], district=ALL):
     month = Case(None, [(c.day <= m.last, i) for i, m in enumerate(months)], len(months))
     outing = Case(None, [(c.event.is_null(False), 1)], 0)
     imported = Case(None, [(c.kind == PUNCH_IMPORT, 1)], 0)
+    # the CASE columns grouped by position (see _stocks_query)
     return (entries.select_from(month.alias("month"), c.item, outing.alias("outing"), imported.alias("imported"),
                                 fn.SUM(c.n), fn.SUM(c.clips))
-            .group_by(month, c.item, outing, imported).limit(MAX_GROUPS))
+            .group_by(SQL("1"), c.item, SQL("3"), SQL("4")).limit(MAX_GROUPS))
 
 
 def _catalogue() -> dict[int, tuple[str, str]]:

@@ -56,7 +56,7 @@ from typing import Callable, ContextManager, Iterable, Iterator
 
 from peewee import fn
 
-from .base import DomainError, db, now, operation, today
+from .base import DomainError, now, operation, today
 from .cards import CARD_NUMBER_MAX
 from .cpr import formatted, masked, normalise
 from .entities import (
@@ -655,10 +655,9 @@ class ImportStale(DomainError):
 
 
 def _bulk_insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-    table = model._meta.table_name
-    marks = ", ".join("?" * len(columns))
-    names = ", ".join(f'"{c}"' for c in columns)
-    db.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+    from .store import insert_rows
+
+    insert_rows(model, columns, rows)  # one prepared statement, on SQLite or PostgreSQL
 
 
 def _max_id(model) -> int:

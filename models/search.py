@@ -14,8 +14,12 @@ Every query has a LIMIT; nothing ever loads all citizens. Citizens without an
 open card (or paused, ended, …) are returned too, marked not pickable with the
 reason, so staff see why they cannot punch.
 
-The name search is the one SQLite-specific part (:func:`_fts_name_ids`, FTS5
-from migration 0002); other databases use the portable :func:`_like_name_ids`.
+The name search is the one store-specific part: :func:`_fts_name_ids` (FTS5
+from migration 0002) on SQLite, :func:`_pg_name_lists` (GIN and folded-name
+indexes from migration 0090, issue #18) on PostgreSQL, both by the same rules
+(participants first where asked, then by the case-folded name, then id —
+SQLite's NOCASE folds A–Z only, PostgreSQL folds Æ/Ø/Å too); any other
+database uses the portable :func:`_like_name_ids`.
 The access log gets one row per search that settled or was used (see
 :func:`log_search`), not one per keystroke.
 
@@ -48,6 +52,7 @@ from .entities import (
     Citizen,
     District,
 )
+from .store import is_postgresql_database
 
 DEFAULT_LIMIT = 20
 SETTLE_SECONDS = 1.5  # a search whose results stood this long without a keystroke is logged (issue #12)
@@ -126,11 +131,11 @@ def search_citizens(text: str, limit: int = DEFAULT_LIMIT, actor=None) -> list[C
     else:
         words = _WORD.findall(text)
         if words:
-            name_ids = _name_ids()
             # Within each group participants come first: they are whom staff punch for, and
             # at 100,000 citizens a common name has far more non-participants than one page.
             # (Not for a single letter, where it would cost ~20 ms a keystroke.)
             ahead = sum(len(w) for w in words) >= 2
+            name_ids = _name_ids(words, limit, ahead)
             starts = _participants_first(name_ids, words, anchored=True, limit=limit, ahead=ahead)
             ranked = [(NAME_STARTS, cid) for cid in starts]
             if len(ranked) < limit:
@@ -198,9 +203,13 @@ def _participants_first(name_ids, words: list[str], *, anchored: bool, limit: in
     return first + [cid for cid in rest if cid not in seen][:limit - len(first)]
 
 
-def _name_ids():
-    """The name search for the database in use (FTS5 on SQLite, LIKE elsewhere)."""
-    return _fts_name_ids if isinstance(db.obj, SqliteDatabase) else _like_name_ids
+def _name_ids(words: list[str], limit: int, ahead: bool):
+    """The name search for the database in use (FTS5 on SQLite, tsvector on PostgreSQL, LIKE elsewhere)."""
+    if isinstance(db.obj, SqliteDatabase):
+        return _fts_name_ids
+    if is_postgresql_database(db.obj):
+        return _pg_name_lists(words, limit, ahead)
+    return _like_name_ids
 
 
 def _fts_name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:
@@ -225,6 +234,75 @@ def _fts_name_ids(words: list[str], *, anchored: bool, limit: int, participants:
     sql = ('SELECT c.id FROM (SELECT rowid AS id FROM citizen_fts WHERE citizen_fts MATCH ? LIMIT ?) AS f '
            'JOIN citizen AS c ON c.id = f.id ORDER BY c.name, c.id LIMIT ?')
     return [row[0] for row in db.execute_sql(sql, (" AND ".join(terms), FTS_CAP, limit)).fetchall()]
+
+
+# Migration 0090's indexed expressions, and the same case folding for what was typed.
+_PG_WORDS = "to_tsvector('simple', lower(c.name COLLATE \"und-x-icu\"))"
+_PG_FOLDED = 'lower(c.name COLLATE "und-x-icu") COLLATE "C"'
+_PG_LOWER = 'lower(%s COLLATE "und-x-icu")'
+_PG_ORDER = f"{_PG_FOLDED}, c.id"  # case folded for every letter, then code points (Å/Æ/Ø after Z), then id
+
+
+def _pg_name_sql(words: list[str], *, anchored: bool, limit: int, participants: bool) -> tuple[str, list]:
+    """PostgreSQL only: :func:`_fts_name_ids`'s query on migration 0090's indexes.
+
+    Anchored: a range on the folded-name index, read in the search's order (no
+    sort); other words must start a word (the GIN index's ``word:*``). Not
+    anchored: the GIN index, at most FTS_CAP matches sorted, as on SQLite.
+    """
+    conditions, args = [], []
+    rest = words
+    if anchored:  # the name starts with the first word typed, so its first word does
+        conditions.append(f"{_PG_FOLDED} LIKE ({_PG_LOWER} COLLATE \"C\") || '%%'")
+        args.append(words[0])
+        rest = words[1:]
+    if rest:  # words hold letters and digits only: no tsquery syntax
+        conditions.append(f"{_PG_WORDS} @@ to_tsquery('simple', {_PG_LOWER})")
+        args.append(" & ".join(f"{w}:*" for w in rest))
+    where = " AND ".join(conditions)
+    if participants:  # the states as literals: what 0090's partial indexes are made for
+        sql = (f"SELECT c.id FROM citizen AS c WHERE c.state IN ('{STATE_ACTIVE}', '{STATE_PAUSED}') AND {where} "
+               f"ORDER BY c.state != '{STATE_ACTIVE}', {_PG_ORDER} LIMIT %s")
+        return sql, [*args, limit]
+    if anchored:
+        return f"SELECT c.id FROM citizen AS c WHERE {where} ORDER BY {_PG_ORDER} LIMIT %s", [*args, limit]
+    sql = (f"SELECT c.id FROM (SELECT c.id, c.name FROM citizen AS c WHERE {where} LIMIT %s) AS c "
+           f"ORDER BY {_PG_ORDER} LIMIT %s")
+    return sql, [*args, FTS_CAP, limit]
+
+
+def _pg_name_lists(words: list[str], limit: int, ahead: bool):
+    """PostgreSQL: the lists a keystroke asks for, the participants' and everybody's in ONE statement.
+
+    Each round trip to the server costs a scheduling wait on a loaded machine
+    (SQLite is in-process), so a keystroke makes one, or two when the names
+    starting with the text do not fill the page. The lists are fetched with
+    limits large enough for what :func:`_participants_first` asks (participants
+    ≤ 2 × limit, all ≤ 3 × limit); it gets a prefix of each, which is what the
+    query with its smaller limit returns. Returns a function with
+    :func:`_fts_name_ids`'s signature over those lists.
+    """
+    fetched: dict[tuple[bool, bool], list[int]] = {}
+
+    def fetch(anchored: bool) -> None:
+        parts, args = [], []
+        for participants in (True, False):
+            if participants and not ahead:
+                parts.append("ARRAY[]::integer[]")
+                continue
+            sql, part_args = _pg_name_sql(words, anchored=anchored, participants=participants,
+                                          limit=(2 if participants else 3) * limit)
+            parts.append(f"ARRAY({sql})")
+            args += part_args
+        mine, everybody = db.execute_sql("SELECT " + ", ".join(parts), args).fetchone()
+        fetched[(anchored, True)], fetched[(anchored, False)] = mine, everybody
+
+    def name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:
+        if (anchored, participants) not in fetched:
+            fetch(anchored)
+        return list(fetched[(anchored, participants)][:limit])
+
+    return name_ids
 
 
 def _like_name_ids(words: list[str], *, anchored: bool, limit: int, participants: bool = False) -> list[int]:

@@ -52,6 +52,7 @@ def set_setting(actor, key: str, text: str) -> Any:
     require_roles(actor, (spec.role,))
     value = spec.parse(text)
     before = get_setting(key)
-    Setting.insert(key=key, value=str(value)).on_conflict_replace().execute()
+    Setting.insert(key=key, value=str(value)).on_conflict(  # an upsert on SQLite and PostgreSQL alike
+        conflict_target=[Setting.key], update={Setting.value: str(value)}).execute()
     audit(actor, "setting.set", "setting", key, {"value": str(before)}, {"value": str(value)})
     return value

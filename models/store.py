@@ -1,7 +1,25 @@
-"""Opening the store: SQLite in WAL mode, migrations on start, online backup.
+"""Opening the store: SQLite in WAL mode or PostgreSQL, migrations on start, backup.
 
-The SQLite-specific parts (pragmas, the online backup) live here, one small
-function each, so the domain operations stay portable peewee expressions.
+Everything that differs between the two stores lives here, one small function
+each, so the domain operations stay portable peewee expressions:
+
+- SQLite (the embedded default, a file path): pragmas and WAL, ``BEGIN
+  IMMEDIATE`` behind a file-lock write gate (:func:`write_gate`), the online
+  backup.
+- PostgreSQL (``postgresql://USER@HOST/DB``, issue #18): :class:`PostgresqlStore`
+  maps SQLite's transaction vocabulary: an IMMEDIATE (write) transaction is a
+  plain READ COMMITTED transaction whose first statement takes one
+  transaction-scoped advisory lock (``pg_advisory_xact_lock``), which orders the
+  writers on every machine the way the file lock orders them on one; a DEFERRED
+  (read) transaction is a REPEATABLE READ snapshot that takes no lock. The
+  conditional ``UPDATE … WHERE used + k <= clips`` stays the overdraw guard on
+  both. A serialization failure or deadlock is retried by
+  :func:`models.base.operation` (the whole outermost operation, see
+  :func:`is_retryable`); a writer that waits longer than :data:`BUSY_TIMEOUT_S`
+  for the lock gets a Danish message, never a traceback.
+
+SQLite also gets its file checks, its integrity check and the search-index
+pause for bulk imports (issue #10); PostgreSQL leaves those to the server.
 """
 from __future__ import annotations
 
@@ -12,10 +30,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import __exception_wrapper__ as _exception_wrapper
 from playhouse.migrations import Runner
 
-from .base import BUSY_MESSAGE, DomainError, db, set_write_gate
+from .base import BUSY_MESSAGE, DomainError, db, set_retryable, set_write_gate
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +53,135 @@ PRAGMAS = {
 }
 
 
-def make_database(path: str) -> SqliteDatabase:
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+# The key of the one advisory lock every PostgreSQL write transaction takes ("Cirkel" in ASCII).
+WRITE_LOCK_KEY = 0x436972_6B656C
+# SQLSTATEs after which the whole transaction can be run again: serialization failure, deadlock.
+RETRYABLE_SQLSTATES = ("40001", "40P01")
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def is_postgresql(target: str) -> bool:
+    """Does ``target`` (the configured database) name a PostgreSQL server?"""
+    return str(target).startswith(POSTGRESQL_SCHEMES)
+
+
+def is_postgresql_database(database: Database | None) -> bool:
+    return isinstance(database, PostgresqlDatabase)
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE of a driver error, also when peewee has wrapped it."""
+    for candidate in (exc, getattr(exc, "orig", None), exc.__cause__, exc.__context__):
+        state = getattr(candidate, "sqlstate", None)
+        if state:
+            return state
+    return None
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """PostgreSQL only: may the failed transaction simply be run again?
+
+    A serialization failure or a deadlock rolls the whole transaction back, and
+    an operation touches nothing but the database, so running the outermost
+    operation again from its start is safe (``models.base.operation`` does, a few
+    times). With every writer behind the advisory lock neither should happen
+    among Cirkel's own writers; this covers a migration, a DBA's statement or a
+    future REPEATABLE READ writer.
+    """
+    return _sqlstate(exc) in RETRYABLE_SQLSTATES
+
+
+class PostgresqlStore(PostgresqlDatabase):
+    """PostgreSQL (psycopg 3) speaking SQLite's ``db.atomic("IMMEDIATE" | "DEFERRED")``.
+
+    IMMEDIATE (the default, as on SQLite): a write transaction, ordered behind
+    one transaction-scoped advisory lock, released by COMMIT or ROLLBACK (also
+    when the client's connection dies). DEFERRED: a read-only REPEATABLE READ
+    snapshot (one moment of the database for an export), no lock.
+    """
+
+    def _initialize_connection(self, conn):
+        # A writer waits for the advisory lock at most BUSY_TIMEOUT_S (SQLite's busy timeout).
+        with conn.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = '{BUSY_TIMEOUT_S}s'")
+
+    def begin(self, lock_type=None):
+        with _exception_wrapper:
+            cursor = self.cursor()
+            if (lock_type or "IMMEDIATE").upper() == "DEFERRED":
+                cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return
+            cursor.execute("BEGIN")
+            try:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            except BaseException as exc:
+                cursor.execute("ROLLBACK")  # the transaction is not peewee's yet: end it here
+                if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
+                    raise DomainError(BUSY_MESSAGE) from None
+                raise
+
+
+def after_explicit_ids(model) -> None:
+    """After rows were inserted with explicit ids (the demo filler): PostgreSQL's id sequence follows them.
+
+    SQLite takes the next id from the table itself; PostgreSQL's SERIAL would
+    hand out 1 again.
+    """
+    from peewee import AutoField
+
+    if not is_postgresql_database(db.obj) or not isinstance(model._meta.primary_key, AutoField):
+        return
+    table, column = model._meta.table_name, model._meta.primary_key.column_name
+    db.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                   f'COALESCE(MAX("{column}"), 1), MAX("{column}") IS NOT NULL) FROM "{table}"')
+
+
+def insert_rows(model, columns: tuple[str, ...], rows) -> None:
+    """Insert raw rows (tuples in ``columns``' order) with one prepared statement, on either store.
+
+    The rows may carry explicit ids (the import gives them in advance) and 0/1
+    for flags, as SQLite stores them; PostgreSQL gets real booleans and its id
+    sequence moved past the new ids (:func:`after_explicit_ids`).
+    """
+    from peewee import BooleanField
+
+    table = model._meta.table_name
+    marks = ", ".join(db.obj.param for _ in columns)
+    names = ", ".join(f'"{c}"' for c in columns)
+    if is_postgresql_database(db.obj):
+        flags = {i for i, c in enumerate(columns) if isinstance(model._meta.columns.get(c), BooleanField)}
+        if flags:
+            rows = (tuple(bool(v) if i in flags and v is not None else v for i, v in enumerate(row)) for row in rows)
+    db.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+    after_explicit_ids(model)
+
+
+def after_bulk_load() -> None:
+    """After many rows arrived at once (the demo filler): PostgreSQL's planner learns the new sizes.
+
+    Until autovacuum gets round to it, a freshly filled database has no
+    statistics and the search could be planned as for an empty table.
+    SQLite plans without them.
+    """
+    if is_postgresql_database(db.obj):
+        db.execute_sql("ANALYZE")
+
+
+def make_database(path: str) -> Database:
+    if is_postgresql(path):
+        return PostgresqlStore(path, prefer_psycopg3=True)
     pragmas = {**PRAGMAS, "busy_timeout": int(BUSY_TIMEOUT_S * 1000)}
     return SqliteDatabase(path, pragmas=pragmas, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
+
+
+def read_transaction():
+    """A read transaction showing one moment of the database (exports), taking no write lock.
+
+    SQLite: ``BEGIN DEFERRED`` (in WAL mode punches go on while it reads);
+    PostgreSQL: a REPEATABLE READ READ ONLY snapshot.
+    """
+    return db.atomic("DEFERRED")
 
 
 def _wait_for_lock(fd: int, timeout: float) -> bool:
@@ -107,11 +252,11 @@ def write_gate(path: str):
     return gate
 
 
-def _runner(database: SqliteDatabase) -> Runner:
+def _runner(database: Database) -> Runner:
     return Runner(database, str(MIGRATIONS_DIR))
 
 
-def schema_status(database: SqliteDatabase) -> tuple[list[str], list[str]]:
+def schema_status(database: Database) -> tuple[list[str], list[str]]:
     """(pending migrations, applied migrations this program does not know)."""
     status = _runner(database).status()
     pending = [m.name for m in status if m.applied is None]
@@ -172,30 +317,39 @@ def check_database_file(path: str, *, create: bool) -> None:
                           "Cirkel åbner den ikke, så intet bliver ændret.")
 
 
-def open_database(path: str, *, migrate: bool = True, create: bool = True) -> SqliteDatabase:
+def open_database(path: str, *, migrate: bool = True, create: bool = True) -> Database:
     """Open the database at ``path`` and bind the models to it.
 
-    ``create=False`` (every command but ``init``/``demo``): the file must exist
-    and be a database. Pending migrations are applied after an automatic
-    backup of an existing database. A database written by a newer Cirkel is refused.
+    ``path`` is an SQLite file or a ``postgresql://`` URL (issue #18: the
+    PostgreSQL database itself is made by its DBA; Cirkel's tables by the
+    migrations). ``create=False`` (every command but ``init``/``demo``): the file
+    must exist and be a database; on PostgreSQL, the database must have Cirkel's
+    tables. Pending migrations are applied after an automatic backup of an
+    existing SQLite database. A database written by a newer Cirkel is refused.
     """
-    if path != ":memory:":
+    postgresql = is_postgresql(path)
+    if path != ":memory:" and not postgresql:
         check_database_file(path, create=create)
         if create:
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
     database = make_database(path)
     try:
         database.connect(reuse_if_open=True)
-    except Exception as exc:  # peewee wraps sqlite3 errors
-        raise DomainError(f"Kan ikke åbne databasen {path}: {exc}") from None
+    except Exception as exc:  # peewee wraps sqlite3/psycopg errors
+        raise DomainError(f"Kan ikke åbne databasen {_display(path)}: {_first_line(exc)}") from None
+    if postgresql and not create and not database.get_tables():
+        database.close()
+        raise _no_database(_display(path))
     db.initialize(database)
-    set_write_gate(write_gate(path) if path != ":memory:" else None)
+    # PostgreSQL orders its writers with the advisory lock (PostgresqlStore.begin): no file gate.
+    set_write_gate(write_gate(path) if path != ":memory:" and not postgresql else None)
+    set_retryable(is_retryable if postgresql else None)
     if migrate:
         migrate_database(database, path)
     return database
 
 
-def migrate_database(database: SqliteDatabase, path: str) -> list[str]:
+def migrate_database(database: Database, path: str) -> list[str]:
     """Apply pending migrations after one backup of an existing database (issue #10, item 11).
 
     The backup ``<db>.before-<first pending>.bak`` is made once: a start after
@@ -210,7 +364,7 @@ def migrate_database(database: SqliteDatabase, path: str) -> list[str]:
     if not pending:
         return []
     dest = None
-    if database.get_tables() and path != ":memory:":
+    if database.get_tables() and path != ":memory:" and not is_postgresql(path):  # PostgreSQL: pg_dump, the DBA's
         dest = Path(f"{path}.before-{pending[0]}.bak")
         if not dest.exists():
             _private_backup(database, dest)
@@ -235,6 +389,75 @@ def _private_backup(database: SqliteDatabase, dest: Path) -> None:
         os.link(temp, dest)
 
 
+def _display(path: str) -> str:
+    """The database as shown to a user: a URL without its password."""
+    if not is_postgresql(path):
+        return path
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(path)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def database_exists(path: str) -> bool:
+    """Is there a Cirkel database at ``path`` already (a non-empty file; a PostgreSQL database with tables)?"""
+    if not is_postgresql(path):
+        return os.path.exists(path) and os.path.getsize(path) > 0
+    database = make_database(path)
+    try:
+        database.connect()
+        return bool(database.get_tables())
+    except Exception:  # not reachable or not there: open_database says why
+        return False
+    finally:
+        database.close()
+
+
+def copy_database(dest: Path) -> None:
+    """A consistent copy of the open database into ``dest`` (an empty private file), others working on.
+
+    SQLite: the online backup API, with no journal beside the copy. PostgreSQL:
+    ``pg_dump --format=custom`` (restore with ``pg_restore``) when it is on PATH;
+    without it, a Danish message saying to use pg_dump. The password, if the URL
+    has one, goes to pg_dump in its environment, not on its command line.
+    """
+    database = db.obj
+    if not is_postgresql_database(database):
+        backup(database, str(dest))
+        return
+    _pg_dump(database.database, dest)
+
+
+def _pg_dump(url: str, dest: Path) -> None:
+    import shutil
+    import subprocess
+    from urllib.parse import urlsplit, urlunsplit
+
+    program = shutil.which("pg_dump")
+    if program is None:
+        raise DomainError(
+            "pg_dump findes ikke på denne maskine. Cirkels database ligger på en PostgreSQL-server; "
+            f"tag kopien med pg_dump (fx pg_dump --format=custom --file=cirkel.dump '{_display(url)}').")
+    parts = urlsplit(url)
+    env = dict(os.environ)
+    if parts.password:
+        env["PGPASSWORD"] = parts.password
+        host = parts.hostname or ""
+        parts = parts._replace(netloc=f"{parts.username}@{host}" + (f":{parts.port}" if parts.port else ""))
+    result = subprocess.run([program, "--format=custom", "--no-password", f"--file={dest}",
+                             f"--dbname={urlunsplit(parts)}"], env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DomainError(f"pg_dump kunne ikke tage kopien: {_first_line(Exception(result.stderr))}")
+
+
 def backup(database: SqliteDatabase, dest: str) -> None:
     """A consistent copy via SQLite's online backup, while others keep working (no journal beside it)."""
     target = sqlite3.connect(dest)
@@ -246,7 +469,16 @@ def backup(database: SqliteDatabase, dest: str) -> None:
 
 
 def integrity_problems(database_path: str | None = None, *, quick: bool = False, limit: int = 20) -> list[str]:
-    """SQLite's integrity check of the open database (or of the file at ``database_path``): [] when whole."""
+    """SQLite's integrity check of the open database (or of the file at ``database_path``): [] when whole.
+
+    PostgreSQL: the quick check at start finds nothing to do (the server checks
+    its own pages); the full check (``cirkel check``) says to use the server's tools.
+    """
+    if database_path is None and is_postgresql_database(db.obj):
+        if quick:  # the TUI's check at start: the server looks after its own pages
+            return []
+        raise DomainError("Cirkels database ligger på en PostgreSQL-server; dens sundhed tjekkes med "
+                          "PostgreSQL's egne værktøjer (fx pg_amcheck), ikke med cirkel check.")
     pragma = "quick_check" if quick else "integrity_check"
     try:
         if database_path is None:
@@ -301,3 +533,4 @@ def close_database() -> None:
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
     set_write_gate(None)
+    set_retryable(None)

@@ -35,5 +35,10 @@ def up(migrator, db):
         migrator.add_column("staff", "language", CharField(null=True)),
         migrator.add_column("staff", "color_system", CharField(null=True)),
     )
+    from peewee import PostgresqlDatabase
+
     for statement in STATEMENTS:
+        if isinstance(db, PostgresqlDatabase):  # issue #18: the same tables in PostgreSQL's words
+            statement = statement.replace('"id" INTEGER NOT NULL PRIMARY KEY', '"id" SERIAL NOT NULL PRIMARY KEY')
+            statement = statement.replace(" DATETIME", " TIMESTAMP")
         db.execute_sql(statement)

@@ -23,5 +23,10 @@ def up(migrator, db):
                             ForeignKeyField(Staff, field=Staff.id, null=True, on_delete="RESTRICT")),
         migrator.add_column("event", "guests", IntegerField(default=0)),
     )
+    from peewee import PostgresqlDatabase
+
     for statement in STATEMENTS:
+        if isinstance(db, PostgresqlDatabase):  # issue #18: the same table in PostgreSQL's words
+            statement = statement.replace('"id" INTEGER NOT NULL PRIMARY KEY', '"id" SERIAL NOT NULL PRIMARY KEY')
+            statement = statement.replace(" DATETIME ", " TIMESTAMP ")
         db.execute_sql(statement)

@@ -25,5 +25,9 @@ STATEMENTS = [
 
 
 def up(migrator, db):
+    from peewee import PostgresqlDatabase
+
     for statement in STATEMENTS:  # the runner wraps this in one transaction
+        if isinstance(db, PostgresqlDatabase):  # issue #18: PostgreSQL's name for the type
+            statement = statement.replace(" DATETIME", " TIMESTAMP")
         db.execute_sql(statement)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from tests.helpers import run_cli
 
 WRITER = textwrap.dedent("""
@@ -71,3 +73,32 @@ def test_a_therapist_cannot_take_a_backup(admin, tmp_path):
     with pytest.raises(DomainError, match="Kun leder"):
         backup_database(therapist, str(tmp_path / "x.db"))
     assert not (tmp_path / "x.db").exists()
+
+
+def test_backup_of_the_database_under_test_is_private_and_audited(database, admin, db_path, tmp_path):
+    """On both stores (issue #18): SQLite writes a database file, PostgreSQL a pg_dump archive; 0600, one audit row."""
+    import os
+    import stat
+
+    from models.entities import AuditLog
+    from models.store import is_postgresql
+
+    dest = tmp_path / "copy"
+    result = run_cli("backup", str(dest), db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(os.stat(dest).st_mode) == 0o600
+    head = dest.read_bytes()[:16]
+    assert head.startswith(b"PGDMP") if is_postgresql(db_path) else head == b"SQLite format 3\x00"
+    assert AuditLog.select().where(AuditLog.operation == "backup").count() == 1
+
+
+@pytest.mark.postgresql_only
+def test_backup_without_pg_dump_says_to_use_it(database, admin, db_path, tmp_path):
+    import os
+    import sys
+
+    dest = tmp_path / "copy"
+    result = run_cli("backup", str(dest), db=db_path, env={"PATH": os.path.dirname(sys.executable)})
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "pg_dump" in result.stderr and "Traceback" not in result.stderr
+    assert not dest.exists()

@@ -33,7 +33,7 @@ def _worker(db_path: str, login: str, kind: str, target: str, rounds: int, barri
 
 def test_concurrent_moves_and_cards_never_overdraw(database, db_path, admin, me, frozen_day):
     from models.budget import add_district, set_budget
-    from models.entities import Card, Pool, PoolMove
+    from models.entities import Card, District, Pool, PoolMove
     from models.pools import committed_clips, pool_of
 
     for name, count in (("Hedensted", 212), ("Juelsminde", 118), ("Tørring", 145)):
@@ -52,7 +52,7 @@ def test_concurrent_moves_and_cards_never_overdraw(database, db_path, admin, me,
         process.join(timeout=60)
         assert process.exitcode == 0
     results = [done[(job[2], job[3])] for job in jobs]
-    hedensted = pool_of(Pool.select().first().district, 2026)
+    hedensted = pool_of(District.get(District.name == "Hedensted"), 2026)
     moved = PoolMove.select().count()
     cards = Card.select().count()
     assert results[0] + results[1] == moved and results[2] + results[3] == cards

@@ -112,3 +112,12 @@ def test_demo_programmes_are_shaped_like_ishojs(demo):
     assert Event.select().where((Event.programme == figures[1].id) & (Event.status == "planned")).count() == 8
     growth = programme_attendance(figures[0].id).months[-1].growth
     assert 0.25 <= growth <= 0.40  # Projekt 1: "steget med ca. 33 %"
+
+
+def test_after_the_demo_new_rows_get_new_ids(demo, admin):
+    """The filler writes explicit ids; PostgreSQL's sequences must follow them (issue #18)."""
+    from models.citizens import create_citizen
+
+    highest = Citizen.select(fn.MAX(Citizen.id)).scalar()
+    citizen = create_citizen(admin, "0101301238", "Ny Borger")
+    assert citizen.id > highest

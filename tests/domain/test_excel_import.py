@@ -41,7 +41,7 @@ def _switch_to_empty_database(path, me):
 
 
 @pytest.mark.parametrize("period", ["2026", "2026-10"])
-def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_path, period):
+def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_path, new_db_path, period):
     from models.staff import require_staff
 
     leader = require_staff(me)
@@ -51,7 +51,7 @@ def test_round_trip_export_import_export_gives_the_same_card_rows(demo, me, tmp_
     original = sheet_rows(first, "Klippekort")
     assert len(original) > 10
 
-    admin = _switch_to_empty_database(tmp_path / "empty.db", me)
+    admin = _switch_to_empty_database(new_db_path("empty.db"), me)
     report = import_file(admin, first, create_districts=True)
     assert len(report.new_cards) == len(original) - 1 and not report.known_cards
     assert sorted(report.new_districts) == ["Hedensted", "Juelsminde", "Tørring"]
@@ -367,6 +367,7 @@ def test_a_district_longer_than_the_limit_is_refused(leader, tmp_path):
     assert len(errors) == 1 and "kolonne C (Distrikt)" in errors[0] and "højst være 60 tegn" in errors[0], errors
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock, seen from a second sqlite3 connection
 def test_a_dry_run_takes_no_write_lock(leader, tmp_path, db_path):
     """While another process holds the write lock, a dry run still finishes (and says what it would do)."""
     import sqlite3
@@ -414,6 +415,7 @@ def test_the_write_is_one_transaction_rechecked_inside(leader, tmp_path, monkeyp
     assert not Citizen.select().where(Citizen.cpr == "0202461237").exists()
 
 
+@pytest.mark.sqlite_only  # the FTS5 trigger paused during a large import is SQLite's
 def test_a_large_import_is_findable_by_name_and_keeps_the_search_trigger(leader, tmp_path, db_path):
     """Above 200 citizens the name index is filled in bulk (trigger paused in the same transaction)."""
     import sqlite3

@@ -15,6 +15,8 @@ import multiprocessing
 import random
 from collections import defaultdict
 
+import pytest
+
 from models.cards import issue_card, ledger_total
 from models.entities import Budget, Card, Citizen, District, Pool, Punch
 
@@ -108,6 +110,7 @@ def test_many_processes_never_overdraw_or_lose_a_punch(database, admin, me, db_p
         assert (card.status == "used_up") == (card.used == card.clips)
 
 
+@pytest.mark.sqlite_only  # the flock write gate is SQLite's; PostgreSQL's is the advisory lock (test_store)
 def test_every_outermost_write_queues_at_the_gate_once(database, admin, db_path):
     """Writers take the file lock before BEGIN IMMEDIATE; nested operations do not take it again."""
     import contextlib

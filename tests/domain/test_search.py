@@ -105,6 +105,7 @@ def test_citizens_without_an_open_card_are_shown_but_not_pickable(people, admin)
     assert paused.card_number == 1001 and not paused.pickable and "pause" in paused.why_not
 
 
+@pytest.mark.sqlite_only
 def test_every_query_has_a_limit(people, database):
     for i in range(30):
         Citizen.create(cpr=f"0601450{i:03d}", name=f"Karen Nummer{i}", state="screened")
@@ -159,6 +160,7 @@ def test_the_migration_indexes_citizens_already_there(tmp_path):
         dbmod.close_database()
 
 
+@pytest.mark.sqlite_only
 def test_the_portable_fallback_means_the_same(people):
     for words, anchored in ((["kar"], False), (["jen"], True), (["kar", "jen"], False), (["marie"], False)):
         from models.search import _fts_name_ids
@@ -187,9 +189,29 @@ def test_participants_come_first_within_a_group_even_beyond_one_page(people, adm
     assert search_citizens("k", limit=5)[0].name == "Karen Andersen 00"
 
 
+@pytest.mark.sqlite_only
 def test_the_portable_fallback_puts_participants_first_too(people):
     from models.search import _fts_name_ids
 
     for words, anchored in ((["kar"], False), (["jen"], True), (["a"], False)):
         assert _like_name_ids(words, anchored=anchored, limit=50, participants=True) == _fts_name_ids(
             words, anchored=anchored, limit=50, participants=True), words
+
+
+@pytest.mark.postgresql_only
+def test_postgresql_one_round_trip_gives_each_list_as_its_own_query_would(people, admin, database):
+    """The four name lists fetched in one statement are prefixes of what each query returns alone."""
+    from models.search import _pg_name_lists, _pg_name_sql
+
+    district = District.get(District.name == "Hedensted")
+    for i in range(12):
+        _make(admin, f"{i + 1:02d}0450{2000 + i:04d}", f"Karen Kjær {i:02d}", district)
+    for words in (["kar"], ["k"], ["kar", "jen"], ["kj"]):
+        name_ids = _pg_name_lists(words, 5, ahead=True)
+        for anchored in (True, False):
+            for participants in (True, False):
+                sql, args = _pg_name_sql(words, anchored=anchored, participants=participants, limit=50)
+                alone = [row[0] for row in database.execute_sql(sql, args).fetchall()]
+                for limit in (1, 5, 10):
+                    got = name_ids(words, anchored=anchored, limit=limit, participants=participants)
+                    assert got == alone[:limit], (words, anchored, participants, limit)
