@@ -59,11 +59,33 @@ def _weighted_pick(rng: random.Random, people: list[tuple[int, float]], n: int) 
 
 
 def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
-    """Create the three programmes with their lines, spending, enrolment, café and results; return how many."""
+    """Create the three programmes with their lines, spending, enrolment, café and results; return how many.
+
+    The steps draw from one random stream in a fixed order, so the demo stays the same for a seed.
+    """
     rng = random.Random(rng.getrandbits(32))  # our own stream: the rest of the demo is not shifted by ours
     stamp = now()
     first_cafe = today - _dt.timedelta(days=today.weekday()) - _dt.timedelta(weeks=CAFE_WEEKS_BACK) \
         + _dt.timedelta(days=2)  # a Wednesday half a year ago
+    programmes, lines = _create_programmes(leader, today)
+    cafe_target, cafe_other, spare = _draw_people(rng, first_cafe)
+    ledger = _Spending(lines, leader, stamp, today)
+    _monthly_spending(rng, ledger, programmes, today)
+    signups = _cafe(rng, ledger, programmes[1], leader, stamp, first_cafe, today, cafe_target, cafe_other)
+    enrolments = _enrolments(rng, programmes, today, first_cafe, spare, cafe_target)
+    for rows, model in ((ledger.rows, Expense), (signups, Signup)):
+        for i in range(0, len(rows), 200):
+            model.insert_many(rows[i:i + 200]).execute()
+    if enrolments:
+        Enrolment.insert_many(enrolments).execute()
+    _result_notes(programmes, leader, stamp, today)
+    audit(leader, "demo.programmes", "programme", None, None,
+          {"programmes": len(programmes), "cafe_events": CAFE_WEEKS_BACK + CAFE_WEEKS_AHEAD + 1,
+           "attendances": len(signups), "enrolments": len(enrolments), "expenses": len(ledger.rows)})
+    return len(programmes)
+
+
+def _create_programmes(leader: Staff, today: _dt.date) -> tuple[list, dict]:
     programmes, lines = [], {}
     for name, budget, description, budget_lines in PROGRAMMES:
         p = Programme.create(name=name, year=today.year, budget_dkk=budget, description=description,
@@ -71,9 +93,11 @@ def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
         programmes.append(p)
         for line_name, amount in budget_lines:
             lines[(p.id, line_name)] = BudgetLine.create(programme=p, name=line_name, amount_dkk=amount)
-    p1, p2, p3 = programmes
+    return programmes, lines
 
-    # who the café and the enrolments draw on: screened before the café began, eligible or not
+
+def _draw_people(rng: random.Random, first_cafe: _dt.date) -> tuple[list, list, list]:
+    """Who the café and the enrolments draw on: screened before the café began, eligible or not."""
     latest: dict[int, bool] = {}
     for cid, eligible in (Screening.select(Screening.citizen, Screening.eligible)
                           .where(Screening.screened_on <= first_cafe).order_by(Screening.screened_on).tuples()):
@@ -84,30 +108,43 @@ def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
     rng.shuffle(others)
     cafe_target = [(cid, rng.uniform(0.4, 4.0)) for cid in eligible[:34]]
     cafe_other = [(cid, rng.uniform(0.4, 2.0)) for cid in others[:14]]
-    spare = eligible[34:] + others[14:]
+    return cafe_target, cafe_other, eligible[34:] + others[14:]
 
-    # --- spending, month by month (six months back)
-    expenses = []
 
-    def spend(p, line_name, amount, on, note):
-        if on <= today:
-            expenses.append(dict(budget_line=lines[(p.id, line_name)], amount_dkk=D(amount), spent_on=on,
-                                 note=note, by=leader, created_at=stamp))
+class _Spending:
+    """The expense rows, collected for one bulk insert (nothing dated after today)."""
 
+    def __init__(self, lines: dict, leader: Staff, stamp, today: _dt.date) -> None:
+        self.lines, self.leader, self.stamp, self.today = lines, leader, stamp, today
+        self.rows: list[dict] = []
+
+    def spend(self, p, line_name: str, amount, on: _dt.date, note: str) -> None:
+        if on <= self.today:
+            self.rows.append(dict(budget_line=self.lines[(p.id, line_name)], amount_dkk=D(amount), spent_on=on,
+                                  note=note, by=self.leader, created_at=self.stamp))
+
+
+def _monthly_spending(rng: random.Random, ledger: _Spending, programmes: list, today: _dt.date) -> None:
+    """Six months of wages and activities, month by month."""
+    p1, p2, p3 = programmes
     for back in range(6, -1, -1):
         month = _month_start(today, back)
         pay = min(today, month + _dt.timedelta(days=27))
-        spend(p1, "Personaleudgifter", 30000, pay, "Løn, ergoterapeut")
-        spend(p2, "Medarbejderressourcer", 65000, pay, "Løn, caféleder og opsøgende medarbejder")
+        ledger.spend(p1, "Personaleudgifter", 30000, pay, "Løn, ergoterapeut")
+        ledger.spend(p2, "Medarbejderressourcer", 65000, pay, "Løn, caféleder og opsøgende medarbejder")
         if back <= 2:
-            spend(p3, "Medarbejderressourcer", 95000, pay, "Løn, specialteam")
+            ledger.spend(p3, "Medarbejderressourcer", 95000, pay, "Løn, specialteam")
         if back % 2 == 0:
-            spend(p1, "Øvrige aktiviteter", rng.randrange(2000, 6000, 50), month + _dt.timedelta(days=9),
-                  "Hjælpemidler til hverdagstræning")
-    spend(p3, "Kompetenceudvikling", 25000, _month_start(today, 2) + _dt.timedelta(days=14),
-          "Kursus: komplekse borgerforløb")
+            ledger.spend(p1, "Øvrige aktiviteter", rng.randrange(2000, 6000, 50), month + _dt.timedelta(days=9),
+                         "Hjælpemidler til hverdagstræning")
+    ledger.spend(p3, "Kompetenceudvikling", 25000, _month_start(today, 2) + _dt.timedelta(days=14),
+                 "Kursus: komplekse borgerforløb")
 
-    # --- the weekly café: held up to today, planned eight weeks ahead
+
+def _cafe(rng: random.Random, ledger: _Spending, p2, leader: Staff, stamp, first_cafe: _dt.date,
+          today: _dt.date, cafe_target: list, cafe_other: list) -> list[dict]:
+    """The weekly café: held up to today (30–40 a week, more than half from the target group), planned
+    eight weeks ahead. Returns the attendance rows."""
     signups = []
     for week in range(CAFE_WEEKS_BACK + CAFE_WEEKS_AHEAD + 1):
         day = first_cafe + _dt.timedelta(weeks=week)
@@ -128,9 +165,14 @@ def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
             signups.append(dict(event=event, citizen=cid, status=SIGNUP_SEATED, seq=seq, attendance=ATTENDED,
                                 by=leader, created_at=stamp))
         if week % 4 == 0:
-            spend(p2, "Aktivitetsmidler", rng.randrange(4500, 7500, 50), day, "Mad og kaffe til caféen, 4 uger")
+            ledger.spend(p2, "Aktivitetsmidler", rng.randrange(4500, 7500, 50), day, "Mad og kaffe til caféen, 4 uger")
+    return signups
 
-    # --- enrolment: Projekt 1 grows by about a third; Projekt 3's teams begin two months ago
+
+def _enrolments(rng: random.Random, programmes: list, today: _dt.date, first_cafe: _dt.date, spare: list,
+                cafe_target: list) -> list[dict]:
+    """Projekt 1 grows by about a third; Projekt 3's teams begin two months ago; Projekt 2's outreach."""
+    p1, p2, p3 = programmes
     enrolments = []
     start = _month_start(today, 6)
     for cid in spare[:15]:
@@ -143,17 +185,15 @@ def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
     for cid in spare[21:27]:
         enrolments.append(dict(programme=p3, citizen=cid,
                                enrolled_on=min(today, _month_start(today, 2) + _dt.timedelta(days=rng.randint(0, 40)))))
-    for cid, _w in cafe_target[:8]:  # the outreach part of Projekt 2
+    for cid, _w in cafe_target[:8]:
         enrolments.append(dict(programme=p2, citizen=cid, enrolled_on=first_cafe))
-
-    for rows, model in ((expenses, Expense), (signups, Signup)):
-        for i in range(0, len(rows), 200):
-            model.insert_many(rows[i:i + 200]).execute()
     for row in enrolments:
         row.setdefault("left_on", None)
-    if enrolments:
-        Enrolment.insert_many(enrolments).execute()
+    return enrolments
 
+
+def _result_notes(programmes: list, leader: Staff, stamp, today: _dt.date) -> None:
+    p1, p2, p3 = programmes
     noted = min(today, _month_start(today, 1) - _dt.timedelta(days=1))
     for p, text in ((p1, "Antallet af borgere, der modtager hverdagstræning, er steget med ca. 33 % siden "
                          "projektets start. Hjemmeplejen oplever, at målet for indsatsen hos den enkelte er tydeligt."),
@@ -161,7 +201,3 @@ def fill_programmes(rng: random.Random, leader: Staff, today: _dt.date) -> int:
                          "hovedparten kommer kontinuerligt. Flere cafégæster spiser nu også sammen uden for caféen."),
                     (p3, "Der er endnu ingen konkrete resultater. De to specialteams er startet op.")):
         ResultNote.create(programme=p, noted_on=noted, text=text, by=leader, created_at=stamp)
-    audit(leader, "demo.programmes", "programme", None, None,
-          {"programmes": len(programmes), "cafe_events": CAFE_WEEKS_BACK + CAFE_WEEKS_AHEAD + 1,
-           "attendances": len(signups), "enrolments": len(enrolments), "expenses": len(expenses)})
-    return len(programmes)

@@ -52,6 +52,11 @@ def _staff_names() -> dict[int, str]:
 
 
 def insight_sheets(actor: Staff, cpr_text: str, *, with_staff: bool = False) -> tuple[Citizen, list[Sheet]]:
+    """The citizen and the ten sheets of their insight file (leder).
+
+    Longer than most: one declaration per sheet (each a single query), side by
+    side in the order the citizen reads them, so what the file holds is seen at once.
+    """
     require(actor, "insight")
     number = cprmod.normalise(cpr_text)
     citizen = (Citizen.select(Citizen, District).join(District, JOIN.LEFT_OUTER)
