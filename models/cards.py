@@ -18,6 +18,7 @@ from .base import DomainError, as_date, audit, operation, snapshot, today
 from .entities import (
     CARD_CLOSED,
     CARD_OPEN,
+    CARD_STATUS_LABELS,
     CARD_USED_UP,
     CLIPS_PER_CARD,
     PRINT_REQUESTED,
@@ -142,7 +143,7 @@ def replace_card(actor: Staff, card: Card | int, reason: str, on: _dt.date | Non
     if old.blocked_on is not None:
         raise DomainError(blocked_message(old), field="card")
     if old.status != CARD_OPEN:
-        state = {CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}.get(old.status, old.status)
+        state = CARD_STATUS_LABELS.get(old.status, old.status)
         raise DomainError(f"Kort {old.number} er {state}; kun et åbent kort kan erstattes.", field="card")
     person = Citizen.get_by_id(old.citizen_id)
     if person.state not in (STATE_ACTIVE, STATE_PAUSED):
@@ -289,7 +290,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
             named = Card.get_or_none(Card.number == card_number)
             if named is not None and named.blocked_on is not None:
                 raise DomainError(blocked_message(named), field="citizen")
-            state = {CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}.get(getattr(named, "status", ""), "ikke åbent")
+            state = CARD_STATUS_LABELS.get(getattr(named, "status", ""), "ikke åbent")
             raise DomainError(f"Kort {card_number} er {state}; {person.name}s åbne kort er {card.number}.",
                               field="citizen")
         if on < card.issued_on:

@@ -10,9 +10,8 @@ from . import cpr as cprmod
 from .agreements import AgreementLine, agreements_of
 from .citizens import STATE_LABELS, open_citizen
 from .entities import (
-    CARD_CLOSED,
     CARD_OPEN,
-    CARD_USED_UP,
+    CARD_STATUS_LABELS,
     PUNCH_REVERSAL,
     Card,
     Citizen,
@@ -22,7 +21,6 @@ from .entities import (
     StateChange,
 )
 
-CARD_STATUS_LABELS = {CARD_OPEN: "åbent", CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}
 PUNCH_LIMIT = 500
 
 

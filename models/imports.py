@@ -58,6 +58,7 @@ from peewee import fn
 
 from .base import DomainError, now, operation, today
 from .cards import CARD_NUMBER_MAX
+from .citizens import STATE_LABELS
 from .cpr import formatted, masked, normalise
 from .entities import (
     CARD_CLOSED,
@@ -80,6 +81,7 @@ from .entities import (
     Staff,
     StateChange,
 )
+from .entities import CARD_STATUS_LABELS as STATUS_LABELS
 from .inputs import clean_text, format_int, parse_date
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
@@ -94,8 +96,6 @@ MAX_ERRORS_SHOWN = 50
 
 IMPORT_ACTIVITY = "importeret"
 IMPORT_REASON = "importeret"
-STATUS_LABELS = {CARD_OPEN: "åbent", CARD_CLOSED: "lukket", CARD_USED_UP: "brugt op"}
-STATE_LABELS = {STATE_ACTIVE: "aktiv", STATE_ENDED: "afsluttet"}
 
 SCHEME_START = declare(SettingSpec(
     key="scheme.start_date", default=_dt.date(2014, 1, 1),

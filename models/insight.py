@@ -18,6 +18,7 @@ from . import cpr as cprmod
 from .base import DomainError, audit, log_access, operation
 from .citizens import STATE_LABELS
 from .entities import (
+    CARD_STATUS_LABELS,
     AccessLog,
     Agreement,
     Card,
@@ -100,7 +101,7 @@ def insight_sheets(actor: Staff, cpr_text: str, *, with_staff: bool = False) -> 
     cards = Sheet("Kort", ["Kortnr", "Udstedt", "Slut", "Klip", "Brugt", "Status", "Note"],
                   widths=[10, 12, 12, 8, 8, 12, 40], rows=[
         (c.number, c.issued_on, c.ended_on, c.clips, c.used,
-         {"open": "åbent", "used_up": "brugt op", "closed": "lukket"}.get(c.status, c.status), c.end_reason)
+         CARD_STATUS_LABELS.get(c.status, c.status), c.end_reason)
         for c in card_list])
     punches = Sheet("Klip", ["Dato", "Kortnr", "Aftale", "Klip", "Aktivitet", "Art", "Begrundelse", "Registreret af"],
                     widths=[12, 10, 8, 6, 30, 12, 30, 22], rows=[
