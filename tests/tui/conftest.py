@@ -53,3 +53,40 @@ def no_writes_on_the_event_loop():
     yield found
     base.set_write_watcher(None)
     assert not found, f"write transactions started on the event loop: {found}"
+
+
+async def tables_measured(pilot) -> None:
+    """Wait until every DataTable on the screen has measured its rows' column widths and repainted.
+
+    A DataTable measures new rows when it is next idle and only then repaints its
+    header with the new widths; a snapshot taken between the two shows the header
+    drawn with the old widths (it happened now and then under load).
+    """
+    from textual.widgets import DataTable
+
+    for _ in range(100):
+        tables = list(pilot.app.screen.query(DataTable))
+        if not any(t._require_update_dimensions or t._updated_cells for t in tables):
+            break
+        await pilot.pause(0.02)
+    for table in pilot.app.screen.query(DataTable):
+        table.refresh()
+    for _ in range(3):
+        await pilot.pause(0.05)
+
+
+@pytest.fixture
+def snap_compare(snap_compare):
+    """pytest-textual-snapshot's snap_compare, with every snapshot taken once the tables are measured."""
+
+    def compare(app, press=(), terminal_size=(80, 24), run_before=None):
+        async def before(pilot):
+            if run_before is not None:
+                result = run_before(pilot)
+                if result is not None:
+                    await result
+            await tables_measured(pilot)
+
+        return snap_compare(app, press=press, terminal_size=terminal_size, run_before=before)
+
+    return compare

@@ -12,19 +12,7 @@ async def settle(pilot):
         status = pilot.app.screen.query_one("#dashboard-status", Static)
         if "Henter" not in str(status.render()):
             break
-    # A DataTable measures its new rows' column widths when it is next idle, and only then repaints its
-    # header with them: wait until no table has measuring left to do, then for the repaint.
-    from textual.widgets import DataTable
-
-    for _ in range(100):
-        tables = list(pilot.app.screen.query(DataTable))
-        if not any(t._require_update_dimensions or t._updated_cells for t in tables):
-            break
-        await pilot.pause(0.02)
-    for table in pilot.app.screen.query(DataTable):
-        table.refresh()
-    for _ in range(3):
-        await pilot.pause(0.05)
+    # the tables' column widths and header repaint: the snap_compare of tests/tui/conftest.py waits for them
 
 
 def test_dashboard_snapshot(demo, make_app, snap_compare):
