@@ -68,7 +68,7 @@ def require_own_district(actor: Staff | None, district) -> None:
     if not isinstance(district_id, int):
         row = District.get_or_none(District.name == str(district))
         district_id = row.id if row is not None else None
-    if district_id is not None and district_id not in visible:
+    if district_id is not None and not own_district(visible, district_id):
         name = District.get_by_id(district_id).name
         raise DomainError(f"Du arbejder ikke i distrikt {name}; dets lister er for medarbejdere i distriktet "
                           "(en leder ser alle). Søg borgeren under Borgere, hvis du har en grund.", field="district")

@@ -153,10 +153,9 @@ def find_by_cpr(actor: Staff, text: str) -> Citizen | None:
 
 def _require_own_citizen(actor: Staff, citizen: Citizen) -> None:
     """Need-to-know: a terapeut screens the known citizens of their own districts (a new one anybody)."""
-    from .access import district_ids
+    from .access import may_see
 
-    visible = district_ids(actor)
-    if visible is not None and citizen.district_id is not None and citizen.district_id not in visible:
+    if not may_see(actor, citizen):
         raise DomainError(f"CPR-nummeret {cprmod.masked(citizen.cpr)} hører til en borger i distrikt "
                           f"{citizen.district.name}; en medarbejder dér eller en leder screener borgeren.",
                           field="cpr")
