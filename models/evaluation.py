@@ -47,7 +47,6 @@ import datetime as _dt
 import decimal
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from peewee import JOIN, SQL, Case, fn
 
@@ -77,7 +76,7 @@ from .event_listings import _rows as event_rows
 from .inputs import parse_date
 from .outcomes import UCLA_SEVERE_FROM, WHO5_DEPRESSION_AT_OR_BELOW
 from .pools import pool_figures
-from .results import MEASURES, compare
+from .results import MEASURES, latest_measurement, outcome_totals, totals_query
 
 TOTAL = "I alt"
 NO_DISTRICT = "Uden distrikt"
@@ -519,39 +518,17 @@ def own_idea_texts(period: EvaluationPeriod, limit: int = MAX_IDEAS) -> list[Act
     return lines + ([rest] if rest.registrations or rest.clips else [])
 
 
-class _Answers(NamedTuple):
-    """The values :func:`models.results.compare` reads from a measurement."""
-
-    network_size: int | None
-    who5_score: int | None
-    who5_version: str | None
-    ucla_score: int | None
-    ucla_version: str | None
-
-
 def _outcome_query(period: EvaluationPeriod):
-    """Per citizen followed up in the period: district, latest baseline and latest
-    follow-up up to the period's end (both with their date and id)."""
+    """Per district: the citizens followed up in the period, each by their latest baseline
+    and latest follow-up up to the period's end, compared in the database
+    (:func:`models.results.totals_query`, the SQL twin of ``compare`` and ``verdict_at``)."""
     until = period.until
     followed = (Measurement.select(Measurement.citizen)
                 .where((Measurement.kind == "followup") & Measurement.measured_on.between(period.start, until)))
-
-    def latest(kind: str):
-        m = Measurement.alias(f"latest_{kind}")
-        return (m.select(m.id).where((m.citizen == Citizen.id) & (m.kind == kind) & (m.measured_on <= until))
-                .order_by(m.measured_on.desc(), m.id.desc()).limit(1))
-
-    pairs = (Citizen.select(Citizen.district.alias("did"), latest("baseline").alias("b"),
-                            latest("followup").alias("f"))
+    pairs = (Citizen.select(Citizen.district.alias("did"), latest_measurement("baseline", Citizen.id, until).alias("b"),
+                            latest_measurement("followup", Citizen.id, until).alias("f"))
              .where(Citizen.id.in_(followed)))
-    c = pairs.c
-    base, last = Measurement.alias("base"), Measurement.alias("last")
-    cols = []
-    for m in (base, last):
-        cols += [m.measured_on, m.id, m.network_size, m.who5_score, m.who5_version, m.ucla_score, m.ucla_version]
-    query = (pairs.select_from(c.did, *cols)
-             .join(base, on=(base.id == c.b)).join(last, on=(last.id == c.f)))
-    return query
+    return totals_query(pairs, THRESHOLDS)
 
 
 def _reasons_query(period: EvaluationPeriod):
@@ -600,8 +577,7 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
     (or later, one at a time, by :func:`load_district_ledger`)."""
     months = months_of(period)
     heavy = {"stocks": _stocks_query(period, months), "in_period": _in_period_query(period),
-             "flows": _flows_query(period, months), "ledger": _ledger_query(period, months),
-             "outcomes": _outcome_query(period)}
+             "flows": _flows_query(period, months), "ledger": _ledger_query(period, months)}
     rows = {name: _run(query) for name, query in heavy.items()}
     names = dict(District.select(District.id, District.name).order_by(District.name)
                  .limit(MAX_DISTRICTS).tuples())
@@ -634,7 +610,7 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
         for g in list(groups.values()):
             _fill_ledger(g, _run(_ledger_query(period, months, g.district_id)), items)
 
-    _add_outcomes(rows["outcomes"], targets)
+    _add_outcomes(_outcome_query(period), targets)
 
     for d_id, text, n in _run(_reasons_query(period)):
         reason = reason_of(text)
@@ -672,36 +648,24 @@ def _activity(item, outing: bool, imported: bool, items) -> tuple[tuple, tuple[s
     return ("own",), (CATEGORY_OWN, OWN_IDEAS_ROW, True)
 
 
-def _add_outcomes(pairs: list[tuple], targets) -> None:
-    for row in pairs:
-        d_id, b_on, b_id, *base_values = row[:8]
-        f_on, f_id, *last_values = row[8:]
-        if (f_on, f_id) < (b_on, b_id):
-            continue  # screened again after the follow-up: the new baseline has no follow-up yet
-        changes = compare(_Answers(*base_values), _Answers(*last_values))
-        if all(change.delta is None for change in changes.values()):
-            continue  # a follow-up without outcomes (an ending): nothing to compare
+def _add_outcomes(query, targets) -> None:
+    """The compared citizens' figures per district (a follow-up without outcomes, e.g. at an
+    ending, or one before a new baseline, compares nothing and is not counted)."""
+    for d_id, totals in outcome_totals(query).items():
+        if not totals.compared:
+            continue
         for g in targets(d_id):
-            g.followed_up += 1
-            for k, change in changes.items():
-                verdict = change.verdict_at(THRESHOLDS[k])
-                if verdict is None:
-                    continue
+            g.followed_up += totals.compared
+            for k, m in totals.measures.items():
                 line = g.measures[k]
-                line.count += 1
-                line.before_total += change.baseline
-                line.now_total += change.latest
-                setattr(line, verdict, getattr(line, verdict) + 1)
-            who5, ucla = changes["who5"], changes["ucla"]
-            if who5.delta is not None:
-                _flag(g.flags[FLAG_WHO5], who5.baseline <= WHO5_DEPRESSION_AT_OR_BELOW,
-                      who5.latest <= WHO5_DEPRESSION_AT_OR_BELOW)
-            if ucla.delta is not None:
-                _flag(g.flags[FLAG_UCLA], ucla.baseline >= UCLA_SEVERE_FROM, ucla.latest >= UCLA_SEVERE_FROM)
-
-
-def _flag(line: FlagLine, before: bool, now: bool) -> None:
-    line.count += 1
-    line.before += int(before)
-    line.now += int(now)
-
+                line.count += m.count
+                line.before_total += m.before
+                line.now_total += m.now
+                line.better += m.better
+                line.same += m.same
+                line.worse += m.worse
+            for flag, k in ((FLAG_WHO5, "who5"), (FLAG_UCLA, "ucla")):
+                m, f = totals.measures[k], g.flags[flag]
+                f.count += m.count
+                f.before += m.band_before
+                f.now += m.band_now
