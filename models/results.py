@@ -265,23 +265,33 @@ def outcome_report() -> OutcomeReport:
     return OutcomeReport([g for g in groups.values()], total)
 
 
-def district_outcomes(actor: Staff | None, district, limit: int = 500) -> list[CitizenOutcome]:
-    """Citizens of a district with a baseline and a follow-up, baseline vs. latest (access-logged)."""
+DISTRICT_LIST_LIMIT = 100  # the screen shows these, with the district's count (outcome_report) beside them
+
+
+def district_outcomes(actor: Staff | None, district, limit: int = DISTRICT_LIST_LIMIT,
+                      offset: int = 0) -> list[CitizenOutcome]:
+    """Citizens of a district with a baseline and a follow-up after it, by name, baseline vs.
+    latest (access-logged). The pairs are found in the database (the latest of each kind,
+    as :func:`_latest_pairs` orders them); only the ``limit`` listed are read."""
     from .access import require_own_district
 
     d_id = district.id if isinstance(district, District) else int(district)
     require_own_district(actor, d_id)
-    citizens = {c.id: c for c in Citizen.select().where(
-        (Citizen.district == d_id) & Citizen.id.in_(
-            Measurement.select(Measurement.citizen).where(Measurement.kind == "followup")))
-        .order_by(Citizen.name, Citizen.id).limit(limit)}
-    pairs = _latest_pairs(list(citizens)) if citizens else {}
-    lines = []
-    for cid, c in citizens.items():
-        base, last = pairs.get(cid, (None, None))
-        if base is None or last is None:
-            continue
-        lines.append(CitizenOutcome(cid, c.name, c.cpr, "", base, last, compare(base, last)))
+    base_id, last_id = latest_measurement("baseline", Citizen.id), latest_measurement("followup", Citizen.id)
+    pairs = (Citizen.select(Citizen.id.alias("cid"), Citizen.name.alias("name"), Citizen.cpr.alias("cpr"),
+                            base_id.alias("b"), last_id.alias("f"))
+             .where((Citizen.district == d_id) & Citizen.id.in_(
+                 Measurement.select(Measurement.citizen).where(Measurement.kind == "followup"))))
+    c = pairs.c
+    base, last = Measurement.alias("base"), Measurement.alias("last")
+    after = (last.measured_on > base.measured_on) | ((last.measured_on == base.measured_on) & (last.id > base.id))
+    rows = list(pairs.select_from(c.cid, c.name, c.cpr, c.b, c.f)
+                .join(base, on=(base.id == c.b)).join(last, on=((last.id == c.f) & after))
+                .order_by(c.name, c.cid).limit(limit).offset(offset).tuples())
+    measured = {m.id: m for m in Measurement.select().where(
+        Measurement.id.in_([r[3] for r in rows] + [r[4] for r in rows]))} if rows else {}
+    lines = [CitizenOutcome(cid, name, cpr, "", measured[b], measured[f], compare(measured[b], measured[f]))
+             for cid, name, cpr, b, f in rows]
     if actor is not None:
         name = District.get_by_id(d_id).name
         log_access(actor, "list", criterion=f"resultater {name}", purpose="resultater")
