@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import SQL, Case, fn
 
 from .base import DomainError, audit, log_access, operation, snapshot, today
 from .cards import close_card, issue_card, open_card
@@ -21,19 +21,16 @@ from .entities import (
     CARD_USED_UP,
     END_REASONS,
     STATE_ACTIVE,
-    STATE_ELIGIBLE,
     STATE_ENDED,
     STATE_PAUSED,
-    STATE_WAITLISTED,
     Card,
     Citizen,
     District,
     Reassessment,
     Setting,
     Staff,
-    StateChange,
 )
-from .participation import DEFAULT_REASSESS_MONTHS, due_for_reassessment, reassessment_interval_months
+from .participation import DEFAULT_REASSESS_MONTHS, due_parts, reassessment_interval_months
 from .permissions import require
 from .screening import Baseline, clean_outcomes, record_measurement
 
@@ -147,64 +144,98 @@ class DueLine:
     why: str  # "kort brugt op" / "6 mdr." / ""
 
 
-def _admitted_on():
-    return (StateChange.select(StateChange.citizen, fn.MAX(StateChange.on).alias("admitted"))
-            .where((StateChange.to_state == STATE_ACTIVE)
-                   & (StateChange.from_state.in_([STATE_ELIGIBLE, STATE_WAITLISTED])))
-            .group_by(StateChange.citizen))
+PARTICIPANT_PAGE = 200  # the list shows this many at a time ("… og n til" reads the next)
 
 
-def participants(actor: Staff | None, district=None, *, only_due: bool = True, on: _dt.date | None = None,
-                 limit: int = 2000) -> list[DueLine]:
-    """Participants (active and paused) with their card and whether they are due (R5).
+def _day(value) -> _dt.date | None:
+    """A date column of a subquery (SQLite gives it as text)."""
+    if value is None or isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value)[:10])
 
-    ``only_due``: those whose card is used up, or not reassessed for the
-    configured number of months since admission or the last reassessment.
-    """
-    from .access import district_ids, require_own_district
 
-    on = on or today()
-    require_own_district(actor, district)
-    months = reassessment_interval_months()
-    due_ids = {c.id for c in due_for_reassessment(district=district, on=on)}
-    query = Citizen.select(Citizen, District).join(District).where(
-        Citizen.state.in_([STATE_ACTIVE, STATE_PAUSED]))
+def _participants_query(actor: Staff | None, district, only_due: bool, on: _dt.date, columns):
+    """Participants (active and paused) of the district, or of those the actor may see; the
+    due ones only with ``only_due`` (the rule: :func:`models.participation.due_parts`).
+    ``columns(last, admitted, due)``: what to select (``due`` is 1 or 0); a last column says
+    whether the line is due."""
+    from .access import district_ids
+
+    last, admitted, due = due_parts(on)
+    due = Case(None, [(due, 1)], 0)
+    query = (Citizen.select(*columns(last, admitted, due), due.alias("due"))
+             .join(District, on=(Citizen.district == District.id))
+             .where(Citizen.state.in_([STATE_ACTIVE, STATE_PAUSED])))
     if district is not None:
         query = query.where(Citizen.district == district)
     elif actor is not None and district_ids(actor) is not None:  # a terapeut's "all": their own districts
         query = query.where(Citizen.district.in_(list(district_ids(actor)) or [-1]))
     if only_due:
-        query = query.where(Citizen.id.in_(list(due_ids)) if due_ids else (Citizen.id < 0))
-    citizens = list(query.order_by(Citizen.name, Citizen.id).limit(limit))
-    ids = [c.id for c in citizens]
-    admitted = {r.citizen_id: r.admitted for r in _admitted_on().where(StateChange.citizen.in_(ids))} if ids else {}
-    last = ({r.citizen_id: r.last for r in Reassessment.select(
-        Reassessment.citizen, fn.MAX(Reassessment.assessed_on).alias("last"))
-        .where(Reassessment.citizen.in_(ids)).group_by(Reassessment.citizen)} if ids else {})
-    cards: dict[int, Card] = {}
-    if ids:
-        for card in (Card.select().where(Card.citizen.in_(ids) & Card.status.in_([CARD_OPEN, CARD_USED_UP]))
-                     .order_by(Card.issued_on, Card.id)):
-            current = cards.get(card.citizen_id)
-            if current is None or current.status != CARD_OPEN:
-                cards[card.citizen_id] = card
+        query = query.where(due == 1)
+    return query
+
+
+def _shown_card():
+    """The card a participant's line shows: the open one, else the last used-up one."""
+    def first(status, *order):
+        return (Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == status))
+                .order_by(*order).limit(1))
+
+    return fn.COALESCE(first(CARD_OPEN, Card.issued_on, Card.id),
+                       first(CARD_USED_UP, Card.issued_on.desc(), Card.id.desc()))
+
+
+@dataclass
+class ParticipantPage:
+    lines: list[DueLine]  # the first ``limit`` by name
+    total: int  # participants listed without the limit
+    due: int  # of which due
+
+
+def participant_page(actor: Staff | None, district=None, *, only_due: bool = True, on: _dt.date | None = None,
+                     limit: int = PARTICIPANT_PAGE) -> ParticipantPage:
+    """Participants (active and paused) with their card and whether they are due (R5), by name:
+    the first ``limit``, and how many there are (and are due) in all.
+
+    ``only_due``: those whose card is used up, or not reassessed for the
+    configured number of months since admission or the last reassessment.
+    One scan finds the page and the counts; the page's lines are read by their ids.
+    """
+    from .access import require_own_district
+
+    on = on or today()
+    require_own_district(actor, district)
+    months = reassessment_interval_months()
+    page = list(_participants_query(actor, district, only_due, on, lambda last, admitted, due: (
+        Citizen.id, fn.COUNT(SQL("*")).over(), fn.SUM(due).over()))
+        .order_by(Citizen.name, Citizen.id).limit(limit).tuples())
+    total, due_total = (int(page[0][1]), int(page[0][2])) if page else (0, 0)
+    ids = [r[0] for r in page]
+    rows = list(_participants_query(actor, district, False, on, lambda last, admitted, due: (
+        Citizen.id, Citizen.name, Citizen.cpr, District.name, Citizen.state, Citizen.state_since,
+        admitted, last, _shown_card())).where(Citizen.id.in_(ids)).order_by(Citizen.name, Citizen.id)
+        .tuples()) if ids else []
+    card_ids = [r[8] for r in rows if r[8] is not None]
+    cards = {c.id: c for c in Card.select().where(Card.id.in_(card_ids))} if card_ids else {}
     lines = []
-    for c in citizens:
-        card = cards.get(c.id)
+    for cid, name, cpr, district_name, state, state_since, adm, rea, card_id, due in rows:
+        card = cards.get(card_id)
         card_open = card is not None and card.status == CARD_OPEN
-        adm = admitted.get(c.id)
-        rea = last.get(c.id)
-        since = max(d for d in (adm, rea) if d) if (adm or rea) else c.state_since
-        why = ""
-        if c.id in due_ids:
-            why = "kort brugt op" if not card_open else f"{months} mdr. gået"
-        lines.append(DueLine(c.id, c.name, c.cpr, c.district.name, c.state,
-                             card.number if card else None, card.used if card else None, card_open,
-                             since, c.id in due_ids, why))
+        adm, rea = _day(adm), _day(rea)
+        since = max(d for d in (adm, rea) if d) if (adm or rea) else _day(state_since)
+        why = ("kort brugt op" if not card_open else f"{months} mdr. gået") if due else ""
+        lines.append(DueLine(cid, name, cpr, district_name, state, card.number if card else None,
+                             card.used if card else None, card_open, since, bool(due), why))
     if actor is not None:
         log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else ""),
                    purpose="revurdering")
-    return lines
+    return ParticipantPage(lines, total, due_total)
+
+
+def participants(actor: Staff | None, district=None, *, only_due: bool = True, on: _dt.date | None = None,
+                 limit: int = PARTICIPANT_PAGE) -> list[DueLine]:
+    """The lines of :func:`participant_page`."""
+    return participant_page(actor, district, only_due=only_due, on=on, limit=limit).lines
 
 
 @operation
@@ -225,7 +256,7 @@ def set_reassessment_interval(actor: Staff, months: int) -> int:
 
 
 __all__ = ["CONTINUE", "END", "DECISIONS", "END_REASONS", "DEFAULT_REASSESS_MONTHS", "reassess", "participants",
-           "set_reassessment_interval", "ReassessmentResult", "DueLine"]
+           "participant_page", "set_reassessment_interval", "ReassessmentResult", "DueLine"]
 
 
 @dataclass

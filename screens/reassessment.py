@@ -26,8 +26,15 @@ from models.cpr import masked
 from models.entities import END_REASONS
 from models.i18n import _
 from models.inputs import format_date as fmt_date
+from models.inputs import format_int
 from models.participation import reassessment_interval_months
-from models.reassessment import participants, reassess, reassessment_context, set_reassessment_interval
+from models.reassessment import (
+    PARTICIPANT_PAGE,
+    participant_page,
+    reassess,
+    reassessment_context,
+    set_reassessment_interval,
+)
 from screens.dialogs import ConfirmDialog
 
 from .base import CirkelScreen
@@ -53,6 +60,8 @@ class ReassessmentScreen(CirkelScreen):
     def __init__(self) -> None:
         super().__init__()
         self.lines = []
+        self.loaded = False  # the list has been read once (a resume reads it again)
+        self.limit = PARTICIPANT_PAGE  # lines shown; "… og n til" shows the next page
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,11 +97,13 @@ class ReassessmentScreen(CirkelScreen):
             self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self.loaded:  # back from another screen (the first read follows the districts)
+            self.action_refresh()
 
     @on(Select.Changed, "#reassess-district")
     @on(Checkbox.Changed, "#reassess-show-all")
     def _filter_changed(self, event) -> None:
+        self.limit = PARTICIPANT_PAGE
         self.action_refresh()
 
     def action_toggle_all(self) -> None:
@@ -105,17 +116,19 @@ class ReassessmentScreen(CirkelScreen):
                   not self.query_one("#reassess-show-all", Checkbox).value)
 
     def load(self, district_id: int | None, only_due: bool) -> None:
-        actor = self.app.actor
-        self.run_read(lambda: (participants(actor, district_id, only_due=only_due), reassessment_interval_months()),
+        actor, limit = self.app.actor, self.limit
+        self.run_read(lambda: (participant_page(actor, district_id, only_due=only_due, limit=limit),
+                               reassessment_interval_months()),
                       group="reassess", on_done=self.show, status="#reassess-list-status",
                       description=_("Henter deltagere"))
 
     def show(self, loaded) -> None:
-        self.lines, months = loaded
+        page, months = loaded
+        self.lines, self.loaded = page.lines, True
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        due = sum(1 for line in self.lines if line.due)
+        due = page.due
         for line in self.lines:
             card = "" if line.card_number is None else f"{line.card_number} {line.card_used}/10"
             why = Text(line.why, style="bold yellow") if line.due else Text("")
@@ -124,6 +137,9 @@ class ReassessmentScreen(CirkelScreen):
                           key=str(line.citizen_id))
         if not self.lines:
             table.add_row(_("Ingen skal revurderes lige nu."), "", "", "", "", "", "", key="none")
+        elif page.total > len(self.lines):
+            table.add_row(Text(_("… og {n} til").format(n=format_int(page.total - len(self.lines))), style="dim"),
+                          "", "", "", "", "", "", key="more")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
         self.query_one("#reassess-list-status", Static).update(
             _('{due} skal revurderes (kort brugt op eller {months} mdr. siden sidst) · {shown} vist').format(
@@ -142,6 +158,10 @@ class ReassessmentScreen(CirkelScreen):
     def action_reassess(self) -> None:
         line = self._selected()
         if line is None:
+            table = self.query_one(DataTable)
+            if table.row_count and table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "more":
+                self.limit += PARTICIPANT_PAGE  # "… og n til": the next page
+                self.action_refresh()
             return
         form = ReassessmentForm(line.citizen_id)
         self.app.push_screen(form, lambda message: self._done(message, form))

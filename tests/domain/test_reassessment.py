@@ -160,3 +160,23 @@ def test_only_participants_are_reassessed(admin, district):
     waiting = screen(admin, district, 0, wants=False).citizen
     with pytest.raises(DomainError, match="kun deltagere"):
         reassess(admin, waiting, decision="end", end_reason="flyttet")
+
+
+def test_the_list_pages_by_name_with_the_counts_of_all(admin, frozen_day):
+    """A page of the first ``limit`` by name; the counts are of the whole list (slowscreens: the
+    screen shows a page and "… og n til" at 100,000 citizens)."""
+    from models.reassessment import participant_page
+
+    district = district_with_pool(admin, capacity=5)
+    people = [_participant(admin, district, n) for n in range(5)]
+    for person in people[1::2]:
+        punch(admin, person, 10, "Fællestur")  # used up: due
+    everyone = participant_page(admin, district, only_due=False, limit=2)
+    names = sorted((p.name, p.id) for p in people)
+    assert [line.citizen_id for line in everyone.lines] == [pid for _n, pid in names[:2]]
+    assert (everyone.total, everyone.due) == (5, 2)
+    due = participant_page(admin, district, only_due=True, limit=1)
+    assert (due.total, due.due, len(due.lines)) == (2, 2, 1)
+    assert due.lines[0].citizen_id == min((p.name, p.id) for p in people[1::2])[1]
+    assert participant_page(admin, district, only_due=False, limit=10).lines == participants(
+        admin, district, only_due=False, limit=10)
