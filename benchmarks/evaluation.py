@@ -8,13 +8,15 @@ at 100,000 citizens), beside floors measured in the same run on the same machine
 "screen open" is from the key press (E) until the screen shows the year's figures
 (the worker's result handled and a frame drawn), in a headless app of 120×36.
 
-Run: python benchmarks/evaluation.py [CITIZENS]   (default 100000; the database is made
-once under the temp directory, as of 20-11-2026, and reused). Prints figures; asserts nothing.
+Run: python benchmarks/evaluation.py [CITIZENS] [DB]   (default 100000; the database is made
+once under the temp directory, as of 20-11-2026, and reused; or give its path). Prints figures
+and the load average; asserts nothing.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import statistics
 import sys
 import tempfile
@@ -79,7 +81,7 @@ async def screen_open(db_path: str, actor_id: int) -> tuple[float, float]:
 
 def main() -> None:
     citizens = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    path = Path(tempfile.gettempdir()) / f"cirkel-bench-eval-{citizens}.db"
+    path = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.gettempdir()) / f"cirkel-bench-eval-{citizens}.db"
     fresh = not path.exists()
     open_database(str(path))
     base.freeze_today(DAY)
@@ -98,6 +100,7 @@ def main() -> None:
     from models.evaluation import aggregate_queries, evaluation, load_district_ledger, year_period
 
     period = year_period(2026)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     print(f"{Citizen.select().count()} citizens, {StateChange.select().count()} state changes, "
           f"{Punch.select().count()} punches in the ledger")
     evaluation(period)  # warm the page cache once, as a leader's second look would be

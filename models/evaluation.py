@@ -22,7 +22,7 @@ What the figures mean (the rules, in one place):
   and imported clips minus reversals), so a year adds up to that year's
   ``Klip`` sheet of ``cirkel export --year``. The even pace is the district
   pool's allocated clips spread evenly over the year's days
-  (:func:`models.pools.pool_figures`).
+  (as :func:`models.pools.pool_figures` has it).
 * **Activities.** The same clips by catalogue offer and category; a reversal
   counts against the offer of the punch it reverses. A citizen's own idea is a
   punch without a catalogue offer and outside an outing (the plan's
@@ -48,7 +48,7 @@ import decimal
 import re
 from dataclasses import dataclass, field
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from .base import DomainError, today
 from .entities import (
@@ -60,11 +60,13 @@ from .entities import (
     STATE_ENDED,
     STATE_PAUSED,
     STATE_WAITLISTED,
+    Budget,
     CatalogueItem,
     Citizen,
     District,
     Event,
     Measurement,
+    Pool,
     Punch,
     StateChange,
 )
@@ -75,7 +77,6 @@ from .event_listings import _events_query as events_query
 from .event_listings import _rows as event_rows
 from .inputs import parse_date
 from .outcomes import UCLA_SEVERE_FROM, WHO5_DEPRESSION_AT_OR_BELOW
-from .pools import pool_figures
 from .results import MEASURES, latest_measurement, outcome_totals, totals_query
 
 TOTAL = "I alt"
@@ -368,7 +369,7 @@ def _run(query) -> list[tuple]:
 def aggregate_queries(period: EvaluationPeriod) -> list:
     """The aggregate queries the screen runs (for the benchmark's raw-SQL floor: ``q.sql()``)."""
     months = months_of(period)
-    return [_stocks_query(period, months), _in_period_query(period), _flows_query(period, months),
+    return [_stocks_query(period, months), _flows_query(period, months),
             _ledger_query(period, months), _outcome_query(period), _reasons_query(period)]
 
 
@@ -392,31 +393,31 @@ def _intervals(period: EvaluationPeriod, states: list[str]):
 
 STOCK_STATES = (STATE_ACTIVE, STATE_PAUSED, STATE_WAITLISTED)
 STOCK_FIELDS = {STATE_ACTIVE: "active", STATE_PAUSED: "paused", STATE_WAITLISTED: "waitlisted"}
+IN_PERIOD = "in_period"  # the stocks query's rows of participants in the period
 
 
 def _stocks_query(period: EvaluationPeriod, months: list[Month]):
     """Per district and state: the intervals counted by the month they start in and the
     month they stop in (a CASE each, portable SQL), so a handful of rows carry every
-    month's end count: an interval is open at month i's end when start <= i < stop."""
-    intervals = _intervals(period, list(STOCK_STATES))
+    month's end count: an interval is open at month i's end when start <= i < stop.
+
+    With them, from the same intervals (one scan of the state history, a CTE), rows
+    ``(district, IN_PERIOD, -1, -1, n)``: the distinct citizens active or paused at any
+    time in the period."""
+    intervals = _intervals(period, list(STOCK_STATES)).cte("intervals", materialized=True)
     c = intervals.c
     first = Case(None, [(c.start <= m.last, i) for i, m in enumerate(months)], len(months))
     stop = Case(None, [(c.stop.is_null(), len(months))]
                 + [(c.stop <= m.last, i) for i, m in enumerate(months)], len(months))
     # The CASE columns are grouped by position: PostgreSQL does not match a CASE with bound parameters
     # in GROUP BY to the same CASE in the select list (issue #18); SQLite takes either.
-    query = (intervals.select_from(c.did, c.st, first.alias("first"), stop.alias("stop"), fn.COUNT(c.cid))
-             .group_by(c.did, c.st, SQL("3"), SQL("4")).limit(MAX_GROUPS))
-    return query
-
-
-def _in_period_query(period: EvaluationPeriod):
-    """(district, distinct citizens active or paused at any time in the period)."""
-    intervals = _intervals(period, [STATE_ACTIVE, STATE_PAUSED])
-    c = intervals.c
-    return (intervals.select_from(c.did, fn.COUNT(c.cid.distinct()))
-            .where(c.stop.is_null() | ((c.stop > period.start) & (c.stop > c.start)))
-            .group_by(c.did).limit(MAX_GROUPS))
+    stocks = (Select([intervals], [c.did, c.st, first.alias("first"), stop.alias("stop"), fn.COUNT(c.cid)])
+              .group_by(c.did, c.st, SQL("3"), SQL("4")))
+    in_period = (Select([intervals], [c.did, SQL(f"'{IN_PERIOD}'"), SQL("-1"), SQL("-1"), fn.COUNT(c.cid.distinct())])
+                 .where(c.st.in_([STATE_ACTIVE, STATE_PAUSED])
+                        & (c.stop.is_null() | ((c.stop > period.start) & (c.stop > c.start))))
+                 .group_by(c.did))
+    return (stocks + in_period).with_cte(intervals).limit(MAX_GROUPS).bind(Citizen._meta.database)
 
 
 def _flows_query(period: EvaluationPeriod, months: list[Month]):
@@ -557,6 +558,17 @@ def held_outings(period: EvaluationPeriod) -> list[EventRow]:
     return event_rows(query)
 
 
+def _allocated(years: list[int]) -> dict[int, dict[int, int]]:
+    """Per year and active district the pool's allocated clips (as :func:`models.pools.pool_figures`
+    has them, in one query instead of its several per district)."""
+    allocated: dict[int, dict[int, int]] = {year: {} for year in years}
+    for year, d_id, clips in (Pool.select(Budget.year, Pool.district, Pool.allocated).join(Budget)
+                              .switch(Pool).join(District)
+                              .where(Budget.year.in_(years) & (District.active == True)).tuples()):  # noqa: E712
+        allocated[year][d_id] = int(clips or 0)
+    return allocated
+
+
 def _pace(months: list[Month], allocated_by_year: dict[int, int]) -> list[float]:
     paces = []
     for m in months:
@@ -576,8 +588,8 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
     The districts' clips and activities are read only with ``districts_ledger``
     (or later, one at a time, by :func:`load_district_ledger`)."""
     months = months_of(period)
-    heavy = {"stocks": _stocks_query(period, months), "in_period": _in_period_query(period),
-             "flows": _flows_query(period, months), "ledger": _ledger_query(period, months)}
+    heavy = {"stocks": _stocks_query(period, months), "flows": _flows_query(period, months),
+             "ledger": _ledger_query(period, months)}
     rows = {name: _run(query) for name, query in heavy.items()}
     names = dict(District.select(District.id, District.name).order_by(District.name)
                  .limit(MAX_DISTRICTS).tuples())
@@ -592,13 +604,14 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
         return groups[d_id], total
 
     for d_id, state, first, stop, n in rows["stocks"]:
+        if state == IN_PERIOD:
+            for g in targets(d_id):
+                g.participants += int(n)
+            continue
         attr = STOCK_FIELDS[state]
         for g in targets(d_id):
             for counts in g.months[first:stop]:
                 setattr(counts, attr, getattr(counts, attr) + int(n))
-    for d_id, n in rows["in_period"]:
-        for g in targets(d_id):
-            g.participants += int(n)
     for d_id, kind, *per_month in rows["flows"]:
         for g in targets(d_id):
             for counts, n in zip(g.months, per_month, strict=True):
@@ -617,10 +630,7 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
         for g in targets(d_id):
             g.reasons[reason] = g.reasons.get(reason, 0) + int(n)
 
-    allocated: dict[int, dict[int | None, int]] = {}
-    for year in sorted({m.first.year for m in months}):
-        for f in pool_figures(year):
-            allocated.setdefault(year, {})[f.district_id] = f.allocated
+    allocated = _allocated(sorted({m.first.year for m in months}))
     for g in [*groups.values(), total]:
         by_year = {year: (sum(per.values()) if g is total else per.get(g.district_id, 0))
                    for year, per in allocated.items()}
