@@ -93,7 +93,8 @@ class FollowUpScreen(CirkelScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self.result is not None:  # back from another screen (the first read is on_mount's)
+            self.action_refresh()
 
     def action_refresh(self) -> None:
         self.query_one("#followup-status", Static).update(_("Henter tal …"))
