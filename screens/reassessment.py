@@ -61,6 +61,7 @@ class ReassessmentScreen(CirkelScreen):
         super().__init__()
         self.lines = []
         self.loaded = False  # the list has been read once (a resume reads it again)
+        self.shown: tuple | None = None  # the filter of the list shown (ReassessmentScreen._filter)
         self.limit = PARTICIPANT_PAGE  # lines shown; "… og n til" shows the next page
 
     def compose(self) -> ComposeResult:
@@ -84,17 +85,25 @@ class ReassessmentScreen(CirkelScreen):
         table.add_column(_("Tilstand"), key="state")
         table.add_column(_("Distrikt"), key="district")
         table.focus()
-        own = self.app.actor.district_id
-        self.run_read(districts, self.app.actor, on_done=lambda known: self._show_districts(known, own),
-                      status="#reassess-list-status", description=_("Henter distrikter"))
+        actor, limit = self.app.actor, self.limit
 
-    def _show_districts(self, known, own) -> None:
+        def first():
+            """The districts and the list (of the actor's own district, else all) in one worker:
+            one round trip before the list shows."""
+            known = districts(actor)
+            chosen = actor.district_id if actor.district_id in dict(known) else None
+            return known, chosen, self._read(actor, chosen, True, limit)
+
+        self.run_read(first, on_done=self._show_districts, group="reassess", status="#reassess-list-status",
+                      description=_("Henter deltagere"))
+
+    def _show_districts(self, first) -> None:
+        known, chosen, loaded = first
         select = self.query_one("#reassess-district", Select)
         select.set_options([(name, d_id) for d_id, name in known])
-        if own in dict(known):
-            select.value = own  # its Changed loads the list
-        else:
-            self.action_refresh()
+        if chosen is not None:
+            select.value = chosen  # its Changed finds this list shown already
+        self.show(loaded)
 
     def on_screen_resume(self) -> None:
         if self.loaded:  # back from another screen (the first read follows the districts)
@@ -103,6 +112,8 @@ class ReassessmentScreen(CirkelScreen):
     @on(Select.Changed, "#reassess-district")
     @on(Checkbox.Changed, "#reassess-show-all")
     def _filter_changed(self, event) -> None:
+        if self.shown == self._filter():
+            return  # shown already (the first read)
         self.limit = PARTICIPANT_PAGE
         self.action_refresh()
 
@@ -110,20 +121,27 @@ class ReassessmentScreen(CirkelScreen):
         box = self.query_one("#reassess-show-all", Checkbox)
         box.value = not box.value
 
-    def action_refresh(self) -> None:
+    def _filter(self) -> tuple[int | None, bool]:
+        """(district id or None for all, only the due ones)."""
         value = self.query_one("#reassess-district", Select).value
-        self.load(None if value is Select.NULL else int(value),
-                  not self.query_one("#reassess-show-all", Checkbox).value)
+        return None if value is Select.NULL else int(value), not self.query_one("#reassess-show-all", Checkbox).value
+
+    def action_refresh(self) -> None:
+        self.load(*self._filter())
+
+    @staticmethod
+    def _read(actor, district_id: int | None, only_due: bool, limit: int):
+        return (participant_page(actor, district_id, only_due=only_due, limit=limit), reassessment_interval_months(),
+                (district_id, only_due))
 
     def load(self, district_id: int | None, only_due: bool) -> None:
         actor, limit = self.app.actor, self.limit
-        self.run_read(lambda: (participant_page(actor, district_id, only_due=only_due, limit=limit),
-                               reassessment_interval_months()),
+        self.run_read(lambda: self._read(actor, district_id, only_due, limit),
                       group="reassess", on_done=self.show, status="#reassess-list-status",
                       description=_("Henter deltagere"))
 
     def show(self, loaded) -> None:
-        page, months = loaded
+        page, months, self.shown = loaded
         self.lines, self.loaded = page.lines, True
         table = self.query_one(DataTable)
         row = table.cursor_row

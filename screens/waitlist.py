@@ -19,6 +19,7 @@ from models.base import DomainError
 from models.cpr import masked
 from models.i18n import _
 from models.inputs import format_date as fmt_date
+from models.inputs import format_int
 from models.permissions import can
 from screens.dialogs import ConfirmDialog
 
@@ -26,6 +27,8 @@ from .base import CirkelScreen
 from .forms import AskDialog
 from .intake_widgets import InfoDialog
 from .printing import offer_print
+
+WAITLIST_PAGE = 200  # entries shown at a time (a district's waitlist runs to 1,000 at 100,000 citizens)
 
 
 class WaitlistScreen(CirkelScreen):
@@ -42,6 +45,7 @@ class WaitlistScreen(CirkelScreen):
         super().__init__()
         self.waitlist = None
         self.next_number = 0
+        self.limit = WAITLIST_PAGE  # entries shown; "… og n til" shows the next page
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,24 +65,35 @@ class WaitlistScreen(CirkelScreen):
         table.add_column(_("Screenet"), key="screened")
         table.add_column(_("Venter siden"), key="since")
         table.focus()
-        own = self.app.actor.district_id
-        self.run_read(districts, self.app.actor, on_done=lambda known: self._show_districts(known, own),
-                      status="#waitlist-status",
-                      description=_("Henter distrikter"))
+        actor, limit = self.app.actor, self.limit
 
-    def _show_districts(self, known, own) -> None:
+        def first():
+            """The districts and the first one's waitlist (the actor's own, else the first) in one
+            worker: one round trip before the list shows."""
+            known = districts(actor)
+            chosen = actor.district_id if actor.district_id in dict(known) else (known[0][0] if known else None)
+            loaded = None if chosen is None else (waitlist(actor, chosen, limit=limit), next_card_number_preview())
+            return known, chosen, loaded
+
+        self.run_read(first, on_done=self._show_districts, status="#waitlist-status", group="waitlist",
+                      description=_("Henter venteliste"))
+
+    def _show_districts(self, first) -> None:
+        known, chosen, loaded = first
         select = self.query_one("#waitlist-district", Select)
         select.set_options([(name, d_id) for d_id, name in known])
-        if own in dict(known):
-            select.value = own  # its Changed loads the waitlist
-        elif known:
-            select.value = known[0][0]
+        if chosen is not None:
+            select.value = chosen  # its Changed finds this district's list shown already
+            self.show(loaded)
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
     @on(Select.Changed, "#waitlist-district")
     def _district_changed(self, event: Select.Changed) -> None:
+        if self.waitlist is not None and self.waitlist.room.district_id == self.district_id:
+            return  # shown already (the first read)
+        self.limit = WAITLIST_PAGE
         self.action_refresh()
 
     @property
@@ -91,8 +106,8 @@ class WaitlistScreen(CirkelScreen):
             self.load(self.district_id)
 
     def load(self, district_id: int) -> None:
-        actor = self.app.actor
-        self.run_read(lambda: (waitlist(actor, district_id), next_card_number_preview()), group="waitlist",
+        actor, limit = self.app.actor, self.limit
+        self.run_read(lambda: (waitlist(actor, district_id, limit=limit), next_card_number_preview()), group="waitlist",
                       on_done=self.show, status="#waitlist-status", description=_("Henter venteliste"))
 
     def show(self, loaded) -> None:
@@ -103,7 +118,7 @@ class WaitlistScreen(CirkelScreen):
                   else _("{n} ledige pladser").format(n=room.places))
         status.update(_('{district}: {participants}/{capacity} deltagere · {places} · {clips} klip tilbage · {waiting} venter').format(  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             district=room.district, participants=room.participants, capacity=room.capacity, places=places,
-            clips=room.clips_left, year=room.year, waiting=len(self.waitlist.entries)))
+            clips=room.clips_left, year=room.year, waiting=self.waitlist.total))
         status.set_class(room.places > 0, "open")
         table = self.query_one(DataTable)
         row = table.cursor_row
@@ -115,6 +130,9 @@ class WaitlistScreen(CirkelScreen):
                           key=str(e.citizen_id))
         if not self.waitlist.entries:
             table.add_row("", "", _("Ingen på ventelisten."), "", "", "", key="none")
+        elif self.waitlist.total > len(self.waitlist.entries):
+            table.add_row("", "", Text(_("… og {n} til").format(
+                n=format_int(self.waitlist.total - len(self.waitlist.entries))), style="dim"), "", "", "", key="more")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
 
     def _selected(self):
@@ -133,6 +151,10 @@ class WaitlistScreen(CirkelScreen):
     def action_admit(self) -> None:
         entry = self._selected()
         if entry is None:
+            table = self.query_one(DataTable)
+            if table.row_count and table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "more":
+                self.limit += WAITLIST_PAGE  # "… og n til": the next page
+                self.action_refresh()
             return
         if not entry.place_free:
             room = self.waitlist.room

@@ -377,3 +377,41 @@ async def test_a_screening_dated_with_a_two_digit_year_is_saved_in_this_century(
         await _settle(app, pilot)
         assert isinstance(app.screen, InfoDialog)
     assert Screening.get().screened_on == dt.date(2026, 11, 19)
+
+
+async def test_long_lists_show_a_page_and_enter_on_the_rest_shows_the_next(admin, frozen_day, make_app,
+                                                                           monkeypatch):
+    """Venteliste and Revurdering show a page (200 at 100,000 citizens; 2 here) with "… og n til";
+    Enter on that line shows the next page. The counts are of the whole list."""
+    import screens.reassessment
+    import screens.waitlist
+
+    monkeypatch.setattr(screens.waitlist, "WAITLIST_PAGE", 2)
+    monkeypatch.setattr(screens.reassessment, "PARTICIPANT_PAGE", 2)
+    district = district_with_pool(admin, capacity=3)
+    for n in range(3):  # the three places: participants, their cards used up (due)
+        person = admit(admin, screen(admin, district, n).citizen).citizen
+        punch(admin, person, 10, "Bustur")
+    for n in range(3, 8):
+        admit(admin, screen(admin, district, n).citizen)  # waitlisted
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7")
+        await _settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(i)[2]) for i in range(table.row_count)] == ["Borger 3", "Borger 4", "… og 3 til"]
+        assert "5 venter" in _static(app, "#waitlist-status")
+        table.move_cursor(row=2)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert [str(table.get_row_at(i)[2]) for i in range(table.row_count)] == [
+            "Borger 3", "Borger 4", "Borger 5", "Borger 6", "… og 1 til"]
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["Borger 0", "Borger 1", "… og 1 til"]
+        assert "3 skal revurderes" in _static(app, "#reassess-list-status")
+        table.move_cursor(row=2)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["Borger 0", "Borger 1", "Borger 2"]
