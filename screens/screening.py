@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.lazy import Lazy
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from models.admission import districts, screen_and_admit
@@ -38,6 +39,9 @@ FORM_FIELDS = ("cpr", "name", "phone", "address", "district", "date", "provider"
 
 class ScreeningScreen(Form, CirkelScreen):
     TITLE = _("Screening")
+    # Straight to the CPR field: focusing the scrollable form first (Textual's default, the first
+    # focusable widget) and then moving on restyles the whole form twice.
+    AUTO_FOCUS = "#cpr"
     BINDINGS = [
         Binding("ctrl+s", "save", _("Gem"), id="screening-save", tooltip=_("Gem screeningen (og optag borgeren).")),
         Binding("ctrl+n", "clear", _("Ryd"), id="screening-clear", tooltip=_("Tøm formularen til næste borger.")),
@@ -75,7 +79,8 @@ class ScreeningScreen(Form, CirkelScreen):
             yield FieldRow(_("Noter"), Input(id="notes", compact=True, max_length=1000))
             yield YesNo(_("Borgeren vil gerne deltage"), id="wants", compact=True, classes="criterion")
 
-            yield OutcomeFields("baseline", _("Baseline"), id="baseline-fields")
+            # below the fold: mounted right after the first frame (its eight answer lists are half the form's widgets)
+            yield Lazy(OutcomeFields("baseline", _("Baseline"), id="baseline-fields"))
             with Horizontal(classes="form-buttons"):
                 yield Button(_("Gem (Ctrl+S)"), id="save", variant="primary", compact=True)
                 yield Button(_("Ryd (Ctrl+N)"), id="clear", compact=True)
@@ -115,7 +120,8 @@ class ScreeningScreen(Form, CirkelScreen):
                 missing=", ".join(CRITERION_TITLES[k].lower() for k, _l in CRITERIA if not answers[k]))
         result.update(text)
         result.set_class(not missing, "eligible")
-        outcome = self.query_one(OutcomeFields).summary()
+        fields = self.query(OutcomeFields)  # none for a moment: mounted after the first frame
+        outcome = fields.first().summary() if fields else ""
         bar = self.query_one("#screening-result", Static)
         text = _("I målgruppen") if not missing else _("Ikke i målgruppen ({n} af 4 mangler)").format(
             n=len(missing))
