@@ -43,6 +43,7 @@ What the figures mean (the rules, in one place):
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as _dt
 import decimal
 import re
@@ -348,6 +349,7 @@ class Evaluation:
     total: Group
     outings: list[EventRow] = field(default_factory=list)
     outing_totals: dict[str, OutingTotals] = field(default_factory=dict)  # by district name and TOTAL
+    complete: bool = True  # False: the participants' figures only (evaluate_participants, complete_evaluation)
 
     @property
     def groups(self) -> list[Group]:
@@ -578,8 +580,22 @@ def _pace(months: list[Month], allocated_by_year: dict[int, int]) -> list[float]
 
 
 def evaluate(period_text: str) -> Evaluation:
-    """The screen's read: the period as typed (a Danish refusal at the field ``period``), its figures."""
+    """The period as typed (a Danish refusal at the field ``period``), all its figures."""
     return evaluation(parse_period(period_text))
+
+
+def evaluate_participants(period_text: str) -> Evaluation:
+    """The screen's first read: the period as typed, with the participants' figures only (the
+    first tab and the status line); :func:`complete_evaluation` reads the rest."""
+    return _participants(parse_period(period_text))
+
+
+def complete_evaluation(ev: Evaluation) -> Evaluation:
+    """The rest of a first read's figures (clips, activities, outcomes, endings, outings), on a
+    copy: the screen keeps showing the one it has meanwhile."""
+    ev = copy.deepcopy(ev)
+    _the_rest(ev)
+    return ev
 
 
 def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Evaluation:
@@ -587,21 +603,31 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
 
     The districts' clips and activities are read only with ``districts_ledger``
     (or later, one at a time, by :func:`load_district_ledger`)."""
-    months = months_of(period)
-    heavy = {"stocks": _stocks_query(period, months), "flows": _flows_query(period, months),
-             "ledger": _ledger_query(period, months)}
-    rows = {name: _run(query) for name, query in heavy.items()}
-    names = dict(District.select(District.id, District.name).order_by(District.name)
-                 .limit(MAX_DISTRICTS).tuples())
-    groups: dict[int | None, Group] = {d_id: Group(d_id, name, [MonthCounts() for _ in months])
-                                       for d_id, name in names.items()}
-    total = Group(None, TOTAL, [MonthCounts() for _ in months])
+    ev = _participants(period)
+    _the_rest(ev, districts_ledger)
+    return ev
 
+
+def _targets(groups: dict, total: Group, months: list[Month]):
     def targets(d_id) -> tuple[Group, Group]:
         """The citizen's district (a group of its own for citizens without one) and the total."""
         if d_id not in groups:
             groups[d_id] = Group(None, NO_DISTRICT, [MonthCounts() for _ in months])
         return groups[d_id], total
+
+    return targets
+
+
+def _participants(period: EvaluationPeriod) -> Evaluation:
+    """The participants per month and in the period (``complete`` False: the rest is unread)."""
+    months = months_of(period)
+    rows = {"stocks": _run(_stocks_query(period, months)), "flows": _run(_flows_query(period, months))}
+    names = dict(District.select(District.id, District.name).order_by(District.name)
+                 .limit(MAX_DISTRICTS).tuples())
+    groups: dict[int | None, Group] = {d_id: Group(d_id, name, [MonthCounts() for _ in months])
+                                       for d_id, name in names.items()}
+    total = Group(None, TOTAL, [MonthCounts() for _ in months])
+    targets = _targets(groups, total, months)
 
     for d_id, state, first, stop, n in rows["stocks"]:
         if state == IN_PERIOD:
@@ -616,9 +642,18 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
         for g in targets(d_id):
             for counts, n in zip(g.months, per_month, strict=True):
                 setattr(counts, kind, getattr(counts, kind) + int(n or 0))
+    districts = [groups[d] for d in names] + ([groups[None]] if None in groups else [])
+    return Evaluation(period, months, districts, total, complete=False)
+
+
+def _the_rest(ev: Evaluation, districts_ledger: bool = False) -> None:
+    """Clips, activities, outcomes, endings, pace and outings into a first read's figures."""
+    period, months, total = ev.period, ev.months, ev.total
+    groups: dict[int | None, Group] = {g.district_id: g for g in ev.districts}
+    targets = _targets(groups, total, months)
 
     items = _catalogue()
-    _fill_ledger(total, rows["ledger"], items)
+    _fill_ledger(total, _run(_ledger_query(period, months)), items)
     if districts_ledger:
         for g in list(groups.values()):
             _fill_ledger(g, _run(_ledger_query(period, months, g.district_id)), items)
@@ -637,13 +672,12 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
         for counts, pace in zip(g.months, _pace(months, by_year), strict=True):
             counts.pace = pace
 
-    outings = held_outings(period)
-    totals: dict[str, OutingTotals] = {}
-    for row in outings:
-        totals.setdefault(row.district, OutingTotals()).add(row)
-        totals.setdefault(TOTAL, OutingTotals()).add(row)
-    districts = [groups[d] for d in names] + ([groups[None]] if None in groups else [])
-    return Evaluation(period, months, districts, total, outings, totals)
+    ev.outings = held_outings(period)
+    for row in ev.outings:
+        ev.outing_totals.setdefault(row.district, OutingTotals()).add(row)
+        ev.outing_totals.setdefault(TOTAL, OutingTotals()).add(row)
+    ev.districts = [g for d, g in groups.items() if d is not None] + ([groups[None]] if None in groups else [])
+    ev.complete = True
 
 
 def _activity(item, outing: bool, imported: bool, items) -> tuple[tuple, tuple[str, str, bool]]:
