@@ -34,7 +34,7 @@ from .entities import (
     Screening,
     Staff,
 )
-from .inputs import clean_text, parse_date
+from .inputs import clean_text, date_of, parse_date
 from .permissions import require
 from .pools import committed_clips, free_places, participants_in, pool_of
 from .screening import latest_screening
@@ -134,18 +134,12 @@ def waitlist(actor: Staff | None, district, on: _dt.date | None = None, limit: i
     if limit is not None:
         query = query.limit(limit)
     rows = list(query.tuples())
-    entries = [WaitlistEntry(position, cid, name, cpr, room.district, _day(screened_on), _day(since),
+    entries = [WaitlistEntry(position, cid, name, cpr, room.district, date_of(screened_on), date_of(since),
                              position <= room.places)
                for position, (cid, name, cpr, screened_on, since, _total) in enumerate(rows, start=1)]
     if actor is not None:
         log_access(actor, "list", criterion=f"venteliste {room.district}", purpose="venteliste")
     return Waitlist(room, entries, int(rows[0][-1]) if rows else 0)
-
-
-def _day(value) -> _dt.date | None:
-    if value is None or isinstance(value, _dt.date):
-        return value
-    return _dt.date.fromisoformat(str(value)[:10])
 
 
 def waitlist_position(citizen: Citizen) -> int | None:

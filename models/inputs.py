@@ -222,3 +222,11 @@ def format_mean(value: float | None, *, signed: bool = False) -> str:
     if value is None:
         return "–"
     return (f"{value:+.1f}" if signed else f"{value:.1f}").replace(".", ",")
+
+
+# slowscreens: a date column of a subquery or an aggregate, read back as a date
+def date_of(value) -> _dt.date | None:
+    """A date as the database gives it back outside a model field (SQLite: ISO text), or None."""
+    if value is None or isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value)[:10])

@@ -30,6 +30,7 @@ from .entities import (
     Setting,
     Staff,
 )
+from .inputs import date_of
 from .participation import DEFAULT_REASSESS_MONTHS, due_parts, reassessment_interval_months
 from .permissions import require
 from .screening import Baseline, clean_outcomes, record_measurement
@@ -147,13 +148,6 @@ class DueLine:
 PARTICIPANT_PAGE = 200  # the list shows this many at a time ("… og n til" reads the next)
 
 
-def _day(value) -> _dt.date | None:
-    """A date column of a subquery (SQLite gives it as text)."""
-    if value is None or isinstance(value, _dt.date):
-        return value
-    return _dt.date.fromisoformat(str(value)[:10])
-
-
 def _participants_query(actor: Staff | None, district, only_due: bool, on: _dt.date, columns):
     """Participants (active and paused) of the district, or of those the actor may see; the
     due ones only with ``only_due`` (the rule: :func:`models.participation.due_parts`).
@@ -221,8 +215,8 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
     for cid, name, cpr, district_name, state, state_since, adm, rea, card_id, due in rows:
         card = cards.get(card_id)
         card_open = card is not None and card.status == CARD_OPEN
-        adm, rea = _day(adm), _day(rea)
-        since = max(d for d in (adm, rea) if d) if (adm or rea) else _day(state_since)
+        adm, rea = date_of(adm), date_of(rea)
+        since = max(d for d in (adm, rea) if d) if (adm or rea) else date_of(state_since)
         why = ("kort brugt op" if not card_open else f"{months} mdr. gået") if due else ""
         lines.append(DueLine(cid, name, cpr, district_name, state, card.number if card else None,
                              card.used if card else None, card_open, since, bool(due), why))
