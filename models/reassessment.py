@@ -145,6 +145,7 @@ class DueLine:
     since: _dt.date | None  # admission or last reassessment
     due: bool
     why: str  # "kort brugt op" / "6 mdr." / ""
+    waiting_since: _dt.date | None = None  # issue #15: the day the reassessment fell due (None: not due)
 
 
 def _admitted_on():
@@ -196,15 +197,28 @@ def participants(actor: Staff | None, district=None, *, only_due: bool = True, o
         rea = last.get(c.id)
         since = max(d for d in (adm, rea) if d) if (adm or rea) else c.state_since
         why = ""
+        waiting = None
         if c.id in due_ids:
             why = "kort brugt op" if not card_open else f"{months} mdr. gået"
+            waiting = _fell_due(card, card_open, since, months)
         lines.append(DueLine(c.id, c.name, c.cpr, c.district.name, c.state,
                              card.number if card else None, card.used if card else None, card_open,
-                             since, c.id in due_ids, why))
+                             since, c.id in due_ids, why, waiting))
+    # issue #15: those who have waited longest first (then the rest by name, as fetched)
+    lines.sort(key=lambda line: (not line.due, line.waiting_since or _dt.date.max))
     if actor is not None:
         log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else ""),
                    purpose="revurdering")
     return lines
+
+
+def _fell_due(card: Card | None, card_open: bool, since: _dt.date | None, months: int) -> _dt.date | None:
+    """The day a due reassessment fell due: the day the card was used up, else the interval after ``since``
+    (whichever came first when both apply)."""
+    by_interval = since + _dt.timedelta(days=round(months * 30.44)) if since else None
+    used_up = card.ended_on if card is not None and not card_open else None
+    days = [d for d in (used_up, by_interval) if d]
+    return min(days) if days else None
 
 
 @operation

@@ -48,21 +48,25 @@ class ReassessmentScreen(CirkelScreen):
         Binding("g,f5", "refresh", _("Opdatér"), id="reassess-refresh", tooltip=_("Hent listen igen.")),
         Binding("i", "interval", _("Interval"), id="reassess-interval",
                 tooltip=_("Hvor mange måneder der må gå mellem revurderinger (leder).")),
+        Binding("slash", "focus_search", _("Søg"), id="reassess-search",
+                tooltip=_("Søg i listen på navn eller CPR-nummer.")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self.lines = []
+        self.loaded = []  # every line read
+        self.lines = []  # the lines shown: those matching the search
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="intake-toolbar"):
             yield Select([], prompt=_("Alle distrikter"), id="reassess-district", compact=True)
             yield YesNo(_("Vis alle deltagere (t)"), id="reassess-show-all", compact=True)
+            yield Input(id="reassess-find", compact=True, placeholder=_("søg navn eller CPR (/)"))
         yield Static(_("Henter deltagere …"), id="reassess-list-status", classes="intake-status")
         yield DataTable(id="reassess-table", cursor_type="row", zebra_stripes=True, classes="intake-table")
-        yield Static(_("Enter: revurdér · p: pause/genoptag · t: alle/forfaldne · g / F5: opdatér"),
-                     classes="intake-hint")
+        hint = _("Længst ventende først · Enter: revurdér · /: søg · p: pause/genoptag · t: alle/forfaldne · g: opdatér")  # noqa: E501
+        yield Static(hint, classes="intake-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -110,20 +114,58 @@ class ReassessmentScreen(CirkelScreen):
                       group="reassess", on_done=self.show, status="#reassess-list-status",
                       description=_("Henter deltagere"))
 
+    def action_focus_search(self) -> None:
+        self.query_one("#reassess-find", Input).focus()
+
+    @on(Input.Changed, "#reassess-find")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self.months is not None:
+            self.fill(0)
+
+    @on(Input.Submitted, "#reassess-find")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+        self.action_reassess()
+
+    def on_key(self, event) -> None:
+        """↑/↓ in the search field move the highlight in the list."""
+        if self.focused is self.query_one("#reassess-find", Input) and event.key in ("up", "down"):
+            table = self.query_one(DataTable)
+            step = 1 if event.key == "down" else -1
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+            event.stop()
+            event.prevent_default()
+
+    months = None
+
     def show(self, loaded) -> None:
-        self.lines, months = loaded
+        self.loaded, self.months = loaded
+        self.fill(self.query_one(DataTable).cursor_row)
+
+    def fill(self, row: int) -> None:
+        """Show the lines that match the search (name, or the CPR number's digits)."""
+        text = self.query_one("#reassess-find", Input).value.strip().casefold()
+        digits = text.replace("-", "")
+        if not text:
+            self.lines = list(self.loaded)
+        elif digits.isdigit():
+            self.lines = [line for line in self.loaded if line.cpr.startswith(digits)]
+        else:
+            self.lines = [line for line in self.loaded if text in line.name.casefold()]
+        months = self.months
         table = self.query_one(DataTable)
-        row = table.cursor_row
         table.clear()
-        due = sum(1 for line in self.lines if line.due)
+        due = sum(1 for line in self.loaded if line.due)
         for line in self.lines:
             card = "" if line.card_number is None else f"{line.card_number} {line.card_used}/10"
             why = Text(line.why, style="bold yellow") if line.due else Text("")
             state = Text(state_title(line.state), style="italic" if line.state == "paused" else "")
-            table.add_row(line.name, masked(line.cpr), why, card, fmt_date(line.since), state, line.district,
+            since = line.waiting_since if line.due and line.waiting_since else line.since  # due: since it fell due
+            table.add_row(line.name, masked(line.cpr), why, card, fmt_date(since), state, line.district,
                           key=str(line.citizen_id))
         if not self.lines:
-            table.add_row(_("Ingen skal revurderes lige nu."), "", "", "", "", "", "", key="none")
+            empty = _("Ingen matcher søgningen.") if text else _("Ingen skal revurderes lige nu.")
+            table.add_row(empty, "", "", "", "", "", "", key="none")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
         self.query_one("#reassess-list-status", Static).update(
             _('{due} skal revurderes (kort brugt op eller {months} mdr. siden sidst) · {shown} vist').format(

@@ -160,3 +160,20 @@ def test_only_participants_are_reassessed(admin, district):
     waiting = screen(admin, district, 0, wants=False).citizen
     with pytest.raises(DomainError, match="kun deltagere"):
         reassess(admin, waiting, decision="end", end_reason="flyttet")
+
+
+# flows (issue #15): the list is sorted by how long each reassessment has waited
+def test_the_longest_waiting_reassessment_comes_first(admin, frozen_day):
+    district = district_with_pool(admin, capacity=4)
+    day = frozen_day - dt.timedelta(days=250)
+    old = _participant(admin, district, 0, on=day)  # due by the interval since ~7 months after `day`
+    month_ago = frozen_day - dt.timedelta(days=30)
+    late, early = _participant(admin, district, 1, on=month_ago), _participant(admin, district, 2, on=month_ago)
+    waiting = _participant(admin, district, 3)  # not due
+    punch(admin, late, 10, "Bustur", on=frozen_day - dt.timedelta(days=2))
+    punch(admin, early, 10, "Bustur", on=frozen_day - dt.timedelta(days=20))
+    lines = participants(admin, district, only_due=False)
+    assert [line.citizen_id for line in lines] == [old.id, early.id, late.id, waiting.id]
+    assert lines[1].waiting_since == frozen_day - dt.timedelta(days=20)
+    assert lines[0].waiting_since == day + dt.timedelta(days=round(6 * 30.44))
+    assert lines[3].waiting_since is None

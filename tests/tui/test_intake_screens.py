@@ -377,3 +377,48 @@ async def test_a_screening_dated_with_a_two_digit_year_is_saved_in_this_century(
         await _settle(app, pilot)
         assert isinstance(app.screen, InfoDialog)
     assert Screening.get().screened_on == dt.date(2026, 11, 19)
+
+
+# flows (issue #15): Revurdering searches as you type, longest waiting first; Home/End in any table
+async def test_reassessment_list_searches_as_you_type_and_home_end_reach_the_ends(admin, frozen_day, make_app):
+    import datetime as dt
+
+    from screens.reassessment import ReassessmentForm
+
+    district = district_with_pool(admin, capacity=3)
+    month_ago = frozen_day - dt.timedelta(days=30)
+    people = []
+    for n, days in enumerate((3, 25, 10)):
+        citizen = admit(admin, screen(admin, district, n, on=month_ago).citizen, on=month_ago).citizen
+        punch(admin, citizen, 10, "Bustur", on=frozen_day - dt.timedelta(days=days))
+        people.append(citizen)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert [table.get_row_at(i)[0] for i in range(3)] == ["Borger 1", "Borger 2", "Borger 0"]
+        await pilot.press("end")
+        assert table.cursor_row == 2
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("slash", *"ger 0")
+        await pilot.pause()
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "Borger 0"
+        await pilot.press("backspace", "2")
+        await pilot.pause()
+        assert table.get_row_at(0)[0] == "Borger 2"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ReassessmentForm) and app.screen.citizen_id == people[2].id
+        await pilot.press("1", "2", "home", "3")  # in a text field Home is the field's own
+        assert app.screen.query_one("#followup-network", Input).value == "312"
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        find = app.screen.query_one("#reassess-find", Input)
+        find.value = "030"  # CPR digits
+        await pilot.pause()
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "Borger 0"
+        find.value = "xyz"
+        await pilot.pause()
+        assert table.get_row_at(0)[0] == "Ingen matcher søgningen."
