@@ -65,9 +65,8 @@ async def test_sign_up_afbud_and_attendance_from_the_keyboard(outing, make_app):
             app.screen.query_one("#search", Input).value = ""
             app.screen.query_one("#search", Input).focus()
             await _type(pilot, _card_number(person))
-            await pilot.press("enter")
-            await _settle(pilot)
-            await pilot.press("enter")  # the one hit: sign up
+            await _settle(pilot)  # the matches come as you type, the first highlighted
+            await pilot.press("enter")  # one Enter signs up the highlighted match
             await _settle(pilot)
         statuses = {s.citizen_id: s.status for s in Signup.select().where(Signup.event == outing)}
         assert statuses == {first.id: "signed_up", second.id: "signed_up", third.id: "waitlisted"}
@@ -160,10 +159,8 @@ async def test_a_leader_signs_up_a_non_participant_with_a_reason(outing, make_ap
         await pilot.press("t")
         await _settle(pilot)
         await _type(pilot, outsider.cpr)
-        await pilot.press("enter")
+        await pilot.press("enter")  # before the match has come: it is signed up when it comes (one match)
         await _settle(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
         assert type(app.screen).__name__ == "AskDialog"
         await pilot.press("enter")  # no reason: the message stays at the field
         await pilot.pause()
@@ -294,3 +291,38 @@ def test_events_overview_snapshot_80x24(demo, make_app, snap_compare):
         await _settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_events)
+
+
+# flows (issue #15): one Enter signs up the highlighted match; the search is logged once, not per key
+async def test_sign_up_takes_one_enter_on_the_highlighted_match(outing, make_app):
+    from models.search import search_citizens
+
+    active = (Citizen.select().where(Citizen.state == "active").order_by(Citizen.id))
+    first_names: dict[str, list] = {}
+    for c in active:
+        first_names.setdefault(c.name.split()[0], []).append(c)
+    word = next(w for w, people in first_names.items() if len(people) >= 2)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        await pilot.press("f")
+        await _settle(pilot)
+        await pilot.press("t")
+        await _settle(pilot)
+        logged = AccessLog.select().where(AccessLog.purpose == "fællestur").count()
+        await _type(pilot, word)
+        await _settle(pilot)
+        assert AccessLog.select().where(AccessLog.purpose == "fællestur").count() == logged  # not per keystroke
+        hits = app.screen.hits
+        assert len(hits) >= 2 and app.screen.focused is app.screen.query_one("#search", Input)
+        assert [h.id for h in hits] == [h.id for h in app.screen.hits]
+        await pilot.press("down")  # the highlight moves from the field
+        assert app.screen.query_one("#hits", DataTable).cursor_row == 1
+        await pilot.press("enter")
+        await _settle(pilot)
+        [signup] = Signup.select().where(Signup.event == outing)
+        assert signup.citizen_id == hits[1].id
+        row = AccessLog.select().where(AccessLog.purpose == "fællestur").order_by(AccessLog.id.desc()).first()
+        assert row.criterion == word and row.citizen_id == hits[1].id
+        assert app.screen.query_one("#search", Input).value == ""  # ready for the next one
+    assert search_citizens(word)  # the word really searches
