@@ -21,6 +21,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from exports.participant_list import write_participant_list
 from models.base import DomainError
+from models.event_attendance import too_early_to_confirm
 from models.events import (
     attendance_sheet,
     cancel_signup,
@@ -116,8 +117,11 @@ class AttendanceScreen(CirkelScreen):
                           "" if line.agreement_left is None else str(line.agreement_left), key=str(line.signup_id))
         if self.lines:
             table.move_cursor(row=min(cursor, len(self.lines) - 1))
-        self.query_one("#attendance-status", Static).update(self._status())
-        self.query_one("#confirm", Button).disabled = self.row.status != "planned"
+        early = too_early_to_confirm(self.row.starts_at) if self.row.status == "planned" else None
+        status = self.query_one("#attendance-status", Static)
+        # flows (issue #15): a coming outing says so at once, not after the whole form is confirmed
+        status.update(Text(early, style="bold") + Text(" " + self._status()) if early else self._status())
+        self.query_one("#confirm", Button).disabled = self.row.status != "planned" or bool(early)
 
     def _status(self) -> str:
         row = self.row
@@ -230,6 +234,10 @@ class AttendanceScreen(CirkelScreen):
     @on(Button.Pressed, "#confirm")
     def action_confirm(self) -> None:
         if not self._writable():
+            return
+        early = too_early_to_confirm(self.row.starts_at)
+        if early:
+            self.notify(early, severity="warning")
             return
         attended = [line for line in self.lines if line.attendance == "attended"]
         clips = sum(line.clips for line in attended)

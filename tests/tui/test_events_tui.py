@@ -326,3 +326,30 @@ async def test_sign_up_takes_one_enter_on_the_highlighted_match(outing, make_app
         assert row.criterion == word and row.citizen_id == hits[1].id
         assert app.screen.query_one("#search", Input).value == ""  # ready for the next one
     assert search_citizens(word)  # the word really searches
+
+
+# flows (issue #15): a coming outing's attendance says when it opens, before anything is marked
+async def test_attendance_of_a_coming_outing_says_so_when_opened(demo, admin, frozen_day, make_app):
+    from models.events import sign_up
+    from screens.dialogs import ConfirmDialog
+    from screens.event_attendance import AttendanceScreen
+
+    [coming] = create_events(admin, title="Tur om en uge", day=frozen_day + dt.timedelta(days=7), time="08:00",
+                             seats=2, clips_per_participant=2, meeting_place="Ved kirken")
+    [person] = _participants(1)
+    sign_up(admin, coming.id, person.id)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        app.push_screen(AttendanceScreen(coming.id))
+        await _settle(pilot)
+        status = str(app.screen.query_one("#attendance-status", Static).render())
+        assert status.startswith("Turen er først 27-11-2026; fremmødet bekræftes på dagen eller senere.")
+        assert app.screen.query_one("#confirm").disabled
+        await pilot.press("d")  # marking ahead is allowed
+        await _settle(pilot)
+        await pilot.press("ctrl+s")  # no question first: it says why at once
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+    assert Event.get_by_id(coming.id).status == "planned"
+    assert Signup.get(Signup.event == coming).attendance == "attended"
