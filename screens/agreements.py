@@ -11,7 +11,7 @@ from models.agreements import create_agreement, list_agreements
 from models.base import DomainError, today
 from models.i18n import _
 from models.inputs import parse_date
-from models.punching import active_catalogue_names
+from models.punching import activity_suggestions
 from screens.widgets import fmt_validity
 
 from .base import CirkelScreen
@@ -113,7 +113,7 @@ class AgreementDialog(TypeAheadForm):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(CitizenPicker).input)
-        self.run_read(active_catalogue_names, on_done=self._suggest, description=_("Henter kataloget"))
+        self.run_read(activity_suggestions, on_done=self._suggest, description=_("Henter kataloget"))
 
     def _suggest(self, names: list[str]) -> None:
         self.query_one("#ag-activity", Input).suggester = CatalogueSuggester(names)

@@ -34,7 +34,7 @@ from models.entities import CARD_USED_UP, CLIPS_PER_CARD
 from models.i18n import _
 from models.inputs import format_date as fmt_date
 from models.inputs import parse_date
-from models.punching import active_catalogue_names, register_punch
+from models.punching import activity_suggestions, register_punch
 
 from .citizen_picker import CitizenPicker
 from .forms import FieldMessage, FieldRow
@@ -56,7 +56,8 @@ class PunchOutcome:
 
 
 class CatalogueSuggester(SuggestFromList):
-    """Completes the activity from the active catalogue offers (case-insensitive)."""
+    """Completes the activity from the active catalogue offers and the free texts used before
+    (case-insensitive; which free texts: models.punching.activity_suggestions)."""
 
     def __init__(self, names: list[str]) -> None:
         super().__init__(names, case_sensitive=False)
@@ -109,7 +110,7 @@ class QuickPunchDialog(TypeAheadForm):
         self.set_focus(picker.input)
         if self.initial:
             picker.auto_pick(self.initial)
-        self.run_read(active_catalogue_names, on_done=self._suggest, description=_("Henter kataloget"))
+        self.run_read(activity_suggestions, on_done=self._suggest, description=_("Henter kataloget"))
 
     def _suggest(self, names: list[str]) -> None:
         self.query_one("#qp-activity", Input).suggester = CatalogueSuggester(names)

@@ -310,3 +310,25 @@ async def test_the_clips_hint_names_the_agreement_the_clips_come_from(card4471, 
         await pilot.press("backspace", "5", "0")  # more than any agreement carries: the plain hint
         await settle(app, pilot)
         assert message(app, "#qp-clips-msg").startswith(f"1–{left} klip fra kort 4471.")
+
+
+# flows (issue #15): "Fri" suggests the free text "Frisør" used before (not in the catalogue)
+async def test_the_activity_field_suggests_free_texts_used_before(card4471, make_app):
+    from models.punching import register_punch
+
+    assert not CatalogueItem.select().where(CatalogueItem.name == "Frisør").exists()
+    other = (Card.select().join(Citizen, on=(Card.citizen == Citizen.id))
+             .where((Card.status == "open") & (Citizen.state == "active") & (Card.used <= 8)
+                    & (Card.citizen != card4471.citizen_id)).first())
+    for citizen_id in (other.citizen_id, card4471.citizen_id):  # a free text used for two citizens
+        register_punch(Staff.get(Staff.login == "mette"), citizen_id, 1, "Frisør")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("k", "4", "4", "7", "1", "enter", "1", "enter")
+        await settle(app, pilot)
+        await pilot.press("F", "r", "i")
+        await settle(app, pilot)
+        activity = app.screen.query_one("#qp-activity", Input)
+        assert activity._suggestion == "Frisør"
+        await pilot.press("right")  # → takes the suggestion
+        assert activity.value == "Frisør"
