@@ -10,7 +10,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 from models.agreements import create_agreement, list_agreements
 from models.base import DomainError, today
 from models.i18n import _
-from models.inputs import parse_date
+from models.inputs import format_count, parse_date
 from models.punching import activity_suggestions
 from screens.widgets import fmt_validity
 
@@ -62,8 +62,8 @@ class AgreementsScreen(CirkelScreen):
                           a.activity, a.reason, key=str(a.id))
         current = sum(1 for a in lines if a.valid_on(day) and a.left > 0)
         self.query_one("#agreements-status", Static).update(
-            _("{n} aftaler, {current} gælder i dag med klip tilbage. n opretter en ny.").format(
-                n=len(lines), current=current) if lines
+            _("{n}, {current} gælder i dag med klip tilbage. n opretter en ny.").format(
+                n=format_count(len(lines), _("aftale"), _("aftaler")), current=current) if lines
             else _("Ingen aftaler endnu. n opretter en ny."))
 
     def action_new(self) -> None:

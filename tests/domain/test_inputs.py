@@ -104,3 +104,10 @@ def test_the_screens_name_the_states_as_the_domain_does():
     from screens.widgets import STATE_TITLES
 
     assert STATE_TITLES == STATE_LABELS  # in Danish; the catalogue translates the screens' words
+
+
+# flows (issue #15): "1 aftale", not "1 aftaler"
+def test_a_count_takes_the_singular_for_exactly_one():
+    from models.inputs import format_count
+
+    assert [format_count(n, "uge", "uger") for n in (0, 1, 2, 1500)] == ["0 uger", "1 uge", "2 uger", "1.500 uger"]

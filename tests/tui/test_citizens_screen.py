@@ -174,3 +174,21 @@ async def test_the_citizen_page_follows_punches_made_elsewhere_and_shows_the_out
         await pilot.press("g")  # refreshes like every other screen (the change mark counts, it sees no edit)
         await settle(app, pilot)
         assert "Frisør og fodpleje" in [str(punches.get_row_at(i)[3]) for i in range(punches.row_count)]
+
+
+# flows (issue #15): "1 aftale", not "1 aftaler"
+async def test_one_agreement_is_said_in_the_singular(admin, frozen_day, make_app):
+    from models.admission import admit
+    from models.agreements import create_agreement
+    from tests.intake_helpers import district_with_pool, screen
+
+    district = district_with_pool(admin, capacity=2, extra_clips=20)
+    citizen = admit(admin, screen(admin, district, 0).citizen).citizen
+    create_agreement(admin, citizen, 14, "Hospitalsophold")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgreementsScreen)
+        status = str(app.screen.query_one("#agreements-status", Static).render())
+        assert status.startswith("1 aftale, 1 gælder i dag")

@@ -422,3 +422,34 @@ async def test_reassessment_list_searches_as_you_type_and_home_end_reach_the_end
         find.value = "xyz"
         await pilot.pause()
         assert table.get_row_at(0)[0] == "Ingen matcher søgningen."
+
+
+# flows (issue #15): the u key says what it does (out of turn while a place is free), and only to a leader
+async def test_waitlist_u_is_labelled_by_what_it_does_and_shown_only_to_a_leader(admin, small_district, make_app,
+                                                                                db_path):
+    from cirkel_tui.app import CirkelApp
+    from models.entities import Staff
+
+    first = screen(admin, small_district, 0).citizen
+    admit(admin, first)
+    for n in (1, 2):
+        admit(admin, screen(admin, small_district, n).citizen)
+    reassess(admin, first, decision="end", end_reason="flyttet")  # one place free: Borger 1's
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7")
+        await _settle(app, pilot)
+        keys = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()}
+        assert keys["u"] == "Uden for tur"
+        assert "u: uden for tur (leder)" in _static(app, "#waitlist-hint")
+        await pilot.press("down", "u")  # Borger 2, behind Borger 1
+        await pilot.pause()
+        assert isinstance(app.screen, AskDialog) and "før 1 person, der står foran" in app.screen.prompt
+        await pilot.press("escape")
+    terapeut = Staff.create(login="tove", name="Tove Terapeut", role="terapeut", district=small_district)
+    tove = CirkelApp(actor_id=terapeut.id, db_path=db_path)
+    async with tove.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7")
+        await _settle(tove, pilot)
+        assert tove.screen.active_bindings["u"].binding.id == "undo_punch"  # the global key, not admission
+        assert "u:" not in _static(tove, "#waitlist-hint")
