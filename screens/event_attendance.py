@@ -352,8 +352,21 @@ class ParticipantListScreen(CirkelScreen):
                                        _("Mappe (filnavnet er deltagerliste-<tur>-<dato>.xlsx):"),
                                        str(default_directory()), check=check, ok=_("Gem"), required=False), chosen)
 
-    def save(self, folder: str) -> None:
-        self.run_operation(write_participant_list, self.app.actor, self.event_id, folder, form=self,
+    def save(self, folder: str, force: bool = False) -> None:
+        """flows (issue #15): a list of this outing already in the folder is overwritten only when the
+        user says so (then with force; write_private still never writes through a link or onto a database)."""
+        from exports.participant_list import target_path
+
+        if not force and self.row is not None:
+            target = target_path(self.row.id, self.row.starts_at, folder)
+            if target.is_file() and not target.is_symlink():
+                self.app.push_screen(
+                    ConfirmDialog(_("Filen findes allerede"),
+                                  _("{path} findes. Vil du overskrive den?").format(path=target),
+                                  yes=_("Overskriv (j)")),
+                    lambda yes: self.save(folder, force=True) if yes else None)
+                return
+        self.run_operation(write_participant_list, self.app.actor, self.event_id, folder, force=force, form=self,
                            on_done=self._saved, description=_("Gemmer regneark"))
 
     def _saved(self, path) -> None:

@@ -225,6 +225,24 @@ async def test_participant_list_on_screen_and_saved_as_xlsx(outing, make_app, ad
         assert (tmp_path / f"deltagerliste-{outing.id}-2026-11-20.xlsx").exists()
         assert AccessLog.select().where(AccessLog.action == "export").count() == 1
 
+        # flows (issue #15): saving again onto the same file asks first
+        from screens.dialogs import ConfirmDialog
+
+        saved = tmp_path / f"deltagerliste-{outing.id}-2026-11-20.xlsx"
+        saved.write_bytes(b"old")
+        for answer in ("n", "j"):
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            app.screen.query_one("#answer", Input).value = str(tmp_path)
+            await pilot.press("enter")
+            await _settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog) and str(saved) in app.screen.body
+            await pilot.press(answer)
+            await _settle(pilot)
+            assert (saved.read_bytes() == b"old") == (answer == "n")  # "n": nothing written
+        assert saved.read_bytes()[:2] == b"PK"  # a workbook now
+        assert AccessLog.select().where(AccessLog.action == "export").count() == 2
+
 
 async def test_catalogue_screen_promotes_an_idea_and_toggles_an_offer(demo, make_app):
     app = make_app()
