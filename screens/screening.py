@@ -41,6 +41,12 @@ class ScreeningScreen(Form, CirkelScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", _("Gem"), id="screening-save", tooltip=_("Gem screeningen (og optag borgeren).")),
         Binding("ctrl+n", "clear", _("Ryd"), id="screening-clear", tooltip=_("Tøm formularen til næste borger.")),
+        # flows (issue #15): keys arriving in one burst (a paste, a fast typist over SSH) are forwarded by the
+        # App to the field that has focus when it reads them; a priority Tab moves the focus at once, so the
+        # keys typed after it land in the next field (as Enter does in the quick punch: screens/typeahead.py)
+        Binding("tab", "move_focus(1)", _("Næste felt"), id="screening-next", priority=True, show=False),
+        Binding("shift+tab", "move_focus(-1)", _("Forrige felt"), id="screening-previous", priority=True,
+                show=False),
     ]
 
     def __init__(self) -> None:
@@ -90,6 +96,13 @@ class ScreeningScreen(Form, CirkelScreen):
         own_district = self.app.actor.district_id
         self.run_read(districts, on_done=lambda known: self._show_districts(known, own_district),
                       description=_("Henter distrikter"))
+
+    def action_move_focus(self, step: int) -> None:
+        """Tab / Shift+Tab, at once (a priority binding: see BINDINGS)."""
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def _show_districts(self, known, own_district) -> None:
         select = self.query_one("#district", Select)
@@ -186,9 +199,10 @@ class ScreeningScreen(Form, CirkelScreen):
             info.set_class(False, "warning")
             return
         self.known = known
-        self.query_one("#name", Input).value = known.name
-        self.query_one("#address", Input).value = known.address
-        self.query_one("#phone", Input).value = known.phone
+        for field_id, value in (("name", known.name), ("address", known.address), ("phone", known.phone)):
+            field = self.query_one(f"#{field_id}", Input)
+            if not field.value.strip():  # what was typed meanwhile (a burst) is kept
+                field.value = value
         if known.district in self.district_names:
             self.query_one("#district", Select).value = known.district
         self.query_one("#receives_home_help", Checkbox).value = known.receives_home_help
@@ -201,9 +215,11 @@ class ScreeningScreen(Form, CirkelScreen):
         info.set_class(not known.can_be_screened, "warning")
 
     def _forget_known(self) -> None:
-        self.known = None
+        known, self.known = self.known, None
         for field_id in ("name", "address", "phone"):
-            self.query_one(f"#{field_id}", Input).value = ""
+            field = self.query_one(f"#{field_id}", Input)
+            if known is None or field.value == getattr(known, field_id):  # filled in by the lookup, not typed
+                field.value = ""
 
     # --- save
 

@@ -453,3 +453,45 @@ async def test_waitlist_u_is_labelled_by_what_it_does_and_shown_only_to_a_leader
         await _settle(tove, pilot)
         assert tove.screen.active_bindings["u"].binding.id == "undo_punch"  # the global key, not admission
         assert "u:" not in _static(tove, "#waitlist-hint")
+
+
+# flows (issue #15): a burst (a paste, a fast typist over SSH) lands in the right fields
+def _burst(app, text_and_keys: list[str]) -> None:
+    """Post every key to the App at once, as the driver does with a burst read in one go (Pilot's press
+    lets each key settle first, so it never shows the race)."""
+    from textual import events
+
+    for key in text_and_keys:
+        if key in ("tab", "shift+tab"):
+            app.post_message(events.Key(key, None))
+        else:
+            for ch in key:
+                app.post_message(events.Key({" ": "space", "-": "minus"}.get(ch, ch), ch))
+
+
+@pytest.mark.parametrize("known", [False, True], ids=["new citizen", "known citizen"])
+async def test_a_burst_in_screening_lands_in_the_right_fields(admin, small_district, make_app, known):
+    if known:
+        screen(admin, small_district, 0, wants=False)  # the lookup comes back while the burst is typed
+    cpr = CPRS[0] if known else "010145-1235"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        _burst(app, [cpr, "tab", "Karen Jensen", "tab", "Østergade 4", "tab", "75123456"])
+        await pilot.pause(0.3)
+        await _settle(app, pilot)
+        values = {f: app.screen.query_one(f"#{f}", Input).value for f in ("cpr", "name", "address", "phone")}
+        assert values == {"cpr": cpr, "name": "Karen Jensen", "address": "Østergade 4", "phone": "75123456"}
+        assert app.focused is app.screen.query_one("#phone", Input)
+        _burst(app, ["shift+tab"])
+        await pilot.pause(0.3)
+        assert app.focused is app.screen.query_one("#address", Input)
+    async with make_app().run_test(size=(80, 24)) as pilot:  # the same keys through Pilot, one by one
+        await pilot.press("f6")
+        await _settle(pilot.app, pilot)
+        await pilot.press(*[{" ": "space", "-": "minus"}.get(c, c) for c in cpr], "tab", *"Karen", "space",
+                          *"Jensen", "tab", *"Østergade", "space", "4", "tab", *"75123456")
+        await _settle(pilot.app, pilot)
+        assert [pilot.app.screen.query_one(f"#{f}", Input).value for f in ("name", "address", "phone")] == [
+            "Karen Jensen", "Østergade 4", "75123456"]
