@@ -495,3 +495,34 @@ async def test_a_burst_in_screening_lands_in_the_right_fields(admin, small_distr
         await _settle(pilot.app, pilot)
         assert [pilot.app.screen.query_one(f"#{f}", Input).value for f in ("name", "address", "phone")] == [
             "Karen Jensen", "Østergade 4", "75123456"]
+
+
+# flows (issue #15): re-screening a known citizen starts from the four last answers and the full address
+async def test_rescreening_a_known_citizen_fills_all_four_criteria_and_the_full_address(admin, small_district,
+                                                                                       make_app, frozen_day):
+    import datetime as dt
+
+    earlier = frozen_day - dt.timedelta(days=90)
+    known = screen(admin, small_district, 0, wants=False, on=earlier, hard_to_get_out=False).citizen
+    Citizen.update(address="Nørregade 36", postcode="7130", city="Juelsminde").where(Citizen.id == known.id).execute()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        await _type(pilot, app, "#cpr", CPRS[0])
+        await _settle(app, pilot)
+        assert app.screen.query_one("#address", Input).value == "Nørregade 36, 7130 Juelsminde"
+        answers = {key: app.screen.query_one(f"#{key}", Checkbox).value
+                   for key in ("receives_home_help", "lives_alone", "hard_to_get_out", "limited_network")}
+        assert answers == {"receives_home_help": True, "lives_alone": True, "hard_to_get_out": False,
+                           "limited_network": True}
+        app.screen.query_one("#hard_to_get_out", Checkbox).value = True  # the one that changed
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InfoDialog) and "er i målgruppen" in app.screen.body
+    latest = Screening.select().where(Screening.citizen == known).order_by(Screening.id.desc()).first()
+    assert (latest.lives_alone, latest.hard_to_get_out, latest.limited_network, latest.eligible) == (
+        True, True, True, True)
+    after = Citizen.get_by_id(known.id)
+    assert (after.address, after.postcode, after.city) == ("Nørregade 36", "7130", "Juelsminde")
+
