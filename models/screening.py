@@ -34,7 +34,7 @@ from .outcomes import UCLA_VERSION, WHO5_VERSION, ucla_flag, ucla_score, who5_fl
 CRITERIA = (
     ("receives_home_help", "modtager hjemmehjælp"),
     ("lives_alone", "bor alene"),
-    ("hard_to_get_out", "har svært ved at komme ud alene"),
+    ("hard_to_get_out", "har svært ved at færdes alene uden for hjemmet"),  # the form's words (issue #15)
     ("limited_network", "har et begrænset netværk"),
 )
 CRITERION_LABELS = dict(CRITERIA)

@@ -94,9 +94,10 @@ class AgreementDialog(TypeAheadForm):
         with Vertical(id="ag-box", classes="dialog-box"):
             yield Static(_("Ny individuel aftale"), classes="dialog-title")
             yield CitizenPicker(_("Borger"), id="ag-picker", input_id="ag-citizen", limit=10, purpose="aftale")
+            # flows (issue #15): the field is 8 wide; "mere end 10" showed as "mere end"
             yield FieldRow(_("Klip"), Input(id="ag-clips", compact=True, restrict=r"[0-9]*", max_length=3,
-                                            placeholder=_("mere end 10")), field="clips", message_id="ag-clips-msg",
-                           reserve=True)
+                                            placeholder=_("over 10")), field="clips", message_id="ag-clips-msg",
+                           reserve=True, hint=_("En aftale er til mere end 10 klip ad gangen."))
             yield FieldRow(_("Begrundelse"), Input(id="ag-reason", compact=True, max_length=500,
                                                    placeholder=_("hvorfor borgeren skal bruge flere klip")),
                            field="reason", message_id="ag-reason-msg", reserve=True)

@@ -281,7 +281,7 @@ class ReassessmentForm(Form, CirkelScreen):
             yield OutcomeFields("followup", _("Opfølgning"), id="followup-fields")
             yield Static(_("Beslutning"), classes="section-title")
             with RadioSet(id="decision"):
-                yield Choice(_("Fortsæt — nyt klippekort, når kortet er brugt op"), id="continue", value=True,
+                yield Choice(_("Fortsæt"), id="continue", value=True,
                                   compact=True)
                 yield Choice(_("Afslut deltagelsen"), id="end", compact=True)
             yield FieldMessage(id="decision-message")
@@ -313,6 +313,12 @@ class ReassessmentForm(Form, CirkelScreen):
         else:
             card = _("Kort nr. {n} er brugt op.").format(n=c.card_number)
         self.query_one("#reassess-card", Static).update(card)
+        # flows (issue #15): the choice says what continuing means for this participant's card
+        if c.card_number is not None and c.card_open:
+            choice = _("Fortsæt på kort nr. {n} — nyt klippekort, når det er brugt op").format(n=c.card_number)
+        else:
+            choice = _("Fortsæt — nyt klippekort nu")
+        self.query_one("#continue", RadioButton).label = choice
         self.query_one("#reassess-baseline", Static).update(_("Baseline: {m}").format(m=_measure_text(c.baseline)))
         self.query_one("#reassess-latest", Static).update(
             _("Seneste opfølgning: {m}").format(m=_measure_text(c.latest)))

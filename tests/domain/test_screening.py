@@ -52,7 +52,7 @@ def test_all_16_combinations_of_the_four_criteria(admin, frozen_day, values):
 def test_home_help_and_living_alone_alone_do_not_qualify(admin, frozen_day):
     answers = dict(receives_home_help=True, lives_alone=True, hard_to_get_out=False, limited_network=False)
     assert not is_eligible(answers)
-    assert result_text(answers) == ("Ikke i målgruppen — borgeren har svært ved at komme ud alene "
+    assert result_text(answers) == ("Ikke i målgruppen — borgeren har svært ved at færdes alene uden for hjemmet "
                                     "og har et begrænset netværk ikke")
 
 

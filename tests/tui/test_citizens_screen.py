@@ -103,6 +103,9 @@ async def test_a_leader_adds_an_agreement_on_the_agreements_screen(demo, db_path
         assert table.row_count == before
         await pilot.press("n")
         assert isinstance(app.screen, AgreementDialog)
+        clips = app.screen.query_one("#ag-clips", Input)  # flows (issue #15): its placeholder is seen whole
+        await pilot.pause()
+        assert len(clips.placeholder) < clips.content_region.width
         await pilot.press(*str(card.number), "enter", "1", "2", "enter", *"Hospitalsophold", "enter", "enter", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, AgreementsScreen)

@@ -526,3 +526,46 @@ async def test_rescreening_a_known_citizen_fills_all_four_criteria_and_the_full_
     after = Citizen.get_by_id(known.id)
     assert (after.address, after.postcode, after.city) == ("Nørregade 36", "7130", "Juelsminde")
 
+
+
+# flows (issue #15): an open answer list covers the questions below it (no stray "?" beside it)
+async def test_an_open_answer_list_covers_the_questions_under_it(small_district, make_app):
+    from textual.widgets import Label
+    from textual.widgets._select import SelectOverlay
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        widest = max(label.size.width for label in app.screen.query(".item-label").results(Label))
+        for select_id in ("#baseline-ucla-0", "#baseline-who5-1"):
+            select = app.screen.query_one(select_id, Select)
+            select.focus()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            overlay = select.query_one(SelectOverlay)
+            assert overlay.display and overlay.size.width >= widest
+            await pilot.press("escape")
+            await pilot.pause()
+
+
+# flows (issue #15): "continue" says what it means for the card: a new card now, or when the open one is used
+async def test_the_continue_choice_fits_the_card(admin, frozen_day, make_app):
+    from screens.reassessment import ReassessmentForm
+
+    district = district_with_pool(admin, capacity=2)
+    used_up, still_open = (admit(admin, screen(admin, district, n).citizen).citizen for n in (0, 1))
+    punch(admin, used_up, 10, "Fællestur")
+    punch(admin, still_open, 4, "Frisør")
+    card = Card.get((Card.citizen == still_open) & (Card.status == "open"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for citizen, expected in ((used_up, "Fortsæt — nyt klippekort nu"),
+                                  (still_open, f"Fortsæt på kort nr. {card.number} — nyt klippekort, "
+                                               "når det er brugt op")):
+            app.push_screen(ReassessmentForm(citizen.id))
+            await _settle(app, pilot)
+            assert str(app.screen.query_one("#continue", RadioButton).label) == expected
+            await pilot.press("escape")
+            await _settle(app, pilot)
