@@ -32,6 +32,7 @@ from models.events import (
     participant_list,
 )
 from models.i18n import _
+from models.inputs import format_count
 from screens.dialogs import ConfirmDialog
 
 from .base import CirkelScreen
@@ -328,7 +329,8 @@ class ParticipantListScreen(CirkelScreen):
         for i, line in enumerate(lines, start=1):
             table.add_row(str(i), line.name, line.phone, line.pickup)
         self.query_one("#participants-status", Static).update(
-            _("{n} deltagere med plads. Ctrl+S gemmer listen som regneark.").format(n=len(lines)))
+            _("{n} med plads. Ctrl+S gemmer listen som regneark.").format(
+                n=format_count(len(lines), _("deltager"), _("deltagere"))))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:

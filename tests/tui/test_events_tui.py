@@ -217,6 +217,8 @@ async def test_participant_list_on_screen_and_saved_as_xlsx(outing, make_app, ad
         await _settle(pilot)
         table = app.screen.query_one("#participants-table", DataTable)
         assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [first.name, second.name]
+        status = str(app.screen.query_one("#participants-status", Static).render())
+        assert status.startswith("2 deltagere med plads.")
         await pilot.press("ctrl+s")
         await pilot.pause()
         app.screen.query_one("#answer", Input).value = str(tmp_path)
