@@ -62,10 +62,10 @@ class ReassessmentScreen(CirkelScreen):
         with Horizontal(classes="intake-toolbar"):
             yield Select([], prompt=_("Alle distrikter"), id="reassess-district", compact=True)
             yield YesNo(_("Vis alle deltagere (t)"), id="reassess-show-all", compact=True)
-            yield Input(id="reassess-find", compact=True, placeholder=_("søg navn eller CPR (/)"))
+            yield Input(id="reassess-find", compact=True, placeholder=_("søg (/)"))
         yield Static(_("Henter deltagere …"), id="reassess-list-status", classes="intake-status")
         yield DataTable(id="reassess-table", cursor_type="row", zebra_stripes=True, classes="intake-table")
-        hint = _("Længst ventende først · Enter: revurdér · /: søg · p: pause/genoptag · t: alle/forfaldne · g: opdatér")  # noqa: E501
+        hint = _("Længst ventende øverst · Enter revurdér · / søg · p pause · t alle · g opdatér")
         yield Static(hint, classes="intake-hint")
         yield Footer()
 
