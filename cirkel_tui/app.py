@@ -74,6 +74,12 @@ def _bindings() -> list[Binding]:
         bindings.append(Binding(action.keys, action.action, action.title, id=action.id,
                                 tooltip=action.help, show=action.id in ("help",),
                                 priority=action.id in ("quit",)))
+    # flows (issue #15): Home/End go to the first/last row of any table with a row cursor (Textual's
+    # DataTable only scrolls sideways on them); one binding for every table, see action_table_edge
+    bindings.append(Binding("home", "table_edge('top')", _("Første række"), id="table-home", show=False,
+                            priority=True))
+    bindings.append(Binding("end", "table_edge('bottom')", _("Sidste række"), id="table-end", show=False,
+                            priority=True))
     return bindings
 
 
@@ -243,6 +249,19 @@ class CirkelApp(App):
                  else _("aftalen"))
         self.notify(_("{clips} klip tilbageført — {left} klip tilbage på {where}.").format(
             clips=outcome.clips, left=outcome.left, where=where), title=_("Tilbageført"))
+
+    def action_table_edge(self, where: str) -> None:
+        """Home/End in a table with a row cursor: its first or last row; elsewhere the key is the widget's."""
+        from textual.actions import SkipAction
+        from textual.widgets import DataTable
+
+        table = self.focused
+        if not isinstance(table, DataTable) or table.cursor_type != "row" or not table.show_cursor:
+            raise SkipAction()
+        if where == "top":
+            table.action_scroll_top()
+        else:
+            table.action_scroll_bottom()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name

@@ -143,14 +143,17 @@ class DueLine:
     since: _dt.date | None  # admission or last reassessment
     due: bool
     why: str  # "kort brugt op" / "6 mdr." / ""
+    waiting_since: _dt.date | None = None  # issue #15: the day the reassessment fell due (None: not due)
 
 
 PARTICIPANT_PAGE = 200  # the list shows this many at a time ("… og n til" reads the next)
 
 
-def _participants_query(actor: Staff | None, district, only_due: bool, on: _dt.date, columns):
+def _participants_query(actor: Staff | None, district, only_due: bool | None, on: _dt.date, columns,
+                        search: str = ""):
     """Participants (active and paused) of the district, or of those the actor may see; the
-    due ones only with ``only_due`` (the rule: :func:`models.participation.due_parts`).
+    due ones only with ``only_due=True``, those not due with ``False``, all with ``None`` (the
+    rule: :func:`models.participation.due_parts`).
     ``columns(last, admitted, due)``: what to select (``due`` is 1 or 0); a last column says
     whether the line is due."""
     from .access import district_ids
@@ -164,8 +167,13 @@ def _participants_query(actor: Staff | None, district, only_due: bool, on: _dt.d
         query = query.where(Citizen.district == district)
     elif actor is not None and district_ids(actor) is not None:  # a terapeut's "all": their own districts
         query = query.where(Citizen.district.in_(list(district_ids(actor)) or [-1]))
-    if only_due:
-        query = query.where(due == 1)
+    if only_due is not None:
+        query = query.where(due == (1 if only_due else 0))
+    digits = search.replace("-", "")
+    if digits.isdigit():  # the CPR number's first digits
+        query = query.where(Citizen.cpr.startswith(digits))
+    elif search:
+        query = query.where(Citizen.name.contains(search))
     return query
 
 
@@ -181,15 +189,16 @@ def _shown_card():
 
 @dataclass
 class ParticipantPage:
-    lines: list[DueLine]  # the first ``limit`` by name
+    lines: list[DueLine]  # the first ``limit``: the due ones longest waiting first, then the rest by name
     total: int  # participants listed without the limit
     due: int  # of which due
 
 
 def participant_page(actor: Staff | None, district=None, *, only_due: bool = True, on: _dt.date | None = None,
-                     limit: int = PARTICIPANT_PAGE) -> ParticipantPage:
-    """Participants (active and paused) with their card and whether they are due (R5), by name:
-    the first ``limit``, and how many there are (and are due) in all.
+                     limit: int = PARTICIPANT_PAGE, search: str = "") -> ParticipantPage:
+    """Participants (active and paused) with their card and whether they are due (R5): the due ones
+    who have waited longest first, then the rest by name; the first ``limit``, and how many there
+    are (and are due) in all. ``search``: a name's part, or the CPR number's first digits.
 
     ``only_due``: those whose card is used up, or not reassessed for the
     configured number of months since admission or the last reassessment.
@@ -200,29 +209,51 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
     on = on or today()
     require_own_district(actor, district)
     months = reassessment_interval_months()
-    page = list(_participants_query(actor, district, only_due, on, lambda last, admitted, due: (
-        Citizen.id, fn.COUNT(SQL("*")).over(), fn.SUM(due).over()))
-        .order_by(Citizen.name, Citizen.id).limit(limit).tuples())
-    total, due_total = (int(page[0][1]), int(page[0][2])) if page else (0, 0)
-    ids = [r[0] for r in page]
-    rows = list(_participants_query(actor, district, False, on, lambda last, admitted, due: (
+    # issue #15: the due ones who have waited longest first, over all of them (not only a page);
+    # the day each fell due needs its card's end and its "since", read for the due ones only
+    last_used_up = (Card.select(Card.ended_on).where((Card.citizen == Citizen.id) & (Card.status == CARD_USED_UP))
+                    .order_by(Card.issued_on.desc(), Card.id.desc()).limit(1))
+    has_open = fn.EXISTS(Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == CARD_OPEN)))
+    due_rows = list(_participants_query(actor, district, True, on, lambda last, admitted, due: (
+        Citizen.id, Citizen.name, admitted, last, Citizen.state_since, Case(None, [(has_open, 1)], 0),
+        last_used_up), search).tuples())
+    waited = []
+    for cid, name, adm, rea, state_since, card_open, used_up_on, _due in due_rows:
+        since = _since(date_of(adm), date_of(rea), date_of(state_since))
+        waiting = _fell_due(None if card_open else date_of(used_up_on), since, months)
+        waited.append((waiting or _dt.date.max, name, cid, waiting))
+    waited.sort()
+    due_total = len(waited)
+    order = [cid for _w, _n, cid, _x in waited[:limit]]
+    waiting_of = {cid: waiting for _w, _n, cid, waiting in waited}
+    if only_due:
+        total = due_total
+    else:  # then the rest by name
+        room = max(limit - len(order), 0)
+        rest = list(_participants_query(actor, district, False, on, lambda last, admitted, due: (
+            Citizen.id, fn.COUNT(SQL("*")).over()), search).order_by(Citizen.name, Citizen.id)
+            .limit(room or 1).tuples())  # one row at least, for the count
+        total = due_total + (int(rest[0][1]) if rest else 0)
+        order += [r[0] for r in rest][:room]
+    rows = list(_participants_query(actor, district, None, on, lambda last, admitted, due: (
         Citizen.id, Citizen.name, Citizen.cpr, District.name, Citizen.state, Citizen.state_since,
-        admitted, last, _shown_card())).where(Citizen.id.in_(ids)).order_by(Citizen.name, Citizen.id)
-        .tuples()) if ids else []
+        admitted, last, _shown_card())).where(Citizen.id.in_(order)).tuples()) if order else []
     card_ids = [r[8] for r in rows if r[8] is not None]
     cards = {c.id: c for c in Card.select().where(Card.id.in_(card_ids))} if card_ids else {}
+    position = {cid: n for n, cid in enumerate(order)}
     lines = []
-    for cid, name, cpr, district_name, state, state_since, adm, rea, card_id, due in rows:
+    for cid, name, cpr, district_name, state, state_since, adm, rea, card_id, due in sorted(
+            rows, key=lambda r: position[r[0]]):
         card = cards.get(card_id)
         card_open = card is not None and card.status == CARD_OPEN
-        adm, rea = date_of(adm), date_of(rea)
-        since = max(d for d in (adm, rea) if d) if (adm or rea) else date_of(state_since)
+        since = _since(date_of(adm), date_of(rea), date_of(state_since))
         why = ("kort brugt op" if not card_open else f"{months} mdr. gået") if due else ""
         lines.append(DueLine(cid, name, cpr, district_name, state, card.number if card else None,
-                             card.used if card else None, card_open, since, bool(due), why))
+                             card.used if card else None, card_open, since, bool(due), why,
+                             waiting_of.get(cid) if due else None))
     if actor is not None:
-        log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else ""),
-                   purpose="revurdering")
+        log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else "")
+                   + (f" søgt: {search}" if search else ""), purpose="revurdering")
     return ParticipantPage(lines, total, due_total)
 
 
@@ -230,6 +261,20 @@ def participants(actor: Staff | None, district=None, *, only_due: bool = True, o
                  limit: int = PARTICIPANT_PAGE) -> list[DueLine]:
     """The lines of :func:`participant_page`."""
     return participant_page(actor, district, only_due=only_due, on=on, limit=limit).lines
+
+
+def _since(admitted: _dt.date | None, reassessed: _dt.date | None, state_since: _dt.date | None):
+    """The day a participant's reassessment clock runs from: the later of admission and the last
+    reassessment, else the day of the current state."""
+    return max(d for d in (admitted, reassessed) if d) if (admitted or reassessed) else state_since
+
+
+def _fell_due(used_up_on: _dt.date | None, since: _dt.date | None, months: int) -> _dt.date | None:
+    """The day a due reassessment fell due: the day the card was used up, else the interval after ``since``
+    (whichever came first when both apply)."""
+    by_interval = since + _dt.timedelta(days=round(months * 30.44)) if since else None
+    days = [d for d in (used_up_on, by_interval) if d]
+    return min(days) if days else None
 
 
 @operation

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from models.dashboard import dashboard
 from models.i18n import _
+from models.inputs import format_count
 from models.inputs import format_datetime as fmt_datetime
 from models.inputs import format_int as fmt_int
 from screens.base import CirkelScreen
@@ -88,8 +89,9 @@ class DashboardScreen(CirkelScreen):
             status += " " + _("Plads ledig til ventende: {names} — optag fra Venteliste (v).").format(
                 names=", ".join(ready))
         if board.idle_cards:  # issue #13
-            status += " " + _("{n} åbne kort uden klip i {weeks} uger — se Opfølgning (w).").format(
-                n=fmt_int(board.idle_cards), weeks=board.idle_weeks)
+            status += " " + _("{n} uden klip i {weeks} — se Opfølgning (w).").format(
+                n=format_count(board.idle_cards, _("åbent kort"), _("åbne kort")),
+                weeks=format_count(board.idle_weeks, _("uge"), _("uger")))
         if not board.districts:
             status = _(
                 "Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")

@@ -18,8 +18,8 @@ from models.admission import admit, districts, next_card_number_preview, waitlis
 from models.base import DomainError
 from models.cpr import masked
 from models.i18n import _
+from models.inputs import format_count, format_int
 from models.inputs import format_date as fmt_date
-from models.inputs import format_int
 from models.permissions import can
 from screens.dialogs import ConfirmDialog
 
@@ -38,6 +38,9 @@ class WaitlistScreen(CirkelScreen):
                 tooltip=_("Optag den valgte borger, når der er plads ledig.")),
         Binding("u", "admit_over", _("Ud over kapacitet"), id="waitlist-over",
                 tooltip=_("Leder: optag ud over kapaciteten med en skriftlig begrundelse.")),
+        # flows (issue #15): with places free the same key admits someone before those ahead of them
+        Binding("u", "admit_out_of_turn", _("Uden for tur"), id="waitlist-out-of-turn",
+                tooltip=_("Leder: optag den valgte før dem, der står foran, med en skriftlig begrundelse.")),
         Binding("g,f5", "refresh", _("Opdatér"), id="waitlist-refresh", tooltip=_("Hent ventelisten igen.")),
     ]
 
@@ -46,6 +49,7 @@ class WaitlistScreen(CirkelScreen):
         self.waitlist = None
         self.next_number = 0
         self.limit = WAITLIST_PAGE  # entries shown; "… og n til" shows the next page
+        self.may_override = False  # a leader (admission.override): the u key is theirs
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -53,7 +57,7 @@ class WaitlistScreen(CirkelScreen):
             yield Select([], prompt=_("Vælg distrikt"), id="waitlist-district", compact=True)
         yield Static(_("Henter venteliste …"), id="waitlist-status", classes="intake-status")
         yield DataTable(id="waitlist-table", cursor_type="row", zebra_stripes=True, classes="intake-table")
-        yield Static(_('Enter: optag (ved plads ledig) · u: ud over kapacitet (leder) · g / F5: opdatér'), classes="intake-hint")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        yield Static(_("Enter: optag (ved plads ledig) · g / F5: opdatér"), id="waitlist-hint", classes="intake-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -66,6 +70,7 @@ class WaitlistScreen(CirkelScreen):
         table.add_column(_("Venter siden"), key="since")
         table.focus()
         actor, limit = self.app.actor, self.limit
+        self.may_override = can(actor, "admission.override")
 
         def first():
             """The districts and the first one's waitlist (the actor's own, else the first) in one
@@ -120,6 +125,11 @@ class WaitlistScreen(CirkelScreen):
             district=room.district, participants=room.participants, capacity=room.capacity, places=places,
             clips=room.clips_left, year=room.year, waiting=self.waitlist.total))
         status.set_class(room.places > 0, "open")
+        hint = _("Enter: optag (ved plads ledig) · g / F5: opdatér")
+        if self.may_override:
+            hint += " · " + (_("u: uden for tur (leder)") if room.places > 0 else _("u: ud over kapacitet (leder)"))
+        self.query_one("#waitlist-hint", Static).update(hint)
+        self.refresh_bindings()
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -134,6 +144,19 @@ class WaitlistScreen(CirkelScreen):
             table.add_row("", "", Text(_("… og {n} til").format(
                 n=format_int(self.waitlist.total - len(self.waitlist.entries))), style="dim"), "", "", "", key="more")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
+
+    @property
+    def places_free(self) -> bool:
+        return self.waitlist is not None and self.waitlist.room.places > 0
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """The u key: only for a leader, and labelled by what it does: out of turn while places are free
+        (before those ahead), beyond the capacity when none is."""
+        if action == "admit_over":
+            return self.may_override and not self.places_free
+        if action == "admit_out_of_turn":
+            return self.may_override and self.places_free
+        return True
 
     def _selected(self):
         if self.waitlist is None or not self.waitlist.entries:
@@ -166,6 +189,19 @@ class WaitlistScreen(CirkelScreen):
                                                 number=self.next_number)
         self.app.push_screen(ConfirmDialog(_("Plads ledig"), body, yes=_("Optag (j)")),
                              lambda ok, e=entry: self._admit(e, None) if ok else None)
+
+    def action_admit_out_of_turn(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        if entry.place_free:
+            self.action_admit()  # their turn anyway: no reason needed
+            return
+        prompt = _('Optag {name} i {district} før {ahead}, der står foran. Første kort får nr. {number}.\nSkriv begrundelsen (gemmes i loggen):')  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        prompt = prompt.format(name=entry.name, district=entry.district, number=self.next_number,
+                               ahead=format_count(entry.position - 1, _("person"), _("personer")))
+        self.app.push_screen(AskDialog(_("Uden for tur"), prompt),
+                             lambda reason, e=entry: self._admit(e, reason) if reason else None)
 
     def action_admit_over(self) -> None:
         entry = self._selected()
