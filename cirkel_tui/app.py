@@ -138,7 +138,7 @@ class CirkelApp(App):
         self.set_keymap(keymap)
         for line in problems:
             log.warning("[keys]: %s", line)
-            self.notify(line, title=_("Taster"), severity="warning", timeout=20)
+            self.notify(line, title=_("Taster"), severity="warning", timeout=20, markup=False)  # "[keys]" is text
 
     def keys_for(self, binding_id: str, default: str = "") -> str:
         """The Textual key list bound to ``binding_id`` now: the [keys] table's, else the binding's own."""

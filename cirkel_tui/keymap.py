@@ -19,7 +19,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from textual.keys import Keys, _normalize_key_list, key_to_character
+from textual.keys import REPLACED_KEYS, Keys, _normalize_key_list, key_to_character
 
 from models.i18n import _
 
@@ -55,8 +55,16 @@ def valid_key(key: str) -> bool:
     *mods, base = key.split("+")  # normalised: "+" is "plus", "?" is "question_mark"
     if any(m not in MODIFIERS for m in mods) or not base:
         return False
-    return len(base) == 1 and base.isprintable() or base in NAMED_KEYS or (
+    return len(base) == 1 and base.isprintable() or base in NAMED_KEYS or base in REPLACED_KEYS or (
         base.isascii() and len(key_to_character(base) or "") == 1)
+
+
+def normalise(key: str) -> str:
+    """Textual's spelling of one key: "F9" is f9 and "Ctrl+K" ctrl+k (a single letter alone keeps its
+    case: "M" is Shift+m), "?" is question_mark."""
+    *mods, base = key.strip().split("+") if key.strip() != "+" else ["+"]
+    base = base if len(base) <= 1 and not mods else base.lower()
+    return "+".join([m.lower() for m in mods] + [_normalize_key_list(base) if base else base])
 
 
 def user_config_path() -> Path:
@@ -87,7 +95,7 @@ def parse_keys(table, path: Path, known: dict[str, str]) -> tuple[dict[str, str]
                 id=binding_id, path=path))
             continue
         keys = [k.strip() for k in value.split(",")] if isinstance(value, str) else []
-        keys = [k for k in _normalize_key_list(",".join(keys)).split(",") if k] if all(keys) else []
+        keys = [normalise(k) for k in keys] if all(keys) else []
         bad = [k for k in keys if not valid_key(k)]
         if not keys or bad:
             problems.append(_("'{value}' for {id} i [keys] i {path} er ikke en tast; {id} beholder {default}.").format(
