@@ -2,9 +2,10 @@
 
 Three districts of Hedensted with home-help counts, staff, citizens born
 1920–1955 with valid CPR numbers, screenings in the plan's proportions,
-participants admitted within their district's capacity, a waitlist, twelve
-months of cards and punches up to today, the R9 catalogue and past and coming
-outings. Rows are written in bulk in one transaction (100,000 citizens in
+participants admitted within their district's capacity (a place freed by one
+who ends goes to the first waiting), a waitlist, twelve months of cards and
+punches up to today at the plan's pace, the R9 catalogue and past and coming
+outings as many as the transport reserve pays for. Rows are written in bulk in one transaction (100,000 citizens in
 well under a minute); the rules the operations enforce hold in the result:
 no card is overdrawn and no pool is over-committed.
 """
@@ -265,7 +266,7 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
     _budgets(demo, n_citizens)
     _citizens(demo, n_citizens)
     _admit(demo)
-    _plan_ends_and_outings(demo)
+    _plan_outings(demo)
     for entry, d, admitted in demo.participants:
         _participate(demo, entry, d, admitted)
     _write_rows(demo)
@@ -421,7 +422,7 @@ def _admit_from_waitlists(demo: _Demo) -> None:
             admit(demo.staff_by_district[d.id], queue[0][0], on=demo.today)
 
 
-def _plan_ends_and_outings(demo: _Demo) -> None:
+def _plan_outings(demo: _Demo) -> None:
     """Outings a year back and three months ahead (R10), the past ones held with sign-ups."""
     rng = demo.rng
     demo.outings = _plan_events(demo.today, demo.districts, demo.catalogue, demo.leader,
