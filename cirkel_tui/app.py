@@ -17,6 +17,7 @@ from models.i18n import _
 from models.permissions import allowed
 from screens.base import ReportingWorkers, report_failed_worker
 
+from .keymap import default_keys
 from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination, key_label
 
 log = logging.getLogger(__name__)
@@ -67,9 +68,8 @@ def _bindings() -> list[Binding]:
             # What is typed right after k or F2 must reach the dialog, even in one burst: priority
             # bindings run before any widget sees the key, and the action waits until the dialog
             # is mounted. The letter skips itself when a text field has focus (it is typed there).
-            keys = action.keys.split(",")
-            fkeys = ",".join(k for k in keys if k.startswith("f") and k[1:].isdigit())
-            letters = ",".join(k for k in keys if not (k.startswith("f") and k[1:].isdigit()))
+            own = default_keys()  # the F-keys and the letters, split once (cirkel_tui/keymap.py)
+            fkeys, letters = own[action.binding_id], own[f"{action.binding_id}-letter"]
             bindings.append(Binding(fkeys, action.action, action.title, id=action.binding_id, tooltip=action.help,
                                     priority=True))
             bindings.append(Binding(letters, f"{action.action}_letter", action.title,
@@ -144,8 +144,6 @@ class CirkelApp(App):
         """The Textual key list bound to ``binding_id`` now: the [keys] table's, else the binding's own."""
         if binding_id in self._keymap:
             return self._keymap[binding_id]
-        from .keymap import default_keys
-
         return default_keys().get(binding_id, default)
 
     def key_label_for(self, binding_id: str, default: str = "") -> str:
