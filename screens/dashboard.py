@@ -14,6 +14,7 @@ from models.inputs import format_count
 from models.inputs import format_datetime as fmt_datetime
 from models.inputs import format_int as fmt_int
 from screens.base import CirkelScreen
+from screens.first_steps import FirstSteps
 from screens.widgets import bar
 
 
@@ -26,6 +27,7 @@ class DashboardScreen(CirkelScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="dashboard"):
+            yield FirstSteps(id="first-steps")  # issue #15, item 5: only on a database not yet set up
             yield Static(_("Puljer og deltagere"), classes="section-title", id="pools-title")
             yield DataTable(id="districts", cursor_type="row", zebra_stripes=True)
             yield Static(_("De næste fællesture"), classes="section-title")
@@ -52,6 +54,7 @@ class DashboardScreen(CirkelScreen):
 
     def action_refresh(self) -> None:
         self.load()
+        self.query_one(FirstSteps).load()
 
     def load(self) -> None:
         self.run_read(dashboard, on_done=self.show, status="#dashboard-status", description=_("Henter overblik"))
@@ -94,7 +97,7 @@ class DashboardScreen(CirkelScreen):
                 weeks=format_count(board.idle_weeks, _("uge"), _("uger")))
         if not board.districts:
             status = _(
-                "Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")
+                "Ingen distrikter endnu: se »Kom i gang« ovenfor (eller cirkel district add NAVN --home-help N).")
         status += self._review_note(board)
         self.query_one("#dashboard-status", Static).update(status)
 
