@@ -80,9 +80,10 @@ def _bindings() -> list[Binding]:
                                 priority=action.id in ("quit",)))
     # flows (issue #15): Home/End go to the first/last row of any table with a row cursor (Textual's
     # DataTable only scrolls sideways on them); one binding for every table, see action_table_edge
-    bindings.append(Binding("home", "table_edge('top')", _("Første række"), id="table-home", show=False,
+    own = default_keys()
+    bindings.append(Binding(own["table-home"], "table_edge('top')", _("Første række"), id="table-home", show=False,
                             priority=True))
-    bindings.append(Binding("end", "table_edge('bottom')", _("Sidste række"), id="table-end", show=False,
+    bindings.append(Binding(own["table-end"], "table_edge('bottom')", _("Sidste række"), id="table-end", show=False,
                             priority=True))
     return bindings
 
