@@ -17,7 +17,7 @@ from models.i18n import _
 from models.permissions import allowed
 from screens.base import ReportingWorkers, report_failed_worker
 
-from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination
+from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination, key_label
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,10 @@ def _bindings() -> list[Binding]:
                                 tooltip=dest.help, show=False))
     for action in GLOBAL_ACTIONS:
         if action.id == "palette":
-            continue  # Textual binds the palette itself (COMMAND_PALETTE_BINDING)
+            # bound here (not by Textual, whose footer would say "palette"), shown in the footer's corner
+            bindings.append(Binding(action.keys, action.action, action.title, id=action.id, tooltip=action.help,
+                                    show=False, priority=True))
+            continue
         if action.id == "quick_punch":
             # What is typed right after k or F2 must reach the dialog, even in one burst: priority
             # bindings run before any widget sees the key, and the action waits until the dialog
@@ -86,6 +89,9 @@ class CirkelApp(App):
     DEFAULT_MODE = "overblik"
 
     def __init__(self, actor_id: int, db_path: str, started: float | None = None):
+        from . import textual_text
+
+        textual_text.install()  # Textual's own strings in the language chosen at start
         super().__init__()
         self.actor_id = actor_id
         self.db_path = db_path
@@ -251,11 +257,30 @@ class CirkelApp(App):
         # A screenshot would write CPR numbers and names to disk.
         self.notify(_("Skærmbilleder er slået fra (personoplysninger)."), severity="warning")
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from .textual_text import CirkelPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CirkelPalette(id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        from .textual_text import quit_hint
+
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                message, title = quit_hint(key_label(key))
+                self.notify(message, title=title)
+                return
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for command in super().get_system_commands(screen):
-            if command.title in ("Screenshot", "Theme", "Quit", "Keys"):
-                continue  # screenshot: personal data on disk; the rest come from the registry
-            yield command
+        # Textual's own commands are English; of them only Maximize/Minimize are kept (in the user's
+        # language). Screenshot: personal data on disk; Theme, Quit, Keys come from the registry.
+        if screen.maximized is not None:
+            yield SystemCommand(_("Normal størrelse"), _("Vis feltet i normal størrelse igen."), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(_("Maksimér"), _("Vis det valgte felt på hele skærmen."), screen.action_maximize)
         for dest in DESTINATIONS:
             yield SystemCommand(dest.title, dest.help, lambda d=dest.id: self.action_goto(d))
         for action in GLOBAL_ACTIONS:

@@ -66,13 +66,20 @@ def translation(lang: str | None = None) -> gettext.NullTranslations:
 
 
 _translation = translation()
+_language = language()
 
 
 def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def current_language() -> str:
+    """The language ``_()`` speaks now ("da" or "en")."""
+    return _language
+
+
 def set_language(lang: str) -> None:
     """Switch the catalogue (used by tests and at start)."""
-    global _translation
+    global _translation, _language
     _translation = translation(lang)
+    _language = (lang or "da").split(".")[0].split("_")[0].lower()
