@@ -19,6 +19,7 @@ from .entities import (
     Staff,
     StateChange,
 )
+from .i18n import _
 from .inputs import refuse_control
 
 STATE_LABELS = {
@@ -50,14 +51,14 @@ def _clean_master(data: dict) -> dict:
     clean: dict = {}
     for key, value in data.items():
         if key not in MASTER_FIELDS:
-            raise DomainError(f"Ukendt felt: {key}")
+            raise DomainError(_("Ukendt felt: {key}").format(key=key))
         if key == "district":
             if value is None or isinstance(value, District):
                 clean[key] = value
             else:
                 district = District.get_or_none(District.name == str(value).strip())
                 if district is None:
-                    raise DomainError(f"Distriktet '{value}' findes ikke.", field="district")
+                    raise DomainError(_("Distriktet '{value}' findes ikke.").format(value=value), field="district")
                 clean[key] = district
         elif key == "receives_home_help":
             clean[key] = bool(value)
@@ -66,9 +67,9 @@ def _clean_master(data: dict) -> dict:
             refuse_control(text, key, label="Teksten")
             clean[key] = text
     if "name" in clean and not clean["name"]:
-        raise DomainError("Navn mangler.", field="name")
+        raise DomainError(_("Navn mangler."), field="name")
     if "phone" in clean and clean["phone"] and not all(ch.isdigit() or ch in " +-" for ch in clean["phone"]):
-        raise DomainError("Telefonnummeret må kun indeholde cifre, mellemrum, + og -.", field="phone")
+        raise DomainError(_("Telefonnummeret må kun indeholde cifre, mellemrum, + og -."), field="phone")
     return clean
 
 
@@ -78,7 +79,7 @@ def create_citizen(actor: Staff, cpr: str, name: str, **master) -> Citizen:
     data = _clean_master({"name": name, **master})
     existing = Citizen.get_or_none(Citizen.cpr == number)
     if existing is not None:
-        raise DomainError(f"Der findes allerede en borger med CPR-nummer {cprmod.masked(number)}.",
+        raise DomainError(_("Der findes allerede en borger med CPR-nummer {number}.").format(number=cprmod.masked(number)),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="cpr")
     citizen = Citizen.create(cpr=number, created_by=actor, state=STATE_SCREENED,
                              state_since=today(), **data)
@@ -90,7 +91,7 @@ def create_citizen(actor: Staff, cpr: str, name: str, **master) -> Citizen:
 def update_citizen(actor: Staff, citizen_id: int, **changes) -> Citizen:
     citizen = Citizen.get_or_none(Citizen.id == citizen_id)
     if citizen is None:
-        raise DomainError("Borgeren findes ikke.")
+        raise DomainError(_("Borgeren findes ikke."))
     data = _clean_master(changes)
     before = snapshot(citizen)
     for key, value in data.items():
@@ -107,10 +108,10 @@ def change_state(actor: Staff, citizen: Citizen, to_state: str, *, on: _dt.date 
     Must run inside the calling operation's transaction (it writes with it).
     """
     if to_state not in TRANSITIONS:
-        raise DomainError(f"Ukendt tilstand '{to_state}'.")
+        raise DomainError(_("Ukendt tilstand '{to_state}'.").format(to_state=to_state))
     if to_state != citizen.state and to_state not in TRANSITIONS[citizen.state]:
         raise DomainError(
-            f"Borgeren er {STATE_LABELS[citizen.state]} og kan ikke blive {STATE_LABELS[to_state]}.")
+            _("Borgeren er {state} og kan ikke blive {new_state}.").format(state=STATE_LABELS[citizen.state], new_state=STATE_LABELS[to_state]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     on = on or today()
     change = StateChange.create(citizen=citizen, from_state=citizen.state, to_state=to_state,
                                 on=on, by=actor, reason=reason)
@@ -132,7 +133,7 @@ def open_citizen(actor: Staff, citizen_id: int, *, purpose: str = "borgeropslag"
     """
     citizen = Citizen.get_or_none(Citizen.id == citizen_id)
     if citizen is None:
-        raise DomainError("Borgeren findes ikke.")
+        raise DomainError(_("Borgeren findes ikke."))
     log_read(actor, "open_citizen", citizen, purpose, reason=reason)
     return citizen
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .base import DomainError
+from .i18n import _
 
 WHO5_VERSION = "WHO-5 da 1998"
 UCLA_VERSION = "T-ILS/UCLA-3 da SUSY"
@@ -30,7 +31,7 @@ UCLA_SEVERE_FROM = 7  # 7 or more: severe loneliness (national mark)
 def _digits(answers, count: int, low: int, high: int, name: str) -> list[int]:
     values = [int(a) for a in answers]
     if len(values) != count or any(v < low or v > high for v in values):
-        raise DomainError(f"{name} skal have {count} svar mellem {low} og {high}.")
+        raise DomainError(_("{name} skal have {count} svar mellem {low} og {high}.").format(name=name, count=count, low=low, high=high))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return values
 
 
@@ -46,11 +47,11 @@ def ucla_score(answers) -> int:
 
 def who5_flag(score: int) -> str | None:
     if score <= WHO5_DEPRESSION_AT_OR_BELOW:
-        return "Mulig depression (WHO-5 ≤ 28) — tal med borgeren og egen læge."
+        return _("Mulig depression (WHO-5 ≤ 28) — tal med borgeren og egen læge.")
     if score < WHO5_POOR_BELOW:
-        return "Lav trivsel (WHO-5 under 52)."
+        return _("Lav trivsel (WHO-5 under 52).")
     return None
 
 
 def ucla_flag(score: int) -> str | None:
-    return "Svær ensomhed (7 eller mere)." if score >= UCLA_SEVERE_FROM else None
+    return _("Svær ensomhed (7 eller mere).") if score >= UCLA_SEVERE_FROM else None

@@ -7,6 +7,7 @@ An admin may do everything. Issues add their actions to :data:`ACTIONS`.
 from __future__ import annotations
 
 from .base import DomainError
+from .i18n import _
 
 ROLE_LABELS = {"terapeut": "terapeut", "leder": "leder", "admin": "administrator"}
 
@@ -66,4 +67,4 @@ def require_roles(actor, roles: tuple[str, ...]) -> None:
         return
     names = [ROLE_LABELS[r] for r in roles if r != "admin"] + [ROLE_LABELS["admin"]]
     you = ROLE_LABELS.get(getattr(actor, "role", ""), getattr(actor, "role", "?"))
-    raise DomainError(f"Kun {' eller '.join(names)} må gøre dette (du er {you}).")
+    raise DomainError(_("Kun {names} må gøre dette (du er {you}).").format(names=' eller '.join(names), you=you))

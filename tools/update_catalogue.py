@@ -19,7 +19,7 @@ PO = LOCALE_DIR / "en" / "LC_MESSAGES" / "cirkel.po"
 
 def marked_strings() -> list[str]:
     found: list[str] = []
-    for folder in ("cirkel_tui", "screens"):
+    for folder in ("cirkel_tui", "screens", "models", "exports"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args
@@ -29,7 +29,10 @@ def marked_strings() -> list[str]:
 
 
 def main() -> None:
-    have = parse_po(PO) if PO.exists() else {}
+    have = set(parse_po(PO)) if PO.exists() else set()
+    if PO.exists():  # entries still waiting for their translation count as present
+        have |= {ast.literal_eval(line[6:]) for line in PO.read_text(encoding="utf-8").splitlines()
+                 if line.startswith("msgid ")}
     missing = [m for m in marked_strings() if m not in have]
     with PO.open("a", encoding="utf-8") as fh:
         for msgid in missing:

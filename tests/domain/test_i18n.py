@@ -21,7 +21,7 @@ def test_every_catalogue_entry_is_used_in_the_source():
 
     catalogue = i18n.parse_po(i18n.LOCALE_DIR / "en" / "LC_MESSAGES" / "cirkel.po")
     root = Path(__file__).resolve().parents[2]
-    source = "".join(p.read_text(encoding="utf-8") for folder in ("cirkel_tui", "screens")
+    source = "".join(p.read_text(encoding="utf-8") for folder in ("cirkel_tui", "screens", "models", "exports")
                      for p in (root / folder).rglob("*.py"))
     unused = [msgid for msgid in catalogue if repr(msgid) not in source and f'"{msgid}"' not in source]
     assert not unused, unused
