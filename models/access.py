@@ -84,7 +84,7 @@ def check_reason(actor: Staff, citizen: Citizen, reason: str | None) -> str:
     if not (reason or "").strip():
         district = District.get_by_id(citizen.district_id).name
         raise NeedsReason(citizen.name, district)
-    return clean_text(reason, "reason", kind="reason", label="Begrundelsen")
+    return clean_text(reason, "reason", kind="reason", label=_("Begrundelsen"))
 
 
 def log_read(actor: Staff, action: str, citizen: Citizen, purpose: str, *, criterion: str | None = None,

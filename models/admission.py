@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .base import DomainError, audit, log_access, operation, today
 from .cards import issue_card, next_card_number
-from .citizens import STATE_LABELS, change_state
+from .citizens import change_state, state_label
 from .commitments import Released, release_on_pause
 from .entities import (
     CLIPS_PER_CARD,
@@ -176,7 +176,7 @@ def admit(actor: Staff, citizen: Citizen | int, *, over_capacity_reason: str | N
     if person.state == STATE_NOT_ELIGIBLE:
         raise DomainError(_("{name} er ikke i målgruppen og kan ikke optages.").format(name=person.name))
     if person.state not in (STATE_ELIGIBLE, STATE_WAITLISTED):
-        raise DomainError(_("{name} er {state} og kan ikke optages.").format(name=person.name, state=STATE_LABELS[person.state]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("{name} er {state} og kan ikke optages.").format(name=person.name, state=state_label(person.state)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     screening = latest_screening(person)
     if screening is None or not screening.eligible:
         raise DomainError(_("{name} er ikke screenet i målgruppen og kan ikke optages.").format(name=person.name))
@@ -263,11 +263,11 @@ def pause(actor: Staff, citizen: Citizen | int, reason: str, on: _dt.date | None
     person = _participant(citizen)
     if not (reason or "").strip():
         raise DomainError(_("Skriv hvorfor borgeren holder pause (fx indlagt, ferie)."), field="reason")
-    reason = clean_text(reason, "reason", kind="reason", label="Begrundelsen")
+    reason = clean_text(reason, "reason", kind="reason", label=_("Begrundelsen"))
     if person.state == STATE_PAUSED:
         raise DomainError(_("{name} holder allerede pause.").format(name=person.name))
     if person.state != STATE_ACTIVE:
-        raise DomainError(_("Kun en aktiv deltager kan holde pause; {name} er {state}.").format(name=person.name, state=STATE_LABELS[person.state]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("Kun en aktiv deltager kan holde pause; {name} er {state}.").format(name=person.name, state=state_label(person.state)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     on = on or today()
     until = parse_date(until, "until") if str(until or "").strip() else None
     if until is not None:

@@ -59,7 +59,7 @@ def _clean_text(value: str, field: str, what: str, required: bool) -> str:
     if required and not (value or "").strip():
         raise DomainError(_("Skriv {what}.").format(what=what), field=field)
     return clean_text(value, field, kind="reason" if field == "reason" else "activity", required=False,
-                      label="Teksten")
+                      label=_("Teksten"))
 
 
 @operation
@@ -72,8 +72,8 @@ def create_agreement(actor: Staff, citizen: Citizen | int, clips, reason: str, *
     if k <= CLIPS_PER_CARD:
         raise DomainError(
             _("En individuel aftale er til mere end {CLIPS_PER_CARD} klip ad gangen; op til {CLIPS_PER_CARD} klip trækkes fra klippekortet.").format(CLIPS_PER_CARD=CLIPS_PER_CARD), field="clips")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
-    reason = _clean_text(reason, "reason", "en begrundelse for aftalen", required=True)
-    activity = _clean_text(activity, "activity", "en aktivitet", required=False)
+    reason = _clean_text(reason, "reason", _("en begrundelse for aftalen"), required=True)
+    activity = _clean_text(activity, "activity", _("en aktivitet"), required=False)
     start = as_date(valid_from)
     end = None
     if until not in (None, ""):

@@ -168,7 +168,7 @@ def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, c
         return number
 
     def check_budget():
-        amount = parse_kroner(budget_dkk, "budget", label="Budgettet", minimum=-(10**9))
+        amount = parse_kroner(budget_dkk, "budget", label=_("Budgettet"), minimum=-(10**9))
         if amount <= 0:
             raise DomainError(_("Budgettet skal være større end 0 kr."), field="budget")
         return amount
@@ -181,7 +181,7 @@ def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, c
 
     def check_reserve():
         amount = parse_kroner(transport_reserve_dkk if transport_reserve_dkk not in (None, "") else 0,
-                              "reserve", label="Transportreserven", minimum=-(10**9))
+                              "reserve", label=_("Transportreserven"), minimum=-(10**9))
         if amount < 0:
             raise DomainError(_("Transportreserven kan ikke være negativ."), field="reserve")
         return amount
@@ -321,7 +321,7 @@ def _clean_name(name) -> str:
         raise DomainError(_("Skriv distriktets navn."), field="name")
     if len(name) > MAX_NAME:
         raise DomainError(_("Distriktets navn kan højst være {MAX_NAME} tegn.").format(MAX_NAME=MAX_NAME), field="name")
-    refuse_control(name, "name", label="Distriktets navn")
+    refuse_control(name, "name", label=_("Distriktets navn"))
     return name
 
 

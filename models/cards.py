@@ -18,7 +18,6 @@ from .base import DomainError, as_date, audit, operation, snapshot, today
 from .entities import (
     CARD_CLOSED,
     CARD_OPEN,
-    CARD_STATUS_LABELS,
     CARD_USED_UP,
     CLIPS_PER_CARD,
     PRINT_REQUESTED,
@@ -34,6 +33,7 @@ from .entities import (
     Citizen,
     Punch,
     Staff,
+    card_status_label,
 )
 from .i18n import _
 from .inputs import clean_text
@@ -140,12 +140,12 @@ def replace_card(actor: Staff, card: Card | int, reason: str, on: _dt.date | Non
     on = as_date(on)
     if not (reason or "").strip():
         raise DomainError(_("Skriv hvorfor kortet erstattes (fx 'mistet')."), field="reason")
-    reason = clean_text(reason, "reason", kind="reason", label="Begrundelsen")
+    reason = clean_text(reason, "reason", kind="reason", label=_("Begrundelsen"))
     old = Card.get_by_id(card.id if isinstance(card, Card) else int(card))
     if old.blocked_on is not None:
         raise DomainError(blocked_message(old), field="card")
     if old.status != CARD_OPEN:
-        state = CARD_STATUS_LABELS.get(old.status, old.status)
+        state = card_status_label(old.status)
         raise DomainError(_("Kort {number} er {state}; kun et åbent kort kan erstattes.").format(number=old.number, state=state), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     person = Citizen.get_by_id(old.citizen_id)
     if person.state not in (STATE_ACTIVE, STATE_PAUSED):
@@ -250,7 +250,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
     k = _whole_clips(clips)
     if not (activity or "").strip():
         raise DomainError(_("Skriv hvad klippene bruges til (aktivitet)."), field="activity")
-    activity = clean_text(activity, "activity", kind="activity", label="Aktiviteten")
+    activity = clean_text(activity, "activity", kind="activity", label=_("Aktiviteten"))
     on = as_date(on)
     if on > today():
         raise DomainError(_("Datoen må ikke ligge i fremtiden."), field="date")
@@ -292,7 +292,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
             named = Card.get_or_none(Card.number == card_number)
             if named is not None and named.blocked_on is not None:
                 raise DomainError(blocked_message(named), field="citizen")
-            state = CARD_STATUS_LABELS.get(getattr(named, "status", ""), "ikke åbent")
+            state = card_status_label(named.status) if named is not None else _("ikke åbent")
             raise DomainError(_("Kort {card_number} er {state}; {name}s åbne kort er {number}.").format(card_number=card_number, state=state, name=person.name, number=card.number),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                               field="citizen")
         if on < card.issued_on:

@@ -72,7 +72,7 @@ def _clean_name(name: str) -> str:
     text = " ".join((name or "").split())
     if not text:
         raise DomainError(_("Skriv et navn på tilbuddet."), field="name")
-    refuse_control(name, "name", label="Navnet")
+    refuse_control(name, "name", label=_("Navnet"))
     if len(text) > MAX_NAME:
         raise DomainError(_("Navnet må højst være {MAX_NAME} tegn.").format(MAX_NAME=MAX_NAME), field="name")
     return text
@@ -99,7 +99,7 @@ def _clean_clips(clips) -> int:
 
 def _clean_description(text: str) -> str:
     text = (text or "").strip()
-    refuse_control(text, "description", label="Beskrivelsen", allow="\n\t")
+    refuse_control(text, "description", label=_("Beskrivelsen"), allow="\n\t")
     return text
 
 

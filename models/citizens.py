@@ -32,6 +32,13 @@ STATE_LABELS = {
     STATE_ENDED: "afsluttet",
 }
 
+
+def state_label(state: str | None) -> str:
+    """A participation state in the user's language (STATE_LABELS keeps the Danish words for files)."""
+    return {STATE_SCREENED: _("screenet"), STATE_ELIGIBLE: _("i målgruppen"),
+            STATE_NOT_ELIGIBLE: _("ikke i målgruppen"), STATE_WAITLISTED: _("venteliste"), STATE_ACTIVE: _("aktiv"),
+            STATE_PAUSED: _("pause"), STATE_ENDED: _("afsluttet")}.get(state, state or "")
+
 # The participation states (docs/states.md). A screening may move any state but
 # active/paused back to screened (a later return starts with a new screening).
 TRANSITIONS: dict[str, set[str]] = {
@@ -64,7 +71,7 @@ def _clean_master(data: dict) -> dict:
             clean[key] = bool(value)
         else:
             text = (value or "").strip()
-            refuse_control(text, key, label="Teksten")
+            refuse_control(text, key, label=_("Teksten"))
             clean[key] = text
     if "name" in clean and not clean["name"]:
         raise DomainError(_("Navn mangler."), field="name")
@@ -111,7 +118,7 @@ def change_state(actor: Staff, citizen: Citizen, to_state: str, *, on: _dt.date 
         raise DomainError(_("Ukendt tilstand '{to_state}'.").format(to_state=to_state))
     if to_state != citizen.state and to_state not in TRANSITIONS[citizen.state]:
         raise DomainError(
-            _("Borgeren er {state} og kan ikke blive {new_state}.").format(state=STATE_LABELS[citizen.state], new_state=STATE_LABELS[to_state]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+            _("Borgeren er {state} og kan ikke blive {new_state}.").format(state=state_label(citizen.state), new_state=state_label(to_state)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     on = on or today()
     change = StateChange.create(citizen=citizen, from_state=citizen.state, to_state=to_state,
                                 on=on, by=actor, reason=reason)

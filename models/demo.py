@@ -265,8 +265,9 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
           {"citizens": n_citizens, "participants": len(demo.participants), "cards": len(rows["card"]),
            "punches": len(rows["punch"]), "events": len(demo.outings)})
     waiting = sum(1 for s in demo.state_of.values() if s == STATE_WAITLISTED)
-    return (f"{n_citizens} borgere, {len(demo.participants)} deltagere, {waiting} på venteliste, "
-            f"{len(rows['card'])} kort, {len(rows['punch'])} klip-registreringer, {len(demo.outings)} fællesture")
+    return _("{citizens} borgere, {participants} deltagere, {waiting} på venteliste, {cards} kort, {punches} klip-registreringer, {outings} fællesture").format(  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        citizens=n_citizens, participants=len(demo.participants), waiting=waiting, cards=len(rows["card"]),
+        punches=len(rows["punch"]), outings=len(demo.outings))
 
 
 def _organisation(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> _Demo:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .base import DomainError, audit, operation, snapshot, today
 from .cards import open_card, punch, punch_agreement
-from .citizens import STATE_LABELS
+from .citizens import state_label
 from .entities import (
     ABSENT,
     ATTENDED,
@@ -29,11 +29,11 @@ from .entities import (
 from .events import (
     _PUNCH_NAMESPACE,
     MAX_SEATS,
-    STATUS_LABELS,
     _event,
     _names,
     _signup,
     _whole,
+    status_label,
 )
 from .i18n import _
 
@@ -47,7 +47,7 @@ def mark_attendance(actor: Staff, signup_id, attendance: str | None) -> Signup:
     signup = _signup(signup_id)
     event = Event.get_by_id(signup.event_id)
     if event.status != EVENT_PLANNED:
-        raise DomainError(_("Turen er {status}; fremmødet kan ikke ændres.").format(status=STATUS_LABELS[event.status]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("Turen er {status}; fremmødet kan ikke ændres.").format(status=status_label(event.status)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if signup.status != SIGNUP_SEATED:
         raise DomainError(_("Kun tilmeldte med en plads kan markeres (ikke venteliste eller afbud)."))
     if signup.attendance == attendance:
@@ -107,7 +107,7 @@ def _funding(citizen: Citizen, k: int, on: _dt.date) -> tuple[str | None, str | 
     if k <= 0:
         return None, None, card, agreement_left
     if citizen.state != STATE_ACTIVE:
-        return None, (_("er ikke aktiv deltager ({state}); der kan ikke registreres klip").format(state=STATE_LABELS.get(citizen.state, citizen.state))), card, agreement_left  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        return None, (_("er ikke aktiv deltager ({state}); der kan ikke registreres klip").format(state=state_label(citizen.state))), card, agreement_left  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if card is not None and card.clips - card.used >= k and on >= card.issued_on:
         return "card", None, card, agreement_left
     if agreement_left is not None and agreement_left >= k:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from .base import DomainError, audit, operation, snapshot, today
-from .citizens import STATE_LABELS
+from .citizens import state_label
 from .entities import (
     EVENT_PLANNED,
     SIGNUP_CANCELLED,
@@ -21,11 +21,11 @@ from .entities import (
     Staff,
 )
 from .events import (
-    STATUS_LABELS,
     _event,
     _names,
     _signup,
     _when,
+    status_label,
 )
 from .i18n import _
 from .permissions import can
@@ -58,7 +58,7 @@ def sign_up(actor: Staff, event_id, citizen_id, override_reason: str = "") -> Si
     """
     event = _event(event_id)
     if event.status != EVENT_PLANNED:
-        raise DomainError(_("Turen er {status}; der kan ikke tilmeldes.").format(status=STATUS_LABELS[event.status]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("Turen er {status}; der kan ikke tilmeldes.").format(status=status_label(event.status)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     cid = citizen_id.id if isinstance(citizen_id, Citizen) else citizen_id
     citizen = Citizen.get_or_none(Citizen.id == cid)
     if citizen is None:
@@ -70,7 +70,7 @@ def sign_up(actor: Staff, event_id, citizen_id, override_reason: str = "") -> Si
         raise DomainError(_("{name} står allerede på turens venteliste (nr. {existing}).").format(name=citizen.name, existing=_waitlist_position(existing)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     reason = " ".join((override_reason or "").split())
     if citizen.state != STATE_ACTIVE:
-        state = STATE_LABELS.get(citizen.state, citizen.state)
+        state = state_label(citizen.state)
         if not can(actor, "signup.override"):
             raise DomainError(_("{name} er ikke aktiv deltager ({state}); kun aktive deltagere kan tilmeldes. En leder kan gøre en undtagelse med en begrundelse.").format(name=citizen.name, state=state), field="override")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if not reason:
@@ -120,7 +120,7 @@ def cancel_signup(actor: Staff, signup_id, reason: str = "", promote: bool | Non
     event = Event.get_by_id(signup.event_id)
     citizen = Citizen.get_by_id(signup.citizen_id)
     if event.status != EVENT_PLANNED:
-        raise DomainError(_("Turen er {status}; tilmeldingerne kan ikke ændres.").format(status=STATUS_LABELS[event.status]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("Turen er {status}; tilmeldingerne kan ikke ændres.").format(status=status_label(event.status)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if signup.status == SIGNUP_CANCELLED:
         raise DomainError(_("{name} har allerede meldt afbud.").format(name=citizen.name))
     if promote is None:

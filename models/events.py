@@ -42,6 +42,13 @@ from .i18n import _
 from .inputs import parse_date, parse_kroner, refuse_control
 
 STATUS_LABELS = {EVENT_PLANNED: "planlagt", EVENT_HELD: "afholdt", EVENT_CANCELLED: "aflyst"}
+
+
+def status_label(status: str) -> str:
+    """An outing's status in the user's language (STATUS_LABELS keeps the Danish words for files)."""
+    return {EVENT_PLANNED: _("planlagt"), EVENT_HELD: _("afholdt"), EVENT_CANCELLED: _("aflyst")}.get(status, status)
+
+
 SIGNUP_LABELS = {SIGNUP_SEATED: "tilmeldt", SIGNUP_WAITLISTED: "venteliste", SIGNUP_CANCELLED: "afbud"}
 ATTENDANCE_LABELS = {ATTENDED: "deltog", ABSENT: "udeblev", None: "—"}
 WHOLE_MUNICIPALITY = "Hele kommunen"
@@ -188,15 +195,15 @@ def create_events(actor: Staff, *, title: str = "", day, time, seats, catalogue_
     if len(title) > MAX_TITLE:
         raise DomainError(_("Titlen må højst være {MAX_TITLE} tegn.").format(MAX_TITLE=MAX_TITLE), field="title")
     place = " ".join((meeting_place or "").split())
-    refuse_control(title, "title", label="Titlen")
+    refuse_control(title, "title", label=_("Titlen"))
     refuse_control(meeting_place, "meeting_place", label=_("Mødestedet"))
     first_day = parse_date(day, "day")
     at = parse_time(time)
-    n_seats = _whole(seats, "seats", "Antal pladser", 1, MAX_SEATS)
+    n_seats = _whole(seats, "seats", _("Antal pladser"), 1, MAX_SEATS)
     clips = _whole(clips_per_participant, "clips_per_participant", _("Klip pr. deltager"), 1, CLIPS_PER_CARD,
                    optional=True)
     transport = parse_kroner(transport_cost_dkk if transport_cost_dkk not in (None, "") else 0,
-                             "transport_cost_dkk", label="Transportudgiften")
+                             "transport_cost_dkk", label=_("Transportudgiften"))
     where = _district(district)
     months = _whole(repeat_months, "repeat_months", _("Antal måneder"), 1, MAX_REPEAT_MONTHS)
     weeks = _whole(repeat_weeks, "repeat_weeks", _("Antal uger"), 1, MAX_REPEAT_WEEKS, optional=True)

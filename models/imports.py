@@ -82,6 +82,7 @@ from .entities import (
     StateChange,
 )
 from .entities import CARD_STATUS_LABELS as STATUS_LABELS
+from .i18n import _
 from .inputs import clean_text, format_int, parse_date
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
@@ -255,12 +256,12 @@ def _check_row(n: int, values: tuple, errors: _Errors, scheme_start: _dt.date, d
 
     name = district = ""
     try:
-        name = clean_text(_cell_text(raw_name), "name", kind="name", label="Navnet")
+        name = clean_text(_cell_text(raw_name), "name", kind="name", label=_("Navnet"))
     except DomainError as exc:
         errors.add(n, COL_NAME, exc.message)
     try:
         district = clean_text(_cell_text(raw_district), "district", kind="district", required=False,
-                              label="Distriktet")
+                              label=_("Distriktet"))
     except DomainError as exc:
         errors.add(n, COL_DISTRICT, exc.message)
 

@@ -103,8 +103,9 @@ def format_datetime(value: _dt.datetime | None) -> str:
 
 
 def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000_000,
-                label: str = "Tallet", message: str | None = None) -> int:
+                label: str | None = None, message: str | None = None) -> int:
     """A whole number of ASCII digits within [minimum, maximum] (``message``: one refusal for every case)."""
+    label = label or _("Tallet")
     if isinstance(value, bool):
         raise DomainError(message or _("{label} skal være et helt tal.").format(label=label), field=field)
     if isinstance(value, int):
@@ -126,9 +127,10 @@ def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000
 _KRONER = re.compile(r"^-?([1-9]\d{0,2}([. ]\d{3})+|\d+)(,\d+)?$")  # 0.001: no thousands group
 
 
-def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal.Decimal | int = 0,
+def parse_kroner(value, field: str, *, label: str | None = None, minimum: decimal.Decimal | int = 0,
                  maximum: decimal.Decimal | int = 1_000_000_000) -> decimal.Decimal:
     """An amount in kroner, Danish writing (see the module's rules), as a Decimal with 2 places."""
+    label = label or _("Beløbet")
     if isinstance(value, decimal.Decimal):
         amount = value
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -174,12 +176,13 @@ def format_kroner(amount, *, unit: bool = True) -> str:
     return f"{text} kr" if unit else text
 
 
-def clean_text(value, field: str, *, kind: str = "text", required: bool = True, label: str = "Feltet") -> str:
+def clean_text(value, field: str, *, kind: str = "text", required: bool = True, label: str | None = None) -> str:
     """A text field: stripped, no control or zero-width characters, within the kind's limit.
 
     Returns "" for an empty optional field. Refuses (never silently alters)
     what it cannot accept, so the user sees why.
     """
+    label = label or _("Feltet")
     raw = "" if value is None else str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in raw):  # undecodable bytes (surrogateescape)
         raise DomainError(_("{label} indeholder tegn, der ikke er gyldig tekst (UTF-8).").format(label=label), field=field)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
@@ -195,9 +198,10 @@ def clean_text(value, field: str, *, kind: str = "text", required: bool = True, 
     return text
 
 
-def refuse_control(text, field: str, *, label: str = "Feltet", allow: str = "") -> None:
+def refuse_control(text, field: str, *, label: str | None = None, allow: str = "") -> None:
     """The one control-character rule: no control, format, private-use or zero-width character
     (``allow``: the few a multi-line field may keep, e.g. ``"\n\t"``)."""
+    label = label or _("Feltet")
     for ch in str(text or ""):
         if ch in allow:
             continue

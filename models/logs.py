@@ -33,7 +33,7 @@ PAGE = 50
 MAX_PAGE = 1000
 
 REVIEW_DAYS = declare(SettingSpec(
-    "log.review_days", 30, lambda text: parse_whole(text, "value", minimum=1, maximum=365, label="Antal dage"),
+    "log.review_days", 30, lambda text: parse_whole(text, "value", minimum=1, maximum=365, label=_("Antal dage")),
     "Dage uden logopfølgning før overblikket minder lederen om det"))
 
 VERDICTS = ("ok", "follow_up")
@@ -228,8 +228,8 @@ def draw_sample(actor: Staff, n: int = 20, days: int = 30, *, at: _dt.datetime |
     rows is loaded to choose.
     """
     require(actor, "log.review")
-    n = parse_whole(n, "n", minimum=1, maximum=500, label="Antal")
-    days = parse_whole(days, "days", minimum=1, maximum=3650, label="Antal dage")
+    n = parse_whole(n, "n", minimum=1, maximum=500, label=_("Antal"))
+    days = parse_whole(days, "days", minimum=1, maximum=3650, label=_("Antal dage"))
     at = at or now()
     window = (AccessLog.at >= at - _dt.timedelta(days=days)) & (AccessLog.at <= at) & (AccessLog.action != "log")
     lo, hi, count = (AccessLog.select(fn.MIN(AccessLog.id), fn.MAX(AccessLog.id), fn.COUNT(AccessLog.id))
@@ -266,7 +266,7 @@ def mark_review(actor: Staff, review_id: int, verdict: str, note: str = "") -> N
         raise DomainError(_("Stikprøve-linje {review_id} findes ikke.").format(review_id=review_id), field="review")
     if verdict not in VERDICTS:
         raise DomainError(_("Vælg ok eller følges op."), field="verdict")
-    note = clean_text(note, "note", kind="note", required=verdict == "follow_up", label="Noten")
+    note = clean_text(note, "note", kind="note", required=verdict == "follow_up", label=_("Noten"))
     before = {"verdict": review.verdict, "note": review.note}
     review.verdict, review.note, review.reviewed_by, review.reviewed_at = verdict, note, actor, now()
     review.save()

@@ -23,6 +23,30 @@ UCLA_ITEMS = (
 )
 UCLA_ANSWERS = ((1, "Sjældent eller aldrig"), (2, "En gang imellem"), (3, "Ofte"))
 
+
+
+def who5_items() -> tuple[str, ...]:
+    """WHO5_ITEMS in the user's language (the Danish wording is the one the citizen answers)."""
+    return (_("… har jeg været glad og i godt humør"), _("… har jeg følt mig rolig og afslappet"),
+            _("… har jeg følt mig aktiv og energisk"), _("… er jeg vågnet frisk og udhvilet"),
+            _("… har min dagligdag været fyldt med ting der interesserer mig"))
+
+
+def who5_answers() -> tuple[tuple[int, str], ...]:
+    return ((5, _("Hele tiden")), (4, _("Det meste af tiden")), (3, _("Lidt mere end halvdelen af tiden")),
+            (2, _("Lidt mindre end halvdelen af tiden")), (1, _("Lidt af tiden")), (0, _("På intet tidspunkt")))
+
+
+def ucla_items() -> tuple[str, ...]:
+    """UCLA_ITEMS in the user's language."""
+    return (_("Hvor ofte føler du, at du savner nogen at være sammen med?"), _("Hvor ofte føler du dig udenfor?"),
+            _("Hvor ofte føler du dig isoleret fra andre?"))
+
+
+def ucla_answers() -> tuple[tuple[int, str], ...]:
+    return ((1, _("Sjældent eller aldrig")), (2, _("En gang imellem")), (3, _("Ofte")))
+
+
 WHO5_POOR_BELOW = 52  # below: poor well-being
 WHO5_DEPRESSION_AT_OR_BELOW = 28  # at or below: flag for the therapist
 UCLA_SEVERE_FROM = 7  # 7 or more: severe loneliness (national mark)

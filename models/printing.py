@@ -26,9 +26,9 @@ from peewee import JOIN
 from .base import DomainError, as_date, audit, log_access, now, operation, snapshot
 from .budget import find_district
 from .cards import blocked_message, card_by_number
-from .citizen_view import CARD_STATUS_LABELS
 from .entities import (
     CARD_OPEN,
+    CARD_STATUS_LABELS,
     CLIPS_PER_CARD,
     PRINT_HANDED_OUT,
     PRINT_PRINTED,
@@ -39,6 +39,7 @@ from .entities import (
     District,
     Punch,
     Staff,
+    card_status_label,
 )
 from .i18n import _
 from .inputs import clean_text
@@ -53,8 +54,14 @@ PRINT_STATE_LABELS = {PRINT_REQUESTED: "til udskrivning", PRINT_PRINTED: "udskre
                       PRINT_HANDED_OUT: "udleveret", None: ""}
 
 
+def print_state_label(state: str | None) -> str:
+    """A card's print state in the user's language (PRINT_STATE_LABELS keeps the Danish words)."""
+    return {PRINT_REQUESTED: _("til udskrivning"), PRINT_PRINTED: _("udskrevet"),
+            PRINT_HANDED_OUT: _("udleveret")}.get(state, "")
+
+
 def _scheme_name(text: str) -> str:
-    return clean_text(text, "value", kind="title", label="Ordningens navn")
+    return clean_text(text, "value", kind="title", label=_("Ordningens navn"))
 
 
 SCHEME_NAME = declare(SettingSpec("card.scheme_name", DEFAULT_SCHEME_NAME, _scheme_name,
@@ -137,7 +144,7 @@ def card_faces(numbers) -> list[CardFace]:
         if card.blocked_on is not None:
             raise DomainError(blocked_message(card), field="card")
         if card.status != CARD_OPEN:
-            state = CARD_STATUS_LABELS.get(card.status, card.status)
+            state = card_status_label(card.status)
             raise DomainError(_("Kort {number} er {state}; kun åbne kort udskrives.").format(number=card.number, state=state), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         faces += _faces(_card_query().where(Card.id == card.id))
     if not faces:
@@ -226,7 +233,7 @@ def print_queue(actor: Staff) -> list[QueueLine]:
         lines.append(QueueLine(
             number=card.number, citizen_id=card.citizen_id, citizen_name=card.citizen.name,
             district=card.citizen.district.name if card.citizen.district_id else "",
-            issued_on=card.issued_on, state=card.print_state, state_label=PRINT_STATE_LABELS[card.print_state],
+            issued_on=card.issued_on, state=card.print_state, state_label=print_state_label(card.print_state),
             printed_at=card.printed_at, replaces=replaced.number if replaced else None))
     lines.sort(key=lambda line: order[line.state])
     log_access(actor, "list", criterion="udskrivningskø")
@@ -240,7 +247,7 @@ def set_district_phone(actor: Staff, name: str, phone: str) -> District:
     """The phone number printed on the district's cards (leder/admin; audited)."""
     require(actor, "card.setup")
     district = find_district(name)
-    phone = clean_text(phone, "phone", kind="phone", required=False, label="Telefonnummeret")
+    phone = clean_text(phone, "phone", kind="phone", required=False, label=_("Telefonnummeret"))
     before = snapshot(district)
     District.update(phone=phone).where(District.id == district.id).execute()
     district = District.get_by_id(district.id)

@@ -145,9 +145,9 @@ def create_programme(actor: Staff, name, *, year, budget, description="") -> Pro
     """A new programme with its year and total budget in kroner (leder)."""
     require(actor, "programme.write")
     name = _name(name, "name", "Projektets navn")
-    year = parse_whole(year, "year", minimum=MIN_YEAR, maximum=MAX_YEAR, label="Året")
-    amount = parse_kroner(budget, "budget", label="Budgettet", minimum=1, maximum=MAX_AMOUNT)
-    text = clean_text(description, "description", kind="note", required=False, label="Beskrivelsen")
+    year = parse_whole(year, "year", minimum=MIN_YEAR, maximum=MAX_YEAR, label=_("Året"))
+    amount = parse_kroner(budget, "budget", label=_("Budgettet"), minimum=1, maximum=MAX_AMOUNT)
+    text = clean_text(description, "description", kind="note", required=False, label=_("Beskrivelsen"))
     if any(p.name.casefold() == name.casefold() for p in Programme.select(Programme.name).limit(LIST_LIMIT)):
         raise DomainError(_("Der findes allerede et projekt med navnet {name}.").format(name=name), field="name")
     programme = Programme.create(name=name, year=year, budget_dkk=amount, description=text, created_by=actor)
@@ -169,16 +169,16 @@ def update_programme(actor: Staff, programme, *, name=None, year=None, budget=No
             raise DomainError(_("Der findes allerede et projekt med navnet {new_name}.").format(new_name=new_name), field="name")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         changes["name"] = new_name
     if year is not None:
-        changes["year"] = parse_whole(year, "year", minimum=MIN_YEAR, maximum=MAX_YEAR, label="Året")
+        changes["year"] = parse_whole(year, "year", minimum=MIN_YEAR, maximum=MAX_YEAR, label=_("Året"))
     if budget is not None:
-        amount = parse_kroner(budget, "budget", label="Budgettet", minimum=1, maximum=MAX_AMOUNT)
+        amount = parse_kroner(budget, "budget", label=_("Budgettet"), minimum=1, maximum=MAX_AMOUNT)
         allocated = _allocated(programme)
         if amount < allocated:
             raise DomainError(_("Budgetlinjerne er allerede fordelt med {allocated}; budgettet kan ikke være mindre. Nedsæt en linje først.").format(allocated=format_kroner(allocated)), field="budget")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         changes["budget_dkk"] = amount
     if description is not None:
         changes["description"] = clean_text(description, "description", kind="note", required=False,
-                                            label="Beskrivelsen")
+                                            label=_("Beskrivelsen"))
     if changes:
         Programme.update(**changes).where(Programme.id == programme.id).execute()
         programme = Programme.get_by_id(programme.id)
@@ -199,7 +199,7 @@ def set_line(actor: Staff, programme, line_name, amount) -> LineOutcome:
     require(actor, "programme.write")
     programme = find_programme(programme)
     name = _name(line_name, "line", "Linjens navn")
-    amount = parse_kroner(amount, "amount", label="Linjens beløb", minimum=0, maximum=MAX_AMOUNT)
+    amount = parse_kroner(amount, "amount", label=_("Linjens beløb"), minimum=0, maximum=MAX_AMOUNT)
     existing = next((x for x in BudgetLine.select().where(BudgetLine.programme == programme).limit(LIST_LIMIT)
                      if x.name.casefold() == name.casefold()), None)
     others = _allocated(programme, without=existing)
@@ -224,13 +224,13 @@ def add_expense(actor: Staff, programme, line, amount, *, on=None, note="") -> E
     require(actor, "programme.write")
     programme = find_programme(programme)
     budget_line = _line(programme, line)
-    amount = parse_kroner(amount, "amount", label="Beløbet", minimum=-MAX_AMOUNT, maximum=MAX_AMOUNT)
+    amount = parse_kroner(amount, "amount", label=_("Beløbet"), minimum=-MAX_AMOUNT, maximum=MAX_AMOUNT)
     if amount == 0:
         raise DomainError(_("Beløbet kan ikke være 0."), field="amount")
     day = parse_date(on, "date", default_today=True)
     if day > today():
         raise DomainError(_("En udgift kan ikke dateres efter i dag."), field="date")
-    text = clean_text(note, "note", kind="note", required=amount < 0, label="Noten")
+    text = clean_text(note, "note", kind="note", required=amount < 0, label=_("Noten"))
     if amount < 0 and _spent_on_line(budget_line) + amount < 0:
         raise DomainError(_("Rettelsen er større end forbruget på {name} ({budget_line}).").format(name=budget_line.name, budget_line=format_kroner(_spent_on_line(budget_line))), field="amount")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     expense = Expense.create(budget_line=budget_line, amount_dkk=amount, spent_on=day, note=text, by=actor)
@@ -283,7 +283,7 @@ def add_result_note(actor: Staff, programme, text, *, on=None) -> ResultNote:
     """A dated results note (leder)."""
     require(actor, "programme.write")
     programme = find_programme(programme)
-    body = clean_text(text, "text", kind="note", label="Resultatet")
+    body = clean_text(text, "text", kind="note", label=_("Resultatet"))
     day = parse_date(on, "date", default_today=True)
     note = ResultNote.create(programme=programme, noted_on=day, text=body, by=actor)
     audit(actor, "programme.result", "result_note", note.id, None, snapshot(note))

@@ -14,7 +14,7 @@ from peewee import fn
 
 from .base import DomainError, audit, log_access, operation, snapshot, today
 from .cards import close_card, issue_card, open_card
-from .citizens import STATE_LABELS, change_state
+from .citizens import change_state, state_label
 from .commitments import Released, release_on_end
 from .entities import (
     CARD_OPEN,
@@ -85,7 +85,7 @@ def reassess(actor: Staff, citizen: Citizen | int, *, decision: str, end_reason:
     if person is None:
         raise DomainError(_("Borgeren findes ikke."))
     if person.state not in (STATE_ACTIVE, STATE_PAUSED):
-        raise DomainError(_("{name} er {state}; kun deltagere revurderes.").format(name=person.name, state=STATE_LABELS[person.state]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("{name} er {state}; kun deltagere revurderes.").format(name=person.name, state=state_label(person.state)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if decision not in DECISIONS:
         raise DomainError(_("Vælg: nyt klippekort eller afslut."), field="decision")
     notes = (notes or "").strip()
@@ -257,6 +257,6 @@ def reassessment_context(actor: Staff, citizen_id: int) -> ReassessContext:
     outcome = citizen_outcome(actor, person)
     return ReassessContext(person.id, person.name, person.cpr,
                            person.district.name if person.district_id else "", person.state,
-                           STATE_LABELS[person.state], card.number if card else None,
+                           state_label(person.state), card.number if card else None,
                            card.used if card else None, bool(card and card.status == CARD_OPEN),
                            outcome.baseline, outcome.latest)

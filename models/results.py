@@ -11,9 +11,17 @@ from dataclasses import dataclass, field
 
 from .base import log_access
 from .entities import Citizen, District, Measurement, Staff
+from .i18n import _
 
 MEASURES = ("network", "who5", "ucla")
 MEASURE_LABELS = {"network": "Netværk", "who5": "WHO-5", "ucla": "UCLA-3"}
+
+
+def measure_label(measure: str) -> str:
+    """A measure's name in the user's language (MEASURE_LABELS keeps the Danish words for files)."""
+    return _("Netværk") if measure == "network" else MEASURE_LABELS.get(measure, measure)
+
+
 # +1: a higher value is better; -1: a lower value is better.
 DIRECTION = {"network": 1, "who5": 1, "ucla": -1}
 
@@ -142,7 +150,7 @@ def outcome_report() -> OutcomeReport:
     """Per district and in total: mean change and how many improved, stayed, worsened."""
     names = {d.id: d.name for d in District.select().order_by(District.name)}
     groups = {d_id: GroupOutcome(d_id, name) for d_id, name in names.items()}
-    total = GroupOutcome(None, "I alt")
+    total = GroupOutcome(None, _("I alt"))
     district_of = dict(Citizen.select(Citizen.id, Citizen.district)
                        .where(Citizen.id.in_(Measurement.select(Measurement.citizen))).tuples())
     for cid, (base, last) in _latest_pairs().items():

@@ -294,7 +294,7 @@ class KnownCitizen:
 
 def lookup_citizen(actor: Staff, cpr_text: str) -> KnownCitizen | None:
     """Find a citizen by CPR for the screening form (access-logged); None if new."""
-    from .citizens import STATE_LABELS
+    from .citizens import state_label
 
     citizen = find_by_cpr(actor, cpr_text)
     if citizen is None:
@@ -302,5 +302,5 @@ def lookup_citizen(actor: Staff, cpr_text: str) -> KnownCitizen | None:
     last = latest_screening(citizen)
     return KnownCitizen(citizen.id, citizen.cpr, citizen.name, citizen.address, citizen.phone,
                         citizen.district.name if citizen.district_id else None, citizen.receives_home_help,
-                        citizen.state, STATE_LABELS[citizen.state], last.screened_on if last else None,
+                        citizen.state, state_label(citizen.state), last.screened_on if last else None,
                         citizen.state not in (STATE_ACTIVE, STATE_PAUSED))

@@ -39,7 +39,7 @@ from peewee import JOIN, SqliteDatabase, fn
 from .access import district_ids, log_read, own_district
 from .base import DomainError, db, log_access, today
 from .cards import blocked_message
-from .citizens import STATE_LABELS
+from .citizens import state_label
 from .cpr import masked
 from .entities import (
     CARD_OPEN,
@@ -85,7 +85,7 @@ class CitizenMatch:
     def state_label(self) -> str:
         if self.other_district:
             return "andet distrikt"
-        return STATE_LABELS.get(self.state, self.state)
+        return state_label(self.state)
 
     @property
     def pickable(self) -> bool:

@@ -61,7 +61,7 @@ def clean_login(login) -> str:
     and an OS account on this server (``pwd.getpwnam``)."""
     import pwd
 
-    text = clean_text(login, "login", kind="login", label="Brugernavnet")
+    text = clean_text(login, "login", kind="login", label=_("Brugernavnet"))
     if any(ch.isspace() for ch in text):
         raise DomainError(_("Brugernavnet må ikke indeholde mellemrum."), field="login")
     if Staff.select().where(fn.LOWER(Staff.login) == text.lower()).exists():
@@ -78,7 +78,7 @@ def clean_login(login) -> str:
 def add_staff(actor: Staff, login: str, name: str, role: str, district: str | None = None) -> Staff:
     require(actor, "staff.manage")
     login = clean_login(login)
-    name = clean_text(name, "name", kind="name", label="Navnet")
+    name = clean_text(name, "name", kind="name", label=_("Navnet"))
     if role not in ROLES:
         raise DomainError(_("Ukendt rolle '{role}'; vælg terapeut, leder eller admin.").format(role=role), field="role")
     staff = Staff.create(login=login, name=name, role=role, district=_district_by_name(district))
@@ -191,7 +191,7 @@ def set_staff(actor: Staff, login: str, *, name: str | None = None, role: str | 
         raise DomainError(_("Brugeren '{login}' findes ikke.").format(login=login), field="login")
     before = _staff_snapshot(staff)
     if name is not None:
-        staff.name = clean_text(name, "name", kind="name", label="Navnet")
+        staff.name = clean_text(name, "name", kind="name", label=_("Navnet"))
     if role is not None:
         if role not in ROLES:
             raise DomainError(_("Ukendt rolle '{role}'; vælg terapeut, leder eller admin.").format(role=role), field="role")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)

@@ -295,13 +295,13 @@ class EvaluationScreen(CirkelScreen):
 
     def _outcomes(self, g) -> None:
         from models.evaluation import FLAG_LABELS, THRESHOLD_LABELS
-        from models.results import MEASURE_LABELS, MEASURES
+        from models.results import MEASURES, measure_label
 
         table = self._table((_("Mål"), _("Antal"), _("Før"), _("Nu"), _("Ændring"), _("Bedre"), _("Uændret"),
                              _("Dårligere"), _("█ bedre ▒ uændret ░ dårligere")))
         for k in MEASURES:
             m = g.measures[k]
-            table.add_row(f"{MEASURE_LABELS[k]} {THRESHOLD_LABELS[k].split()[0]}", num(m.count),
+            table.add_row(f"{measure_label(k)} {THRESHOLD_LABELS[k].split()[0]}", num(m.count),
                           format_mean(m.before), format_mean(m.now), format_mean(m.change, signed=True),
                           *(format_share(m.share(verdict)) for verdict in ("better", "same", "worse")),
                           stacked([(m.better, "█", "green"), (m.same, "▒", "default"), (m.worse, "░", "red")], m.count,

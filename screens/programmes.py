@@ -695,7 +695,7 @@ class ProgrammeScreen(CirkelScreen):
 
         fields = [Field("title", _("Titel"), _("fx Ugentlig café"), _("Ugentlig café"), max_length=100),
                   Field("day", _("Første dato"), "DD-MM-ÅÅÅÅ", hint=_("Samme ugedag hver uge.")),
-                  Field("time", _("Klokken"), "tt:mm", "12:00"),
+                  Field("time", _("Klokken"), _("tt:mm"), "12:00"),
                   Field("repeat_weeks", _("Antal uger"), "1–104", "26"),
                   Field("seats", _("Pladser"), "", "40"),
                   Field("meeting_place", _("Sted"), _("fx Kulturhuset")),

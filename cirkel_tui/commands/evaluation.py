@@ -61,7 +61,7 @@ def summary_lines(ev) -> list[str]:
     """The evaluation in words: the total, then one line per district."""
     from models.evaluation import FLAG_LABELS, FLAG_UCLA, FLAG_WHO5, THRESHOLD_LABELS
     from models.inputs import format_date, format_int, format_kroner, format_mean, format_share
-    from models.results import MEASURE_LABELS, MEASURES
+    from models.results import MEASURES, measure_label
 
     p, t = ev.period, ev.total
     lines = [_("Evaluering {label} ({start} – {until})").format(
@@ -84,7 +84,7 @@ def summary_lines(ev) -> list[str]:
     for k in MEASURES:
         m = t.measures[k]
         lines.append(_("  {measure} ({threshold}): {before} → {now} ({change}); bedre {better}, uændret {same}, dårligere {worse} af {n}").format(  # noqa: E501
-            measure=MEASURE_LABELS[k], threshold=THRESHOLD_LABELS[k], before=format_mean(m.before),
+            measure=measure_label(k), threshold=THRESHOLD_LABELS[k], before=format_mean(m.before),
             now=format_mean(m.now), change=format_mean(m.change, signed=True), better=format_share(m.share("better")),
             same=format_share(m.share("same")), worse=format_share(m.share("worse")), n=format_int(m.count)))
     for flag in (FLAG_WHO5, FLAG_UCLA):
