@@ -103,6 +103,12 @@ OUTING_WITHOUT_OFFER = "Fællestur uden katalogtilbud"
 IMPORTED_ROW = "Importerede klip"
 OTHER_REASON = "andet"
 
+
+def category_label(category: str) -> str:
+    """An activity category in the user's language, capitalised (the workbook keeps the Danish words)."""
+    return {"ledsagelse": _("Ledsagelse"), "hjemme": _("Hjemme"), "fællestur": _("Fællestur"), "andet": _("Andet"),
+            CATEGORY_IMPORT: _("Importeret"), CATEGORY_OWN: _("Egen idé")}.get(category, category.capitalize())
+
 ALL = object()  # _ledger: every citizen, not one district's
 
 MONTH_ABBR = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")

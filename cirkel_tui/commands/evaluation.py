@@ -59,7 +59,7 @@ def cmd_evaluation(ctx) -> int:
 
 def summary_lines(ev) -> list[str]:
     """The evaluation in words: the total, then one line per district."""
-    from models.evaluation import FLAG_LABELS, FLAG_UCLA, FLAG_WHO5, THRESHOLD_LABELS
+    from models.evaluation import FLAG_LABELS, FLAG_UCLA, FLAG_WHO5, THRESHOLD_LABELS, category_label
     from models.inputs import format_date, format_int, format_kroner, format_mean, format_share
     from models.results import MEASURES, measure_label
 
@@ -78,7 +78,7 @@ def summary_lines(ev) -> list[str]:
     lines.append(_("  Borgernes egne idéer: {clips} klip, {share} af de valgte klip.").format(
         clips=format_int(t.own_idea_clips), share=format_share(t.own_idea_share)))
     for category, _registrations, clips in t.by_category():
-        lines.append(f"  {category}: {format_int(clips)}")
+        lines.append(f"  {category_label(category).lower()}: {format_int(clips)}")
     lines.append(_("Resultater (baseline mod seneste opfølgning; {n} borgere fulgt op):").format(
         n=format_int(t.followed_up)))
     for k in MEASURES:
