@@ -51,7 +51,7 @@ def is_eligible(answers: dict) -> bool:
 def criterion_label(key: str) -> str:
     """A criterion's words in the user's language (CRITERIA holds the Danish ones)."""
     return {"receives_home_help": _("modtager hjemmehjælp"), "lives_alone": _("bor alene"),
-            "hard_to_get_out": _("har svært ved at komme ud alene"),
+            "hard_to_get_out": _("har svært ved at færdes alene uden for hjemmet"),
             "limited_network": _("har et begrænset netværk")}.get(key, CRITERION_LABELS.get(key, key))
 
 

@@ -17,6 +17,7 @@ from models.i18n import LOCALE_DIR, parse_po
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\([^)]*\)[sdr]|%[sdr]")
+CONFIG_TABLE = re.compile(r"\[[a-z_]+\]")  # "[keys]": a table of cirkel.toml, typed as it is in either language
 WORD = re.compile(r"[^\W\d_]{2,}(?:-[^\W\d_]+)*")  # "re-screening", "CPR-nummer": one word
 
 # Textual's and argparse's own English (not in the catalogue: they must not show in Danish).
@@ -38,7 +39,7 @@ BOTH = {
 
 def words(text: str) -> set[str]:
     text = " ".join(part for part in text.split() if "/" not in part)  # file paths are not words
-    return {w.lower() for w in WORD.findall(PLACEHOLDER.sub(" ", text))}
+    return {w.lower() for w in WORD.findall(PLACEHOLDER.sub(" ", CONFIG_TABLE.sub(" ", text)))}
 
 
 def stored_words(models: tuple[str, ...] | None = None) -> tuple[set[str], set[str]]:

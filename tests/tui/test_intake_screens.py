@@ -498,7 +498,7 @@ async def test_waitlist_u_is_labelled_by_what_it_does_and_shown_only_to_a_leader
     async with tove.run_test(size=(120, 36)) as pilot:
         await pilot.press("f7")
         await _settle(tove, pilot)
-        assert tove.screen.active_bindings["u"].binding.id == "undo_punch"  # the global key, not admission
+        assert tove.screen.active_bindings["u"].binding.id == "undo-punch"  # the global key, not admission
         assert "u:" not in _static(tove, "#waitlist-hint")
 
 
