@@ -87,6 +87,8 @@ class CirkelApp(App):
     BINDINGS = _bindings()
     MODES = {dest.id: (lambda d=dest: d.factory()()) for dest in DESTINATIONS}  # type: ignore[misc]
     DEFAULT_MODE = "overblik"
+    # issue #15: 80×24 — below 100 columns every screen has the class -narrow (app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, actor_id: int, db_path: str, started: float | None = None):
         super().__init__()

@@ -34,7 +34,7 @@ from .base import CirkelScreen
 from .forms import AskDialog, FieldMessage, FieldRow, Form
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
 from .printing import offer_print
-from .widgets import state_title
+from .widgets import in_columns, narrow, shortened, state_title
 
 
 class ReassessmentScreen(CirkelScreen):
@@ -67,13 +67,19 @@ class ReassessmentScreen(CirkelScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(_("Navn"), key="name")
-        table.add_column(_("CPR"), key="cpr")
-        table.add_column(_("Hvorfor"), key="why")
-        table.add_column(_("Kort"), key="card")
-        table.add_column(_("Siden"), key="since")
-        table.add_column(_("Tilstand"), key="state")
-        table.add_column(_("Distrikt"), key="district")
+        if narrow(self):  # 80 columns (issue #15): the name shortened, the card last (→ reaches it)
+            table.add_column(_("Navn"), key="name", width=15)
+            for key, title in (("cpr", _("CPR")), ("why", _("Hvorfor")), ("since", _("Siden")),
+                               ("state", _("Tilstand")), ("district", _("Distrikt")), ("card", _("Kort"))):
+                table.add_column(title, key=key)
+        else:
+            table.add_column(_("Navn"), key="name")
+            table.add_column(_("CPR"), key="cpr")
+            table.add_column(_("Hvorfor"), key="why")
+            table.add_column(_("Kort"), key="card")
+            table.add_column(_("Siden"), key="since")
+            table.add_column(_("Tilstand"), key="state")
+            table.add_column(_("Distrikt"), key="district")
         table.focus()
         own = self.app.actor.district_id
         self.run_read(districts, self.app.actor, on_done=lambda known: self._show_districts(known, own),
@@ -120,8 +126,9 @@ class ReassessmentScreen(CirkelScreen):
             card = "" if line.card_number is None else f"{line.card_number} {line.card_used}/10"
             why = Text(line.why, style="bold yellow") if line.due else Text("")
             state = Text(state_title(line.state), style="italic" if line.state == "paused" else "")
-            table.add_row(line.name, masked(line.cpr), why, card, fmt_date(line.since), state, line.district,
-                          key=str(line.citizen_id))
+            cells = {"name": shortened(line.name), "cpr": masked(line.cpr), "why": why, "card": card,
+                     "since": fmt_date(line.since), "state": state, "district": line.district}
+            table.add_row(*in_columns(table, cells), key=str(line.citizen_id))
         if not self.lines:
             table.add_row(_("Ingen skal revurderes lige nu."), "", "", "", "", "", "", key="none")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
