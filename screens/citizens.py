@@ -63,13 +63,13 @@ class CitizensScreen(CirkelScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        slim = narrow(self)  # 80 columns (issue #15): the name shortened (…) and "Tilbage", so all six fit
+        slim = narrow(self)  # 80 columns (issue #15): the name shortened (…), "Rest" for "Klip tilbage"
         table.add_column(_("Navn"), key="name", width=15 if slim else None)
         table.add_column(_("CPR"), key="cpr")
         table.add_column(_("Distrikt"), key="district")
         table.add_column(_("Tilstand"), key="state")
         table.add_column(_("Kort"), key="card")
-        table.add_column(_("Tilbage") if slim else _("Klip tilbage"), key="left")
+        table.add_column(_("Rest") if slim else _("Klip tilbage"), key="left")
         self.query_one("#citizens-input", Input).focus()
 
     def on_screen_resume(self) -> None:

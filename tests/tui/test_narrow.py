@@ -67,7 +67,7 @@ COLUMNS_80 = {
     # the columns the issue found cut at 80×24, which must now be there whole
     "revurdering": ("#reassess-table", ["Navn", "CPR", "Hvorfor", "Siden", "Tilstand", "Distrikt"]),
     "faellesture": ("#coming", ["Tid", "Tur", "Status", "Pladser", "Vent.", "Klip", "Distrikt"]),
-    "borgere": ("#citizens-table", ["Navn", "CPR", "Distrikt", "Tilstand", "Kort", "Tilbage"]),
+    "borgere": ("#citizens-table", ["Navn", "CPR", "Distrikt", "Tilstand", "Kort", "Rest"]),
     "aftaler": ("#agreements-table", ["Borger", "CPR", "Klip", "Klip tilbage", "Gyldig"]),
 }
 
