@@ -109,7 +109,7 @@ class CirkelApp(App):
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Cirkel's own theme variables (issue #15): each theme sets them; these are for any other theme."""
-        return {"dialog-dim": "transparent", "field-background": "$panel", "field-background-focus": "$boost"}
+        return {"dialog-dim": "transparent", "field-background": "#80808040", "field-background-focus": "#80808066"}
 
     def get_line_filters(self):
         return [*super().get_line_filters(), *self._readable]

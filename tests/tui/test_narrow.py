@@ -122,24 +122,23 @@ async def test_agreement_detail_shows_approver_activity_and_reason_in_full(demo,
         assert a.approved_by in text and a.activity in text and a.reason in text
 
 
-def test_revurdering_snapshot_80x24(demo, make_app, snap_compare):
+def opened(dest: str):
+    """A run_before that opens ``dest`` and waits for its figures."""
     async def open_it(pilot):
         await pilot.app.workers.wait_for_complete()
-        pilot.app.action_goto("revurdering")
+        pilot.app.action_goto(dest)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_it)
+    return open_it
+
+
+def test_revurdering_snapshot_80x24(demo, make_app, snap_compare):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=opened("revurdering"))
 
 
 def test_aftaler_snapshot_80x24(demo, make_app, snap_compare):
-    async def open_it(pilot):
-        await pilot.app.workers.wait_for_complete()
-        pilot.app.action_goto("aftaler")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_it)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=opened("aftaler"))
 
 
 def test_borgere_snapshot_80x24(demo, make_app, snap_compare):
@@ -153,10 +152,4 @@ def test_borgere_snapshot_80x24(demo, make_app, snap_compare):
 
 
 def test_puljer_footer_snapshot_80x24(demo, make_app, snap_compare):
-    async def open_it(pilot):
-        await pilot.app.workers.wait_for_complete()
-        pilot.app.action_goto("puljer")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_it)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=opened("puljer"))
