@@ -17,6 +17,7 @@ from models.i18n import _
 from models.permissions import allowed
 from screens.base import ReportingWorkers, report_failed_worker
 
+from .colours import DARK16, LIGHT16, SIXTEEN, Readable, sixteen_colours
 from .keymap import default_keys
 from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination, key_label
 
@@ -35,6 +36,7 @@ DARK = Theme(
     surface="#22303A",
     panel="#2B3B45",
     dark=True,
+    variables={"dialog-dim": "#1B2428 60%", "field-background": "#2B3B45", "field-background-focus": "#3A5462"},
 )
 LIGHT = Theme(
     name="cirkel-lys",
@@ -49,6 +51,7 @@ LIGHT = Theme(
     surface="#FFFFFF",
     panel="#E7E3DA",
     dark=False,
+    variables={"dialog-dim": "#F7F5F0 60%", "field-background": "#E7E3DA", "field-background-focus": "#D5E6E8"},
 )
 
 
@@ -95,6 +98,8 @@ class CirkelApp(App):
     BINDINGS = _bindings()
     MODES = {dest.id: (lambda d=dest: d.factory()()) for dest in DESTINATIONS}  # type: ignore[misc]
     DEFAULT_MODE = "overblik"
+    # issue #15: 80×24 — below 100 columns every screen has the class -narrow (app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, actor_id: int, db_path: str, started: float | None = None):
         from . import textual_text
@@ -105,9 +110,23 @@ class CirkelApp(App):
         self.db_path = db_path
         self.started = started or time.perf_counter()
         self._workers = ReportingWorkers(self)  # every worker's end reaches worker_failed()
-        self.register_theme(DARK)
-        self.register_theme(LIGHT)
-        self.theme = DARK.name
+        # issue #15: on a 16-colour terminal the two themes drawn in the terminal's own 16 colours, and
+        # every cell's text in a colour that can be read on its background (cirkel_tui/colours.py)
+        self.sixteen_colours = sixteen_colours(self.console)
+        self.theme_pair = (DARK16, LIGHT16) if self.sixteen_colours else (DARK, LIGHT)
+        self._readable = [Readable()] if self.sixteen_colours else []
+        if self.sixteen_colours:
+            self.ansi_theme_dark = self.ansi_theme_light = SIXTEEN
+        for theme in self.theme_pair:
+            self.register_theme(theme)
+        self.theme = self.theme_pair[0].name
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """Cirkel's own theme variables (issue #15): each theme sets them; these are for any other theme."""
+        return {"dialog-dim": "transparent", "field-background": "#80808040", "field-background-focus": "#80808066"}
+
+    def get_line_filters(self):
+        return [*super().get_line_filters(), *self._readable]
 
     def get_driver_class(self):
         """On a terminal: Textual's driver, ending the app when its terminal goes away (issue #20)."""
@@ -300,7 +319,8 @@ class CirkelApp(App):
             table.action_scroll_bottom()
 
     def action_toggle_theme(self) -> None:
-        self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
+        dark, light = self.theme_pair
+        self.theme = light.name if self.theme == dark.name else dark.name
 
     def action_screenshot(self, *args, **kwargs) -> None:
         # A screenshot would write CPR numbers and names to disk.

@@ -1,6 +1,7 @@
 """Aftaler: individual agreements (R4) — more than 10 clips at once, approved by a leader."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,7 +13,7 @@ from models.base import DomainError, today
 from models.i18n import _
 from models.inputs import format_count, parse_date
 from models.punching import activity_suggestions
-from screens.widgets import fmt_validity
+from screens.widgets import fmt_validity, in_columns, narrow, shortened
 
 from .base import CirkelScreen
 from .citizen_picker import CitizenPicker
@@ -33,13 +34,26 @@ class AgreementsScreen(CirkelScreen):
         with Vertical(id="agreements"):
             yield Static(_("Individuelle aftaler om mere end 10 klip ad gangen"), classes="section-title")
             yield DataTable(id="agreements-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="agreements-detail")
             yield Static(_("Henter aftaler …"), id="agreements-status")
         yield Footer()
 
     def on_mount(self) -> None:
+        # issue #15: the free texts are shortened (…) to what is left of the width, and the highlighted
+        # agreement's approver, activity and reason are shown in full under the table
         table = self.query_one(DataTable)
-        table.add_columns(_("Borger"), _("CPR"), _("Klip"), _("Klip tilbage"), _("Gyldig"), _("Godkendt af"),
-                          _("Aktivitet"), _("Begrundelse"))
+        self.lines = []
+        if narrow(self):  # 80 columns: who, how many, how long first; the rest with → and under the table
+            widths = {"citizen": 14, "approved_by": 14, "activity": 14, "reason": 20}
+        else:
+            # the width less the padding and scrollbar (4), the cells' padding and CPR, Klip, Klip tilbage, Gyldig
+            left = self.app.size.width - 4 - 2 * 8 - (11 + 4 + 12 + 23)
+            widths = {"citizen": 16, "approved_by": 12, "activity": 12}
+            widths["reason"] = max(11, left - sum(widths.values()))
+        for key, title in (("citizen", _("Borger")), ("cpr", _("CPR")), ("clips", _("Klip")),
+                           ("left", _("Klip tilbage")), ("validity", _("Gyldig")), ("approved_by", _("Godkendt af")),
+                           ("activity", _("Aktivitet")), ("reason", _("Begrundelse"))):
+            table.add_column(title, key=key, width=widths.get(key))
         table.focus()
         self.load()
 
@@ -56,15 +70,29 @@ class AgreementsScreen(CirkelScreen):
     def _loaded(self, lines: list) -> None:
         table = self.query_one(DataTable)
         table.clear()
+        self.lines = lines
         day = today()
         for a in lines:
-            table.add_row(a.citizen_name, a.cpr_masked, str(a.clips), str(a.left), fmt_validity(a), a.approved_by,
-                          a.activity, a.reason, key=str(a.id))
+            cells = {"citizen": shortened(a.citizen_name), "cpr": a.cpr_masked, "clips": str(a.clips),
+                     "left": str(a.left), "validity": fmt_validity(a), "approved_by": shortened(a.approved_by),
+                     "activity": shortened(a.activity), "reason": shortened(a.reason)}
+            table.add_row(*in_columns(table, cells), key=str(a.id))
+        self._show_detail(table.cursor_row)
         current = sum(1 for a in lines if a.valid_on(day) and a.left > 0)
         self.query_one("#agreements-status", Static).update(
             _("{n}, {current} gælder i dag med klip tilbage. n opretter en ny.").format(
                 n=format_count(len(lines), _("aftale"), _("aftaler")), current=current) if lines
             else _("Ingen aftaler endnu. n opretter en ny."))
+
+    @on(DataTable.RowHighlighted, "#agreements-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail(event.cursor_row)
+
+    def _show_detail(self, row: int) -> None:
+        a = self.lines[row] if 0 <= row < len(self.lines) else None
+        self.query_one("#agreements-detail", Static).update(  # Text: a reason's [ ] is not markup
+            Text("" if a is None else _("Godkendt af {who} · Aktivitet: {activity} · Begrundelse: {reason}").format(
+                who=a.approved_by, activity=a.activity, reason=a.reason)))
 
     def action_new(self) -> None:
         self.app.push_screen(AgreementDialog(), self._created)

@@ -186,7 +186,16 @@ def _name(fn: Callable) -> str:
 
 
 class CirkelScreen(RunsOperations, Screen):
-    """A full screen with the runner."""
+    """A full screen with the runner. Its footer shows the key hints that fit, and F1 always (screens/footer.py)."""
+
+    @property
+    def active_bindings(self):
+        from .footer import fitted
+
+        return fitted(self.app, super().active_bindings, self.size.width)
+
+    def on_resize(self, event) -> None:  # Textual calls the subclasses' own on_resize too
+        self.refresh_bindings()  # the footer is made again for the new width
 
 
 class CirkelDialog(RunsOperations, ModalScreen):

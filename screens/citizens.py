@@ -26,7 +26,7 @@ from models.entities import CARD_USED_UP, PUNCH_REVERSAL, STATE_ACTIVE
 from models.i18n import _
 from models.inputs import format_date as fmt_date
 from models.search import log_search, search_citizens
-from screens.widgets import card_boxes, fmt_validity
+from screens.widgets import card_boxes, fmt_validity, narrow
 
 from .base import CirkelScreen
 
@@ -64,12 +64,13 @@ class CitizensScreen(CirkelScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(_("Navn"), key="name")
+        slim = narrow(self)  # 80 columns (issue #15): the name shortened (…), "Rest" for "Klip tilbage"
+        table.add_column(_("Navn"), key="name", width=15 if slim else None)
         table.add_column(_("CPR"), key="cpr")
         table.add_column(_("Distrikt"), key="district")
         table.add_column(_("Tilstand"), key="state")
         table.add_column(_("Kort"), key="card")
-        table.add_column(_("Klip tilbage"), key="left")
+        table.add_column(_("Rest") if slim else _("Klip tilbage"), key="left")
         self.query_one("#citizens-input", Input).focus()
 
     def on_screen_resume(self) -> None:
@@ -138,7 +139,7 @@ class CitizensScreen(CirkelScreen):
                 left = _("brugt op")
             else:
                 left = ""
-            table.add_row(Text(m.name, style=style), m.cpr_masked, m.district,
+            table.add_row(Text(m.name, style=style, no_wrap=True, overflow="ellipsis"), m.cpr_masked, m.district,
                           Text(m.state_label, style=style), str(m.card_number or ""), left,
                           key=str(m.citizen_id))
         if matches:

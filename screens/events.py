@@ -23,6 +23,7 @@ from models.inputs import format_kroner
 from screens.base import CirkelScreen
 from screens.dialogs import ConfirmDialog
 from screens.forms import FieldMessage, FieldRow
+from screens.widgets import in_columns, narrow, shortened
 
 from .outing_dialogs import OutingDialog
 
@@ -157,12 +158,29 @@ class EventsScreen(CirkelScreen):
 
     def on_mount(self) -> None:
         coming = self.query_one("#coming", DataTable)
-        # the columns that matter most come first, so an 80-column terminal shows them
-        coming.add_columns(_("Tid"), _("Tur"), _("Status"), _("Pladser"), _("Ledige"), _("Venteliste"),
-                           _("Klip"), _("Distrikt"))
         past = self.query_one("#past", DataTable)
-        past.add_columns(_("Tid"), _("Tur"), _("Fremmøde"), _("Deltog"), _("Udeblev"), _("Status"),
-                         _("Tilmeldt"), _("Distrikt"))
+        # the columns that matter most come first; at 80 columns (issue #15) the title is shortened, "Ledige"
+        # left out (Pladser says it), the past outings' status last (→ reaches it), so all the others fit
+        if narrow(self):
+            coming.add_column(_("Tid"), key="time")
+            coming.add_column(_("Tur"), key="title", width=15)
+            for key, title in (("status", _("Status")), ("seats", _("Pladser")), ("waitlisted", _("Vent.")),
+                               ("clips", _("Klip")), ("district", _("Distrikt"))):
+                coming.add_column(title, key=key)
+            past.add_column(_("Tid"), key="time")
+            past.add_column(_("Tur"), key="title", width=15)
+            for key, title in (("rate", _("Fremmøde")), ("attended", _("Deltog")), ("absent", _("Udeblev")),
+                               ("taken", _("Tilmeldt")), ("district", _("Distrikt")), ("status", _("Status"))):
+                past.add_column(title, key=key)
+        else:
+            for key, title in (("time", _("Tid")), ("title", _("Tur")), ("status", _("Status")),
+                               ("seats", _("Pladser")), ("free", _("Ledige")), ("waitlisted", _("Venteliste")),
+                               ("clips", _("Klip")), ("district", _("Distrikt"))):
+                coming.add_column(title, key=key)
+            for key, title in (("time", _("Tid")), ("title", _("Tur")), ("rate", _("Fremmøde")),
+                               ("attended", _("Deltog")), ("absent", _("Udeblev")), ("status", _("Status")),
+                               ("taken", _("Tilmeldt")), ("district", _("Distrikt"))):
+                past.add_column(title, key=key)
         self.query_one("#events-status", Static).update(_("Henter fællesture …"))
         coming.focus()
         self.action_refresh()
@@ -183,16 +201,20 @@ class EventsScreen(CirkelScreen):
         row = coming.cursor_row
         coming.clear()
         for e in self.coming:
-            coming.add_row(fmt_datetime(e.starts_at), e.title, status_text(e), f"{e.taken}/{e.seats}", str(e.free),
-                           str(e.waitlisted), str(e.clips_per_participant or "—"), e.district, key=str(e.id))
+            cells = {"time": fmt_datetime(e.starts_at), "title": shortened(e.title), "status": status_text(e),
+                     "seats": f"{e.taken}/{e.seats}", "free": str(e.free), "waitlisted": str(e.waitlisted),
+                     "clips": str(e.clips_per_participant or "—"), "district": e.district}
+            coming.add_row(*in_columns(coming, cells), key=str(e.id))
         if self.coming:
             coming.move_cursor(row=min(row, len(self.coming) - 1))
         past = self.query_one("#past", DataTable)
         row = past.cursor_row
         past.clear()
         for e in self.past:
-            past.add_row(fmt_date(e.starts_at), e.title, rate_text(e), str(e.attended), str(e.absent),
-                         status_text(e), str(e.taken), e.district, key=str(e.id))
+            cells = {"time": fmt_date(e.starts_at), "title": shortened(e.title), "rate": rate_text(e),
+                     "attended": str(e.attended), "absent": str(e.absent), "status": status_text(e),
+                     "taken": str(e.taken), "district": e.district}
+            past.add_row(*in_columns(past, cells), key=str(e.id))
         if self.past:
             past.move_cursor(row=min(row, len(self.past) - 1))
         held = [e for e in self.past if e.status == "held"]

@@ -41,7 +41,7 @@ from .base import CirkelScreen
 from .forms import AskDialog, FieldMessage, FieldRow, Form
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
 from .printing import offer_print
-from .widgets import state_title
+from .widgets import in_columns, narrow, shortened, state_title
 
 
 class ReassessmentScreen(CirkelScreen):
@@ -81,13 +81,19 @@ class ReassessmentScreen(CirkelScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(_("Navn"), key="name")
-        table.add_column(_("CPR"), key="cpr")
-        table.add_column(_("Hvorfor"), key="why")
-        table.add_column(_("Kort"), key="card")
-        table.add_column(_("Siden"), key="since")
-        table.add_column(_("Tilstand"), key="state")
-        table.add_column(_("Distrikt"), key="district")
+        if narrow(self):  # 80 columns (issue #15): the name shortened, the card last (→ reaches it)
+            table.add_column(_("Navn"), key="name", width=15)
+            for key, title in (("cpr", _("CPR")), ("why", _("Hvorfor")), ("since", _("Siden")),
+                               ("state", _("Tilstand")), ("district", _("Distrikt")), ("card", _("Kort"))):
+                table.add_column(title, key=key)
+        else:
+            table.add_column(_("Navn"), key="name")
+            table.add_column(_("CPR"), key="cpr")
+            table.add_column(_("Hvorfor"), key="why")
+            table.add_column(_("Kort"), key="card")
+            table.add_column(_("Siden"), key="since")
+            table.add_column(_("Tilstand"), key="state")
+            table.add_column(_("Distrikt"), key="district")
         table.focus()
         actor, limit = self.app.actor, self.limit
 
@@ -183,8 +189,9 @@ class ReassessmentScreen(CirkelScreen):
             why = Text(line.why, style="bold yellow") if line.due else Text("")
             state = Text(state_title(line.state), style="italic" if line.state == "paused" else "")
             since = line.waiting_since if line.due and line.waiting_since else line.since  # due: since it fell due
-            table.add_row(line.name, masked(line.cpr), why, card, fmt_date(since), state, line.district,
-                          key=str(line.citizen_id))
+            cells = {"name": shortened(line.name), "cpr": masked(line.cpr), "why": why, "card": card,
+                     "since": fmt_date(since), "state": state, "district": line.district}
+            table.add_row(*in_columns(table, cells), key=str(line.citizen_id))
         if not self.lines:
             empty = _("Ingen matcher søgningen.") if searched else _("Ingen skal revurderes lige nu.")
             table.add_row(empty, "", "", "", "", "", "", key="none")

@@ -34,6 +34,26 @@ STATE_TITLES = {
 }
 
 
+# issue #15: 80×24. Below this many columns the tables use their narrow layout (key columns first,
+# long names shortened, the rest reachable with →); the screens get the CSS class -narrow too.
+NARROW_BELOW = 100
+
+
+def narrow(widget) -> bool:
+    """Whether the terminal is narrower than ``NARROW_BELOW`` columns (an 80×24 PuTTY window)."""
+    return widget.app.size.width < NARROW_BELOW
+
+
+def shortened(text: str) -> Text:
+    """A cell that ends in "…" where its column is too narrow for it."""
+    return Text(text, no_wrap=True, overflow="ellipsis")
+
+
+def in_columns(table, cells: dict) -> list:
+    """A row's cells (by column key) in the order of the table's columns."""
+    return [cells[key.value] for key in table.columns]
+
+
 def state_title(state: str) -> str:
     return STATE_TITLES.get(state, state)
 

@@ -55,6 +55,15 @@ def no_writes_on_the_event_loop():
     assert not found, f"write transactions started on the event loop: {found}"
 
 
+@pytest.fixture(autouse=True)
+def truecolour(monkeypatch):
+    """The App sees a truecolour terminal whatever TERM the tests run under (TERM=xterm alone would make it
+    choose its 16-colour themes, issue #15); tests of 16 colours ask for them (tests/tui/test_colours16.py)."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
+
+
 async def tables_measured(pilot) -> None:
     """Wait until every DataTable on the screen has measured its rows' column widths and repainted.
 
