@@ -214,6 +214,11 @@ def snapshot(instance: Model | None, fields: list[str] | None = None) -> dict | 
     return data
 
 
+def audit_text(data: dict | None) -> str | None:
+    """The audit trail's text of a before/after dict (JSON, Danish letters kept)."""
+    return json.dumps(data, ensure_ascii=False, default=_jsonable) if data is not None else None
+
+
 def audit(actor, operation_name: str, entity: str, entity_id: Any,
           before: dict | None = None, after: dict | None = None) -> None:
     """Write the audit row of a write. Must be called inside the operation's transaction."""
@@ -227,8 +232,8 @@ def audit(actor, operation_name: str, entity: str, entity_id: Any,
         operation=operation_name,
         entity=entity,
         entity_id=str(entity_id) if entity_id is not None else None,
-        before=json.dumps(before, ensure_ascii=False, default=_jsonable) if before is not None else None,
-        after=json.dumps(after, ensure_ascii=False, default=_jsonable) if after is not None else None,
+        before=audit_text(before),
+        after=audit_text(after),
     )
 
 

@@ -101,8 +101,8 @@ def register_punch(actor: Staff, citizen: Citizen | int, clips, activity: str, *
         check_reason(actor, person, reason)
     item = catalogue_item_named(activity)
     text = item.name if item is not None else activity
-    return punch(actor, citizen, clips, text, on=on, punch_id=punch_id, catalogue_item=item,
-                 card_number=card_number)
+    return punch(actor, person if person is not None else citizen, clips, text, on=on, punch_id=punch_id,
+                 catalogue_item=item, card_number=card_number)
 
 
 @dataclass(frozen=True)
