@@ -21,6 +21,8 @@ from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination
 
 log = logging.getLogger(__name__)
 
+QUICK_CHECK_DELAY_S = 1.0  # after the first frame: the database's quick check (issue #10), see on_ready
+
 DARK = Theme(
     name="cirkel-moerk",
     primary="#4FA3A5",
@@ -115,6 +117,14 @@ class CirkelApp(App):
     def on_mount(self) -> None:
         staff = self.actor
         self.sub_title = f"{staff.name} · {staff.role}"
+
+    def on_ready(self) -> None:
+        log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
+        # Issue #17: the quick check reads every page (0.2 s at 100,000 citizens); started at once
+        # it competed with the first screen's figures for the two cores, so it waits until they are in.
+        self.set_timer(QUICK_CHECK_DELAY_S, self._start_quick_check)
+
+    def _start_quick_check(self) -> None:
         self.run_worker(self._quick_check, thread=True, group="quick-check", exit_on_error=False,
                         description="quick_check")
 
@@ -159,9 +169,6 @@ class CirkelApp(App):
         """The one handler for a worker that ended in ERROR (any worker, any screen):
         logged with its traceback, told in one line — never silent."""
         report_failed_worker(self, worker)
-
-    def on_ready(self) -> None:
-        log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
 
     # --- actions from the registry
 

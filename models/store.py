@@ -174,8 +174,33 @@ def after_bulk_load() -> None:
         db.execute_sql("ANALYZE")
 
 
+def _psycopg_for_peewee() -> None:
+    """Give peewee the PostgreSQL driver it was imported without (see ``models/__init__.py``).
+
+    What peewee's own import would have set: the module, its transaction states and JSON types
+    (module names peewee reads when it connects), and the states on its psycopg 3 adapter class.
+    Without psycopg installed this does nothing, and peewee says the driver is missing, as before.
+    """
+    import peewee
+
+    if peewee.psycopg is not None:
+        return
+    try:
+        import psycopg
+        from psycopg.pq import TransactionStatus
+        from psycopg.types.json import Json, Jsonb
+    except ImportError:
+        return
+    peewee.psycopg, peewee.TransactionStatus = psycopg, TransactionStatus
+    peewee.Json_pg3, peewee.Jsonb_pg3 = Json, Jsonb
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle, adapter.txn_inerror, adapter.txn_unknown = (
+        TransactionStatus.IDLE, TransactionStatus.INERROR, TransactionStatus.UNKNOWN)
+
+
 def make_database(path: str) -> Database:
     if is_postgresql(path):
+        _psycopg_for_peewee()
         return PostgresqlStore(path, prefer_psycopg3=True)
     pragmas = {**PRAGMAS, "busy_timeout": int(BUSY_TIMEOUT_S * 1000)}
     return SqliteDatabase(path, pragmas=pragmas, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
