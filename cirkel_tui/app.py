@@ -95,7 +95,13 @@ class CirkelApp(App):
         self._workers = ReportingWorkers(self)  # every worker's end reaches worker_failed()
         self.register_theme(DARK)
         self.register_theme(LIGHT)
-        self.theme = DARK.name
+        # Issue #17: the start theme is set the way Textual sets its default one, before the stylesheet
+        # is first parsed; set through its watcher, it had the whole CSS parsed once more at every start.
+        self.set_reactive(CirkelApp.theme, DARK.name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(True, f"-theme-{DARK.name}", update=False)
+        self.set_class(DARK.dark, "-dark-mode", update=False)
+        self.set_class(not DARK.dark, "-light-mode", update=False)
 
     def get_driver_class(self):
         """On a terminal: Textual's driver, ending the app when its terminal goes away (issue #20)."""

@@ -45,7 +45,8 @@ class DashboardScreen(CirkelScreen):
         events.add_columns(_("Tid"), _("Tur"), _("Distrikt"), _("Pladser"), _("Venteliste"))
         self.query_one("#dashboard-status", Static).update(_("Henter tal …"))
 
-    def on_screen_resume(self) -> None:  # also the first time it is shown: the one read at start (issue #17)
+    def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.action_refresh()
 
     def action_refresh(self) -> None:

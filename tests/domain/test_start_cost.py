@@ -43,3 +43,16 @@ def test_opening_postgresql_hands_peewee_the_driver():
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_the_tui_start_builds_no_command_parsers():
+    from cirkel_tui.cli import build_parser, names_a_command
+
+    for argv in ([], ["--demo"], ["--db", "x.db"], ["--db=x.db"]):
+        assert not names_a_command(argv), argv
+    for argv in (["punch"], ["--help"], ["-h"], ["--db"], ["--db", "x.db", "staff", "list"], ["--dem"], ["pnuch"]):
+        assert names_a_command(argv), argv
+    tui = build_parser(commands=False).parse_args(["--db", "x.db"])
+    assert (tui.db, tui.demo, getattr(tui, "handler", None)) == ("x.db", False, None)
+    full = build_parser()
+    assert full.parse_args(["--db", "x.db"]).db == "x.db" and full.parse_args(["--demo"]).demo
