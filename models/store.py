@@ -28,6 +28,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
@@ -55,8 +56,8 @@ PRAGMAS = {
     # checkpoints beside the gate instead (:func:`checkpoint_when_due`); SQLite's stays as a safety net.
     "wal_autocheckpoint": 10_000,
 }
-# The WAL's size (pages not yet copied into the database) at which a writer asks for a checkpoint.
-CHECKPOINT_PAGES = 1000
+# How often, at most, a writing process asks for a checkpoint (see checkpoint_when_due).
+CHECKPOINT_EVERY_S = 2.0
 
 
 POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
@@ -284,65 +285,66 @@ def write_gate(path: str):
     return gate
 
 
-def _wal_backlog(path: str) -> int:
-    """Pages in the WAL not yet copied into the database, read from the WAL index (``<db>-shm``).
-
-    The index's header (https://sqlite.org/walformat.html): ``mxFrame`` (frames in the WAL) at
-    byte 16, ``nBackfill`` (frames already checkpointed) at byte 96, native byte order. Read
-    without a lock: it only decides when to ask for a checkpoint. 0 when there is no index.
-    """
-    import struct
-
-    try:
-        fd = os.open(f"{path}-shm", os.O_RDONLY)
-    except OSError:
-        return 0
-    try:
-        header = os.pread(fd, 100, 0)
-    finally:
-        os.close(fd)
-    if len(header) < 100:
-        return 0
-    return max(0, struct.unpack_from("=I", header, 16)[0] - struct.unpack_from("=I", header, 96)[0])
-
-
-_checkpoints: dict[str, threading.Event] = {}
-_checkpoints_guard = threading.Lock()
+# Paths whose WAL a writer of this process asked to have checkpointed, and when each last asked.
+_checkpoint_asks: set[str] = set()
+_last_ask: dict[str, float] = {}
+_checkpoint_wake = threading.Condition()
+_checkpointer_running = False
 
 
 def checkpoint_when_due(path: str) -> None:
-    """After a write, outside the gate: have the WAL copied into the database once it is long.
+    """After a write, outside the gate: have the WAL copied into the database, at most every few seconds.
 
-    A daemon thread of this process does it (one per database file), on a connection of its own,
-    as a PASSIVE checkpoint: it waits for nobody, nobody waits for it, and the writer that asked
-    goes on at once. Each writer asks, so the WAL is kept short whoever writes.
+    A daemon thread of this process does it, on a connection of its own, as a PASSIVE checkpoint:
+    it waits for nobody, nobody waits for it, and the writer that asked goes on at once. Every
+    writing process asks (at most every :data:`CHECKPOINT_EVERY_S`), so the WAL stays short whoever
+    writes. (Nothing here opens the ``-shm`` file to look: closing a descriptor of it would drop
+    this process's SQLite locks on it.)
     """
-    if _wal_backlog(path) < CHECKPOINT_PAGES:
+    global _checkpointer_running
+    now = time.monotonic()
+    if now - _last_ask.get(path, -CHECKPOINT_EVERY_S) < CHECKPOINT_EVERY_S:
         return
-    with _checkpoints_guard:
-        wake = _checkpoints.get(path)
-        if wake is None:
-            wake = _checkpoints[path] = threading.Event()
-            threading.Thread(target=_checkpointer, args=(path, wake), name="cirkel-checkpoint", daemon=True).start()
-    wake.set()
+    _last_ask[path] = now
+    with _checkpoint_wake:
+        _checkpoint_asks.add(path)
+        if not _checkpointer_running:
+            _checkpointer_running = True
+            threading.Thread(target=_checkpointer, name="cirkel-checkpoint", daemon=True).start()
+        _checkpoint_wake.notify()
 
 
-def _checkpointer(path: str, wake: threading.Event) -> None:
+def forget_checkpoints(path: str) -> None:
+    """The database at ``path`` is being closed: no checkpoint of it is run any more."""
+    with _checkpoint_wake:
+        _checkpoint_asks.discard(path)
+    _last_ask.pop(path, None)
+
+
+def _checkpointer() -> None:
+    global _checkpointer_running
     while True:
-        if not wake.wait(60):
-            with _checkpoints_guard:  # a minute without asks: the thread goes (the next ask starts another)
-                if not wake.is_set():
-                    del _checkpoints[path]
-                    return
-        wake.clear()
-        try:  # mode=rw: never creates a file where the database has gone
-            con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=0, isolation_level=None)
-            try:
-                con.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            finally:
-                con.close()
-        except sqlite3.Error:  # gone, or not a database any more: the next write's ask tries again
-            log.debug("checkpoint of %s not made", path, exc_info=True)
+        with _checkpoint_wake:
+            if not _checkpoint_asks and not _checkpoint_wake.wait_for(lambda: _checkpoint_asks, 60):
+                _checkpointer_running = False  # a minute without asks: the thread goes (the next ask starts one)
+                return
+            paths = list(_checkpoint_asks)
+            _checkpoint_asks.clear()
+        for path in paths:
+            _checkpoint(path)
+
+
+def _checkpoint(path: str) -> None:
+    if not os.path.exists(f"{path}-wal"):
+        return  # closed meanwhile (the last connection checkpointed it): nothing to do, and no WAL made
+    try:  # mode=rw: never creates a file where the database has gone
+        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=0, isolation_level=None)
+        try:
+            con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            con.close()
+    except sqlite3.Error:  # gone, or not a database any more: the next write's ask tries again
+        log.debug("checkpoint of %s not made", path, exc_info=True)
 
 
 def _runner(database: Database) -> Runner:
@@ -623,6 +625,8 @@ def search_index_paused(wanted: bool = True):
 
 
 def close_database() -> None:
+    if db.obj is not None and isinstance(db.obj, SqliteDatabase):
+        forget_checkpoints(db.obj.database)
     if db.obj is not None and not db.obj.is_closed():
         db.obj.close()
     set_write_gate(None)
