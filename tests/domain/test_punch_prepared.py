@@ -7,8 +7,6 @@ is the checked path's, and the idempotent id still gives one punch.
 """
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import json
 import uuid
 
@@ -17,38 +15,14 @@ import pytest
 from models import cards
 from models.agreements import create_agreement
 from models.base import DomainError, db, snapshot
-from models.cards import issue_card, ledger_total, punch
-from models.citizens import change_state, create_citizen
-from models.entities import AuditLog, Budget, Card, Citizen, District, Pool, Punch, Staff
+from models.cards import ledger_total, punch
+from models.citizens import change_state
+from models.entities import AuditLog, Card, Punch
 from models.punching import register_punch
+from tests.domain import test_punch_rules as rules
 
-
-@pytest.fixture
-def district(admin, frozen_day):
-    district = District.create(name="Hedensted", home_help_count=10)
-    budget = Budget.create(year=frozen_day.year, budget_dkk=decimal.Decimal(100000),
-                           price_per_clip_dkk=decimal.Decimal(100), created_by=admin)
-    Pool.create(budget=budget, district=district, allocated=100)
-    return district
-
-
-@pytest.fixture
-def citizen(admin, district):
-    person = create_citizen(admin, "010145-1235", "Karen Jensen", district=district)
-    with db.atomic():
-        change_state(admin, person, "eligible")
-        change_state(admin, person, "active")
-    return Citizen.get_by_id(person.id)
-
-
-@pytest.fixture
-def card(admin, citizen, frozen_day):
-    return issue_card(admin, citizen, on=frozen_day - dt.timedelta(days=30))
-
-
-@pytest.fixture
-def therapist(admin, district):
-    return Staff.create(login="anne", name="Anne Sørensen", role="terapeut", district=district)
+# the punching rules' fixtures: a district with a pool, an active citizen, an open card, a therapist
+district, citizen, card, therapist = rules.district, rules.citizen, rules.card, rules.therapist
 
 
 @pytest.fixture

@@ -8,6 +8,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _python(script: str) -> str:
+    """What ``script`` prints, run in a fresh interpreter from the repository root."""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_a_start_on_sqlite_does_not_import_the_postgresql_driver(tmp_path):
     """psycopg costs 60-180 ms to import; peewee and playhouse get it only when PostgreSQL is opened."""
     script = (
@@ -20,9 +27,7 @@ def test_a_start_on_sqlite_does_not_import_the_postgresql_driver(tmp_path):
         "import peewee\n"
         "print(peewee.psycopg is None)\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True"]
+    assert _python(script).split() == ["False", "True"]
 
 
 def test_opening_postgresql_hands_peewee_the_driver():
@@ -40,9 +45,7 @@ def test_opening_postgresql_hands_peewee_the_driver():
         "assert database._adapter.txn_unknown == TransactionStatus.UNKNOWN\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    assert _python(script).strip() == "ok"
 
 
 def test_the_tui_start_builds_no_command_parsers():
