@@ -89,8 +89,8 @@ def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker
     import contextlib
 
     from models.base import DomainError, set_write_gate
-    from models.entities import Card, Staff
-    from models.punching import register_punch
+    from models.entities import Staff
+    from models.punching import register_punch, resolve_citizen
     from models.store import is_postgresql, open_database, write_gate
 
     open_database(path, migrate=False)
@@ -129,8 +129,8 @@ def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker
         gated = len(holds)
         t0 = time.perf_counter()
         try:
-            citizen_id = Card.get(Card.number == number).citizen_id
-            register_punch(actor, citizen_id, 1, "Benchmark", punch_id=pid, card_number=number)
+            citizen, _card = resolve_citizen(str(number))  # what the quick-punch dialog looks up
+            register_punch(actor, citizen, 1, "Benchmark", punch_id=pid, card_number=number)
             outcome = "ok"
             message = ""
         except DomainError as err:

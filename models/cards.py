@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from peewee import IntegrityError, fn
 from peewee import __exception_wrapper__ as _exception_wrapper
 
-from .base import DomainError, as_date, audit, audit_text, db, in_transaction, now, operation, snapshot, today
+from .base import (
+    DomainError,
+    as_date,
+    audit,
+    audit_text,
+    db,
+    first_of,
+    in_transaction,
+    now,
+    operation,
+    snapshot,
+    today,
+)
 from .entities import (
     CARD_CLOSED,
     CARD_OPEN,
@@ -51,9 +63,10 @@ class PunchResult:
     left: int  # clips left on the card (or the agreement)
 
 
-def open_card(citizen: Citizen) -> Card | None:
-    return (Card.select().where((Card.citizen == citizen) & (Card.status == CARD_OPEN))
-            .order_by(Card.issued_on.desc()).first())
+def open_card(citizen: Citizen | int) -> Card | None:
+    citizen_id = citizen.id if isinstance(citizen, Citizen) else citizen
+    return first_of(Card, "open_card", lambda: Card.select().where((Card.citizen == 0) & (Card.status == CARD_OPEN))
+                    .order_by(Card.issued_on.desc()).limit(1), citizen_id, CARD_OPEN, 1)
 
 
 CARD_NUMBER_MAX = 999_999_999  # ten digits would read as a CPR number (issue #10, item 3)
@@ -231,8 +244,10 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
     no longer the citizen's open card.
 
     ``punch_id`` is made by the caller before the write; a retry with the same id
-    returns the first result instead of punching twice (also when the two race:
-    the second one's INSERT meets the first one's row and is answered with it).
+    returns the first result instead of punching twice: its INSERT meets the
+    first one's row (the transaction, the card's UPDATE too, is rolled back) and
+    is answered with it; a retry that would now be refused (the card used up by
+    the first) is answered with it on the way to the refusal.
 
     Issue #17: everything that needs no lock is done before it — the input
     checks, the card lookup, the rows to write and the audit row's text
@@ -244,7 +259,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
     (:func:`_refuse_as_of_now`: nothing is written); should they find nothing to
     refuse by then, the checked write runs under the lock (:func:`_checked_punch`).
     """
-    if punch_id is not None:
+    if punch_id is not None and in_transaction():
         done = _replayed(punch_id)
         if done is not None:
             return done
@@ -261,13 +276,19 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
     try:
         if k <= CLIPS_PER_CARD and not use_agreement and not in_transaction():
             prepared = _prepare_card_punch(actor, citizen, row, card_number)
-            if prepared is None:  # as read, a refusal: say it without taking the lock
-                _refuse_as_of_now(citizen, row, use_agreement, card_number)
+            if prepared is None:  # as read, a refusal (unless it is a retry): say it without taking the lock
+                _refuse_as_of_now(citizen, row, use_agreement, card_number, punch_id)
+        elif punch_id is not None and not in_transaction():
+            done = _replayed(punch_id)
+            if done is not None:
+                return done
         result = _write_punch(actor, citizen, row, use_agreement, card_number, prepared)
         if result is None:  # the guard refused: the card or the citizen changed since it was read
-            _refuse_as_of_now(citizen, row, use_agreement, card_number)
+            _refuse_as_of_now(citizen, row, use_agreement, card_number, punch_id)
             result = _write_punch(actor, citizen, row, use_agreement, card_number, None)
         return result
+    except _Replayed as replay:
+        return replay.result
     except IntegrityError:
         done = _replayed(row["id"]) if punch_id is not None else None
         if done is None:
@@ -380,11 +401,27 @@ def _write_punch(actor: Staff, citizen, row: dict, use_agreement: bool, card_num
     return _checked_punch(actor, citizen, row, use_agreement, card_number)
 
 
-def _refuse_as_of_now(citizen, row: dict, use_agreement: bool, card_number: int | None) -> None:
-    """Raise the punch's refusal, if the rules give one on a snapshot of the database; write nothing."""
+class _Replayed(Exception):
+    """The punch's id is already in the ledger: ``result`` is the first punch's."""
+
+    def __init__(self, result: PunchResult):
+        super().__init__("replayed")
+        self.result = result
+
+
+def _refuse_as_of_now(citizen, row: dict, use_agreement: bool, card_number: int | None,
+                      punch_id: str | None) -> None:
+    """Raise the punch's refusal, if the rules give one on a snapshot of the database; write nothing.
+
+    A retry of a punch already registered is no refusal: :class:`_Replayed` carries its result
+    (the ledger's id is only looked up here, on the way to a refusal, and when an INSERT meets it).
+    """
     from .store import read_transaction
 
     with read_transaction():
+        done = _replayed(punch_id) if punch_id is not None else None
+        if done is not None:
+            raise _Replayed(done)
         _punch_target(citizen, row["clips"], row["punched_on"], use_agreement, card_number)
 
 

@@ -150,3 +150,14 @@ def test_a_punch_refused_as_read_does_not_queue_for_the_write_lock(therapist, ca
     assert entered == []
     register_punch(therapist, card.citizen_id, 1, "Tur")
     assert entered == [1]
+
+
+def test_a_retry_of_the_punch_that_used_the_card_up_gets_that_punch_not_a_refusal(therapist, card, admin,
+                                                                                  frozen_day):
+    first = register_punch(therapist, card.citizen_id, 10, "Tur", punch_id="the-one")
+    again = register_punch(therapist, card.citizen_id, 10, "Tur", punch_id="the-one")
+    assert again.punch.id == first.punch.id and again.left == 0 and Punch.select().count() == 1
+    create_agreement(admin, card.citizen_id, clips=30, reason="Flytning", valid_from=frozen_day)
+    above = punch(therapist, card.citizen_id, 12, "Flytning", punch_id="above-ten")
+    assert punch(therapist, card.citizen_id, 12, "Flytning", punch_id="above-ten").punch.id == above.punch.id
+    assert Punch.select().count() == 2 and ledger_total(Card.get_by_id(card.id)) == 10
