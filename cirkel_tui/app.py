@@ -17,7 +17,8 @@ from models.i18n import _
 from models.permissions import allowed
 from screens.base import ReportingWorkers, report_failed_worker
 
-from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination
+from .keymap import default_keys
+from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination, key_label
 
 log = logging.getLogger(__name__)
 
@@ -54,28 +55,37 @@ LIGHT = Theme(
 
 
 def _bindings() -> list[Binding]:
+    """The App's bindings from the registry; each with the stable id of cirkel_tui/keymap.py ([keys])."""
     bindings = []
     for dest in DESTINATIONS:
-        bindings.append(Binding(dest.keys, f"goto('{dest.id}')", dest.title, id=f"goto-{dest.id}",
+        bindings.append(Binding(dest.keys, f"goto('{dest.id}')", dest.title, id=dest.binding_id,
                                 tooltip=dest.help, show=False))
     for action in GLOBAL_ACTIONS:
         if action.id == "palette":
-            continue  # Textual binds the palette itself (COMMAND_PALETTE_BINDING)
+            # our own palette binding (Textual then adds none), so that it has an id too
+            bindings.append(Binding(action.keys, action.action, action.title, id=action.binding_id,
+                                    tooltip=action.help, show=False, priority=True))
+            continue
         if action.id == "quick_punch":
             # What is typed right after k or F2 must reach the dialog, even in one burst: priority
             # bindings run before any widget sees the key, and the action waits until the dialog
             # is mounted. The letter skips itself when a text field has focus (it is typed there).
-            keys = action.keys.split(",")
-            fkeys = ",".join(k for k in keys if k.startswith("f") and k[1:].isdigit())
-            letters = ",".join(k for k in keys if not (k.startswith("f") and k[1:].isdigit()))
-            bindings.append(Binding(fkeys, action.action, action.title, id=action.id, tooltip=action.help,
+            own = default_keys()  # the F-keys and the letters, split once (cirkel_tui/keymap.py)
+            fkeys, letters = own[action.binding_id], own[f"{action.binding_id}-letter"]
+            bindings.append(Binding(fkeys, action.action, action.title, id=action.binding_id, tooltip=action.help,
                                     priority=True))
-            bindings.append(Binding(letters, f"{action.action}_letter", action.title, id=f"{action.id}-letter",
-                                    tooltip=action.help, show=False, priority=True))
+            bindings.append(Binding(letters, f"{action.action}_letter", action.title,
+                                    id=f"{action.binding_id}-letter", tooltip=action.help, show=False, priority=True))
             continue
-        bindings.append(Binding(action.keys, action.action, action.title, id=action.id,
+        bindings.append(Binding(action.keys, action.action, action.title, id=action.binding_id,
                                 tooltip=action.help, show=action.id in ("help",),
                                 priority=action.id in ("quit",)))
+    # flows (issue #15): Home/End go to the first/last row of any table with a row cursor (Textual's
+    # DataTable only scrolls sideways on them); one binding for every table, see action_table_edge
+    bindings.append(Binding("home", "table_edge('top')", _("Første række"), id="table-home", show=False,
+                            priority=True))
+    bindings.append(Binding("end", "table_edge('bottom')", _("Sidste række"), id="table-end", show=False,
+                            priority=True))
     return bindings
 
 
@@ -123,6 +133,7 @@ class CirkelApp(App):
     def on_mount(self) -> None:
         staff = self.actor
         self.sub_title = f"{staff.name} · {staff.role}"
+        self._apply_keymap()
 
     def on_ready(self) -> None:
         log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
@@ -133,6 +144,33 @@ class CirkelApp(App):
     def _start_quick_check(self) -> None:
         self.run_worker(self._quick_check, thread=True, group="quick-check", exit_on_error=False,
                         description="quick_check")
+
+    # --- issue #15, item 7: the [keys] table
+
+    def _apply_keymap(self) -> None:
+        """Textual's keymap from /etc/cirkel.toml and the user's config; a bad entry is told, never fatal."""
+        from .identity import running_as_service_account
+        from .keymap import load_keymap
+
+        try:
+            keymap, problems = load_keymap(include_user=not running_as_service_account())
+        except Exception:  # noqa: BLE001 - the keys must never stop Cirkel
+            log.exception("reading [keys]")
+            keymap, problems = {}, [_("[keys] kunne ikke læses; tasterne er de sædvanlige (se cirkel.log).")]
+        self.set_keymap(keymap)
+        for line in problems:
+            log.warning("[keys]: %s", line)
+            self.notify(line, title=_("Taster"), severity="warning", timeout=20, markup=False)  # "[keys]" is text
+
+    def keys_for(self, binding_id: str, default: str = "") -> str:
+        """The Textual key list bound to ``binding_id`` now: the [keys] table's, else the binding's own."""
+        if binding_id in self._keymap:
+            return self._keymap[binding_id]
+        return default_keys().get(binding_id, default)
+
+    def key_label_for(self, binding_id: str, default: str = "") -> str:
+        """The keys of ``binding_id`` as the help writes them (``o / F4``)."""
+        return key_label(self.keys_for(binding_id, default))
 
     def _quick_check(self) -> None:
         """Issue #10, item 10: warn at start when SQLite's quick check finds damage."""
@@ -257,6 +295,19 @@ class CirkelApp(App):
         self.notify(_("{clips} klip tilbageført — {left} klip tilbage på {where}.").format(
             clips=outcome.clips, left=outcome.left, where=where), title=_("Tilbageført"))
 
+    def action_table_edge(self, where: str) -> None:
+        """Home/End in a table with a row cursor: its first or last row; elsewhere the key is the widget's."""
+        from textual.actions import SkipAction
+        from textual.widgets import DataTable
+
+        table = self.focused
+        if not isinstance(table, DataTable) or table.cursor_type != "row" or not table.show_cursor:
+            raise SkipAction()
+        if where == "top":
+            table.action_scroll_top()
+        else:
+            table.action_scroll_bottom()
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
 
@@ -269,10 +320,17 @@ class CirkelApp(App):
             if command.title in ("Screenshot", "Theme", "Quit", "Keys"):
                 continue  # screenshot: personal data on disk; the rest come from the registry
             yield command
-        for dest in DESTINATIONS:
-            yield SystemCommand(dest.title, dest.help, lambda d=dest.id: self.action_goto(d))
+        for dest in DESTINATIONS:  # the key first, so that a narrow palette cuts the help, not the key
+            yield SystemCommand(dest.title, f"{self.key_label_for(dest.binding_id)} — {dest.help}",
+                                lambda d=dest.id: self.action_goto(d))
         for action in GLOBAL_ACTIONS:
             if action.id == "palette":
                 continue
-            yield SystemCommand(action.title, action.help,
+            yield SystemCommand(action.title, f"{self.global_key_label(action)} — {action.help}",
                                 lambda a=action.action: self.run_action(a))
+
+    def global_key_label(self, action) -> str:
+        """A global action's keys now; the quick punch's two bindings (F-key, letter) together."""
+        if action.id == "quick_punch":
+            return " / ".join(self.key_label_for(i) for i in (action.binding_id, f"{action.binding_id}-letter"))
+        return self.key_label_for(action.binding_id)

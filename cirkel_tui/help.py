@@ -22,7 +22,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(_("Taster i Cirkel"), id="help-title")
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
-            yield Static(_("Esc, F1 eller q lukker. Ctrl+P søger blandt alle kommandoer."), id="help-hint")
+            yield Static(_("Esc/F1/q lukker · {key}: alle kommandoer · [keys] i cirkel.toml flytter taster").format(
+                key=self.app.key_label_for("palette")), id="help-hint", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -39,10 +40,11 @@ class HelpScreen(ModalScreen[None]):
                 if isinstance(binding, Binding) and binding.description and binding.key not in seen:
                     seen.add(binding.key)
                     table.add_row(key_label(binding.key), binding.description, binding.tooltip or "", height=None)
+        # the keys as they are now: the [keys] table may have moved them (issue #15, item 7)
         for dest in DESTINATIONS:
-            table.add_row(key_label(dest.keys), dest.title, dest.help, height=None)
+            table.add_row(self.app.key_label_for(dest.binding_id), dest.title, dest.help, height=None)
         for action in GLOBAL_ACTIONS:
-            table.add_row(key_label(action.keys), action.title, action.help, height=None)
+            table.add_row(self.app.global_key_label(action), action.title, action.help, height=None)
         table.focus()
 
     def action_dismiss_help(self) -> None:

@@ -22,6 +22,11 @@ class Destination:
     help: str
     roles: tuple[str, ...] = ()  # empty: everybody
 
+    @property
+    def binding_id(self) -> str:
+        """The App binding's stable id, for the [keys] table (issue #15, item 7)."""
+        return f"goto-{self.id}"
+
     def factory(self) -> Callable:
         module, cls = self.screen.split(":")
         return getattr(importlib.import_module(module), cls)
@@ -34,6 +39,11 @@ class GlobalAction:
     keys: str
     action: str  # the App action, without "app."
     help: str
+
+    @property
+    def binding_id(self) -> str:
+        """The App binding's stable id, for the [keys] table (issue #15, item 7)."""
+        return self.id.replace("_", "-")
 
 
 DESTINATIONS: list[Destination] = [

@@ -27,6 +27,13 @@ def file_name(event_id: int, starts_at) -> str:
     return f"deltagerliste-{event_id}-{starts_at.strftime('%Y-%m-%d')}.xlsx"
 
 
+def target_path(event_id: int, starts_at, destination: str | os.PathLike) -> Path:
+    """Where the list of an outing goes: ``destination`` itself when it names an .xlsx file, else the
+    standard file name in that folder (the screen asks before it overwrites that file: flows, issue #15)."""
+    target = Path(destination).expanduser()
+    return target if target.suffix.lower() == ".xlsx" else target / file_name(event_id, starts_at)
+
+
 def write_participant_list(actor: Staff, event_id: int, destination: str | os.PathLike,
                            force: bool = False) -> Path:
     """Write the list into ``destination`` (a folder, or a file path ending in .xlsx); return the path.
@@ -42,8 +49,7 @@ def write_participant_list(actor: Staff, event_id: int, destination: str | os.Pa
     if str(destination) == STDOUT:  # standard output (issue #20)
         target = Path(STDOUT)
     else:
-        if target.suffix.lower() != ".xlsx":
-            target = target / file_name(row.id, row.starts_at)
+        target = target_path(row.id, row.starts_at, destination)
         check_target(target, force=force, suffix=".xlsx")
     lines = participant_list(actor, event_id, action="export")
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from peewee import JOIN, SQL, Case, fn
+
 from .base import DomainError, audit, log_access, operation, today
 from .cards import issue_card, next_card_number
 from .citizens import STATE_LABELS, change_state
@@ -32,7 +34,7 @@ from .entities import (
     Screening,
     Staff,
 )
-from .inputs import clean_text, parse_date
+from .inputs import clean_text, date_of, parse_date
 from .permissions import require
 from .pools import committed_clips, free_places, participants_in, pool_of
 from .screening import latest_screening
@@ -81,24 +83,23 @@ def room_in(district, on: _dt.date | None = None) -> Room:
                 allocated - committed_clips(pool) if pool else 0)
 
 
+def _waitlist_order(district_id: int, *columns):
+    """The district's waitlisted citizens in waitlist order (the one definition of it): the date
+    of the screening that put each citizen there (their latest), then that screening's id; a
+    citizen without a screening last. ``columns`` from ``Citizen`` and ``Screening`` (LEFT JOINed)."""
+    latest = (Screening.select(Screening.id).where(Screening.citizen == Citizen.id)
+              .order_by(Screening.screened_on.desc(), Screening.id.desc()).limit(1))
+    return (Citizen.select(*columns)
+            .join(Screening, JOIN.LEFT_OUTER, on=(Screening.id == latest), attr="latest_screening")
+            .where((Citizen.district == district_id) & (Citizen.state == STATE_WAITLISTED))
+            .order_by(Case(None, [(Screening.id.is_null(), 1)], 0), Screening.screened_on, Screening.id, Citizen.id))
+
+
 def waitlisted(district) -> list[tuple[Citizen, Screening | None]]:
-    """The district's waitlist in order: the date of the screening that put each
-    citizen there (their latest), then that screening's id."""
+    """The district's waitlist in order (:func:`_waitlist_order`), with each citizen's screening."""
     district = _district(district)
-    citizens = list(Citizen.select().where((Citizen.district == district)
-                                           & (Citizen.state == STATE_WAITLISTED)))
-    latest: dict[int, Screening] = {}
-    if citizens:
-        for s in (Screening.select().where(Screening.citizen.in_([c.id for c in citizens]))
-                  .order_by(Screening.screened_on, Screening.id)):
-            latest[s.citizen_id] = s
-    far = _dt.date.max
-
-    def key(c: Citizen):
-        s = latest.get(c.id)
-        return (s.screened_on, s.id, c.id) if s else (far, 0, c.id)
-
-    return [(c, latest.get(c.id)) for c in sorted(citizens, key=key)]
+    return [(c, c.latest_screening if c.latest_screening and c.latest_screening.id is not None else None)
+            for c in _waitlist_order(district.id, Citizen, Screening)]
 
 
 @dataclass
@@ -117,23 +118,28 @@ class WaitlistEntry:
 class Waitlist:
     room: Room
     entries: list[WaitlistEntry]
+    total: int = 0  # on the waitlist in all (the entries may be the first of them)
 
 
-def waitlist(actor: Staff | None, district, on: _dt.date | None = None) -> Waitlist:
-    """The district's waitlist with who has a free place. The read is access-logged."""
+def waitlist(actor: Staff | None, district, on: _dt.date | None = None, limit: int | None = None) -> Waitlist:
+    """The district's waitlist with who has a free place (the first ``limit``, or all).
+    The read is access-logged."""
     from .access import require_own_district
 
     on = on or today()
     room = room_in(district, on)
     require_own_district(actor, room.district_id)
-    entries = []
-    for position, (citizen, screening) in enumerate(waitlisted(room.district_id), start=1):
-        entries.append(WaitlistEntry(position, citizen.id, citizen.name, citizen.cpr, room.district,
-                                     screening.screened_on if screening else None, citizen.state_since,
-                                     position <= room.places))
+    query = _waitlist_order(room.district_id, Citizen.id, Citizen.name, Citizen.cpr, Screening.screened_on,
+                            Citizen.state_since, fn.COUNT(SQL("*")).over())
+    if limit is not None:
+        query = query.limit(limit)
+    rows = list(query.tuples())
+    entries = [WaitlistEntry(position, cid, name, cpr, room.district, date_of(screened_on), date_of(since),
+                             position <= room.places)
+               for position, (cid, name, cpr, screened_on, since, _total) in enumerate(rows, start=1)]
     if actor is not None:
         log_access(actor, "list", criterion=f"venteliste {room.district}", purpose="venteliste")
-    return Waitlist(room, entries)
+    return Waitlist(room, entries, int(rows[0][-1]) if rows else 0)
 
 
 def waitlist_position(citizen: Citizen) -> int | None:

@@ -33,7 +33,7 @@ from .base import DomainError, audit, operation, snapshot, today
 from .entities import Budget, District, Pool, PoolMove, Staff
 from .inputs import format_int, format_kroner, parse_kroner, parse_whole, refuse_control
 from .permissions import require
-from .pools import clips_for_year, committed_clips, participants_in, split_largest_remainder
+from .pools import clips_for_year, committed_clips, free_places, participants_in, split_largest_remainder
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 DEFAULT_CLIPS_PER_PARTICIPANT = 52
@@ -89,6 +89,18 @@ class SplitLine:
     allocated: int  # what the pool holds after saving
     capacity: int  # floor(allocated / clips per participant)
     participants: int  # active and paused participants now (above capacity: intake closes)
+    places_before: int | None = None  # flows (issue #15): free places (R7) now; None: no pool yet
+
+    @property
+    def places(self) -> int:
+        """Free places (R7) after saving."""
+        return free_places(self.capacity, self.participants, self.allocated - self.committed)
+
+    @property
+    def closes_intake(self) -> bool:
+        """Saving leaves this district without a free place where it has one now (a year without pools yet
+        closes nothing: its split shows participants against capacity)."""
+        return self.active and self.places == 0 and (self.places_before or 0) > 0
 
 
 @dataclass
@@ -109,6 +121,11 @@ class BudgetPreview:
     @property
     def total_capacity(self) -> int:
         return sum(line.capacity for line in self.lines)
+
+    @property
+    def closes_intake(self) -> list[str]:
+        """flows (issue #15): the districts saving would close for intake (the screen asks first)."""
+        return [line.district for line in self.lines if line.closes_intake]
 
 
 def _net_moves(pool: Pool) -> int:
@@ -143,11 +160,16 @@ def _plan(budget: Budget | None, year: int, clips: int, per_participant: int) ->
     if sum(targets) != clips:  # moves always net to zero; guard against a hand-edited database
         targets = shares
     allocated = split_with_floors(clips, targets, floors, weights)
-    return [SplitLine(district_id=d.id, district=d.name, home_help=d.home_help_count, active=d.active,
-                      share=s, moved=m, committed=c,
-                      current=pools[d.id].allocated if d.id in pools else None,
-                      allocated=a, capacity=a // per_participant, participants=participants_in(d))
-            for d, s, m, c, a in zip(districts, shares, moved, floors, allocated, strict=True)]
+    lines = [SplitLine(district_id=d.id, district=d.name, home_help=d.home_help_count, active=d.active,
+                       share=s, moved=m, committed=c,
+                       current=pools[d.id].allocated if d.id in pools else None,
+                       allocated=a, capacity=a // per_participant, participants=participants_in(d))
+             for d, s, m, c, a in zip(districts, shares, moved, floors, allocated, strict=True)]
+    before = budget.clips_per_participant if budget is not None else per_participant
+    for line in lines:
+        if line.current is not None:
+            line.places_before = free_places(line.current // before, line.participants, line.current - line.committed)
+    return lines
 
 
 def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, clips_per_participant):

@@ -518,6 +518,20 @@ def _agreement_for(person: Citizen, k: int, on: _dt.date) -> Agreement:
     return agreement
 
 
+def agreement_for_punch(citizen_id: int, clips: int, on: _dt.date | None = None) -> tuple[int, int] | None:
+    """Which agreement a punch of ``clips`` (more than 10) would draw on: (its number, clips left on it
+    after the punch); None when no valid agreement carries them. The rule is the punch's own (``_agreement_for``);
+    the quick-punch dialog shows it under the clips field (flows, issue #15)."""
+    person = Citizen.get_or_none(Citizen.id == citizen_id)
+    if person is None or clips < 1:
+        return None
+    try:
+        agreement = _agreement_for(person, clips, on or today())
+    except DomainError:
+        return None
+    return agreement.id, agreement.clips - agreement.used - clips
+
+
 @operation
 def reverse_punch(actor: Staff, punch_id: str, reason: str) -> PunchResult:
     """Cancel a punch with a reversal entry that restores its clips (never an edit)."""

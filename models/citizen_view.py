@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from . import cpr as cprmod
 from .agreements import AgreementLine, agreements_of
@@ -13,13 +13,16 @@ from .entities import (
     CARD_OPEN,
     CARD_STATUS_LABELS,
     PUNCH_REVERSAL,
+    Agreement,
     Card,
     Citizen,
     District,
+    Measurement,
     Punch,
     Staff,
     StateChange,
 )
+from .results import _latest_pairs
 
 PUNCH_LIMIT = 500
 
@@ -86,6 +89,9 @@ class CitizenDetail:
     cards: list[CardLine] = field(default_factory=list)
     punches: list[PunchLine] = field(default_factory=list)
     agreements: list[AgreementLine] = field(default_factory=list)
+    # flows (issue #15): the outcomes at the start (the baseline) and the latest follow-up after it
+    baseline: object | None = None  # models.entities.Measurement
+    latest: object | None = None
 
 
 def _card_line(card: Card) -> CardLine:
@@ -118,13 +124,27 @@ def citizen_detail(citizen_id: int) -> CitizenDetail | None:
                          registered_by=e.registered_by.name, reason=e.reason, reversed=e.id in reversed_ids)
                for e in entries]
     open_line = next((c for c in cards if c.status == CARD_OPEN), None)
+    baseline, latest = _latest_pairs([citizen.id]).get(citizen.id, (None, None))
     return CitizenDetail(
         id=citizen.id, name=citizen.name, cpr=cprmod.formatted(citizen.cpr), address=citizen.address,
         postcode=citizen.postcode, city=citizen.city, phone=citizen.phone,
         district=citizen.district.name if citizen.district_id else "",
         state=citizen.state, state_label=STATE_LABELS.get(citizen.state, citizen.state),
         state_since=citizen.state_since, open_card=open_line, states=states, cards=cards,
-        punches=punches, agreements=agreements_of(citizen_id))
+        punches=punches, agreements=agreements_of(citizen_id), baseline=baseline, latest=latest)
+
+
+def citizen_change_mark(citizen_id: int) -> tuple:
+    """A cheap mark that changes whenever what the citizen page shows changes (a punch or a reversal made
+    elsewhere, a new card, a state change, an agreement drawn on, a new measurement). No personal data:
+    the citizen page compares it every few seconds and reads the citizen again when it differs."""
+    def counted(model, *extra):
+        return tuple(model.select(fn.COUNT(model.id), *extra).where(model.citizen == citizen_id).tuples().first())
+
+    return (counted(Punch), counted(Card, fn.SUM(Card.used), fn.COUNT(Card.ended_on)), counted(StateChange),
+            counted(Agreement, fn.SUM(Agreement.used)), counted(Measurement),
+            tuple(Citizen.select(Citizen.state, Citizen.district, Citizen.name, Citizen.address, Citizen.phone)
+                  .where(Citizen.id == citizen_id).tuples().first() or ()))
 
 
 def open_citizen_detail(actor: Staff, citizen_id: int, reason: str | None = None) -> CitizenDetail:

@@ -2,9 +2,10 @@
 
 Three districts of Hedensted with home-help counts, staff, citizens born
 1920–1955 with valid CPR numbers, screenings in the plan's proportions,
-participants admitted within their district's capacity, a waitlist, twelve
-months of cards and punches up to today, the R9 catalogue and past and coming
-outings. Rows are written in bulk in one transaction (100,000 citizens in
+participants admitted within their district's capacity (a place freed by one
+who ends goes to the first waiting), a waitlist, twelve months of cards and
+punches up to today at the plan's pace, the R9 catalogue and past and coming
+outings as many as the transport reserve pays for. Rows are written in bulk in one transaction (100,000 citizens in
 well under a minute); the rules the operations enforce hold in the result:
 no card is overdrawn and no pool is over-committed.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import decimal
+import heapq
 import random
 import uuid
 
@@ -154,6 +156,18 @@ def _ucla(rng: random.Random, base: int) -> str:
 
 
 PER_PARTICIPANT = 52  # clips a participant reserves a year (R7)
+# Issue #15, item 6: a demo that looks like a well-run scheme.
+# The scheme has run for over a year: the first screenings (and so a full capacity) lie that much
+# before this year, and a participant uses about the plan's ½ hour a week (PACE 1: 0.7–1.2 punches
+# of 1–4 clips every ~1.8 weeks, a little above it, since a card waits between being used up and its
+# reassessment; the narrow spread keeps a small district from hanging on one person), so a well-run
+# district is on pace with the year.
+PACE = 1.0
+SCREENED_EARLIER = 150  # days
+# One district lags honestly: its therapist was away for 16 weeks, back 6 weeks ago (no clips from
+# home visits then; the outings went on), so Opfølgning has a district behind to show.
+AWAY_DISTRICT, AWAY_WEEKS, AWAY_ENDED_WEEKS_AGO = "Juelsminde", 16, 6
+NOT_REASSESSED = 0.01  # a used-up card left waiting for its reassessment (Revurdering shows them)
 DEMO_MARK = "demo_database"
 
 
@@ -252,11 +266,12 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
     _budgets(demo, n_citizens)
     _citizens(demo, n_citizens)
     _admit(demo)
-    _plan_ends_and_outings(demo)
+    _plan_outings(demo)
     for entry, d, admitted in demo.participants:
         _participate(demo, entry, d, admitted)
     _write_rows(demo)
     _agreement(demo)
+    _admit_from_waitlists(demo)  # issue #15, item 6: no free place while someone waits
     _coming_signups(demo)
     fill_programmes(rng, demo.leader, today)  # issue 14: three programmes like Ishøj's, with a weekly café
     _print_states(demo)  # issue 16
@@ -334,7 +349,7 @@ def _citizens(demo: _Demo, n_citizens: int) -> None:
             name = f"{first} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
         district = rng.choices(demo.districts, weights)[0]
         post = next(p for n, _h, p in DISTRICTS if n == district.name)
-        screened_on = year_ago - _dt.timedelta(days=rng.randrange(0, 200)) + _dt.timedelta(
+        screened_on = year_ago - _dt.timedelta(days=rng.randrange(0, 200) + SCREENED_EARLIER) + _dt.timedelta(
             days=rng.randrange(0, 520))
         screened_on = min(screened_on, today)
         lives_alone = rng.random() < 2 / 3
@@ -365,40 +380,67 @@ def _citizens(demo: _Demo, n_citizens: int) -> None:
 
 
 def _admit(demo: _Demo) -> None:
-    """Admission within capacity, the rest on the waitlist (R7), first screened first."""
+    """Admission within capacity, first screened first (R7), as staff run it: a place freed by a
+    participant who ends is offered to the first on the waitlist within days; the rest wait."""
+    rng, today = demo.rng, demo.today
     for d in demo.districts:
         queue = sorted(demo.eligible_by_district[d.id], key=lambda e: (e[1], e[0]))
-        room = demo.capacity[d.id]
+        places = [_dt.date.min] * demo.capacity[d.id]  # the day each place is free from (a heap)
         for entry in queue:
             cid, screened_on, staff = entry[0], entry[1], entry[2]
-            if room > 0:
-                room -= 1
-                admitted = min(demo.today, screened_on + _dt.timedelta(days=demo.rng.randint(3, 20)))
-                demo.participants.append((entry, d, admitted))
+            free_from = places[0] if places else _dt.date.max
+            if free_from <= screened_on:
+                admitted = min(today, screened_on + _dt.timedelta(days=rng.randint(3, 20)))
+            elif free_from <= today:  # waited for a place: offered it within days of the last participant leaving
+                admitted = free_from + _dt.timedelta(days=rng.randint(2, 10))
             else:
+                admitted = _dt.date.max  # no place has come free: still waiting
+            if admitted > today:
                 demo.rows["state"].append((demo.ids.next("state"), cid, STATE_ELIGIBLE, STATE_WAITLISTED,
                                            screened_on, demo.stamp, staff.id, ""))
                 demo.state_of[cid] = STATE_WAITLISTED
                 demo.state_since[cid] = screened_on
+                continue
+            end_on = None
+            if rng.random() < 0.12 and (today - admitted).days > 60:
+                end_on = admitted + _dt.timedelta(days=rng.randint(45, (today - admitted).days))
+            demo.end_of[cid] = end_on
+            heapq.heapreplace(places, end_on + _dt.timedelta(days=1) if end_on else _dt.date.max)
+            demo.participants.append((entry, d, admitted))
 
 
-def _plan_ends_and_outings(demo: _Demo) -> None:
-    """Who ends early; outings six months back and three ahead (R10), the past ones held with sign-ups."""
-    rng, today = demo.rng, demo.today
-    for (cid, *_rest), _d, admitted in demo.participants:
-        end_on = None
-        if rng.random() < 0.12 and (today - admitted).days > 60:
-            end_on = admitted + _dt.timedelta(days=rng.randint(45, (today - admitted).days))
-        demo.end_of[cid] = end_on
-    demo.outings = _plan_events(today, demo.districts, demo.catalogue, demo.leader)
+def _admit_from_waitlists(demo: _Demo) -> None:
+    """Places still free today (a participant left in the last days) go to the first waiting,
+    through the admission operation itself (R7: the same rule and audit as on Venteliste)."""
+    from .admission import admit, room_in, waitlisted
+
+    for d in demo.districts:
+        for _ in range(room_in(d, demo.today).places):
+            queue = waitlisted(d)
+            if not queue:
+                break
+            admit(demo.staff_by_district[d.id], queue[0][0], on=demo.today)
+
+
+def _plan_outings(demo: _Demo) -> None:
+    """Outings a year back and three months ahead (R10), the past ones held with sign-ups."""
+    rng = demo.rng
+    demo.outings = _plan_events(demo.today, demo.districts, demo.catalogue, demo.leader,
+                                demo.pools[(demo.today.year, demo.districts[0].id)]["pool"].budget)
+    by_district: dict[int, list] = {}
+    for (cid, *_rest), d, admitted in demo.participants:
+        by_district.setdefault(d.id, []).append((cid, admitted, demo.end_of[cid]))
     for outing in demo.outings:
         if not outing["held"]:
             continue
         day = outing["event"].starts_at.date()
-        candidates = [e[0] for e, d, admitted in demo.participants
-                      if d.id == outing["district_id"] and admitted < day
-                      and (demo.end_of[e[0]] is None or demo.end_of[e[0]] > day)]
-        chosen = rng.sample(candidates, min(len(candidates), rng.randint(8, 14)))
+        want = rng.randint(8, 14)
+        members = by_district.get(outing["district_id"], [])
+        if len(members) > 4 * want:  # a large scheme: draw a few, not the whole district (fill time)
+            members = rng.sample(members, 4 * want)
+        candidates = [cid for cid, admitted, end_on in members
+                      if admitted < day and (end_on is None or end_on > day)]
+        chosen = rng.sample(candidates, min(len(candidates), want))
         for seq, cid in enumerate(chosen, start=1):
             seated = seq <= outing["event"].seats
             signup = {"event": outing["event"], "citizen": cid, "seq": seq,
@@ -420,7 +462,7 @@ def _participate(demo: _Demo, entry: tuple, d: District, admitted: _dt.date) -> 
     state, since = STATE_ACTIVE, admitted
     end_on = demo.end_of[cid]
     last_day = min(today, end_on) if end_on else today
-    rate = rng.uniform(0.5, 1.4)  # clips a week
+    rate = rng.uniform(0.7, 1.2) * PACE  # clips a week
     days: list[tuple[_dt.date, dict | None]] = []
     day = admitted
     while True:
@@ -455,6 +497,13 @@ def _participate(demo: _Demo, entry: tuple, d: District, admitted: _dt.date) -> 
     demo.state_since[cid] = since
 
 
+def _away(today: _dt.date) -> tuple[_dt.date, _dt.date] | None:
+    """This year's weeks without the lagging district's therapist (none early in the year)."""
+    end = today - _dt.timedelta(weeks=AWAY_ENDED_WEEKS_AGO)
+    start = max(_dt.date(today.year, 1, 1), end - _dt.timedelta(weeks=AWAY_WEEKS))
+    return (start, end) if start < end else None
+
+
 def _punch_days(demo: _Demo, cid: int, d: District, staff: Staff, network: int, who5: str,
                 admitted: _dt.date, days: list, trips: list, last_day: _dt.date) -> dict | None:
     """Punch the participant's days in turn, a new card after each reassessment; the card left open."""
@@ -462,11 +511,14 @@ def _punch_days(demo: _Demo, cid: int, d: District, staff: Staff, network: int, 
     card = None
     not_before = admitted
     stopped = False
+    away = _away(demo.today) if d.name == AWAY_DISTRICT else None
     for day, signup in days:
         if stopped or day < not_before:
             if signup is not None:
                 signup["attendance"] = ABSENT
             continue
+        if away and signup is None and away[0] <= day < away[1]:
+            continue  # the district's therapist was away: no home visit
         if card is None:
             pool = demo.pools.get((day.year, d.id))
             if pool is None or pool["left"] < 10:
@@ -490,7 +542,7 @@ def _punch_days(demo: _Demo, cid: int, d: District, staff: Staff, network: int, 
                              card["issued"], day, "", staff.id, demo.stamp))
         card = None
         reassess_day = day + _dt.timedelta(days=rng.randint(1, 10))
-        if reassess_day > last_day or rng.random() < 0.03:
+        if reassess_day > last_day or rng.random() < NOT_REASSESSED:
             stopped = True  # due for reassessment
             continue
         rid = demo.ids.next("reassessment")
@@ -593,16 +645,31 @@ def _coming_signups(demo: _Demo) -> None:
            for s in demo.signups])
 
 
-def _plan_events(today, districts, catalogue, leader) -> list[dict]:
-    """The plan's monthly outings: a bus trip to Bilka Vejle and a bingo trip, by district in turn."""
-    plans = (("Bustur til Bilka Vejle", 3, 9, 6, decimal.Decimal("1850"), "Ved rådhuset"),
-             ("Fællestur til banko", 17, 13, 5, decimal.Decimal("900"), "Aktivitetscentret"))
-    outings = []
-    for offset in range(-6, 4):
+# The plan's outings (title, hour, clips per participant, transport in DKK, meeting place), taken in turn.
+OUTING_PLANS = (("Bustur til Bilka Vejle", 9, 6, decimal.Decimal("1850"), "Ved rådhuset"),
+                ("Fællestur til banko", 13, 5, decimal.Decimal("900"), "Aktivitetscentret"))
+RESERVE_SHARE = decimal.Decimal("0.9")  # a well-run scheme plans outings for most of its transport reserve
+
+
+def _plan_events(today, districts, catalogue, leader, budget) -> list[dict]:
+    """The plan's outings, a bus trip to Bilka Vejle and a bingo trip in turn, by district in turn, a year
+    back and three months ahead: as many a month as the year's transport reserve pays for (issue #15,
+    item 6: scaled with the scheme, so a small scheme does not overspend its reserve)."""
+    per_month = decimal.Decimal(budget.transport_reserve_dkk) * RESERVE_SHARE / 12
+    outings: list[dict] = []
+    planned = target = decimal.Decimal(0)
+    turn = 0
+    for offset in range(-12, 4):
         month = (today.month - 1 + offset) % 12 + 1
         year = today.year + (today.month - 1 + offset) // 12
-        for title, day, hour, clips, transport, place in plans:
-            starts = _dt.datetime(year, month, day, hour, 0)
+        target += per_month
+        plans = []
+        while planned + OUTING_PLANS[turn % len(OUTING_PLANS)][3] <= target:
+            plans.append(OUTING_PLANS[turn % len(OUTING_PLANS)])
+            planned += plans[-1][3]
+            turn += 1
+        for k, (title, hour, clips, transport, place) in enumerate(plans):
+            starts = _dt.datetime(year, month, 3 + k * 24 // len(plans), hour, 0)  # spread over the month
             district = districts[len(outings) % len(districts)]
             held = starts.date() < today
             event = Event.create(title=title, catalogue_item=catalogue[title], district=district, starts_at=starts,

@@ -22,7 +22,7 @@ What the figures mean (the rules, in one place):
   and imported clips minus reversals), so a year adds up to that year's
   ``Klip`` sheet of ``cirkel export --year``. The even pace is the district
   pool's allocated clips spread evenly over the year's days
-  (:func:`models.pools.pool_figures`).
+  (as :func:`models.pools.pool_figures` has it).
 * **Activities.** The same clips by catalogue offer and category; a reversal
   counts against the offer of the punch it reverses. A citizen's own idea is a
   punch without a catalogue offer and outside an outing (the plan's
@@ -43,13 +43,13 @@ What the figures mean (the rules, in one place):
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as _dt
 import decimal
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, SQL, Case, Select, fn
 
 from .base import DomainError, today
 from .entities import (
@@ -61,11 +61,13 @@ from .entities import (
     STATE_ENDED,
     STATE_PAUSED,
     STATE_WAITLISTED,
+    Budget,
     CatalogueItem,
     Citizen,
     District,
     Event,
     Measurement,
+    Pool,
     Punch,
     StateChange,
 )
@@ -76,8 +78,7 @@ from .event_listings import _events_query as events_query
 from .event_listings import _rows as event_rows
 from .inputs import parse_date
 from .outcomes import UCLA_SEVERE_FROM, WHO5_DEPRESSION_AT_OR_BELOW
-from .pools import pool_figures
-from .results import MEASURES, compare
+from .results import MEASURES, latest_measurement, outcome_totals, totals_query
 
 TOTAL = "I alt"
 NO_DISTRICT = "Uden distrikt"
@@ -348,6 +349,7 @@ class Evaluation:
     total: Group
     outings: list[EventRow] = field(default_factory=list)
     outing_totals: dict[str, OutingTotals] = field(default_factory=dict)  # by district name and TOTAL
+    complete: bool = True  # False: the participants' figures only (evaluate_participants, complete_evaluation)
 
     @property
     def groups(self) -> list[Group]:
@@ -369,7 +371,7 @@ def _run(query) -> list[tuple]:
 def aggregate_queries(period: EvaluationPeriod) -> list:
     """The aggregate queries the screen runs (for the benchmark's raw-SQL floor: ``q.sql()``)."""
     months = months_of(period)
-    return [_stocks_query(period, months), _in_period_query(period), _flows_query(period, months),
+    return [_stocks_query(period, months), _flows_query(period, months),
             _ledger_query(period, months), _outcome_query(period), _reasons_query(period)]
 
 
@@ -393,31 +395,31 @@ def _intervals(period: EvaluationPeriod, states: list[str]):
 
 STOCK_STATES = (STATE_ACTIVE, STATE_PAUSED, STATE_WAITLISTED)
 STOCK_FIELDS = {STATE_ACTIVE: "active", STATE_PAUSED: "paused", STATE_WAITLISTED: "waitlisted"}
+IN_PERIOD = "in_period"  # the stocks query's rows of participants in the period
 
 
 def _stocks_query(period: EvaluationPeriod, months: list[Month]):
     """Per district and state: the intervals counted by the month they start in and the
     month they stop in (a CASE each, portable SQL), so a handful of rows carry every
-    month's end count: an interval is open at month i's end when start <= i < stop."""
-    intervals = _intervals(period, list(STOCK_STATES))
+    month's end count: an interval is open at month i's end when start <= i < stop.
+
+    With them, from the same intervals (one scan of the state history, a CTE), rows
+    ``(district, IN_PERIOD, -1, -1, n)``: the distinct citizens active or paused at any
+    time in the period."""
+    intervals = _intervals(period, list(STOCK_STATES)).cte("intervals", materialized=True)
     c = intervals.c
     first = Case(None, [(c.start <= m.last, i) for i, m in enumerate(months)], len(months))
     stop = Case(None, [(c.stop.is_null(), len(months))]
                 + [(c.stop <= m.last, i) for i, m in enumerate(months)], len(months))
     # The CASE columns are grouped by position: PostgreSQL does not match a CASE with bound parameters
     # in GROUP BY to the same CASE in the select list (issue #18); SQLite takes either.
-    query = (intervals.select_from(c.did, c.st, first.alias("first"), stop.alias("stop"), fn.COUNT(c.cid))
-             .group_by(c.did, c.st, SQL("3"), SQL("4")).limit(MAX_GROUPS))
-    return query
-
-
-def _in_period_query(period: EvaluationPeriod):
-    """(district, distinct citizens active or paused at any time in the period)."""
-    intervals = _intervals(period, [STATE_ACTIVE, STATE_PAUSED])
-    c = intervals.c
-    return (intervals.select_from(c.did, fn.COUNT(c.cid.distinct()))
-            .where(c.stop.is_null() | ((c.stop > period.start) & (c.stop > c.start)))
-            .group_by(c.did).limit(MAX_GROUPS))
+    stocks = (Select([intervals], [c.did, c.st, first.alias("first"), stop.alias("stop"), fn.COUNT(c.cid)])
+              .group_by(c.did, c.st, SQL("3"), SQL("4")))
+    in_period = (Select([intervals], [c.did, SQL(f"'{IN_PERIOD}'"), SQL("-1"), SQL("-1"), fn.COUNT(c.cid.distinct())])
+                 .where(c.st.in_([STATE_ACTIVE, STATE_PAUSED])
+                        & (c.stop.is_null() | ((c.stop > period.start) & (c.stop > c.start))))
+                 .group_by(c.did))
+    return (stocks + in_period).with_cte(intervals).limit(MAX_GROUPS).bind(Citizen._meta.database)
 
 
 def _flows_query(period: EvaluationPeriod, months: list[Month]):
@@ -519,39 +521,17 @@ def own_idea_texts(period: EvaluationPeriod, limit: int = MAX_IDEAS) -> list[Act
     return lines + ([rest] if rest.registrations or rest.clips else [])
 
 
-class _Answers(NamedTuple):
-    """The values :func:`models.results.compare` reads from a measurement."""
-
-    network_size: int | None
-    who5_score: int | None
-    who5_version: str | None
-    ucla_score: int | None
-    ucla_version: str | None
-
-
 def _outcome_query(period: EvaluationPeriod):
-    """Per citizen followed up in the period: district, latest baseline and latest
-    follow-up up to the period's end (both with their date and id)."""
+    """Per district: the citizens followed up in the period, each by their latest baseline
+    and latest follow-up up to the period's end, compared in the database
+    (:func:`models.results.totals_query`, the SQL twin of ``compare`` and ``verdict_at``)."""
     until = period.until
     followed = (Measurement.select(Measurement.citizen)
                 .where((Measurement.kind == "followup") & Measurement.measured_on.between(period.start, until)))
-
-    def latest(kind: str):
-        m = Measurement.alias(f"latest_{kind}")
-        return (m.select(m.id).where((m.citizen == Citizen.id) & (m.kind == kind) & (m.measured_on <= until))
-                .order_by(m.measured_on.desc(), m.id.desc()).limit(1))
-
-    pairs = (Citizen.select(Citizen.district.alias("did"), latest("baseline").alias("b"),
-                            latest("followup").alias("f"))
+    pairs = (Citizen.select(Citizen.district.alias("did"), latest_measurement("baseline", Citizen.id, until).alias("b"),
+                            latest_measurement("followup", Citizen.id, until).alias("f"))
              .where(Citizen.id.in_(followed)))
-    c = pairs.c
-    base, last = Measurement.alias("base"), Measurement.alias("last")
-    cols = []
-    for m in (base, last):
-        cols += [m.measured_on, m.id, m.network_size, m.who5_score, m.who5_version, m.ucla_score, m.ucla_version]
-    query = (pairs.select_from(c.did, *cols)
-             .join(base, on=(base.id == c.b)).join(last, on=(last.id == c.f)))
-    return query
+    return totals_query(pairs, THRESHOLDS)
 
 
 def _reasons_query(period: EvaluationPeriod):
@@ -580,6 +560,17 @@ def held_outings(period: EvaluationPeriod) -> list[EventRow]:
     return event_rows(query)
 
 
+def _allocated(years: list[int]) -> dict[int, dict[int, int]]:
+    """Per year and active district the pool's allocated clips (as :func:`models.pools.pool_figures`
+    has them, in one query instead of its several per district)."""
+    allocated: dict[int, dict[int, int]] = {year: {} for year in years}
+    for year, d_id, clips in (Pool.select(Budget.year, Pool.district, Pool.allocated).join(Budget)
+                              .switch(Pool).join(District)
+                              .where(Budget.year.in_(years) & (District.active == True)).tuples()):  # noqa: E712
+        allocated[year][d_id] = int(clips or 0)
+    return allocated
+
+
 def _pace(months: list[Month], allocated_by_year: dict[int, int]) -> list[float]:
     paces = []
     for m in months:
@@ -589,8 +580,22 @@ def _pace(months: list[Month], allocated_by_year: dict[int, int]) -> list[float]
 
 
 def evaluate(period_text: str) -> Evaluation:
-    """The screen's read: the period as typed (a Danish refusal at the field ``period``), its figures."""
+    """The period as typed (a Danish refusal at the field ``period``), all its figures."""
     return evaluation(parse_period(period_text))
+
+
+def evaluate_participants(period_text: str) -> Evaluation:
+    """The screen's first read: the period as typed, with the participants' figures only (the
+    first tab and the status line); :func:`complete_evaluation` reads the rest."""
+    return _participants(parse_period(period_text))
+
+
+def complete_evaluation(ev: Evaluation) -> Evaluation:
+    """The rest of a first read's figures (clips, activities, outcomes, endings, outings), on a
+    copy: the screen keeps showing the one it has meanwhile."""
+    ev = copy.deepcopy(ev)
+    _the_rest(ev)
+    return ev
 
 
 def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Evaluation:
@@ -598,66 +603,81 @@ def evaluation(period: EvaluationPeriod, districts_ledger: bool = False) -> Eval
 
     The districts' clips and activities are read only with ``districts_ledger``
     (or later, one at a time, by :func:`load_district_ledger`)."""
-    months = months_of(period)
-    heavy = {"stocks": _stocks_query(period, months), "in_period": _in_period_query(period),
-             "flows": _flows_query(period, months), "ledger": _ledger_query(period, months),
-             "outcomes": _outcome_query(period)}
-    rows = {name: _run(query) for name, query in heavy.items()}
-    names = dict(District.select(District.id, District.name).order_by(District.name)
-                 .limit(MAX_DISTRICTS).tuples())
-    groups: dict[int | None, Group] = {d_id: Group(d_id, name, [MonthCounts() for _ in months])
-                                       for d_id, name in names.items()}
-    total = Group(None, TOTAL, [MonthCounts() for _ in months])
+    ev = _participants(period)
+    _the_rest(ev, districts_ledger)
+    return ev
 
+
+def _targets(groups: dict, total: Group, months: list[Month]):
     def targets(d_id) -> tuple[Group, Group]:
         """The citizen's district (a group of its own for citizens without one) and the total."""
         if d_id not in groups:
             groups[d_id] = Group(None, NO_DISTRICT, [MonthCounts() for _ in months])
         return groups[d_id], total
 
+    return targets
+
+
+def _participants(period: EvaluationPeriod) -> Evaluation:
+    """The participants per month and in the period (``complete`` False: the rest is unread)."""
+    months = months_of(period)
+    rows = {"stocks": _run(_stocks_query(period, months)), "flows": _run(_flows_query(period, months))}
+    names = dict(District.select(District.id, District.name).order_by(District.name)
+                 .limit(MAX_DISTRICTS).tuples())
+    groups: dict[int | None, Group] = {d_id: Group(d_id, name, [MonthCounts() for _ in months])
+                                       for d_id, name in names.items()}
+    total = Group(None, TOTAL, [MonthCounts() for _ in months])
+    targets = _targets(groups, total, months)
+
     for d_id, state, first, stop, n in rows["stocks"]:
+        if state == IN_PERIOD:
+            for g in targets(d_id):
+                g.participants += int(n)
+            continue
         attr = STOCK_FIELDS[state]
         for g in targets(d_id):
             for counts in g.months[first:stop]:
                 setattr(counts, attr, getattr(counts, attr) + int(n))
-    for d_id, n in rows["in_period"]:
-        for g in targets(d_id):
-            g.participants += int(n)
     for d_id, kind, *per_month in rows["flows"]:
         for g in targets(d_id):
             for counts, n in zip(g.months, per_month, strict=True):
                 setattr(counts, kind, getattr(counts, kind) + int(n or 0))
+    districts = [groups[d] for d in names] + ([groups[None]] if None in groups else [])
+    return Evaluation(period, months, districts, total, complete=False)
+
+
+def _the_rest(ev: Evaluation, districts_ledger: bool = False) -> None:
+    """Clips, activities, outcomes, endings, pace and outings into a first read's figures."""
+    period, months, total = ev.period, ev.months, ev.total
+    groups: dict[int | None, Group] = {g.district_id: g for g in ev.districts}
+    targets = _targets(groups, total, months)
 
     items = _catalogue()
-    _fill_ledger(total, rows["ledger"], items)
+    _fill_ledger(total, _run(_ledger_query(period, months)), items)
     if districts_ledger:
         for g in list(groups.values()):
             _fill_ledger(g, _run(_ledger_query(period, months, g.district_id)), items)
 
-    _add_outcomes(rows["outcomes"], targets)
+    _add_outcomes(_outcome_query(period), targets)
 
     for d_id, text, n in _run(_reasons_query(period)):
         reason = reason_of(text)
         for g in targets(d_id):
             g.reasons[reason] = g.reasons.get(reason, 0) + int(n)
 
-    allocated: dict[int, dict[int | None, int]] = {}
-    for year in sorted({m.first.year for m in months}):
-        for f in pool_figures(year):
-            allocated.setdefault(year, {})[f.district_id] = f.allocated
+    allocated = _allocated(sorted({m.first.year for m in months}))
     for g in [*groups.values(), total]:
         by_year = {year: (sum(per.values()) if g is total else per.get(g.district_id, 0))
                    for year, per in allocated.items()}
         for counts, pace in zip(g.months, _pace(months, by_year), strict=True):
             counts.pace = pace
 
-    outings = held_outings(period)
-    totals: dict[str, OutingTotals] = {}
-    for row in outings:
-        totals.setdefault(row.district, OutingTotals()).add(row)
-        totals.setdefault(TOTAL, OutingTotals()).add(row)
-    districts = [groups[d] for d in names] + ([groups[None]] if None in groups else [])
-    return Evaluation(period, months, districts, total, outings, totals)
+    ev.outings = held_outings(period)
+    for row in ev.outings:
+        ev.outing_totals.setdefault(row.district, OutingTotals()).add(row)
+        ev.outing_totals.setdefault(TOTAL, OutingTotals()).add(row)
+    ev.districts = [g for d, g in groups.items() if d is not None] + ([groups[None]] if None in groups else [])
+    ev.complete = True
 
 
 def _activity(item, outing: bool, imported: bool, items) -> tuple[tuple, tuple[str, str, bool]]:
@@ -672,36 +692,24 @@ def _activity(item, outing: bool, imported: bool, items) -> tuple[tuple, tuple[s
     return ("own",), (CATEGORY_OWN, OWN_IDEAS_ROW, True)
 
 
-def _add_outcomes(pairs: list[tuple], targets) -> None:
-    for row in pairs:
-        d_id, b_on, b_id, *base_values = row[:8]
-        f_on, f_id, *last_values = row[8:]
-        if (f_on, f_id) < (b_on, b_id):
-            continue  # screened again after the follow-up: the new baseline has no follow-up yet
-        changes = compare(_Answers(*base_values), _Answers(*last_values))
-        if all(change.delta is None for change in changes.values()):
-            continue  # a follow-up without outcomes (an ending): nothing to compare
+def _add_outcomes(query, targets) -> None:
+    """The compared citizens' figures per district (a follow-up without outcomes, e.g. at an
+    ending, or one before a new baseline, compares nothing and is not counted)."""
+    for d_id, totals in outcome_totals(query).items():
+        if not totals.compared:
+            continue
         for g in targets(d_id):
-            g.followed_up += 1
-            for k, change in changes.items():
-                verdict = change.verdict_at(THRESHOLDS[k])
-                if verdict is None:
-                    continue
+            g.followed_up += totals.compared
+            for k, m in totals.measures.items():
                 line = g.measures[k]
-                line.count += 1
-                line.before_total += change.baseline
-                line.now_total += change.latest
-                setattr(line, verdict, getattr(line, verdict) + 1)
-            who5, ucla = changes["who5"], changes["ucla"]
-            if who5.delta is not None:
-                _flag(g.flags[FLAG_WHO5], who5.baseline <= WHO5_DEPRESSION_AT_OR_BELOW,
-                      who5.latest <= WHO5_DEPRESSION_AT_OR_BELOW)
-            if ucla.delta is not None:
-                _flag(g.flags[FLAG_UCLA], ucla.baseline >= UCLA_SEVERE_FROM, ucla.latest >= UCLA_SEVERE_FROM)
-
-
-def _flag(line: FlagLine, before: bool, now: bool) -> None:
-    line.count += 1
-    line.before += int(before)
-    line.now += int(now)
-
+                line.count += m.count
+                line.before_total += m.before
+                line.now_total += m.now
+                line.better += m.better
+                line.same += m.same
+                line.worse += m.worse
+            for flag, k in ((FLAG_WHO5, "who5"), (FLAG_UCLA, "ucla")):
+                m, f = totals.measures[k], g.flags[flag]
+                f.count += m.count
+                f.before += m.band_before
+                f.now += m.band_now

@@ -35,8 +35,19 @@ from .events import (
     _signup,
     _whole,
 )
+from .i18n import _
+from .inputs import format_date
 
 # --- attendance ---------------------------------------------------------------------
+
+def too_early_to_confirm(starts_at: _dt.datetime | _dt.date, on: _dt.date | None = None) -> str | None:
+    """R10: attendance is confirmed on the outing's day or later. For a coming outing the reason it
+    cannot be confirmed yet (shown when its attendance is opened, and the refusal of confirming); else None."""
+    day = starts_at.date() if isinstance(starts_at, _dt.datetime) else starts_at
+    if day > (on or today()):
+        return _("Turen er først {day}; fremmødet bekræftes på dagen eller senere.").format(day=format_date(day))
+    return None
+
 
 @operation
 def mark_attendance(actor: Staff, signup_id, attendance: str | None) -> Signup:
@@ -200,8 +211,9 @@ def confirm_attendance(actor: Staff, event_id, clips_for: dict | None = None) ->
     if event.status == EVENT_CANCELLED:
         raise DomainError("Turen er aflyst.")
     on = event.starts_at.date()
-    if on > today():
-        raise DomainError(f"Turen er først {on.strftime('%d-%m-%Y')}; fremmødet bekræftes på dagen eller senere.")
+    early = too_early_to_confirm(on)
+    if early:
+        raise DomainError(early)
     lines = attendance_sheet(event, clips_for)
     if not lines:
         raise DomainError("Ingen er tilmeldt med en plads; tilmeld deltagerne først, eller aflys turen.")

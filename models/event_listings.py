@@ -204,17 +204,21 @@ class CitizenHit:
         return self.state == STATE_ACTIVE
 
 
-def find_participants(actor: Staff, text: str, *, event_id=None, limit: int = SEARCH_LIMIT) -> list[CitizenHit]:
+def find_participants(actor: Staff, text: str, *, event_id=None, limit: int = SEARCH_LIMIT,
+                      log: bool = True) -> list[CitizenHit]:
     """Citizens for a sign-up, through the one citizen search (models.search): exact
     card/CPR first, then names; within each group active participants first (only
-    they can be signed up without a leader's exception). Written to the access log."""
+    they can be signed up without a leader's exception). Written to the access log;
+    ``log=False`` for a search as you type, which the screen logs with
+    ``models.search.log_search`` once it settles or is used (as Borgere does)."""
     from .search import search_citizens
 
     text = " ".join((text or "").split())
     if not text:
         return []
     matches = search_citizens(text, limit=max(1, min(int(limit), 100)))
-    log_access(actor, "search", criterion=text, purpose="fællestur")
+    if log:
+        log_access(actor, "search", criterion=text, purpose="fællestur")
     matches.sort(key=lambda m: (m.group, m.state != STATE_ACTIVE))  # stable: keeps the search's order
     signups = {}
     if event_id is not None and matches:

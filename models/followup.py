@@ -26,7 +26,7 @@ import calendar
 import datetime as _dt
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from .base import log_access, today
 from .entities import (
@@ -175,10 +175,9 @@ def _card_lines(where, order, limit: int) -> tuple[list[CardLine], int]:
              .join(Citizen, on=(Card.citizen == Citizen.id))
              .join(District, JOIN.LEFT_OUTER, on=(Citizen.district == District.id))
              .where((Card.status == CARD_OPEN) & (Citizen.state == STATE_ACTIVE) & where))
-    total = query.count()
-    rows = query.order_by(*order(last)).limit(limit).tuples()
+    rows = list(query.select_extend(fn.COUNT(SQL("*")).over()).order_by(*order(last)).limit(limit).tuples())
     return [CardLine(cid, name, cpr, district or "", number, issued, used, last_punch and _as_date(last_punch))
-            for cid, name, cpr, district, number, issued, used, last_punch in rows], total
+            for cid, name, cpr, district, number, issued, used, last_punch, _n in rows], _total(rows)
 
 
 def idle_cards(on: _dt.date, weeks: int, limit: int = LIST_LIMIT) -> tuple[list[CardLine], int]:
@@ -206,10 +205,16 @@ def no_contact(on: _dt.date, weeks: int, limit: int = LIST_LIMIT) -> tuple[list[
              .join(District, JOIN.LEFT_OUTER, on=(Citizen.district == District.id))
              .where((Citizen.state == STATE_ACTIVE) & (last.c.last < cutoff)
                     & ~fn.EXISTS(clip) & ~fn.EXISTS(signup)))
-    total = query.count()
-    rows = query.order_by(last.c.last, Citizen.name).limit(limit).tuples()
+    rows = list(query.select_extend(fn.COUNT(SQL("*")).over()).order_by(last.c.last, Citizen.name).limit(limit)
+                .tuples())
     return [ContactLine(cid, name, cpr, district or "", _as_date(day))
-            for cid, name, cpr, district, day in rows], total
+            for cid, name, cpr, district, day, _n in rows], _total(rows)
+
+
+def _total(rows: list[tuple]) -> int:
+    """The list's length without its LIMIT: each row's last column, ``COUNT(*) OVER ()`` (one scan
+    finds the page and the count)."""
+    return int(rows[0][-1]) if rows else 0
 
 
 def _as_date(value) -> _dt.date:

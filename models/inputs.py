@@ -159,6 +159,12 @@ def format_int(value: int | None) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def format_count(n: int, one: str, many: str) -> str:
+    """A count with its word in the singular or the plural: ``format_count(1, _("uge"), _("uger"))`` is
+    "1 uge", with 3 "3 uger" (Danish and English both take the singular for exactly one). flows, issue #15."""
+    return f"{format_int(n)} {one if n == 1 else many}"
+
+
 def format_kroner(amount, *, unit: bool = True) -> str:
     """1.225.000 kr, or 1.225.000,50 kr when there are øre."""
     if amount is None:
@@ -222,3 +228,11 @@ def format_mean(value: float | None, *, signed: bool = False) -> str:
     if value is None:
         return "–"
     return (f"{value:+.1f}" if signed else f"{value:.1f}").replace(".", ",")
+
+
+# slowscreens: a date column of a subquery or an aggregate, read back as a date
+def date_of(value) -> _dt.date | None:
+    """A date as the database gives it back outside a model field (SQLite: ISO text), or None."""
+    if value is None or isinstance(value, _dt.date):
+        return value
+    return _dt.date.fromisoformat(str(value)[:10])

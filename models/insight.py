@@ -78,8 +78,8 @@ def insight_sheets(actor: Staff, cpr_text: str, *, with_staff: bool = False) -> 
          names.get(s.by_id, ""), s.reason)
         for s in StateChange.select().where(StateChange.citizen == cid).order_by(StateChange.on, StateChange.id)])
     screenings = Sheet("Screeninger", ["Dato", "Screenet af", "Leverandør", "Hjemmehjælp", "Bor alene",
-                                       "Svært ved at komme ud alene", "Begrænset netværk", "I målgruppen",
-                                       "Ønsker at deltage", "Noter"],
+                                       "Svært ved at færdes alene uden for hjemmet", "Begrænset netværk",
+                                       "I målgruppen", "Ønsker at deltage", "Noter"],
                        widths=[12, 22, 18, 12, 10, 14, 14, 12, 12, 40], rows=[
         (s.screened_on, names.get(s.screened_by_id, ""), s.provider, YES_NO[s.receives_home_help],
          YES_NO[s.lives_alone], YES_NO[s.hard_to_get_out], YES_NO[s.limited_network], YES_NO[s.eligible],

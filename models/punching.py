@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from peewee import fn
+
 from . import cpr as cprmod
 from .access import check_reason, log_read
 from .base import DomainError, built_sql, db, first_of
@@ -31,6 +33,39 @@ def active_catalogue_names() -> list[str]:
     query = (CatalogueItem.select(CatalogueItem.name).where(CatalogueItem.active == True)  # noqa: E712
              .order_by(CatalogueItem.name).limit(1000))
     return [name for (name,) in query.tuples()]
+
+
+# flows (issue #15): the free texts suggested beside the catalogue. A free text is suggested when it was
+# used for at least FREE_TEXT_MIN_CITIZENS different citizens in the last FREE_TEXT_DAYS days, in any
+# district (an activity's name is no district's; a text used for one citizen only may be personal and
+# is never suggested to others); the most used first, at most FREE_TEXT_LIMIT.
+FREE_TEXT_DAYS = 365
+FREE_TEXT_MIN_CITIZENS = 2
+FREE_TEXT_LIMIT = 200
+
+
+def activity_suggestions(on: _dt.date | None = None) -> list[str]:
+    """What the activity field suggests as you type: the active catalogue offers (by name), then the
+    free texts used before (see FREE_TEXT_*), most used first, without repeating an offer."""
+    from .base import today
+
+    names = active_catalogue_names()
+    seen = {name.casefold() for name in names}
+    since = (on or today()) - _dt.timedelta(days=FREE_TEXT_DAYS)
+    uses = fn.COUNT(Punch.id)
+    query = (Punch.select(Punch.activity, uses)
+             .where((Punch.punched_on >= since) & Punch.catalogue_item.is_null() & (Punch.kind != PUNCH_REVERSAL)
+                    & (Punch.activity != ""))
+             .group_by(Punch.activity)
+             .having(fn.COUNT(Punch.citizen.distinct()) >= FREE_TEXT_MIN_CITIZENS)
+             .order_by(uses.desc(), Punch.activity)
+             .limit(FREE_TEXT_LIMIT + len(names)))
+    free = []
+    for activity, _count in query.tuples():
+        if activity.casefold() not in seen and len(free) < FREE_TEXT_LIMIT:
+            seen.add(activity.casefold())
+            free.append(activity)
+    return names + free
 
 
 def resolve_citizen(text: str) -> tuple[Citizen, Card | None]:

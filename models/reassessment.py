@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import SQL, Case, fn
 
 from .base import DomainError, audit, log_access, operation, snapshot, today
 from .cards import close_card, issue_card, open_card
@@ -21,19 +21,17 @@ from .entities import (
     CARD_USED_UP,
     END_REASONS,
     STATE_ACTIVE,
-    STATE_ELIGIBLE,
     STATE_ENDED,
     STATE_PAUSED,
-    STATE_WAITLISTED,
     Card,
     Citizen,
     District,
     Reassessment,
     Setting,
     Staff,
-    StateChange,
 )
-from .participation import DEFAULT_REASSESS_MONTHS, due_for_reassessment, reassessment_interval_months
+from .inputs import date_of
+from .participation import DEFAULT_REASSESS_MONTHS, due_parts, reassessment_interval_months
 from .permissions import require
 from .screening import Baseline, clean_outcomes, record_measurement
 
@@ -145,66 +143,138 @@ class DueLine:
     since: _dt.date | None  # admission or last reassessment
     due: bool
     why: str  # "kort brugt op" / "6 mdr." / ""
+    waiting_since: _dt.date | None = None  # issue #15: the day the reassessment fell due (None: not due)
 
 
-def _admitted_on():
-    return (StateChange.select(StateChange.citizen, fn.MAX(StateChange.on).alias("admitted"))
-            .where((StateChange.to_state == STATE_ACTIVE)
-                   & (StateChange.from_state.in_([STATE_ELIGIBLE, STATE_WAITLISTED])))
-            .group_by(StateChange.citizen))
+PARTICIPANT_PAGE = 200  # the list shows this many at a time ("… og n til" reads the next)
 
 
-def participants(actor: Staff | None, district=None, *, only_due: bool = True, on: _dt.date | None = None,
-                 limit: int = 2000) -> list[DueLine]:
-    """Participants (active and paused) with their card and whether they are due (R5).
+def _participants_query(actor: Staff | None, district, only_due: bool | None, on: _dt.date, columns,
+                        search: str = ""):
+    """Participants (active and paused) of the district, or of those the actor may see; the
+    due ones only with ``only_due=True``, those not due with ``False``, all with ``None`` (the
+    rule: :func:`models.participation.due_parts`).
+    ``columns(last, admitted, due)``: what to select (``due`` is 1 or 0); a last column says
+    whether the line is due."""
+    from .access import district_ids
 
-    ``only_due``: those whose card is used up, or not reassessed for the
-    configured number of months since admission or the last reassessment.
-    """
-    from .access import district_ids, require_own_district
-
-    on = on or today()
-    require_own_district(actor, district)
-    months = reassessment_interval_months()
-    due_ids = {c.id for c in due_for_reassessment(district=district, on=on)}
-    query = Citizen.select(Citizen, District).join(District).where(
-        Citizen.state.in_([STATE_ACTIVE, STATE_PAUSED]))
+    last, admitted, due = due_parts(on)
+    due = Case(None, [(due, 1)], 0)
+    query = (Citizen.select(*columns(last, admitted, due), due.alias("due"))
+             .join(District, on=(Citizen.district == District.id))
+             .where(Citizen.state.in_([STATE_ACTIVE, STATE_PAUSED])))
     if district is not None:
         query = query.where(Citizen.district == district)
     elif actor is not None and district_ids(actor) is not None:  # a terapeut's "all": their own districts
         query = query.where(Citizen.district.in_(list(district_ids(actor)) or [-1]))
+    if only_due is not None:
+        query = query.where(due == (1 if only_due else 0))
+    digits = search.replace("-", "")
+    if digits.isdigit():  # the CPR number's first digits
+        query = query.where(Citizen.cpr.startswith(digits))
+    elif search:
+        query = query.where(Citizen.name.contains(search))
+    return query
+
+
+def _shown_card():
+    """The card a participant's line shows: the open one, else the last used-up one."""
+    def first(status, *order):
+        return (Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == status))
+                .order_by(*order).limit(1))
+
+    return fn.COALESCE(first(CARD_OPEN, Card.issued_on, Card.id),
+                       first(CARD_USED_UP, Card.issued_on.desc(), Card.id.desc()))
+
+
+@dataclass
+class ParticipantPage:
+    lines: list[DueLine]  # the first ``limit``: the due ones longest waiting first, then the rest by name
+    total: int  # participants listed without the limit
+    due: int  # of which due
+
+
+def participant_page(actor: Staff | None, district=None, *, only_due: bool = True, on: _dt.date | None = None,
+                     limit: int = PARTICIPANT_PAGE, search: str = "") -> ParticipantPage:
+    """Participants (active and paused) with their card and whether they are due (R5): the due ones
+    who have waited longest first, then the rest by name; the first ``limit``, and how many there
+    are (and are due) in all. ``search``: a name's part, or the CPR number's first digits.
+
+    ``only_due``: those whose card is used up, or not reassessed for the
+    configured number of months since admission or the last reassessment.
+    One scan finds the page and the counts; the page's lines are read by their ids.
+    """
+    from .access import require_own_district
+
+    on = on or today()
+    require_own_district(actor, district)
+    months = reassessment_interval_months()
+    # issue #15: the due ones who have waited longest first, over all of them (not only a page);
+    # the day each fell due needs its card's end and its "since", read for the due ones only
+    last_used_up = (Card.select(Card.ended_on).where((Card.citizen == Citizen.id) & (Card.status == CARD_USED_UP))
+                    .order_by(Card.issued_on.desc(), Card.id.desc()).limit(1))
+    has_open = fn.EXISTS(Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == CARD_OPEN)))
+    due_rows = list(_participants_query(actor, district, True, on, lambda last, admitted, due: (
+        Citizen.id, Citizen.name, admitted, last, Citizen.state_since, Case(None, [(has_open, 1)], 0),
+        last_used_up), search).tuples())
+    waited = []
+    for cid, name, adm, rea, state_since, card_open, used_up_on, _due in due_rows:
+        since = _since(date_of(adm), date_of(rea), date_of(state_since))
+        waiting = _fell_due(None if card_open else date_of(used_up_on), since, months)
+        waited.append((waiting or _dt.date.max, name, cid, waiting))
+    waited.sort()
+    due_total = len(waited)
+    order = [cid for _w, _n, cid, _x in waited[:limit]]
+    waiting_of = {cid: waiting for _w, _n, cid, waiting in waited}
     if only_due:
-        query = query.where(Citizen.id.in_(list(due_ids)) if due_ids else (Citizen.id < 0))
-    citizens = list(query.order_by(Citizen.name, Citizen.id).limit(limit))
-    ids = [c.id for c in citizens]
-    admitted = {r.citizen_id: r.admitted for r in _admitted_on().where(StateChange.citizen.in_(ids))} if ids else {}
-    last = ({r.citizen_id: r.last for r in Reassessment.select(
-        Reassessment.citizen, fn.MAX(Reassessment.assessed_on).alias("last"))
-        .where(Reassessment.citizen.in_(ids)).group_by(Reassessment.citizen)} if ids else {})
-    cards: dict[int, Card] = {}
-    if ids:
-        for card in (Card.select().where(Card.citizen.in_(ids) & Card.status.in_([CARD_OPEN, CARD_USED_UP]))
-                     .order_by(Card.issued_on, Card.id)):
-            current = cards.get(card.citizen_id)
-            if current is None or current.status != CARD_OPEN:
-                cards[card.citizen_id] = card
+        total = due_total
+    else:  # then the rest by name
+        room = max(limit - len(order), 0)
+        rest = list(_participants_query(actor, district, False, on, lambda last, admitted, due: (
+            Citizen.id, fn.COUNT(SQL("*")).over()), search).order_by(Citizen.name, Citizen.id)
+            .limit(room or 1).tuples())  # one row at least, for the count
+        total = due_total + (int(rest[0][1]) if rest else 0)
+        order += [r[0] for r in rest][:room]
+    rows = list(_participants_query(actor, district, None, on, lambda last, admitted, due: (
+        Citizen.id, Citizen.name, Citizen.cpr, District.name, Citizen.state, Citizen.state_since,
+        admitted, last, _shown_card())).where(Citizen.id.in_(order)).tuples()) if order else []
+    card_ids = [r[8] for r in rows if r[8] is not None]
+    cards = {c.id: c for c in Card.select().where(Card.id.in_(card_ids))} if card_ids else {}
+    position = {cid: n for n, cid in enumerate(order)}
     lines = []
-    for c in citizens:
-        card = cards.get(c.id)
+    for cid, name, cpr, district_name, state, state_since, adm, rea, card_id, due in sorted(
+            rows, key=lambda r: position[r[0]]):
+        card = cards.get(card_id)
         card_open = card is not None and card.status == CARD_OPEN
-        adm = admitted.get(c.id)
-        rea = last.get(c.id)
-        since = max(d for d in (adm, rea) if d) if (adm or rea) else c.state_since
-        why = ""
-        if c.id in due_ids:
-            why = "kort brugt op" if not card_open else f"{months} mdr. gået"
-        lines.append(DueLine(c.id, c.name, c.cpr, c.district.name, c.state,
-                             card.number if card else None, card.used if card else None, card_open,
-                             since, c.id in due_ids, why))
+        since = _since(date_of(adm), date_of(rea), date_of(state_since))
+        why = ("kort brugt op" if not card_open else f"{months} mdr. gået") if due else ""
+        lines.append(DueLine(cid, name, cpr, district_name, state, card.number if card else None,
+                             card.used if card else None, card_open, since, bool(due), why,
+                             waiting_of.get(cid) if due else None))
     if actor is not None:
-        log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else ""),
-                   purpose="revurdering")
-    return lines
+        log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else "")
+                   + (f" søgt: {search}" if search else ""), purpose="revurdering")
+    return ParticipantPage(lines, total, due_total)
+
+
+def participants(actor: Staff | None, district=None, *, only_due: bool = True, on: _dt.date | None = None,
+                 limit: int = PARTICIPANT_PAGE) -> list[DueLine]:
+    """The lines of :func:`participant_page`."""
+    return participant_page(actor, district, only_due=only_due, on=on, limit=limit).lines
+
+
+def _since(admitted: _dt.date | None, reassessed: _dt.date | None, state_since: _dt.date | None):
+    """The day a participant's reassessment clock runs from: the later of admission and the last
+    reassessment, else the day of the current state."""
+    return max(d for d in (admitted, reassessed) if d) if (admitted or reassessed) else state_since
+
+
+def _fell_due(used_up_on: _dt.date | None, since: _dt.date | None, months: int) -> _dt.date | None:
+    """The day a due reassessment fell due: the day the card was used up, else the interval after ``since``
+    (whichever came first when both apply)."""
+    by_interval = since + _dt.timedelta(days=round(months * 30.44)) if since else None
+    days = [d for d in (used_up_on, by_interval) if d]
+    return min(days) if days else None
 
 
 @operation
@@ -225,7 +295,7 @@ def set_reassessment_interval(actor: Staff, months: int) -> int:
 
 
 __all__ = ["CONTINUE", "END", "DECISIONS", "END_REASONS", "DEFAULT_REASSESS_MONTHS", "reassess", "participants",
-           "set_reassessment_interval", "ReassessmentResult", "DueLine"]
+           "participant_page", "set_reassessment_interval", "ReassessmentResult", "DueLine"]
 
 
 @dataclass

@@ -9,6 +9,7 @@ instruments' versions, and moves the state ``screened`` → ``eligible`` /
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 from . import cpr as cprmod
@@ -33,7 +34,7 @@ from .outcomes import UCLA_VERSION, WHO5_VERSION, ucla_flag, ucla_score, who5_fl
 CRITERIA = (
     ("receives_home_help", "modtager hjemmehjælp"),
     ("lives_alone", "bor alene"),
-    ("hard_to_get_out", "har svært ved at komme ud alene"),
+    ("hard_to_get_out", "har svært ved at færdes alene uden for hjemmet"),  # the form's words (issue #15)
     ("limited_network", "har et begrænset netværk"),
 )
 CRITERION_LABELS = dict(CRITERIA)
@@ -285,6 +286,14 @@ class KnownCitizen:
     state_label: str
     last_screened: _dt.date | None
     can_be_screened: bool
+    # flows (issue #15): a re-screening starts from what is known: the full address and the last answers
+    postcode: str = ""
+    city: str = ""
+    last_answers: dict | None = None  # the four criteria of the latest screening (None: never screened)
+
+    @property
+    def full_address(self) -> str:
+        return join_address(self.address, self.postcode, self.city)
 
 
 def lookup_citizen(actor: Staff, cpr_text: str) -> KnownCitizen | None:
@@ -295,7 +304,31 @@ def lookup_citizen(actor: Staff, cpr_text: str) -> KnownCitizen | None:
     if citizen is None:
         return None
     last = latest_screening(citizen)
+    answers = None
+    if last is not None:
+        answers = {key: bool(getattr(last, key)) for key, _label in CRITERIA}
+        answers["receives_home_help"] = bool(citizen.receives_home_help)  # the master field: the two agree
     return KnownCitizen(citizen.id, citizen.cpr, citizen.name, citizen.address, citizen.phone,
                         citizen.district.name if citizen.district_id else None, citizen.receives_home_help,
                         citizen.state, STATE_LABELS[citizen.state], last.screened_on if last else None,
-                        citizen.state not in (STATE_ACTIVE, STATE_PAUSED))
+                        citizen.state not in (STATE_ACTIVE, STATE_PAUSED), citizen.postcode, citizen.city,
+                        answers)
+
+
+_POSTCODE_TOWN = re.compile(r"^(?P<street>.*?)[,\s]+(?P<postcode>\d{4})\s+(?P<city>\D.*)$")
+
+
+def join_address(address: str, postcode: str = "", city: str = "") -> str:
+    """The address in one line as the screening form shows it: ``Nørregade 36, 7130 Juelsminde``."""
+    town = " ".join(part for part in (postcode, city) if part)
+    return ", ".join(part for part in (address, town) if part)
+
+
+def split_address(text: str) -> tuple[str, str, str]:
+    """(street, postcode, city) of an address typed in one line: ``Nørregade 36, 7130 Juelsminde`` or
+    ``Nørregade 36 7130 Juelsminde``; without a four-digit postcode and a town at the end it is all street."""
+    text = " ".join((text or "").split())
+    found = _POSTCODE_TOWN.match(text)
+    if found is None or not found["street"]:
+        return text, "", ""
+    return found["street"].rstrip(", "), found["postcode"], found["city"].strip()

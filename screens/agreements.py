@@ -10,8 +10,8 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Static
 from models.agreements import create_agreement, list_agreements
 from models.base import DomainError, today
 from models.i18n import _
-from models.inputs import parse_date
-from models.punching import active_catalogue_names
+from models.inputs import format_count, parse_date
+from models.punching import activity_suggestions
 from screens.widgets import fmt_validity
 
 from .base import CirkelScreen
@@ -62,8 +62,8 @@ class AgreementsScreen(CirkelScreen):
                           a.activity, a.reason, key=str(a.id))
         current = sum(1 for a in lines if a.valid_on(day) and a.left > 0)
         self.query_one("#agreements-status", Static).update(
-            _("{n} aftaler, {current} gælder i dag med klip tilbage. n opretter en ny.").format(
-                n=len(lines), current=current) if lines
+            _("{n}, {current} gælder i dag med klip tilbage. n opretter en ny.").format(
+                n=format_count(len(lines), _("aftale"), _("aftaler")), current=current) if lines
             else _("Ingen aftaler endnu. n opretter en ny."))
 
     def action_new(self) -> None:
@@ -94,9 +94,10 @@ class AgreementDialog(TypeAheadForm):
         with Vertical(id="ag-box", classes="dialog-box"):
             yield Static(_("Ny individuel aftale"), classes="dialog-title")
             yield CitizenPicker(_("Borger"), id="ag-picker", input_id="ag-citizen", limit=10, purpose="aftale")
+            # flows (issue #15): the field is 8 wide; "mere end 10" showed as "mere end"
             yield FieldRow(_("Klip"), Input(id="ag-clips", compact=True, restrict=r"[0-9]*", max_length=3,
-                                            placeholder=_("mere end 10")), field="clips", message_id="ag-clips-msg",
-                           reserve=True)
+                                            placeholder=_("over 10")), field="clips", message_id="ag-clips-msg",
+                           reserve=True, hint=_("En aftale er til mere end 10 klip ad gangen."))
             yield FieldRow(_("Begrundelse"), Input(id="ag-reason", compact=True, max_length=500,
                                                    placeholder=_("hvorfor borgeren skal bruge flere klip")),
                            field="reason", message_id="ag-reason-msg", reserve=True)
@@ -113,7 +114,7 @@ class AgreementDialog(TypeAheadForm):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(CitizenPicker).input)
-        self.run_read(active_catalogue_names, on_done=self._suggest, description=_("Henter kataloget"))
+        self.run_read(activity_suggestions, on_done=self._suggest, description=_("Henter kataloget"))
 
     def _suggest(self, names: list[str]) -> None:
         self.query_one("#ag-activity", Input).suggester = CatalogueSuggester(names)

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static, TabbedContent, TabPane
 
-from models.citizen_view import citizen_detail, open_citizen_detail
+from models.citizen_view import citizen_change_mark, citizen_detail, open_citizen_detail
 from models.entities import CARD_USED_UP, PUNCH_REVERSAL, STATE_ACTIVE
 from models.i18n import _
 from models.inputs import format_date as fmt_date
@@ -31,6 +31,7 @@ from screens.widgets import card_boxes, fmt_validity
 from .base import CirkelScreen
 
 SEARCH_LIMIT = 50
+CHANGE_CHECK_SECONDS = 5  # the citizen page looks this often whether something changed elsewhere (a punch)
 
 
 class CitizensScreen(CirkelScreen):
@@ -202,6 +203,27 @@ class CitizensScreen(CirkelScreen):
             self._log(None)
 
 
+def outcome_line(first, latest) -> str:
+    """The first (baseline) and latest WHO-5, UCLA-3 and network figures in one line:
+    ``WHO-5 40 → 60 · UCLA-3 7 → 5 · netværk 2 → 4 (målt 12-03-2026 → 20-10-2026)``."""
+    if first is None and latest is None:
+        return _("Ingen målinger af WHO-5, UCLA-3 og netværk endnu.")
+    parts = []
+    for label, attr in (("WHO-5", "who5_score"), ("UCLA-3", "ucla_score"), (_("netværk"), "network_size")):
+        a, b = getattr(first, attr, None), getattr(latest, attr, None)
+        if a is None and b is None:
+            continue
+        parts.append(f"{label} {'–' if a is None else a}" + ("" if latest is None else f" → {'–' if b is None else b}"))
+    if first is not None and latest is not None:
+        when = _("målt {first} → {latest}").format(first=fmt_date(first.measured_on),
+                                                   latest=fmt_date(latest.measured_on))
+    elif first is not None:
+        when = _("målt {first}; ingen opfølgning endnu").format(first=fmt_date(first.measured_on))
+    else:
+        when = _("målt {latest}").format(latest=fmt_date(latest.measured_on))
+    return " · ".join(parts) + f" ({when})"
+
+
 class CitizenDetailScreen(CirkelScreen):
     """One citizen: master data, the open card, punches, cards, state history, agreements."""
 
@@ -212,7 +234,16 @@ class CitizenDetailScreen(CirkelScreen):
                 tooltip=_("Registrér klip på denne borgers åbne kort.")),
         Binding("u", "reverse", _("Tilbagefør"), id="citizen-reverse",
                 tooltip=_("Tilbagefør det markerede klip (med en begrundelse).")),
-        Binding("f5", "reload", _("Opdatér"), id="citizen-reload", tooltip=_("Hent borgeren igen."), show=False),
+        Binding("g,f5", "reload", _("Opdatér"), id="citizen-reload", tooltip=_("Hent borgeren igen."), show=False),
+        # flows (issue #15): the tabs by number
+        Binding("1", "tab('cd-tab-punches')", _("Klip"), id="citizen-tab-punches", show=False,
+                tooltip=_("Fanen Klip.")),
+        Binding("2", "tab('cd-tab-cards')", _("Kort"), id="citizen-tab-cards", show=False,
+                tooltip=_("Fanen Kort.")),
+        Binding("3", "tab('cd-tab-agreements')", _("Aftaler"), id="citizen-tab-agreements", show=False,
+                tooltip=_("Fanen Aftaler.")),
+        Binding("4", "tab('cd-tab-states')", _("Tilstande"), id="citizen-tab-states", show=False,
+                tooltip=_("Fanen Tilstande.")),
         # issue 16: the printed card
         Binding("P", "print_card", _("Udskriv kort"), id="citizen-print-card",
                 tooltip=_("Udskriv borgerens åbne klippekort som PDF (med stregkode).")),
@@ -230,12 +261,16 @@ class CitizenDetailScreen(CirkelScreen):
         self.citizen_id = citizen_id
         self.reason = reason  # need-to-know: why a citizen of another district is opened
         self.detail = None
+        self.mark = None  # citizen_change_mark when the page was read
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="citizen-detail"):
             yield Static(_("Henter borgeren …"), id="cd-master")
             yield Static("", id="cd-card")
+            yield Static("", id="cd-outcomes")
+            yield Static(_("Faner: 1 Klip · 2 Kort · 3 Aftaler · 4 Tilstande · g: opdatér"), id="cd-tabs-hint",
+                         classes="intake-hint")
             with TabbedContent(id="cd-tabs"):
                 with TabPane(_("Klip"), id="cd-tab-punches"):
                     yield DataTable(id="cd-punches", cursor_type="row", zebra_stripes=True)
@@ -258,6 +293,22 @@ class CitizenDetailScreen(CirkelScreen):
             _("Dato"), _("Fra"), _("Til"), _("Af"), _("Begrundelse"))
         self.query_one("#cd-punches", DataTable).focus()
         self.load(log=True)
+        self.set_interval(CHANGE_CHECK_SECONDS, self._check_changes)
+
+    def action_tab(self, pane: str) -> None:
+        self.query_one("#cd-tabs", TabbedContent).active = pane
+        self.query_one(f"#{pane} DataTable", DataTable).focus()
+
+    def _check_changes(self) -> None:
+        """A punch (or anything else shown) made elsewhere appears without F5."""
+        if self.detail is None or self.app.screen is not self:
+            return
+        self.run_read(citizen_change_mark, self.citizen_id, on_done=self._compare_mark, group="citizen-mark",
+                      description=_("Henter borger"))
+
+    def _compare_mark(self, mark) -> None:
+        if mark != self.mark:
+            self.load(log=False)
 
     def on_screen_resume(self) -> None:
         if self.detail is not None:
@@ -270,13 +321,18 @@ class CitizenDetailScreen(CirkelScreen):
         self.app.pop_screen()
 
     def load(self, log: bool) -> None:
+        citizen_id = self.citizen_id
         if log:
-            self.run_read(open_citizen_detail, self.app.actor, self.citizen_id, reason=self.reason,
-                          on_done=self._loaded,
-                          form=self._failed, status="#cd-master", description=_("Henter borger"))
+            read = partial(open_citizen_detail, self.app.actor, citizen_id, reason=self.reason)
         else:
-            self.run_read(citizen_detail, self.citizen_id, on_done=self._loaded, form=self._failed,
-                          status="#cd-master", description=_("Henter borger"))
+            read = partial(citizen_detail, citizen_id)
+        # the mark first: a change made between the two reads is seen at the next check
+        self.run_read(lambda: (citizen_change_mark(citizen_id), read()), on_done=self._loaded_marked,
+                      form=self._failed, status="#cd-master", group="citizen-load", description=_("Henter borger"))
+
+    def _loaded_marked(self, loaded) -> None:
+        self.mark, detail = loaded
+        self._loaded(detail)
 
     def _failed(self, message: str, _field) -> bool:
         self.query_one("#cd-master", Static).update(Text(message, style="bold red"))
@@ -312,6 +368,7 @@ class CitizenDetailScreen(CirkelScreen):
             else:
                 card.append(_("Intet åbent klippekort."), style="italic")
         self.query_one("#cd-card", Static).update(card)
+        self.query_one("#cd-outcomes", Static).update(outcome_line(d.baseline, d.latest))
 
         punches = self.query_one("#cd-punches", DataTable)
         row = punches.cursor_row if punches.row_count else 0

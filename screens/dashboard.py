@@ -10,9 +10,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from models.dashboard import dashboard
 from models.i18n import _
+from models.inputs import format_count
 from models.inputs import format_datetime as fmt_datetime
 from models.inputs import format_int as fmt_int
 from screens.base import CirkelScreen
+from screens.first_steps import FirstSteps
 from screens.widgets import bar
 
 
@@ -25,6 +27,7 @@ class DashboardScreen(CirkelScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="dashboard"):
+            yield FirstSteps(id="first-steps")  # issue #15, item 5: only on a database not yet set up
             yield Static(_("Puljer og deltagere"), classes="section-title", id="pools-title")
             yield DataTable(id="districts", cursor_type="row", zebra_stripes=True)
             yield Static(_("De næste fællesture"), classes="section-title")
@@ -51,6 +54,7 @@ class DashboardScreen(CirkelScreen):
 
     def action_refresh(self) -> None:
         self.load()
+        self.query_one(FirstSteps).load()
 
     def load(self) -> None:
         self.run_read(dashboard, on_done=self.show, status="#dashboard-status", description=_("Henter overblik"))
@@ -88,11 +92,12 @@ class DashboardScreen(CirkelScreen):
             status += " " + _("Plads ledig til ventende: {names} — optag fra Venteliste (v).").format(
                 names=", ".join(ready))
         if board.idle_cards:  # issue #13
-            status += " " + _("{n} åbne kort uden klip i {weeks} uger — se Opfølgning (w).").format(
-                n=fmt_int(board.idle_cards), weeks=board.idle_weeks)
+            status += " " + _("{n} uden klip i {weeks} — se Opfølgning (w).").format(
+                n=format_count(board.idle_cards, _("åbent kort"), _("åbne kort")),
+                weeks=format_count(board.idle_weeks, _("uge"), _("uger")))
         if not board.districts:
             status = _(
-                "Ingen distrikter endnu. En administrator opretter dem med: cirkel district add NAVN --home-help N")
+                "Ingen distrikter endnu: se »Kom i gang« ovenfor (eller cirkel district add NAVN --home-help N).")
         status += self._review_note(board)
         self.query_one("#dashboard-status", Static).update(status)
 

@@ -37,10 +37,7 @@ class DistrictsScreen(CirkelScreen):
         with Vertical(id="districts"):
             yield Static(_("Distrikter og hjemmehjælpsmodtagere"), classes="section-title", id="districts-title")
             yield DataTable(id="districts-table", cursor_type="row", zebra_stripes=True)
-            yield Static(_("Årets puljer fordeles efter antallet af hjemmehjælpsmodtagere.") + " "
-                         + _("Ændres et antal, fordeles puljerne for i år og senere år igen;") + " "
-                         + _("klip der er bundet i kort og aftaler, bliver hvor de er.") + " "
-                         + _("Enter retter det valgte distrikt, n opretter et nyt."), id="districts-hint")
+            yield Static(self._hint(), id="districts-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -81,8 +78,16 @@ class DistrictsScreen(CirkelScreen):
                       _num(sum(pools), "bold") if pools else Text("–", justify="right"), key="total")
         if cursor < table.row_count:
             table.move_cursor(row=cursor)
-        if not self.rows:
-            self.query_one("#districts-hint", Static).update(_("Ingen distrikter endnu. Tryk n for at oprette et."))
+        # the hint follows the list: not "no districts yet" once the first is made (issue #15, item 5)
+        self.query_one("#districts-hint", Static).update(
+            self._hint() if self.rows else _("Ingen distrikter endnu. Tryk n for at oprette et."))
+
+    @staticmethod
+    def _hint() -> str:
+        return (_("Årets puljer fordeles efter antallet af hjemmehjælpsmodtagere.") + " "
+                + _("Ændres et antal, fordeles puljerne for i år og senere år igen;") + " "
+                + _("klip der er bundet i kort og aftaler, bliver hvor de er.") + " "
+                + _("Enter retter det valgte distrikt, n opretter et nyt."))
 
     @on(DataTable.RowSelected, "#districts-table")
     def _selected(self, _event) -> None:

@@ -5,8 +5,10 @@ pace, activities, outcomes, reasons for ending, outings — each a table whose
 last column is the picture (text bars in plain block characters, readable in
 16 colours and at 80×24), so the numbers behind every picture are in the same
 row. ``n`` steps through the districts and the total; the period is a year or
-two dates. The figures come from :func:`models.evaluation.evaluation` in a
-worker; a district's clips and activities are read when it is first shown.
+two dates. The figures are read in workers: the participants first
+(:func:`models.evaluation.evaluate_participants`: the first tab and the status
+line), then the rest (:func:`models.evaluation.complete_evaluation`); a
+district's clips and activities are read when it is first shown.
 """
 from __future__ import annotations
 
@@ -140,11 +142,23 @@ class EvaluationScreen(CirkelScreen):
         self._read(text)
 
     def _read(self, text: str) -> None:
-        from models.evaluation import evaluate
+        """The participants first (the first tab and the status line), then the rest (_loaded)."""
+        from models.evaluation import evaluate_participants
 
-        self.run_read(evaluate, text, on_done=lambda result: self._loaded(result, text), status="#evaluation-status",
-                      form=self,
-                      group="evaluation", description=_("Beregner evaluering"))
+        self.run_read(evaluate_participants, text, on_done=lambda result: self._loaded(result, text),
+                      status="#evaluation-status", form=self, group="evaluation",
+                      description=_("Beregner evaluering"))
+
+    def _read_rest(self, evaluation) -> None:
+        from models.evaluation import complete_evaluation
+
+        def completed(done) -> None:
+            if self.evaluation is evaluation:  # not replaced by another period meanwhile
+                self.evaluation = done
+                self.show()
+
+        self.run_read(complete_evaluation, evaluation, on_done=completed, status="#evaluation-status",
+                      group="evaluation-rest", description=_("Beregner evaluering"))
 
     def show_error(self, message: str, field: str | None) -> bool:
         """A refused period, at the period field."""
@@ -178,6 +192,8 @@ class EvaluationScreen(CirkelScreen):
         if self.group_index >= len(self.evaluation.districts):
             self.group_index = -1
         self.show()
+        if not evaluation.complete:
+            self._read_rest(evaluation)
 
     # --- actions
 
@@ -223,14 +239,15 @@ class EvaluationScreen(CirkelScreen):
             "{start} – {until} · {n} deltagere · {joined} startet · {ended} afsluttet").format(
                 start=fmt_date(ev.period.start), until=fmt_date(ev.period.until), n=format_int(g.participants),
                 joined=format_int(g.joined), ended=format_int(g.ended)))
-        if not g.ledger_loaded:
+        if ev.complete and not g.ledger_loaded:
             self.load_district(self.group_index)
         self._fill()
 
     def _fill(self) -> None:
         """The table of the tab shown, for the district (or total) shown."""
         ev, g = self.evaluation, self._group()
-        if self.tab in ("tab-clips", "tab-activities") and not g.ledger_loaded:
+        if (self.tab != "tab-participants" and not ev.complete) or (
+                self.tab in ("tab-clips", "tab-activities") and not g.ledger_loaded):
             table = self._table((_("Måned"),))
             table.add_row(_("Henter …"))
             return

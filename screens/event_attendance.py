@@ -21,6 +21,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 
 from exports.participant_list import write_participant_list
 from models.base import DomainError
+from models.event_attendance import too_early_to_confirm
 from models.events import (
     attendance_sheet,
     cancel_signup,
@@ -31,6 +32,7 @@ from models.events import (
     participant_list,
 )
 from models.i18n import _
+from models.inputs import format_count
 from screens.dialogs import ConfirmDialog
 
 from .base import CirkelScreen
@@ -116,8 +118,11 @@ class AttendanceScreen(CirkelScreen):
                           "" if line.agreement_left is None else str(line.agreement_left), key=str(line.signup_id))
         if self.lines:
             table.move_cursor(row=min(cursor, len(self.lines) - 1))
-        self.query_one("#attendance-status", Static).update(self._status())
-        self.query_one("#confirm", Button).disabled = self.row.status != "planned"
+        early = too_early_to_confirm(self.row.starts_at) if self.row.status == "planned" else None
+        status = self.query_one("#attendance-status", Static)
+        # flows (issue #15): a coming outing says so at once, not after the whole form is confirmed
+        status.update(Text(early, style="bold") + Text(" " + self._status()) if early else self._status())
+        self.query_one("#confirm", Button).disabled = self.row.status != "planned" or bool(early)
 
     def _status(self) -> str:
         row = self.row
@@ -231,6 +236,10 @@ class AttendanceScreen(CirkelScreen):
     def action_confirm(self) -> None:
         if not self._writable():
             return
+        early = too_early_to_confirm(self.row.starts_at)
+        if early:
+            self.notify(early, severity="warning")
+            return
         attended = [line for line in self.lines if line.attendance == "attended"]
         clips = sum(line.clips for line in attended)
         if any(line.attendance is None or line.problem for line in self.lines):
@@ -320,7 +329,8 @@ class ParticipantListScreen(CirkelScreen):
         for i, line in enumerate(lines, start=1):
             table.add_row(str(i), line.name, line.phone, line.pickup)
         self.query_one("#participants-status", Static).update(
-            _("{n} deltagere med plads. Ctrl+S gemmer listen som regneark.").format(n=len(lines)))
+            _("{n} med plads. Ctrl+S gemmer listen som regneark.").format(
+                n=format_count(len(lines), _("deltager"), _("deltagere"))))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -344,8 +354,21 @@ class ParticipantListScreen(CirkelScreen):
                                        _("Mappe (filnavnet er deltagerliste-<tur>-<dato>.xlsx):"),
                                        str(default_directory()), check=check, ok=_("Gem"), required=False), chosen)
 
-    def save(self, folder: str) -> None:
-        self.run_operation(write_participant_list, self.app.actor, self.event_id, folder, form=self,
+    def save(self, folder: str, force: bool = False) -> None:
+        """flows (issue #15): a list of this outing already in the folder is overwritten only when the
+        user says so (then with force; write_private still never writes through a link or onto a database)."""
+        from exports.participant_list import target_path
+
+        if not force and self.row is not None:
+            target = target_path(self.row.id, self.row.starts_at, folder)
+            if target.is_file() and not target.is_symlink():
+                self.app.push_screen(
+                    ConfirmDialog(_("Filen findes allerede"),
+                                  _("{path} findes. Vil du overskrive den?").format(path=target),
+                                  yes=_("Overskriv (j)")),
+                    lambda yes: self.save(folder, force=True) if yes else None)
+                return
+        self.run_operation(write_participant_list, self.app.actor, self.event_id, folder, force=force, form=self,
                            on_done=self._saved, description=_("Gemmer regneark"))
 
     def _saved(self, path) -> None:

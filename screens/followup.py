@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from models.cpr import masked
 from models.followup import IDLE_WEEKS, OPEN_MONTHS, TARGET_PERCENT, followup
 from models.i18n import _
+from models.inputs import format_count
 from models.settings import set_setting
 from screens.base import CirkelScreen
 from screens.widgets import bar, fmt_date, fmt_int
@@ -93,7 +94,8 @@ class FollowUpScreen(CirkelScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self.result is not None:  # back from another screen (the first read is on_mount's)
+            self.action_refresh()
 
     def action_refresh(self) -> None:
         self.query_one("#followup-status", Static).update(_("Henter tal …"))
@@ -104,8 +106,9 @@ class FollowUpScreen(CirkelScreen):
         self.result = result
         behind = [d.district for d in result.districts if d.behind]
         status = _(
-            "{day} · {year} af året gået · stille: {weeks} uger · længe åben: {months} mdr. · mål {target} %").format(
-            day=fmt_date(result.on), year=_percent(result.year_share), weeks=result.weeks, months=result.months,
+            "{day} · {year} af året gået · stille: {weeks} · længe åben: {months} mdr. · mål {target} %").format(
+            day=fmt_date(result.on), year=_percent(result.year_share),
+            weeks=format_count(result.weeks, _("uge"), _("uger")), months=result.months,
             target=result.target_percent)
         if behind:
             status += " · " + _("Bagud: {names}").format(names=", ".join(behind))

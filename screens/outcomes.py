@@ -9,8 +9,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, Static
 
+from models.base import DomainError
 from models.cpr import masked
 from models.i18n import _
+from models.inputs import format_int
 from models.results import district_outcomes, outcome_report
 
 from .base import CirkelScreen
@@ -52,6 +54,7 @@ class OutcomesScreen(CirkelScreen):
     def __init__(self) -> None:
         super().__init__()
         self.report = None
+        self.citizens_of: int | None = None  # the district whose citizens are listed (or being read)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,16 +85,29 @@ class OutcomesScreen(CirkelScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self.report is not None:  # back from another screen (the first read is on_mount's)
+            self.action_refresh()
 
     def action_refresh(self) -> None:
         self.load()
 
     def load(self) -> None:
-        self.run_read(outcome_report, on_done=self.show, description=_("Beregner resultater"))
+        actor, row = self.app.actor, self.query_one("#outcome-districts", DataTable).cursor_row
 
-    def show(self, report) -> None:
-        self.report = report
+        def read():
+            """The report and the highlighted district's citizens in one worker: one round trip."""
+            report = outcome_report()
+            if not 0 <= row < len(report.districts):
+                return report, None
+            try:
+                return report, district_outcomes(actor, report.districts[row].district_id)
+            except DomainError:
+                return report, None  # read again (and refused at the list) when shown
+
+        self.run_read(read, on_done=self.show, group="outcomes", description=_("Beregner resultater"))
+
+    def show(self, loaded) -> None:
+        self.report, lines = loaded
         table = self.query_one("#outcome-districts", DataTable)
         row = table.cursor_row
         table.clear()
@@ -101,37 +117,50 @@ class OutcomesScreen(CirkelScreen):
                           _summary_cell(g.measures["who5"]), _summary_cell(g.measures["ucla"]),
                           key=str(g.district_id or "total"))
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
-        self._load_selected()
+        groups = self.report.districts
+        if lines is not None and table.cursor_row == row < len(groups):
+            self.citizens_of = groups[row].district_id
+            self.show_citizens(groups[row], lines)
+        else:
+            self._load_selected(again=True)
 
     @on(DataTable.RowHighlighted, "#outcome-districts")
     def _district_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._load_selected()
 
-    def _load_selected(self) -> None:
+    def _load_selected(self, again: bool = False) -> None:
+        """The highlighted district's citizens (``again``: even when they are listed already)."""
         if self.report is None:
             return
         table = self.query_one("#outcome-districts", DataTable)
         index = table.cursor_row
         groups = self.report.districts
         if 0 <= index < len(groups):
-            self.load_citizens(groups[index].district_id, groups[index].district)
+            if again or groups[index].district_id != self.citizens_of:
+                self.citizens_of = groups[index].district_id
+                self.load_citizens(groups[index])
         else:
+            self.citizens_of = None
             self.query_one("#outcome-citizens-title", Static).update(_("Borgere: vælg et distrikt ovenfor"))
             self.query_one("#outcome-citizens", DataTable).clear()
 
-    def load_citizens(self, district_id: int, name: str) -> None:
-        self.run_read(district_outcomes, self.app.actor, district_id,
-                      on_done=lambda lines: self.show_citizens(name, lines), status="#outcome-citizens-title", description=_("Henter borgere"))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+    def load_citizens(self, group) -> None:
+        self.run_read(district_outcomes, self.app.actor, group.district_id,
+                      on_done=lambda lines: self.show_citizens(group, lines), status="#outcome-citizens-title", description=_("Henter borgere"))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
-    def show_citizens(self, district: str, lines) -> None:
+    def show_citizens(self, group, lines) -> None:
+        """The first citizens by name (models.results.DISTRICT_LIST_LIMIT); the count is the district's."""
         self.query_one("#outcome-citizens-title", Static).update(
-            _("Borgere i {district} med opfølgning: {n}").format(district=district, n=len(lines)))
+            _("Borgere i {district} med opfølgning: {n}").format(district=group.district, n=format_int(group.citizens)))
         table = self.query_one("#outcome-citizens", DataTable)
         table.clear()
         for line in lines:
             table.add_row(line.name, masked(line.cpr), _change_cell(line.changes["network"]),
                           _change_cell(line.changes["who5"]), _change_cell(line.changes["ucla"]),
                           key=str(line.citizen_id))
+        if group.citizens > len(lines):
+            table.add_row(Text(_("… og {n} til").format(n=format_int(group.citizens - len(lines))), style="dim"),
+                          "", "", "", "", key="more")
 
     def action_explain(self) -> None:
         self.app.push_screen(InfoDialog(_("Sådan læses resultaterne"), _(

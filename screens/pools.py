@@ -351,10 +351,30 @@ class BudgetScreen(Form, CirkelDialog):
 
     @on(Button.Pressed, "#budget-save-button")
     def action_save(self) -> None:
+        """flows (issue #15): the split of exactly these values is read first; when saving would close
+        districts for intake (no free place left, R7), the leader is asked first, naming them."""
         v = self.values()
         self.touched.update(self.FIELDS)
-        self.run_operation(set_budget, self.app.actor, v["year"], v["budget"], v["price"], v["reserve"],
-                           v["per_participant"], on_done=self._saved, on_error=self._refused,
+        args = (v["year"], v["budget"], v["price"], v["reserve"], v["per_participant"])
+        self.run_read(preview_budget, *args, on_done=lambda preview: self._ask_then_save(args, preview),
+                      on_error=self._refused, group="budget-save", description=_("Beregner fordelingen"))
+
+    def _ask_then_save(self, args: tuple, preview) -> None:
+        from screens.dialogs import ConfirmDialog
+
+        closes = preview.closes_intake
+        if not closes:
+            self._save(args)
+            return
+        body = _("Efter fordelingen er der ingen ledig plads i: {names}. Ingen optages dér, før der er plads.")
+        body = body.format(names=", ".join(closes))
+        self.app.push_screen(ConfirmDialog(_("Lukke for optag i {n} distrikter?").format(n=len(closes))
+                                           if len(closes) > 1 else _("Lukke for optag i {name}?").format(
+                                               name=closes[0]), body, yes=_("Gem alligevel"), no=_("Fortryd")),
+                             lambda yes: self._save(args) if yes else None)
+
+    def _save(self, args: tuple) -> None:
+        self.run_operation(set_budget, self.app.actor, *args, on_done=self._saved, on_error=self._refused,
                            description=_("Gemmer budget"))
 
     def _refused(self, err: BaseException) -> None:

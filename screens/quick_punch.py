@@ -29,12 +29,12 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
 
 from models.base import DomainError, today
-from models.cards import clips_refusal
+from models.cards import agreement_for_punch, clips_refusal
 from models.entities import CARD_USED_UP, CLIPS_PER_CARD
 from models.i18n import _
 from models.inputs import format_date as fmt_date
 from models.inputs import parse_date
-from models.punching import active_catalogue_names, register_punch
+from models.punching import activity_suggestions, register_punch
 
 from .citizen_picker import CitizenPicker
 from .forms import FieldMessage, FieldRow
@@ -56,7 +56,8 @@ class PunchOutcome:
 
 
 class CatalogueSuggester(SuggestFromList):
-    """Completes the activity from the active catalogue offers (case-insensitive)."""
+    """Completes the activity from the active catalogue offers and the free texts used before
+    (case-insensitive; which free texts: models.punching.activity_suggestions)."""
 
     def __init__(self, names: list[str]) -> None:
         super().__init__(names, case_sensitive=False)
@@ -109,7 +110,7 @@ class QuickPunchDialog(TypeAheadForm):
         self.set_focus(picker.input)
         if self.initial:
             picker.auto_pick(self.initial)
-        self.run_read(active_catalogue_names, on_done=self._suggest, description=_("Henter kataloget"))
+        self.run_read(activity_suggestions, on_done=self._suggest, description=_("Henter kataloget"))
 
     def _suggest(self, names: list[str]) -> None:
         self.query_one("#qp-activity", Input).suggester = CatalogueSuggester(names)
@@ -224,12 +225,56 @@ class QuickPunchDialog(TypeAheadForm):
         """The clips field's hint for the citizen just picked."""
         hint = self.query_one("#qp-clips-msg", FieldMessage)
         self._refused_value.pop("clips", None)
-        if match.card_number is not None:
-            hint.set_hint(_("1–{n} klip fra kort {card}.").format(n=min(CLIPS_PER_CARD, match.clips_left),
-                                                                 card=match.card_number))
-        else:
-            hint.set_hint(_("Mere end 10 klip under aftalen ({n} klip tilbage).").format(n=match.agreement_left))
+        self._pick_hint = self._base_hint(match)
+        hint.set_hint(self._pick_hint)
         hint.clear()
+        self._hint_for_clips(self.query_one("#qp-clips", Input).value)
+
+    _pick_hint = ""
+
+    @staticmethod
+    def _base_hint(match) -> str:
+        if match.card_number is not None:
+            text = _("1–{n} klip fra kort {card}.").format(n=min(CLIPS_PER_CARD, match.clips_left),
+                                                          card=match.card_number)
+            if match.agreement_left:
+                text += " " + _("Flere end 10 fra aftalen ({n} tilbage).").format(n=match.agreement_left)
+            return text
+        return _("Mere end 10 klip under aftalen ({n} klip tilbage).").format(n=match.agreement_left)
+
+    def _hint_for_clips(self, raw: str) -> None:
+        """flows (issue #15): the clips typed, and where they will come from: a card or which agreement."""
+        match = self.query_one(CitizenPicker).picked
+        hint = self.query_one("#qp-clips-msg", FieldMessage)
+        if match is None or match.other_district:
+            return
+        clips = int(raw) if raw.strip().isdigit() else 0
+        if clips and clips <= CLIPS_PER_CARD and match.card_number is not None and clips <= (match.clips_left or 0):
+            hint.set_hint(_("{k} klip fra kort {card} — {left} tilbage.").format(
+                k=clips, card=match.card_number, left=match.clips_left - clips))
+        elif clips > CLIPS_PER_CARD and match.agreement_left >= clips:
+            citizen_id = match.citizen_id
+            try:
+                on_day = parse_date(self.query_one("#qp-date", Input).value, "date")
+            except DomainError:
+                on_day = today()
+            self.run_read(agreement_for_punch, citizen_id, clips, on_day, group="qp-agreement",
+                          on_done=lambda found: self._agreement_hint(citizen_id, raw, found),
+                          description=_("Henter aftale"))
+        else:
+            hint.set_hint(self._pick_hint)
+
+    def _agreement_hint(self, citizen_id: int, raw: str, found) -> None:
+        match = self.query_one(CitizenPicker).picked
+        if match is None or match.citizen_id != citizen_id or self.query_one("#qp-clips", Input).value != raw:
+            return  # typed on meanwhile
+        hint = self.query_one("#qp-clips-msg", FieldMessage)
+        if found is None:
+            hint.set_hint(self._pick_hint)
+        else:
+            number, left = found
+            hint.set_hint(_("{k} klip fra aftale nr. {n} — {left} tilbage.").format(k=raw.strip(), n=number,
+                                                                                    left=left))
 
     @on(CitizenPicker.Picked)
     def _picked(self, event: CitizenPicker.Picked) -> None:
@@ -240,6 +285,8 @@ class QuickPunchDialog(TypeAheadForm):
     @on(Input.Changed, "#qp-clips")
     def _clips_changed(self, event: Input.Changed) -> None:
         self._clear("clips", event)
+        if event.value == event.input.value:
+            self._hint_for_clips(event.value)
 
     @on(Input.Changed, "#qp-activity")
     def _activity_changed(self, event: Input.Changed) -> None:

@@ -26,8 +26,15 @@ from models.cpr import masked
 from models.entities import END_REASONS
 from models.i18n import _
 from models.inputs import format_date as fmt_date
+from models.inputs import format_int
 from models.participation import reassessment_interval_months
-from models.reassessment import participants, reassess, reassessment_context, set_reassessment_interval
+from models.reassessment import (
+    PARTICIPANT_PAGE,
+    participant_page,
+    reassess,
+    reassessment_context,
+    set_reassessment_interval,
+)
 from screens.dialogs import ConfirmDialog
 
 from .base import CirkelScreen
@@ -48,21 +55,28 @@ class ReassessmentScreen(CirkelScreen):
         Binding("g,f5", "refresh", _("Opdatér"), id="reassess-refresh", tooltip=_("Hent listen igen.")),
         Binding("i", "interval", _("Interval"), id="reassess-interval",
                 tooltip=_("Hvor mange måneder der må gå mellem revurderinger (leder).")),
+        Binding("slash", "focus_search", _("Søg"), id="reassess-search",
+                tooltip=_("Søg i listen på navn eller CPR-nummer.")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.lines = []
+        self.loaded = False  # the list has been read once (a resume reads it again)
+        self.shown: tuple | None = None  # the filter of the list shown (ReassessmentScreen._filter)
+        self.limit = PARTICIPANT_PAGE  # lines shown; "… og n til" shows the next page
+        self._search_timer = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(classes="intake-toolbar"):
             yield Select([], prompt=_("Alle distrikter"), id="reassess-district", compact=True)
             yield YesNo(_("Vis alle deltagere (t)"), id="reassess-show-all", compact=True)
+            yield Input(id="reassess-find", compact=True, placeholder=_("søg (/)"))
         yield Static(_("Henter deltagere …"), id="reassess-list-status", classes="intake-status")
         yield DataTable(id="reassess-table", cursor_type="row", zebra_stripes=True, classes="intake-table")
-        yield Static(_("Enter: revurdér · p: pause/genoptag · t: alle/forfaldne · g / F5: opdatér"),
-                     classes="intake-hint")
+        hint = _("Længst ventende øverst · Enter revurdér · / søg · p pause · t alle · g opdatér")
+        yield Static(hint, classes="intake-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -75,55 +89,108 @@ class ReassessmentScreen(CirkelScreen):
         table.add_column(_("Tilstand"), key="state")
         table.add_column(_("Distrikt"), key="district")
         table.focus()
-        own = self.app.actor.district_id
-        self.run_read(districts, self.app.actor, on_done=lambda known: self._show_districts(known, own),
-                      status="#reassess-list-status", description=_("Henter distrikter"))
+        actor, limit = self.app.actor, self.limit
 
-    def _show_districts(self, known, own) -> None:
+        def first():
+            """The districts and the list (of the actor's own district, else all) in one worker:
+            one round trip before the list shows."""
+            known = districts(actor)
+            chosen = actor.district_id if actor.district_id in dict(known) else None
+            return known, chosen, self._read(actor, chosen, True, limit)
+
+        self.run_read(first, on_done=self._show_districts, group="reassess", status="#reassess-list-status",
+                      description=_("Henter deltagere"))
+
+    def _show_districts(self, first) -> None:
+        known, chosen, loaded = first
         select = self.query_one("#reassess-district", Select)
         select.set_options([(name, d_id) for d_id, name in known])
-        if own in dict(known):
-            select.value = own  # its Changed loads the list
-        else:
-            self.action_refresh()
+        if chosen is not None:
+            select.value = chosen  # its Changed finds this list shown already
+        self.show(loaded)
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self.loaded:  # back from another screen (the first read follows the districts)
+            self.action_refresh()
 
     @on(Select.Changed, "#reassess-district")
     @on(Checkbox.Changed, "#reassess-show-all")
     def _filter_changed(self, event) -> None:
+        if self.shown == self._filter():
+            return  # shown already (the first read)
+        self.limit = PARTICIPANT_PAGE
         self.action_refresh()
 
     def action_toggle_all(self) -> None:
         box = self.query_one("#reassess-show-all", Checkbox)
         box.value = not box.value
 
-    def action_refresh(self) -> None:
+    def _filter(self) -> tuple[int | None, bool, str]:
+        """(district id or None for all, only the due ones, the search text)."""
         value = self.query_one("#reassess-district", Select).value
-        self.load(None if value is Select.NULL else int(value),
-                  not self.query_one("#reassess-show-all", Checkbox).value)
+        return (None if value is Select.NULL else int(value), not self.query_one("#reassess-show-all", Checkbox).value,
+                self.query_one("#reassess-find", Input).value.strip())
 
-    def load(self, district_id: int | None, only_due: bool) -> None:
-        actor = self.app.actor
-        self.run_read(lambda: (participants(actor, district_id, only_due=only_due), reassessment_interval_months()),
+    def action_refresh(self) -> None:
+        self.load(*self._filter())
+
+    @staticmethod
+    def _read(actor, district_id: int | None, only_due: bool, limit: int, search: str = ""):
+        return (participant_page(actor, district_id, only_due=only_due, limit=limit, search=search),
+                reassessment_interval_months(), (district_id, only_due, search))
+
+    def load(self, district_id: int | None, only_due: bool, search: str = "") -> None:
+        actor, limit = self.app.actor, self.limit
+        self.run_read(lambda: self._read(actor, district_id, only_due, limit, search),
                       group="reassess", on_done=self.show, status="#reassess-list-status",
                       description=_("Henter deltagere"))
 
+    def action_focus_search(self) -> None:
+        self.query_one("#reassess-find", Input).focus()
+
+    @on(Input.Changed, "#reassess-find")
+    def _search_changed(self, event: Input.Changed) -> None:
+        """Search as you type, in the whole list (not only the page shown): read once typing pauses."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.limit = PARTICIPANT_PAGE
+        self._search_timer = self.set_timer(0.15, self.action_refresh)
+
+    @on(Input.Submitted, "#reassess-find")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+        self.action_reassess()
+
+    def on_key(self, event) -> None:
+        """↑/↓ in the search field move the highlight in the list."""
+        if self.focused is self.query_one("#reassess-find", Input) and event.key in ("up", "down"):
+            table = self.query_one(DataTable)
+            step = 1 if event.key == "down" else -1
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+            event.stop()
+            event.prevent_default()
+
     def show(self, loaded) -> None:
-        self.lines, months = loaded
+        page, months, self.shown = loaded
+        self.lines, self.loaded = page.lines, True
+        searched = bool(self.shown[2])
         table = self.query_one(DataTable)
-        row = table.cursor_row
+        row = 0 if searched else table.cursor_row
         table.clear()
-        due = sum(1 for line in self.lines if line.due)
+        due = page.due
         for line in self.lines:
             card = "" if line.card_number is None else f"{line.card_number} {line.card_used}/10"
             why = Text(line.why, style="bold yellow") if line.due else Text("")
             state = Text(state_title(line.state), style="italic" if line.state == "paused" else "")
-            table.add_row(line.name, masked(line.cpr), why, card, fmt_date(line.since), state, line.district,
+            since = line.waiting_since if line.due and line.waiting_since else line.since  # due: since it fell due
+            table.add_row(line.name, masked(line.cpr), why, card, fmt_date(since), state, line.district,
                           key=str(line.citizen_id))
         if not self.lines:
-            table.add_row(_("Ingen skal revurderes lige nu."), "", "", "", "", "", "", key="none")
+            empty = _("Ingen matcher søgningen.") if searched else _("Ingen skal revurderes lige nu.")
+            table.add_row(empty, "", "", "", "", "", "", key="none")
+        elif page.total > len(self.lines):
+            table.add_row(Text(_("… og {n} til").format(n=format_int(page.total - len(self.lines))), style="dim"),
+                          "", "", "", "", "", "", key="more")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
         self.query_one("#reassess-list-status", Static).update(
             _('{due} skal revurderes (kort brugt op eller {months} mdr. siden sidst) · {shown} vist').format(
@@ -142,6 +209,10 @@ class ReassessmentScreen(CirkelScreen):
     def action_reassess(self) -> None:
         line = self._selected()
         if line is None:
+            table = self.query_one(DataTable)
+            if table.row_count and table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "more":
+                self.limit += PARTICIPANT_PAGE  # "… og n til": the next page
+                self.action_refresh()
             return
         form = ReassessmentForm(line.citizen_id)
         self.app.push_screen(form, lambda message: self._done(message, form))
@@ -239,7 +310,7 @@ class ReassessmentForm(Form, CirkelScreen):
             yield OutcomeFields("followup", _("Opfølgning"), id="followup-fields")
             yield Static(_("Beslutning"), classes="section-title")
             with RadioSet(id="decision"):
-                yield Choice(_("Fortsæt — nyt klippekort, når kortet er brugt op"), id="continue", value=True,
+                yield Choice(_("Fortsæt"), id="continue", value=True,
                                   compact=True)
                 yield Choice(_("Afslut deltagelsen"), id="end", compact=True)
             yield FieldMessage(id="decision-message")
@@ -271,6 +342,12 @@ class ReassessmentForm(Form, CirkelScreen):
         else:
             card = _("Kort nr. {n} er brugt op.").format(n=c.card_number)
         self.query_one("#reassess-card", Static).update(card)
+        # flows (issue #15): the choice says what continuing means for this participant's card
+        if c.card_number is not None and c.card_open:
+            choice = _("Fortsæt på kort nr. {n} — nyt klippekort, når det er brugt op").format(n=c.card_number)
+        else:
+            choice = _("Fortsæt — nyt klippekort nu")
+        self.query_one("#continue", RadioButton).label = choice
         self.query_one("#reassess-baseline", Static).update(_("Baseline: {m}").format(m=_measure_text(c.baseline)))
         self.query_one("#reassess-latest", Static).update(
             _("Seneste opfølgning: {m}").format(m=_measure_text(c.latest)))

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.lazy import Lazy
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from models.admission import districts, screen_and_admit
@@ -20,7 +21,7 @@ from models.base import DomainError, today
 from models.i18n import _
 from models.inputs import format_date as fmt_date
 from models.inputs import parse_date
-from models.screening import CRITERIA, lookup_citizen, missing_criteria
+from models.screening import CRITERIA, lookup_citizen, missing_criteria, split_address
 
 from .base import CirkelScreen
 from .forms import FieldMessage, FieldRow, Form
@@ -38,9 +39,18 @@ FORM_FIELDS = ("cpr", "name", "phone", "address", "district", "date", "provider"
 
 class ScreeningScreen(Form, CirkelScreen):
     TITLE = _("Screening")
+    # Straight to the CPR field: focusing the scrollable form first (Textual's default, the first
+    # focusable widget) and then moving on restyles the whole form twice.
+    AUTO_FOCUS = "#cpr"
     BINDINGS = [
         Binding("ctrl+s", "save", _("Gem"), id="screening-save", tooltip=_("Gem screeningen (og optag borgeren).")),
         Binding("ctrl+n", "clear", _("Ryd"), id="screening-clear", tooltip=_("Tøm formularen til næste borger.")),
+        # flows (issue #15): keys arriving in one burst (a paste, a fast typist over SSH) are forwarded by the
+        # App to the field that has focus when it reads them; a priority Tab moves the focus at once, so the
+        # keys typed after it land in the next field (as Enter does in the quick punch: screens/typeahead.py)
+        Binding("tab", "move_focus(1)", _("Næste felt"), id="screening-next", priority=True, show=False),
+        Binding("shift+tab", "move_focus(-1)", _("Forrige felt"), id="screening-previous", priority=True,
+                show=False),
     ]
 
     def __init__(self) -> None:
@@ -58,7 +68,8 @@ class ScreeningScreen(Form, CirkelScreen):
                                                   validate_on=["changed", "blur", "submitted"]))
             yield FieldMessage(id="cpr-info")
             yield FieldRow(_("Navn"), Input(id="name", compact=True, max_length=100))
-            yield FieldRow(_("Adresse"), Input(id="address", compact=True, max_length=100))
+            yield FieldRow(_("Adresse"), Input(id="address", compact=True, max_length=100,
+                                               placeholder=_("vej og nr., postnr. og by")))
             yield FieldRow(_("Telefon"), Input(id="phone", compact=True, max_length=20, restrict=r"[0-9 +\-]*"))
             yield FieldRow(_("Distrikt"), Select([], prompt=_("Vælg distrikt"), id="district", compact=True))
 
@@ -75,7 +86,8 @@ class ScreeningScreen(Form, CirkelScreen):
             yield FieldRow(_("Noter"), Input(id="notes", compact=True, max_length=1000))
             yield YesNo(_("Borgeren vil gerne deltage"), id="wants", compact=True, classes="criterion")
 
-            yield OutcomeFields("baseline", _("Baseline"), id="baseline-fields")
+            # below the fold: mounted right after the first frame (its eight answer lists are half the form's widgets)
+            yield Lazy(OutcomeFields("baseline", _("Baseline"), id="baseline-fields"))
             with Horizontal(classes="form-buttons"):
                 yield Button(_("Gem (Ctrl+S)"), id="save", variant="primary", compact=True)
                 yield Button(_("Ryd (Ctrl+N)"), id="clear", compact=True)
@@ -90,6 +102,13 @@ class ScreeningScreen(Form, CirkelScreen):
         own_district = self.app.actor.district_id
         self.run_read(districts, on_done=lambda known: self._show_districts(known, own_district),
                       description=_("Henter distrikter"))
+
+    def action_move_focus(self, step: int) -> None:
+        """Tab / Shift+Tab, at once (a priority binding: see BINDINGS)."""
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def _show_districts(self, known, own_district) -> None:
         select = self.query_one("#district", Select)
@@ -115,7 +134,8 @@ class ScreeningScreen(Form, CirkelScreen):
                 missing=", ".join(CRITERION_TITLES[k].lower() for k, _l in CRITERIA if not answers[k]))
         result.update(text)
         result.set_class(not missing, "eligible")
-        outcome = self.query_one(OutcomeFields).summary()
+        fields = self.query(OutcomeFields)  # none for a moment: mounted after the first frame
+        outcome = fields.first().summary() if fields else ""
         bar = self.query_one("#screening-result", Static)
         text = _("I målgruppen") if not missing else _("Ikke i målgruppen ({n} af 4 mangler)").format(
             n=len(missing))
@@ -186,12 +206,17 @@ class ScreeningScreen(Form, CirkelScreen):
             info.set_class(False, "warning")
             return
         self.known = known
-        self.query_one("#name", Input).value = known.name
-        self.query_one("#address", Input).value = known.address
-        self.query_one("#phone", Input).value = known.phone
+        for field_id, value in self._known_values(known).items():
+            field = self.query_one(f"#{field_id}", Input)
+            if not field.value.strip():  # what was typed meanwhile (a burst) is kept
+                field.value = value
         if known.district in self.district_names:
             self.query_one("#district", Select).value = known.district
         self.query_one("#receives_home_help", Checkbox).value = known.receives_home_help
+        # flows (issue #15): a re-screening starts from the last screening's four answers
+        if known.last_answers and not any(self._answers()[key] for key, _l in CRITERIA if key != "receives_home_help"):
+            for key, value in known.last_answers.items():
+                self.query_one(f"#{key}", Checkbox).value = value
         text = _("Kendt borger · {state}").format(state=known.state_label)
         if known.last_screened:
             text += " · " + _("sidst screenet {day}").format(day=fmt_date(known.last_screened))
@@ -200,10 +225,33 @@ class ScreeningScreen(Form, CirkelScreen):
         info.update(text)
         info.set_class(not known.can_be_screened, "warning")
 
+    @staticmethod
+    def _known_values(known) -> dict[str, str]:
+        return {"name": known.name, "address": known.full_address, "phone": known.phone}
+
     def _forget_known(self) -> None:
-        self.known = None
+        known, self.known = self.known, None
+        filled = self._known_values(known) if known is not None else {}
         for field_id in ("name", "address", "phone"):
-            self.query_one(f"#{field_id}", Input).value = ""
+            field = self.query_one(f"#{field_id}", Input)
+            if known is None or field.value == filled[field_id]:  # filled in by the lookup, not typed
+                field.value = ""
+        if known is not None and known.last_answers and self._answers() == known.last_answers:
+            for key, _label in CRITERIA:
+                self.query_one(f"#{key}", Checkbox).value = False
+
+    def _address_values(self) -> dict[str, str]:
+        """The one address field as the citizen's address, postcode and city (models.screening.split_address);
+        a known citizen's address left as it was shown keeps its parts, and one typed without a postcode
+        keeps the postcode and town on file."""
+        text = self.query_one("#address", Input).value
+        known = self.known
+        if known is not None and text.strip() == known.full_address:
+            return {"address": known.address, "postcode": known.postcode, "city": known.city}
+        street, postcode, city = split_address(text)
+        if not postcode and known is not None:
+            return {"address": street}
+        return {"address": street, "postcode": postcode, "city": city}
 
     # --- save
 
@@ -244,7 +292,7 @@ class ScreeningScreen(Form, CirkelScreen):
             "notes": self.query_one("#notes", Input).value,
             "on": day,
             "name": self.query_one("#name", Input).value,
-            "address": self.query_one("#address", Input).value,
+            **self._address_values(),
             "phone": self.query_one("#phone", Input).value,
             "district": None if district is Select.NULL else district,
         }

@@ -97,9 +97,47 @@ class StaffDialog(CirkelDialog):
         self.dismiss(None)
 
 
+class NewStaffDialog(StaffDialog):
+    """A new staff member (admin; issue #15, item 5: the first run is not only on the command line)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Gem"), id="staff-new-save", tooltip=_("Opret medarbejderen.")),
+        Binding("escape,f12", "cancel", _("Annullér"), id="staff-new-cancel", tooltip=_("Luk uden at oprette.")),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(None, admin=True)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(_("Ny medarbejder"), classes="dialog-title")
+            for key, label, value in (("login", _("Brugernavn"), ""), ("name", _("Navn"), ""),
+                                      ("role", _("Rolle"), "terapeut"), ("districts", _("Distrikt"), "")):
+                with Horizontal(classes="field-row"):
+                    yield Label(label, classes="field-label")
+                    yield Input(value, id=f"sd-{key}", compact=True)
+                yield Static("", id=f"sd-{key}-msg", classes="field-message")
+            yield Static(_("Brugernavnet er kontoen på serveren, som medarbejderen logger ind med.") + " "
+                         + _("Rolle: terapeut/leder/admin · distrikt: det distrikt, terapeuten arbejder i."),
+                         classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Opret (Ctrl+S)"), id="save", variant="primary", compact=True)
+                yield Button(_("Annullér (F12)"), id="cancel", compact=True)
+
+    def action_save(self) -> None:
+        from models.staff import add_staff
+
+        for widget in self.query(".field-message"):
+            widget.update("")
+        self.run_operation(add_staff, self.app.actor, self._value("login"), self._value("name"),
+                           self._value("role"), self._value("districts") or None, on_done=self.dismiss,
+                           description=_("Opretter medarbejder"))
+
+
 class StaffScreen(CirkelScreen):
     TITLE = _("Medarbejdere")
     BINDINGS = [
+        Binding("n", "new", _("Ny"), id="staff-new", tooltip=_("Opret en medarbejder (admin).")),
         Binding("enter", "edit", _("Ret"), id="staff-edit",
                 tooltip=_("Ret den markerede medarbejder (eller dig selv).")),
         Binding("x", "deactivate", _("Deaktivér"), id="staff-deactivate",
@@ -144,7 +182,7 @@ class StaffScreen(CirkelScreen):
         if lines:
             table.move_cursor(row=min(row, len(lines) - 1))
         self.query_one("#staff-status", Static).update(
-            _("{n} medarbejdere. Enter retter · x deaktiverer (admin).").format(n=len(lines))
+            _("{n} medarbejdere. n opretter · Enter retter · x deaktiverer (admin).").format(n=len(lines))
             if self.app.actor.role == "admin" else
             _("Dine indstillinger: Enter ændrer sprog og farver (gælder fra næste start)."))
 
@@ -164,6 +202,14 @@ class StaffScreen(CirkelScreen):
         if line is not None:
             self.app.push_screen(StaffDialog(line, admin=self.app.actor.role == "admin"),
                                  lambda _result: self.action_refresh())
+
+    def action_new(self) -> None:
+        from models.permissions import can
+
+        if not can(self.app.actor, "staff.manage"):
+            self.notify(_("Kun en administrator opretter medarbejdere."), severity="error")
+            return
+        self.app.push_screen(NewStaffDialog(), lambda _result: self.action_refresh())
 
     def action_deactivate(self) -> None:
         from models.staff import deactivate_staff

@@ -18,6 +18,7 @@ from models.admission import admit, districts, next_card_number_preview, waitlis
 from models.base import DomainError
 from models.cpr import masked
 from models.i18n import _
+from models.inputs import format_count, format_int
 from models.inputs import format_date as fmt_date
 from models.permissions import can
 from screens.dialogs import ConfirmDialog
@@ -27,6 +28,8 @@ from .forms import AskDialog
 from .intake_widgets import InfoDialog
 from .printing import offer_print
 
+WAITLIST_PAGE = 200  # entries shown at a time (a district's waitlist runs to 1,000 at 100,000 citizens)
+
 
 class WaitlistScreen(CirkelScreen):
     TITLE = _("Venteliste")
@@ -35,6 +38,9 @@ class WaitlistScreen(CirkelScreen):
                 tooltip=_("Optag den valgte borger, når der er plads ledig.")),
         Binding("u", "admit_over", _("Ud over kapacitet"), id="waitlist-over",
                 tooltip=_("Leder: optag ud over kapaciteten med en skriftlig begrundelse.")),
+        # flows (issue #15): with places free the same key admits someone before those ahead of them
+        Binding("u", "admit_out_of_turn", _("Uden for tur"), id="waitlist-out-of-turn",
+                tooltip=_("Leder: optag den valgte før dem, der står foran, med en skriftlig begrundelse.")),
         Binding("g,f5", "refresh", _("Opdatér"), id="waitlist-refresh", tooltip=_("Hent ventelisten igen.")),
     ]
 
@@ -42,6 +48,8 @@ class WaitlistScreen(CirkelScreen):
         super().__init__()
         self.waitlist = None
         self.next_number = 0
+        self.limit = WAITLIST_PAGE  # entries shown; "… og n til" shows the next page
+        self.may_override = False  # a leader (admission.override): the u key is theirs
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,7 +57,7 @@ class WaitlistScreen(CirkelScreen):
             yield Select([], prompt=_("Vælg distrikt"), id="waitlist-district", compact=True)
         yield Static(_("Henter venteliste …"), id="waitlist-status", classes="intake-status")
         yield DataTable(id="waitlist-table", cursor_type="row", zebra_stripes=True, classes="intake-table")
-        yield Static(_('Enter: optag (ved plads ledig) · u: ud over kapacitet (leder) · g / F5: opdatér'), classes="intake-hint")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        yield Static(_("Enter: optag (ved plads ledig) · g / F5: opdatér"), id="waitlist-hint", classes="intake-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -61,24 +69,36 @@ class WaitlistScreen(CirkelScreen):
         table.add_column(_("Screenet"), key="screened")
         table.add_column(_("Venter siden"), key="since")
         table.focus()
-        own = self.app.actor.district_id
-        self.run_read(districts, self.app.actor, on_done=lambda known: self._show_districts(known, own),
-                      status="#waitlist-status",
-                      description=_("Henter distrikter"))
+        actor, limit = self.app.actor, self.limit
+        self.may_override = can(actor, "admission.override")
 
-    def _show_districts(self, known, own) -> None:
+        def first():
+            """The districts and the first one's waitlist (the actor's own, else the first) in one
+            worker: one round trip before the list shows."""
+            known = districts(actor)
+            chosen = actor.district_id if actor.district_id in dict(known) else (known[0][0] if known else None)
+            loaded = None if chosen is None else (waitlist(actor, chosen, limit=limit), next_card_number_preview())
+            return known, chosen, loaded
+
+        self.run_read(first, on_done=self._show_districts, status="#waitlist-status", group="waitlist",
+                      description=_("Henter venteliste"))
+
+    def _show_districts(self, first) -> None:
+        known, chosen, loaded = first
         select = self.query_one("#waitlist-district", Select)
         select.set_options([(name, d_id) for d_id, name in known])
-        if own in dict(known):
-            select.value = own  # its Changed loads the waitlist
-        elif known:
-            select.value = known[0][0]
+        if chosen is not None:
+            select.value = chosen  # its Changed finds this district's list shown already
+            self.show(loaded)
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
 
     @on(Select.Changed, "#waitlist-district")
     def _district_changed(self, event: Select.Changed) -> None:
+        if self.waitlist is not None and self.waitlist.room.district_id == self.district_id:
+            return  # shown already (the first read)
+        self.limit = WAITLIST_PAGE
         self.action_refresh()
 
     @property
@@ -91,8 +111,8 @@ class WaitlistScreen(CirkelScreen):
             self.load(self.district_id)
 
     def load(self, district_id: int) -> None:
-        actor = self.app.actor
-        self.run_read(lambda: (waitlist(actor, district_id), next_card_number_preview()), group="waitlist",
+        actor, limit = self.app.actor, self.limit
+        self.run_read(lambda: (waitlist(actor, district_id, limit=limit), next_card_number_preview()), group="waitlist",
                       on_done=self.show, status="#waitlist-status", description=_("Henter venteliste"))
 
     def show(self, loaded) -> None:
@@ -103,8 +123,13 @@ class WaitlistScreen(CirkelScreen):
                   else _("{n} ledige pladser").format(n=room.places))
         status.update(_('{district}: {participants}/{capacity} deltagere · {places} · {clips} klip tilbage · {waiting} venter').format(  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             district=room.district, participants=room.participants, capacity=room.capacity, places=places,
-            clips=room.clips_left, year=room.year, waiting=len(self.waitlist.entries)))
+            clips=room.clips_left, year=room.year, waiting=self.waitlist.total))
         status.set_class(room.places > 0, "open")
+        hint = _("Enter: optag (ved plads ledig) · g / F5: opdatér")
+        if self.may_override:
+            hint += " · " + (_("u: uden for tur (leder)") if room.places > 0 else _("u: ud over kapacitet (leder)"))
+        self.query_one("#waitlist-hint", Static).update(hint)
+        self.refresh_bindings()
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
@@ -115,7 +140,23 @@ class WaitlistScreen(CirkelScreen):
                           key=str(e.citizen_id))
         if not self.waitlist.entries:
             table.add_row("", "", _("Ingen på ventelisten."), "", "", "", key="none")
+        elif self.waitlist.total > len(self.waitlist.entries):
+            table.add_row("", "", Text(_("… og {n} til").format(
+                n=format_int(self.waitlist.total - len(self.waitlist.entries))), style="dim"), "", "", "", key="more")
         table.move_cursor(row=min(row, max(0, table.row_count - 1)))
+
+    @property
+    def places_free(self) -> bool:
+        return self.waitlist is not None and self.waitlist.room.places > 0
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """The u key: only for a leader, and labelled by what it does: out of turn while places are free
+        (before those ahead), beyond the capacity when none is."""
+        if action == "admit_over":
+            return self.may_override and not self.places_free
+        if action == "admit_out_of_turn":
+            return self.may_override and self.places_free
+        return True
 
     def _selected(self):
         if self.waitlist is None or not self.waitlist.entries:
@@ -133,6 +174,10 @@ class WaitlistScreen(CirkelScreen):
     def action_admit(self) -> None:
         entry = self._selected()
         if entry is None:
+            table = self.query_one(DataTable)
+            if table.row_count and table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "more":
+                self.limit += WAITLIST_PAGE  # "… og n til": the next page
+                self.action_refresh()
             return
         if not entry.place_free:
             room = self.waitlist.room
@@ -144,6 +189,19 @@ class WaitlistScreen(CirkelScreen):
                                                 number=self.next_number)
         self.app.push_screen(ConfirmDialog(_("Plads ledig"), body, yes=_("Optag (j)")),
                              lambda ok, e=entry: self._admit(e, None) if ok else None)
+
+    def action_admit_out_of_turn(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            return
+        if entry.place_free:
+            self.action_admit()  # their turn anyway: no reason needed
+            return
+        prompt = _('Optag {name} i {district} før {ahead}, der står foran. Første kort får nr. {number}.\nSkriv begrundelsen (gemmes i loggen):')  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        prompt = prompt.format(name=entry.name, district=entry.district, number=self.next_number,
+                               ahead=format_count(entry.position - 1, _("person"), _("personer")))
+        self.app.push_screen(AskDialog(_("Uden for tur"), prompt),
+                             lambda reason, e=entry: self._admit(e, reason) if reason else None)
 
     def action_admit_over(self) -> None:
         entry = self._selected()

@@ -90,6 +90,7 @@ def postgres_template(pytestconfig):
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("CIRKEL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # firstrun: never the developer's [keys]
     monkeypatch.delenv("CIRKEL_DB", raising=False)
     monkeypatch.delenv("CIRKEL_LANG", raising=False)
     monkeypatch.delenv("SUDO_UID", raising=False)

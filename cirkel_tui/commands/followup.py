@@ -19,11 +19,12 @@ def _percent(share: float) -> str:
 def cmd_followup(ctx) -> int:
     from models.cpr import masked
     from models.followup import followup
-    from models.inputs import format_date, format_int
+    from models.inputs import format_count, format_date, format_int
 
     result = followup(ctx.actor, weeks=ctx.args.weeks)
-    ctx.out(_("Opfølgning {day}: stille efter {weeks} uger, længe åben over {months} mdr., mål {target} %").format(
-        day=format_date(result.on), weeks=result.weeks, months=result.months, target=result.target_percent))
+    weeks = format_count(result.weeks, _("uge"), _("uger"))
+    ctx.out(_("Opfølgning {day}: stille efter {weeks}, længe åben over {months} mdr., mål {target} %").format(
+        day=format_date(result.on), weeks=weeks, months=result.months, target=result.target_percent))
     ctx.out()
     ctx.out(_("Forbrug pr. distrikt {year}: {share} af året er gået").format(
         year=result.on.year, share=_percent(result.year_share)))
@@ -47,7 +48,7 @@ def cmd_followup(ctx) -> int:
         if total > len(lines):
             ctx.out("  " + _("… og {n} til").format(n=format_int(total - len(lines))))
 
-    cards(_("Stille kort (åbne, uden klip i {weeks} uger): {{n}}").format(weeks=result.weeks),
+    cards(_("Stille kort (åbne, uden klip i {weeks}): {{n}}").format(weeks=weeks),
           result.idle, result.idle_total)
     cards(_("Længe åbne kort (over {months} mdr.): {{n}}").format(months=result.months),
           result.long_open, result.long_open_total)

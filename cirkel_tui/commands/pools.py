@@ -177,5 +177,8 @@ def cmd_budget_set(ctx) -> int:
     for line in preview.lines:
         ctx.out(_("  {name}  {clips} klip, plads til {capacity} deltagere").format(
             name=line.district.ljust(width), clips=format_int(line.allocated).rjust(7), capacity=line.capacity))
+    if preview.closes_intake:  # flows (issue #15): said before saving (--dry-run) and when saved
+        ctx.out(_("Lukker for optag (ingen ledig plads efter fordelingen): {names}").format(
+            names=", ".join(preview.closes_intake)))
     ctx.out(_("Ikke gemt (--dry-run).") if a.dry_run else _("Gemt."))
     return 0

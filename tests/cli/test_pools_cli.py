@@ -80,3 +80,20 @@ def test_pools_on_the_demo_database_shows_this_years_figures(tmp_path):
     result = run_cli("pools", db=db)
     assert result.returncode == 0, result.stderr
     assert "Hedensted" in result.stdout and "I alt" in result.stdout and "Løber tør" in result.stdout
+
+
+# flows (issue #15): a budget that closes districts for intake names them, before (--dry-run) and when saved
+def test_budget_set_names_the_districts_it_would_close_for_intake(admin, db_path, frozen_day):
+    from models.budget import add_district, set_budget
+    from tests.domain.test_budget import participant
+
+    districts = [add_district(admin, name, count).district
+                 for name, count in (("Hedensted", 212), ("Juelsminde", 118), ("Tørring", 145))]
+    set_budget(admin, 2026, 100_000, 100, 0)  # Juelsminde 248 clips: 4 places
+    for _ in range(3):
+        participant(districts[1])
+    dry = run_cli("budget", "set", "2026", "--budget", "60.000", "--price", "100", "--dry-run", db=db_path)
+    assert dry.returncode == 0, dry.stderr
+    assert "Lukker for optag (ingen ledig plads efter fordelingen): Juelsminde" in dry.stdout
+    same = run_cli("budget", "set", "2026", "--budget", "100.000", "--price", "100", "--dry-run", db=db_path)
+    assert "Lukker for optag" not in same.stdout

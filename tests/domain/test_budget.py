@@ -466,3 +466,19 @@ def test_money_and_transport_booked_when_an_outing_is_held(leader, districts, fr
     assert money.punched_dkk == 400 and money.transport_spent_dkk == decimal.Decimal("2750.50")
     assert money.left_dkk == decimal.Decimal("100000") - 400 - decimal.Decimal("2750.50")
     assert money.reserve_left_dkk == decimal.Decimal("2249.50")
+
+
+# flows (issue #15): a smaller budget that leaves districts without a free place names them before saving
+def test_the_preview_names_the_districts_a_budget_would_close_for_intake(leader, districts, frozen_day):
+    set_budget(leader, 2026, 100_000, 100, 0)  # 1000 clips: Juelsminde 248 → capacity 4
+    juelsminde = districts[1]
+    for _ in range(3):
+        participant(juelsminde)
+    assert preview_budget(2026, 100_000, 100, 0).closes_intake == []  # the same budget: 1 place stays
+    smaller = preview_budget(2026, 60_000, 100, 0)  # 600 clips: Juelsminde 149 → capacity 2 < 3 participants
+    assert smaller.closes_intake == ["Juelsminde"]
+    line = next(x for x in smaller.lines if x.district == "Juelsminde")
+    assert (line.places_before, line.places) == (1, 0)
+    set_budget(leader, 2026, 60_000, 100, 0)
+    assert not {f.district: f for f in pool_figures(2026)}["Juelsminde"].open_for_intake  # as the preview said
+    assert preview_budget(2026, 50_000, 100, 0).closes_intake == []  # already closed: nothing new to warn of

@@ -1,6 +1,7 @@
 """Demo data: deterministic for a seed, realistic, and within the rules."""
 from __future__ import annotations
 
+import decimal
 import sqlite3
 
 import pytest
@@ -121,3 +122,91 @@ def test_after_the_demo_new_rows_get_new_ids(demo, admin):
     highest = Citizen.select(fn.MAX(Citizen.id)).scalar()
     citizen = create_citizen(admin, "0101301238", "Ny Borger")
     assert citizen.id > highest
+
+
+# --- issue #15, item 6: a demo that looks like a well-run scheme
+
+
+def _waiting_and_free(year):
+    return [(p.district, p.places, p.waitlist) for p in pool_figures(year) if p.places and p.waitlist]
+
+
+def test_demo_leaves_no_free_place_while_someone_waits_and_offered_places_first_screened_first(demo, frozen_day):
+    from models.entities import STATE_ENDED, STATE_PAUSED, District
+
+    assert _waiting_and_free(frozen_day.year) == []  # the dashboard's "Plads ledig til ventende" has nothing to say
+    for district in District.select():
+        def screened(states, district=district):
+            return [s.screened_on for s in Screening.select().join(Citizen).where(
+                (Citizen.district == district) & Citizen.state.in_(states)
+                & (Screening.eligible == True))]  # noqa: E712
+        waiting = screened([STATE_WAITLISTED])
+        taken = screened([STATE_ACTIVE, STATE_PAUSED, STATE_ENDED])
+        if waiting and taken:  # nobody screened later got a place before one who still waits
+            assert max(taken) <= min(waiting)
+
+
+def test_demo_fill_offers_a_place_freed_today_through_the_admission_operation(demo, frozen_day, admin):
+    """A place that comes free (a participant ends) is filled by the demo's last step as on Venteliste:
+    the admission operation, its audit row and a first card."""
+    from models.admission import waitlisted
+    from models.demo import _admit_from_waitlists
+    from models.entities import AuditLog, District
+    from models.reassessment import reassess
+
+    district = next(d for d in District.select() if waitlisted(d))
+    leaving = Citizen.select().where((Citizen.district == district) & (Citizen.state == STATE_ACTIVE)).first()
+    reassess(admin, leaving, decision="end", end_reason="flyttet")
+    assert _waiting_and_free(frozen_day.year)  # a place and somebody waiting for it
+    first = waitlisted(district)[0][0]
+
+    class Demo:  # what the step needs of the fill's state
+        districts = [district]
+        today = frozen_day
+        staff_by_district = {district.id: admin}
+
+    _admit_from_waitlists(Demo)
+    assert _waiting_and_free(frozen_day.year) == []
+    assert Citizen.get_by_id(first.id).state == STATE_ACTIVE
+    assert AuditLog.select().where((AuditLog.operation == "citizen.admit")
+                                   & (AuditLog.entity_id == str(first.id))).exists()
+    assert Card.select().where(Card.citizen == first.id).exists()
+
+
+@pytest.mark.parametrize("citizens", [300, 2000])
+def test_demo_outings_fit_the_transport_reserve_at_every_size(tmp_path, me, frozen_day, citizens):
+    """Outings scale with the scheme: the year's held outings spend most of the reserve, never more."""
+    from models.demo import open_demo_database
+    from models.followup import year_share
+    from models.pool_overview import pools_overview
+    from models.store import close_database
+
+    open_demo_database(str(tmp_path / "demo.db"), me, citizens=citizens, seed=1)
+    try:
+        money = pools_overview(frozen_day.year, frozen_day).money
+        assert money.reserve_left_dkk >= 0  # no "transporten har brugt … mere end reserven"
+        assert money.transport_spent_dkk >= money.transport_reserve_dkk * decimal.Decimal(
+            year_share(frozen_day)) / 2  # and the outings are not a token: at least half its pace
+        assert Event.select().where((Event.status == "planned") & Event.programme.is_null()).exists()
+    finally:
+        close_database()
+
+
+def test_demo_use_is_on_pace_in_a_well_run_district_and_honestly_behind_in_one(tmp_path, me, frozen_day):
+    """Opfølgning at the default size: not every district "bagud"; the one whose therapist was away is."""
+    from models.demo import AWAY_DISTRICT, open_demo_database
+    from models.followup import TARGET_PERCENT, district_use
+    from models.settings import get_setting
+    from models.store import close_database
+
+    open_demo_database(str(tmp_path / "demo.db"), me, citizens=2000, seed=1)
+    try:
+        uses = district_use(frozen_day, get_setting(TARGET_PERCENT.key))
+        behind = {u.district for u in uses if u.behind}
+        assert behind == {AWAY_DISTRICT}
+        for use in uses:
+            assert use.punched <= use.allocated
+            if not use.behind:  # on pace: within a tenth of the year's even pace either way
+                assert abs(use.used_share - use.year_share) <= 0.1, use
+    finally:
+        close_database()

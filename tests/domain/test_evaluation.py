@@ -252,3 +252,23 @@ def test_periods_typed_and_refused():
             parse_period(text)
         assert words in err.value.message and err.value.field == "period"
 
+
+
+def test_the_screens_two_reads_give_the_same_figures(story):
+    """The screen reads the participants first (its first tab), then the rest on a copy: together
+    the same figures as the one read the CLI and the workbook use."""
+    import dataclasses
+
+    from models.evaluation import complete_evaluation, evaluate_participants
+
+    first = evaluate_participants("2026")
+    whole = evaluation(year_period(2026))
+    assert not first.complete and whole.complete
+    assert [(g.district, g.participants, [(m.active, m.paused, m.waitlisted, m.joined, m.ended) for m in g.months])
+            for g in first.groups] == [
+        (g.district, g.participants, [(m.active, m.paused, m.waitlisted, m.joined, m.ended) for m in g.months])
+        for g in whole.groups]
+    assert first.total.clips == 0 and not first.total.reasons  # not read yet
+    done = complete_evaluation(first)
+    assert dataclasses.asdict(done) == dataclasses.asdict(whole)
+    assert not first.complete  # the screen's copy is left as it was

@@ -350,6 +350,11 @@ def test_confirming_waits_for_the_day(admin, people):
     mark_all(admin, event.id, "attended")
     with pytest.raises(DomainError, match="først 21-11-2026"):
         confirm_attendance(admin, event.id)
+    # flows (issue #15): the same rule tells the attendance screen when it is opened
+    from models.event_attendance import too_early_to_confirm
+
+    assert "først 21-11-2026" in too_early_to_confirm(event.starts_at)
+    assert too_early_to_confirm(event.starts_at, on=event.starts_at.date()) is None
 
 
 def test_a_cafe_records_attendance_without_clips(admin, people):

@@ -104,3 +104,18 @@ def test_the_screens_name_the_states_as_the_domain_does():
     from screens.widgets import STATE_TITLES
 
     assert STATE_TITLES == STATE_LABELS  # in Danish; the catalogue translates the screens' words
+
+
+# flows (issue #15): "1 aftale", not "1 aftaler"
+def test_a_count_takes_the_singular_for_exactly_one():
+    from models.inputs import format_count
+
+    assert [format_count(n, "uge", "uger") for n in (0, 1, 2, 1500)] == ["0 uger", "1 uge", "2 uger", "1.500 uger"]
+
+
+# flows (issue #15): the screening result names a criterion with the checkbox's own words
+def test_the_screening_result_names_the_criteria_as_the_form_does():
+    from models.screening import CRITERION_LABELS
+    from screens.screening import CRITERION_TITLES
+
+    assert {key: title.lower() for key, title in CRITERION_TITLES.items()} == CRITERION_LABELS

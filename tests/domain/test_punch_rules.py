@@ -275,3 +275,22 @@ def test_opening_the_citizen_detail_is_logged_and_shows_who_punched(therapist, c
     assert [s.to_state for s in detail.states] == ["aktiv", "i målgruppen"]
     citizen_detail(citizen.id)  # a refresh is not logged again
     assert AccessLog.select().where(AccessLog.action == "open_citizen").count() == 1
+
+
+# flows (issue #15): the activity field suggests the free texts used before, beside the catalogue
+def test_free_texts_used_for_two_citizens_are_suggested_most_used_first(admin, therapist, district, citizen, card,
+                                                                        frozen_day):
+    from models.punching import FREE_TEXT_DAYS, activity_suggestions
+
+    other = create_citizen(admin, "020245-1236", "Ove Hansen", district=district)
+    with db.atomic():
+        change_state(admin, other, "eligible")
+        change_state(admin, other, "active")
+    issue_card(admin, other, on=frozen_day - dt.timedelta(days=30))
+    CatalogueItem.create(name="Fællestur", category="fællesskab")
+    for person, text in ((citizen, "Frisør"), (other, "Frisør"), (other, "Frisør"), (citizen, "Kaffe med Lis"),
+                         (other, "Fodpleje"), (citizen, "Fodpleje"), (citizen, "fællestur")):
+        register_punch(therapist, person.id, 1, text)
+    assert activity_suggestions() == ["Fællestur", "Frisør", "Fodpleje"]  # not "Kaffe med Lis": one citizen only
+    later = frozen_day + dt.timedelta(days=FREE_TEXT_DAYS + 1)
+    assert activity_suggestions(on=later) == ["Fællestur"]  # only the last year counts

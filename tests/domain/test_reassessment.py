@@ -160,3 +160,71 @@ def test_only_participants_are_reassessed(admin, district):
     waiting = screen(admin, district, 0, wants=False).citizen
     with pytest.raises(DomainError, match="kun deltagere"):
         reassess(admin, waiting, decision="end", end_reason="flyttet")
+
+
+def test_the_list_pages_with_the_counts_of_all(admin, frozen_day):
+    """A page of the first ``limit`` — the due ones longest waiting first, then the rest by name —
+    with the counts of the whole list (the screen shows a page and "… og n til" at 100,000 citizens)."""
+    from models.reassessment import participant_page
+
+    district = district_with_pool(admin, capacity=5)
+    people = [_participant(admin, district, n) for n in range(5)]
+    for person in people[1::2]:
+        punch(admin, person, 10, "Fællestur")  # used up today: due
+    due_by_name = [pid for _n, pid in sorted((p.name, p.id) for p in people[1::2])]
+    rest_by_name = [pid for _n, pid in sorted((p.name, p.id) for p in people[0::2])]
+    everyone = participant_page(admin, district, only_due=False, limit=3)
+    assert [line.citizen_id for line in everyone.lines] == due_by_name + rest_by_name[:1]
+    assert (everyone.total, everyone.due) == (5, 2)
+    due = participant_page(admin, district, only_due=True, limit=1)
+    assert (due.total, due.due, len(due.lines)) == (2, 2, 1)
+    assert due.lines[0].citizen_id == due_by_name[0]
+    assert participant_page(admin, district, only_due=False, limit=10).lines == participants(
+        admin, district, only_due=False, limit=10)
+
+
+def test_the_longest_waiting_is_on_the_first_page_whatever_the_name(admin, frozen_day):
+    """The order is over the whole list, not only within the page read."""
+    from models.reassessment import participant_page
+
+    district = district_with_pool(admin, capacity=4)
+    people = [_participant(admin, district, n, on=frozen_day - dt.timedelta(days=40)) for n in range(3)]
+    last_by_name = max(people, key=lambda p: (p.name, p.id))
+    for person in people:
+        punch(admin, person, 10, "Bustur", on=frozen_day - dt.timedelta(days=1 if person is not last_by_name else 30))
+    page = participant_page(admin, district, only_due=True, limit=1)
+    assert [line.citizen_id for line in page.lines] == [last_by_name.id]
+    assert page.total == 3
+
+
+def test_the_list_is_searched_in_the_whole_list(admin, frozen_day):
+    """Search by a part of the name or the CPR number's first digits, over every line (not one page)."""
+    from models.reassessment import participant_page
+
+    district = district_with_pool(admin, capacity=4)
+    people = [_participant(admin, district, n) for n in range(3)]
+    target = people[2]
+    part = target.name[1:]  # a part of the name, not its start
+    page = participant_page(admin, district, only_due=False, limit=1, search=part)
+    assert [line.citizen_id for line in page.lines] == [target.id] and page.total == 1
+    assert participant_page(admin, district, only_due=False, limit=1, search=part[:4]).total == 3
+    by_cpr = participant_page(admin, district, only_due=False, search=target.cpr[:6] + "-" + target.cpr[6:8])
+    assert [line.citizen_id for line in by_cpr.lines] == [target.id]
+    assert participant_page(admin, district, only_due=False, search="zzzz-ingen").lines == []
+
+
+# flows (issue #15): the list is sorted by how long each reassessment has waited
+def test_the_longest_waiting_reassessment_comes_first(admin, frozen_day):
+    district = district_with_pool(admin, capacity=4)
+    day = frozen_day - dt.timedelta(days=250)
+    old = _participant(admin, district, 0, on=day)  # due by the interval since ~7 months after `day`
+    month_ago = frozen_day - dt.timedelta(days=30)
+    late, early = _participant(admin, district, 1, on=month_ago), _participant(admin, district, 2, on=month_ago)
+    waiting = _participant(admin, district, 3)  # not due
+    punch(admin, late, 10, "Bustur", on=frozen_day - dt.timedelta(days=2))
+    punch(admin, early, 10, "Bustur", on=frozen_day - dt.timedelta(days=20))
+    lines = participants(admin, district, only_due=False)
+    assert [line.citizen_id for line in lines] == [old.id, early.id, late.id, waiting.id]
+    assert lines[1].waiting_since == frozen_day - dt.timedelta(days=20)
+    assert lines[0].waiting_since == day + dt.timedelta(days=round(6 * 30.44))
+    assert lines[3].waiting_since is None

@@ -52,7 +52,7 @@ def test_all_16_combinations_of_the_four_criteria(admin, frozen_day, values):
 def test_home_help_and_living_alone_alone_do_not_qualify(admin, frozen_day):
     answers = dict(receives_home_help=True, lives_alone=True, hard_to_get_out=False, limited_network=False)
     assert not is_eligible(answers)
-    assert result_text(answers) == ("Ikke i målgruppen — borgeren har svært ved at komme ud alene "
+    assert result_text(answers) == ("Ikke i målgruppen — borgeren har svært ved at færdes alene uden for hjemmet "
                                     "og har et begrænset netværk ikke")
 
 
@@ -201,3 +201,14 @@ def test_find_by_cpr_is_access_logged(admin, frozen_day):
     assert find_by_cpr(admin, CPRS[1]) is None
     actions = [(a.action, a.citizen_id) for a in AccessLog.select().order_by(AccessLog.id)]
     assert actions == [("open_citizen", made.citizen.id), ("search", None)]
+
+
+# flows (issue #15): the screening form shows the address in one line with postcode and town
+def test_an_address_typed_in_one_line_is_split_into_street_postcode_and_town():
+    from models.screening import join_address, split_address
+
+    assert split_address("Nørregade 36, 7130 Juelsminde") == ("Nørregade 36", "7130", "Juelsminde")
+    assert split_address(" Vestergade  111 8722 Hedensted ") == ("Vestergade 111", "8722", "Hedensted")
+    assert split_address("Østergade 4") == ("Østergade 4", "", "")
+    assert join_address("Nørregade 36", "7130", "Juelsminde") == "Nørregade 36, 7130 Juelsminde"
+    assert join_address("Østergade 4") == "Østergade 4"

@@ -18,8 +18,11 @@ async def test_dashboard_shows_the_demo_districts(demo, make_app):
         from models.dashboard import next_events
 
         events = app.screen.query_one("#events", DataTable)
+        from models.entities import Event
+
         coming = next_events()
-        assert len(coming) == 5  # the demo plans outings three months ahead
+        planned = Event.select().where((Event.status == "planned") & Event.programme.is_null()).count()
+        assert coming and len(coming) == min(5, planned)  # the demo plans outings three months ahead
         assert [str(events.get_row_at(i)[1]) for i in range(events.row_count)] == [e.title for e in coming]
 
 

@@ -103,6 +103,9 @@ async def test_a_leader_adds_an_agreement_on_the_agreements_screen(demo, db_path
         assert table.row_count == before
         await pilot.press("n")
         assert isinstance(app.screen, AgreementDialog)
+        clips = app.screen.query_one("#ag-clips", Input)  # flows (issue #15): its placeholder is seen whole
+        await pilot.pause()
+        assert len(clips.placeholder) < clips.content_region.width
         await pilot.press(*str(card.number), "enter", "1", "2", "enter", *"Hospitalsophold", "enter", "enter", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, AgreementsScreen)
@@ -131,3 +134,64 @@ async def test_a_therapist_cannot_open_the_agreements_screen(demo, db_path):
         await pilot.pause()
         assert not isinstance(app.screen, AgreementsScreen)
         assert any("Kun leder" in n.message for n in app._notifications)
+
+
+# flows (issue #15): g refreshes, a punch made elsewhere appears, the outcomes and the tabs' keys are shown
+async def test_the_citizen_page_follows_punches_made_elsewhere_and_shows_the_outcomes(demo, make_app, monkeypatch):
+    import screens.citizens
+    from models.cards import punch
+    from models.entities import Measurement
+    from models.inputs import format_date
+
+    monkeypatch.setattr(screens.citizens, "CHANGE_CHECK_SECONDS", 0.2)
+    citizen, card = a_participant_with_punches()
+    measures = list(Measurement.select().where(Measurement.citizen == citizen).order_by(Measurement.measured_on))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CitizenDetailScreen(citizen.id))
+        await settle(app, pilot)
+        outcomes = str(app.screen.query_one("#cd-outcomes", Static).render())
+        first = next(m for m in measures if m.kind == "baseline")
+        assert outcomes.startswith(f"WHO-5 {first.who5_score}") and f"målt {format_date(first.measured_on)}" in outcomes
+        assert f"UCLA-3 {first.ucla_score}" in outcomes and f"netværk {first.network_size}" in outcomes
+        if measures[-1].kind == "followup":
+            assert f"→ {measures[-1].who5_score}" in outcomes
+        assert "1 Klip · 2 Kort" in str(app.screen.query_one("#cd-tabs-hint", Static).render())
+        punches = app.screen.query_one("#cd-punches", DataTable)
+        rows = punches.row_count
+        punch(app.actor, citizen, 1, "Frisør")  # as if from another terminal
+        for _ in range(40):
+            await pilot.pause(0.05)
+            await app.workers.wait_for_complete()
+            if punches.row_count > rows:
+                break
+        assert punches.row_count == rows + 1
+        assert f"{10 - card.used - 1} af 10 klip tilbage" in str(app.screen.query_one("#cd-card", Static).render())
+        await pilot.press("2")
+        assert app.screen.query_one("#cd-tabs").active == "cd-tab-cards"
+        assert app.focused is app.screen.query_one("#cd-cards", DataTable)
+        await pilot.press("4", "1")
+        assert app.screen.query_one("#cd-tabs").active == "cd-tab-punches"
+        Punch.update(activity="Frisør og fodpleje").where(
+            Punch.id == punches.coordinate_to_cell_key((0, 0)).row_key.value).execute()
+        await pilot.press("g")  # refreshes like every other screen (the change mark counts, it sees no edit)
+        await settle(app, pilot)
+        assert "Frisør og fodpleje" in [str(punches.get_row_at(i)[3]) for i in range(punches.row_count)]
+
+
+# flows (issue #15): "1 aftale", not "1 aftaler"
+async def test_one_agreement_is_said_in_the_singular(admin, frozen_day, make_app):
+    from models.admission import admit
+    from models.agreements import create_agreement
+    from tests.intake_helpers import district_with_pool, screen
+
+    district = district_with_pool(admin, capacity=2, extra_clips=20)
+    citizen = admit(admin, screen(admin, district, 0).citizen).citizen
+    create_agreement(admin, citizen, 14, "Hospitalsophold")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgreementsScreen)
+        status = str(app.screen.query_one("#agreements-status", Static).render())
+        assert status.startswith("1 aftale, 1 gælder i dag")

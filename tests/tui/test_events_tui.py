@@ -65,9 +65,8 @@ async def test_sign_up_afbud_and_attendance_from_the_keyboard(outing, make_app):
             app.screen.query_one("#search", Input).value = ""
             app.screen.query_one("#search", Input).focus()
             await _type(pilot, _card_number(person))
-            await pilot.press("enter")
-            await _settle(pilot)
-            await pilot.press("enter")  # the one hit: sign up
+            await _settle(pilot)  # the matches come as you type, the first highlighted
+            await pilot.press("enter")  # one Enter signs up the highlighted match
             await _settle(pilot)
         statuses = {s.citizen_id: s.status for s in Signup.select().where(Signup.event == outing)}
         assert statuses == {first.id: "signed_up", second.id: "signed_up", third.id: "waitlisted"}
@@ -160,10 +159,8 @@ async def test_a_leader_signs_up_a_non_participant_with_a_reason(outing, make_ap
         await pilot.press("t")
         await _settle(pilot)
         await _type(pilot, outsider.cpr)
-        await pilot.press("enter")
+        await pilot.press("enter")  # before the match has come: it is signed up when it comes (one match)
         await _settle(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
         assert type(app.screen).__name__ == "AskDialog"
         await pilot.press("enter")  # no reason: the message stays at the field
         await pilot.pause()
@@ -220,6 +217,8 @@ async def test_participant_list_on_screen_and_saved_as_xlsx(outing, make_app, ad
         await _settle(pilot)
         table = app.screen.query_one("#participants-table", DataTable)
         assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [first.name, second.name]
+        status = str(app.screen.query_one("#participants-status", Static).render())
+        assert status.startswith("2 deltagere med plads.")
         await pilot.press("ctrl+s")
         await pilot.pause()
         app.screen.query_one("#answer", Input).value = str(tmp_path)
@@ -227,6 +226,24 @@ async def test_participant_list_on_screen_and_saved_as_xlsx(outing, make_app, ad
         await _settle(pilot)
         assert (tmp_path / f"deltagerliste-{outing.id}-2026-11-20.xlsx").exists()
         assert AccessLog.select().where(AccessLog.action == "export").count() == 1
+
+        # flows (issue #15): saving again onto the same file asks first
+        from screens.dialogs import ConfirmDialog
+
+        saved = tmp_path / f"deltagerliste-{outing.id}-2026-11-20.xlsx"
+        saved.write_bytes(b"old")
+        for answer in ("n", "j"):
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            app.screen.query_one("#answer", Input).value = str(tmp_path)
+            await pilot.press("enter")
+            await _settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog) and str(saved) in app.screen.body
+            await pilot.press(answer)
+            await _settle(pilot)
+            assert (saved.read_bytes() == b"old") == (answer == "n")  # "n": nothing written
+        assert saved.read_bytes()[:2] == b"PK"  # a workbook now
+        assert AccessLog.select().where(AccessLog.action == "export").count() == 2
 
 
 async def test_catalogue_screen_promotes_an_idea_and_toggles_an_offer(demo, make_app):
@@ -294,3 +311,65 @@ def test_events_overview_snapshot_80x24(demo, make_app, snap_compare):
         await _settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=open_events)
+
+
+# flows (issue #15): one Enter signs up the highlighted match; the search is logged once, not per key
+async def test_sign_up_takes_one_enter_on_the_highlighted_match(outing, make_app):
+    from models.search import search_citizens
+
+    active = (Citizen.select().where(Citizen.state == "active").order_by(Citizen.id))
+    first_names: dict[str, list] = {}
+    for c in active:
+        first_names.setdefault(c.name.split()[0], []).append(c)
+    word = next(w for w, people in first_names.items() if len(people) >= 2)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        await pilot.press("f")
+        await _settle(pilot)
+        await pilot.press("t")
+        await _settle(pilot)
+        logged = AccessLog.select().where(AccessLog.purpose == "fællestur").count()
+        await _type(pilot, word)
+        await _settle(pilot)
+        assert AccessLog.select().where(AccessLog.purpose == "fællestur").count() == logged  # not per keystroke
+        hits = app.screen.hits
+        assert len(hits) >= 2 and app.screen.focused is app.screen.query_one("#search", Input)
+        assert [h.id for h in hits] == [h.id for h in app.screen.hits]
+        await pilot.press("down")  # the highlight moves from the field
+        assert app.screen.query_one("#hits", DataTable).cursor_row == 1
+        await pilot.press("enter")
+        await _settle(pilot)
+        [signup] = Signup.select().where(Signup.event == outing)
+        assert signup.citizen_id == hits[1].id
+        row = AccessLog.select().where(AccessLog.purpose == "fællestur").order_by(AccessLog.id.desc()).first()
+        assert row.criterion == word and row.citizen_id == hits[1].id
+        assert app.screen.query_one("#search", Input).value == ""  # ready for the next one
+    assert search_citizens(word)  # the word really searches
+
+
+# flows (issue #15): a coming outing's attendance says when it opens, before anything is marked
+async def test_attendance_of_a_coming_outing_says_so_when_opened(demo, admin, frozen_day, make_app):
+    from models.events import sign_up
+    from screens.dialogs import ConfirmDialog
+    from screens.event_attendance import AttendanceScreen
+
+    [coming] = create_events(admin, title="Tur om en uge", day=frozen_day + dt.timedelta(days=7), time="08:00",
+                             seats=2, clips_per_participant=2, meeting_place="Ved kirken")
+    [person] = _participants(1)
+    sign_up(admin, coming.id, person.id)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _settle(pilot)
+        app.push_screen(AttendanceScreen(coming.id))
+        await _settle(pilot)
+        status = str(app.screen.query_one("#attendance-status", Static).render())
+        assert status.startswith("Turen er først 27-11-2026; fremmødet bekræftes på dagen eller senere.")
+        assert app.screen.query_one("#confirm").disabled
+        await pilot.press("d")  # marking ahead is allowed
+        await _settle(pilot)
+        await pilot.press("ctrl+s")  # no question first: it says why at once
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+    assert Event.get_by_id(coming.id).status == "planned"
+    assert Signup.get(Signup.event == coming).attendance == "attended"

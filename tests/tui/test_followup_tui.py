@@ -31,7 +31,7 @@ async def test_followup_shows_the_lists_and_enter_opens_the_citizen(admin, town,
     async with app.run_test(size=(120, 36)) as pilot:
         await _settle(app, pilot)
         dashboard = str(app.screen.query_one("#dashboard-status", Static).render())
-        assert "1 åbne kort uden klip i 6 uger — se Opfølgning (w)." in dashboard
+        assert "1 åbent kort uden klip i 6 uger — se Opfølgning (w)." in dashboard
         await pilot.press("w")
         await _settle(app, pilot)
         assert app.current_mode == "opfoelgning"
@@ -125,3 +125,20 @@ def test_a_closed_agreement_says_so_where_agreements_are_listed(admin, town):
     reassess(admin, karen, decision="end", end_reason="flyttet")
     [line] = agreements_of(karen.id)
     assert fmt_validity(line) == "20-11-2026 – (lukket 20-11-2026)" and not line.valid_on(line.valid_from)
+
+
+# flows (issue #15): one week is "1 uge", not "1 uger"
+async def test_one_week_is_said_in_the_singular(admin, town, make_app):
+    _person(admin, town, 1, "Stille Svend")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("w")
+        await _settle(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one("#answer").value = "1"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+        status = str(app.screen.query_one("#followup-status", Static).render())
+        assert "stille: 1 uge ·" in status

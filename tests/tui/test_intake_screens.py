@@ -20,6 +20,12 @@ async def _settle(app, pilot):
     await pilot.pause()
 
 
+async def _searched(app, pilot):
+    """Until a search typed has been read (it is read once typing pauses)."""
+    await pilot.pause(0.3)
+    await _settle(app, pilot)
+
+
 async def _type(pilot, app, selector: str, text: str):
     app.screen.query_one(selector).focus()
     await pilot.pause()
@@ -377,3 +383,236 @@ async def test_a_screening_dated_with_a_two_digit_year_is_saved_in_this_century(
         await _settle(app, pilot)
         assert isinstance(app.screen, InfoDialog)
     assert Screening.get().screened_on == dt.date(2026, 11, 19)
+
+
+async def test_long_lists_show_a_page_and_enter_on_the_rest_shows_the_next(admin, frozen_day, make_app,
+                                                                           monkeypatch):
+    """Venteliste and Revurdering show a page (200 at 100,000 citizens; 2 here) with "… og n til";
+    Enter on that line shows the next page. The counts are of the whole list."""
+    import screens.reassessment
+    import screens.waitlist
+
+    monkeypatch.setattr(screens.waitlist, "WAITLIST_PAGE", 2)
+    monkeypatch.setattr(screens.reassessment, "PARTICIPANT_PAGE", 2)
+    district = district_with_pool(admin, capacity=3)
+    for n in range(3):  # the three places: participants, their cards used up (due)
+        person = admit(admin, screen(admin, district, n).citizen).citizen
+        punch(admin, person, 10, "Bustur")
+    for n in range(3, 8):
+        admit(admin, screen(admin, district, n).citizen)  # waitlisted
+    app = make_app()
+
+    def column(index: int) -> list[str]:
+        table = app.screen.query_one(DataTable)
+        return [str(table.get_row_at(i)[index]) for i in range(table.row_count)]
+
+    async def next_page() -> None:
+        app.screen.query_one(DataTable).move_cursor(row=2)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7")
+        await _settle(app, pilot)
+        assert column(2) == ["Borger 3", "Borger 4", "… og 3 til"]
+        assert "5 venter" in _static(app, "#waitlist-status")
+        await next_page()
+        assert column(2) == ["Borger 3", "Borger 4", "Borger 5", "Borger 6", "… og 1 til"]
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        assert column(0) == ["Borger 0", "Borger 1", "… og 1 til"]
+        assert "3 skal revurderes" in _static(app, "#reassess-list-status")
+        await next_page()
+        assert column(0) == ["Borger 0", "Borger 1", "Borger 2"]
+
+
+# flows (issue #15): Revurdering searches as you type, longest waiting first; Home/End in any table
+async def test_reassessment_list_searches_as_you_type_and_home_end_reach_the_ends(admin, frozen_day, make_app):
+    import datetime as dt
+
+    from screens.reassessment import ReassessmentForm
+
+    district = district_with_pool(admin, capacity=3)
+    month_ago = frozen_day - dt.timedelta(days=30)
+    people = []
+    for n, days in enumerate((3, 25, 10)):
+        citizen = admit(admin, screen(admin, district, n, on=month_ago).citizen, on=month_ago).citizen
+        punch(admin, citizen, 10, "Bustur", on=frozen_day - dt.timedelta(days=days))
+        people.append(citizen)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f8")
+        await _settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        assert [table.get_row_at(i)[0] for i in range(3)] == ["Borger 1", "Borger 2", "Borger 0"]
+        await pilot.press("end")
+        assert table.cursor_row == 2
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("slash", *"ger 0")
+        await _searched(app, pilot)
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "Borger 0"
+        await pilot.press("backspace", "2")
+        await _searched(app, pilot)
+        assert table.get_row_at(0)[0] == "Borger 2"
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, ReassessmentForm) and app.screen.citizen_id == people[2].id
+        await pilot.press("1", "2", "home", "3")  # in a text field Home is the field's own
+        assert app.screen.query_one("#followup-network", Input).value == "312"
+        await pilot.press("escape")
+        await _settle(app, pilot)
+        find = app.screen.query_one("#reassess-find", Input)
+        find.value = "030"  # CPR digits
+        await _searched(app, pilot)
+        assert table.row_count == 1 and table.get_row_at(0)[0] == "Borger 0"
+        find.value = "xyz"
+        await _searched(app, pilot)
+        assert table.get_row_at(0)[0] == "Ingen matcher søgningen."
+
+
+# flows (issue #15): the u key says what it does (out of turn while a place is free), and only to a leader
+async def test_waitlist_u_is_labelled_by_what_it_does_and_shown_only_to_a_leader(admin, small_district, make_app,
+                                                                                db_path):
+    from cirkel_tui.app import CirkelApp
+    from models.entities import Staff
+
+    first = screen(admin, small_district, 0).citizen
+    admit(admin, first)
+    for n in (1, 2):
+        admit(admin, screen(admin, small_district, n).citizen)
+    reassess(admin, first, decision="end", end_reason="flyttet")  # one place free: Borger 1's
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7")
+        await _settle(app, pilot)
+        keys = {b.binding.key: b.binding.description for b in app.screen.active_bindings.values()}
+        assert keys["u"] == "Uden for tur"
+        assert "u: uden for tur (leder)" in _static(app, "#waitlist-hint")
+        await pilot.press("down", "u")  # Borger 2, behind Borger 1
+        await pilot.pause()
+        assert isinstance(app.screen, AskDialog) and "før 1 person, der står foran" in app.screen.prompt
+        await pilot.press("escape")
+    terapeut = Staff.create(login="tove", name="Tove Terapeut", role="terapeut", district=small_district)
+    tove = CirkelApp(actor_id=terapeut.id, db_path=db_path)
+    async with tove.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f7")
+        await _settle(tove, pilot)
+        assert tove.screen.active_bindings["u"].binding.id == "undo_punch"  # the global key, not admission
+        assert "u:" not in _static(tove, "#waitlist-hint")
+
+
+# flows (issue #15): a burst (a paste, a fast typist over SSH) lands in the right fields
+def _burst(app, text_and_keys: list[str]) -> None:
+    """Post every key to the App at once, as the driver does with a burst read in one go (Pilot's press
+    lets each key settle first, so it never shows the race)."""
+    from textual import events
+
+    for key in text_and_keys:
+        if key in ("tab", "shift+tab"):
+            app.post_message(events.Key(key, None))
+        else:
+            for ch in key:
+                app.post_message(events.Key({" ": "space", "-": "minus"}.get(ch, ch), ch))
+
+
+@pytest.mark.parametrize("known", [False, True], ids=["new citizen", "known citizen"])
+async def test_a_burst_in_screening_lands_in_the_right_fields(admin, small_district, make_app, known):
+    if known:
+        screen(admin, small_district, 0, wants=False)  # the lookup comes back while the burst is typed
+    cpr = CPRS[0] if known else "010145-1235"
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        _burst(app, [cpr, "tab", "Karen Jensen", "tab", "Østergade 4", "tab", "75123456"])
+        await pilot.pause(0.3)
+        await _settle(app, pilot)
+        values = {f: app.screen.query_one(f"#{f}", Input).value for f in ("cpr", "name", "address", "phone")}
+        assert values == {"cpr": cpr, "name": "Karen Jensen", "address": "Østergade 4", "phone": "75123456"}
+        assert app.focused is app.screen.query_one("#phone", Input)
+        _burst(app, ["shift+tab"])
+        await pilot.pause(0.3)
+        assert app.focused is app.screen.query_one("#address", Input)
+    async with make_app().run_test(size=(80, 24)) as pilot:  # the same keys through Pilot, one by one
+        await pilot.press("f6")
+        await _settle(pilot.app, pilot)
+        await pilot.press(*[{" ": "space", "-": "minus"}.get(c, c) for c in cpr], "tab", *"Karen", "space",
+                          *"Jensen", "tab", *"Østergade", "space", "4", "tab", *"75123456")
+        await _settle(pilot.app, pilot)
+        assert [pilot.app.screen.query_one(f"#{f}", Input).value for f in ("name", "address", "phone")] == [
+            "Karen Jensen", "Østergade 4", "75123456"]
+
+
+# flows (issue #15): re-screening a known citizen starts from the four last answers and the full address
+async def test_rescreening_a_known_citizen_fills_all_four_criteria_and_the_full_address(admin, small_district,
+                                                                                       make_app, frozen_day):
+    import datetime as dt
+
+    earlier = frozen_day - dt.timedelta(days=90)
+    known = screen(admin, small_district, 0, wants=False, on=earlier, hard_to_get_out=False).citizen
+    Citizen.update(address="Nørregade 36", postcode="7130", city="Juelsminde").where(Citizen.id == known.id).execute()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        await _type(pilot, app, "#cpr", CPRS[0])
+        await _settle(app, pilot)
+        assert app.screen.query_one("#address", Input).value == "Nørregade 36, 7130 Juelsminde"
+        answers = {key: app.screen.query_one(f"#{key}", Checkbox).value
+                   for key in ("receives_home_help", "lives_alone", "hard_to_get_out", "limited_network")}
+        assert answers == {"receives_home_help": True, "lives_alone": True, "hard_to_get_out": False,
+                           "limited_network": True}
+        app.screen.query_one("#hard_to_get_out", Checkbox).value = True  # the one that changed
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        assert isinstance(app.screen, InfoDialog) and "er i målgruppen" in app.screen.body
+    latest = Screening.select().where(Screening.citizen == known).order_by(Screening.id.desc()).first()
+    assert (latest.lives_alone, latest.hard_to_get_out, latest.limited_network, latest.eligible) == (
+        True, True, True, True)
+    after = Citizen.get_by_id(known.id)
+    assert (after.address, after.postcode, after.city) == ("Nørregade 36", "7130", "Juelsminde")
+
+
+
+# flows (issue #15): an open answer list covers the questions below it (no stray "?" beside it)
+async def test_an_open_answer_list_covers_the_questions_under_it(small_district, make_app):
+    from textual.widgets import Label
+    from textual.widgets._select import SelectOverlay
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await _settle(app, pilot)
+        widest = max(label.size.width for label in app.screen.query(".item-label").results(Label))
+        for select_id in ("#baseline-ucla-0", "#baseline-who5-1"):
+            select = app.screen.query_one(select_id, Select)
+            select.focus()
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            overlay = select.query_one(SelectOverlay)
+            assert overlay.display and overlay.size.width >= widest
+            await pilot.press("escape")
+            await pilot.pause()
+
+
+# flows (issue #15): "continue" says what it means for the card: a new card now, or when the open one is used
+async def test_the_continue_choice_fits_the_card(admin, frozen_day, make_app):
+    from screens.reassessment import ReassessmentForm
+
+    district = district_with_pool(admin, capacity=2)
+    used_up, still_open = (admit(admin, screen(admin, district, n).citizen).citizen for n in (0, 1))
+    punch(admin, used_up, 10, "Fællestur")
+    punch(admin, still_open, 4, "Frisør")
+    card = Card.get((Card.citizen == still_open) & (Card.status == "open"))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for citizen, expected in ((used_up, "Fortsæt — nyt klippekort nu"),
+                                  (still_open, f"Fortsæt på kort nr. {card.number} — nyt klippekort, "
+                                               "når det er brugt op")):
+            app.push_screen(ReassessmentForm(citizen.id))
+            await _settle(app, pilot)
+            assert str(app.screen.query_one("#continue", RadioButton).label) == expected
+            await pilot.press("escape")
+            await _settle(app, pilot)

@@ -252,3 +252,50 @@ async def test_dashboard_names_the_districts_closed_for_intake(demo, make_app):
         status = str(app.screen.query_one("#dashboard-status", Static).render())
         closed_part = status.split(" Plads ledig")[0]  # the rest points to free places for those waiting
         assert name not in closed_part
+
+
+# flows (issue #15): a budget that would close districts for intake asks first and names them
+async def test_a_budget_that_closes_districts_for_intake_asks_first(demo, make_app):
+    from models.budget import preview_budget
+    from screens.dialogs import ConfirmDialog
+
+    budget = Budget.get(Budget.year == 2026)
+    open_now = [f.district for f in pool_figures(2026) if f.open_for_intake]
+    assert open_now
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _open_pools(app, pilot)
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, BudgetScreen)
+        form.query_one("#budget-year", Input).value = "2026"
+        form.query_one("#budget-price", Input).value = str(int(budget.price_per_clip_dkk))
+        form.query_one("#budget-reserve", Input).value = str(int(budget.transport_reserve_dkk))
+        form.query_one("#budget-per_participant", Input).value = str(budget.clips_per_participant)
+        # the committed clips are the floor: a budget just above them
+        committed = sum(f.committed for f in pool_figures(2026))
+        small = int(budget.transport_reserve_dkk + budget.price_per_clip_dkk * committed)
+        form.query_one("#budget-budget", Input).value = str(small)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        closes = preview_budget(2026, small, budget.price_per_clip_dkk, budget.transport_reserve_dkk,
+                                budget.clips_per_participant).closes_intake
+        assert sorted(closes) == sorted(open_now)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert all(name in app.screen.body for name in closes)
+        await pilot.press("escape")  # Fortryd: nothing saved
+        await pilot.pause()
+        assert app.screen is form and Budget.get(Budget.year == 2026).budget_dkk == budget.budget_dkk
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("j")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen and Budget.get(Budget.year == 2026).budget_dkk == small
+    assert not any(f.open_for_intake for f in pool_figures(2026) if f.district in closes)

@@ -283,3 +283,52 @@ async def test_a_search_left_without_a_pick_is_logged_once(card4471, make_app, m
         await settle(app, pilot)
     rows = [(r.criterion, r.citizen_id) for r in AccessLog.select().where(AccessLog.action == "search")]
     assert rows == [("karen", None)]
+
+
+# flows (issue #15): the clips field says where the clips will come from, a card or which agreement
+async def test_the_clips_hint_names_the_agreement_the_clips_come_from(card4471, make_app):
+    from models.agreements import create_agreement
+
+    citizen = Citizen.get_by_id(card4471.citizen_id)
+    pool = Pool.get(Pool.id == card4471.pool_id)
+    pool.allocated += 40
+    pool.save()
+    agreement = create_agreement(Staff.get(Staff.login == "mette"), citizen, 40, "Hospitalsophold i Aarhus")
+    left = 10 - card4471.used
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("k", "4", "4", "7", "1", "enter")
+        await settle(app, pilot)
+        assert message(app, "#qp-clips-msg") == (f"1–{left} klip fra kort 4471. Flere end 10 fra aftalen "
+                                                 "(40 tilbage).")
+        await pilot.press("1", "6")
+        await settle(app, pilot)
+        assert message(app, "#qp-clips-msg") == f"16 klip fra aftale nr. {agreement.id} — 24 tilbage."
+        await pilot.press("backspace", "backspace", "2")
+        await settle(app, pilot)
+        assert message(app, "#qp-clips-msg") == f"2 klip fra kort 4471 — {left - 2} tilbage."
+        await pilot.press("backspace", "5", "0")  # more than any agreement carries: the plain hint
+        await settle(app, pilot)
+        assert message(app, "#qp-clips-msg").startswith(f"1–{left} klip fra kort 4471.")
+
+
+# flows (issue #15): "Fri" suggests the free text "Frisør" used before (not in the catalogue)
+async def test_the_activity_field_suggests_free_texts_used_before(card4471, make_app):
+    from models.punching import register_punch
+
+    assert not CatalogueItem.select().where(CatalogueItem.name == "Frisør").exists()
+    other = (Card.select().join(Citizen, on=(Card.citizen == Citizen.id))
+             .where((Card.status == "open") & (Citizen.state == "active") & (Card.used <= 8)
+                    & (Card.citizen != card4471.citizen_id)).first())
+    for citizen_id in (other.citizen_id, card4471.citizen_id):  # a free text used for two citizens
+        register_punch(Staff.get(Staff.login == "mette"), citizen_id, 1, "Frisør")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("k", "4", "4", "7", "1", "enter", "1", "enter")
+        await settle(app, pilot)
+        await pilot.press("F", "r", "i")
+        await settle(app, pilot)
+        activity = app.screen.query_one("#qp-activity", Input)
+        assert activity._suggestion == "Frisør"
+        await pilot.press("right")  # → takes the suggestion
+        assert activity.value == "Frisør"
