@@ -82,9 +82,10 @@ def _bindings() -> list[Binding]:
                                 priority=action.id in ("quit",)))
     # flows (issue #15): Home/End go to the first/last row of any table with a row cursor (Textual's
     # DataTable only scrolls sideways on them); one binding for every table, see action_table_edge
-    bindings.append(Binding("home", "table_edge('top')", _("Første række"), id="table-home", show=False,
+    own = default_keys()
+    bindings.append(Binding(own["table-home"], "table_edge('top')", _("Første række"), id="table-home", show=False,
                             priority=True))
-    bindings.append(Binding("end", "table_edge('bottom')", _("Sidste række"), id="table-end", show=False,
+    bindings.append(Binding(own["table-end"], "table_edge('bottom')", _("Sidste række"), id="table-end", show=False,
                             priority=True))
     return bindings
 
@@ -98,6 +99,9 @@ class CirkelApp(App):
     DEFAULT_MODE = "overblik"
 
     def __init__(self, actor_id: int, db_path: str, started: float | None = None):
+        from . import textual_text
+
+        textual_text.install()  # Textual's own strings in the language chosen at start
         super().__init__()
         self.actor_id = actor_id
         self.db_path = db_path
@@ -315,11 +319,30 @@ class CirkelApp(App):
         # A screenshot would write CPR numbers and names to disk.
         self.notify(_("Skærmbilleder er slået fra (personoplysninger)."), severity="warning")
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        from .textual_text import CirkelPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CirkelPalette(id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        from .textual_text import quit_hint
+
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                message, title = quit_hint(key_label(key))
+                self.notify(message, title=title)
+                return
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for command in super().get_system_commands(screen):
-            if command.title in ("Screenshot", "Theme", "Quit", "Keys"):
-                continue  # screenshot: personal data on disk; the rest come from the registry
-            yield command
+        # Textual's own commands are English; of them only Maximize/Minimize are kept (in the user's
+        # language). Screenshot: personal data on disk; Theme, Quit, Keys come from the registry.
+        if screen.maximized is not None:
+            yield SystemCommand(_("Normal størrelse"), _("Vis feltet i normal størrelse igen."), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(_("Maksimér"), _("Vis det valgte felt på hele skærmen."), screen.action_maximize)
         for dest in DESTINATIONS:  # the key first, so that a narrow palette cuts the help, not the key
             yield SystemCommand(dest.title, f"{self.key_label_for(dest.binding_id)} — {dest.help}",
                                 lambda d=dest.id: self.action_goto(d))

@@ -66,11 +66,14 @@ class Context:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2
-        self.exit(2, f"{self.prog}: {message} (se {self.prog.split()[0]} --help)\n")
+        self.exit(2, f"{self.prog}: {message} " + _("(se {prog} --help)").format(prog=self.prog.split()[0]) + "\n")
 
 
 def build_parser(commands: bool = True) -> argparse.ArgumentParser:
     """The command line; without ``commands`` only the TUI's own options (see :func:`names_a_command`)."""
+    from .argparse_text import install
+
+    install()  # argparse's own words ("usage:", "invalid choice", …) in Danish too
     parser = _Parser(prog="cirkel", description=_("Cirkel — klippekort til ældre hjemmehjælpsmodtagere."))
     parser.add_argument("--db", metavar="PATH", help=_("databasefil (ellers CIRKEL_DB, /etc/cirkel.toml, datamappen)"))
     parser.add_argument("--demo", action="store_true",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
+from models.i18n import _
+
 SYSTEM_CONFIG = Path("/etc/cirkel.toml")
 APP_NAME = "cirkel"
 
@@ -27,7 +29,7 @@ def read_system_config(path: Path = SYSTEM_CONFIG) -> dict:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Kan ikke læse {path}: {exc}") from None
+        raise ConfigError(_("Kan ikke læse {path}: {exc}").format(path=path, exc=exc)) from None
 
 
 def database_path(cli_value: str | None = None, config_path: Path = SYSTEM_CONFIG) -> str:

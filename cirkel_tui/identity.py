@@ -63,9 +63,8 @@ def require_demo_allowed(config_path: Path = SYSTEM_CONFIG) -> None:
     would make them admin of whatever database it opened (issue #20).
     """
     if running_as_service_account(config_path) and not demo_allowed(config_path):
-        raise ConfigError("Demo er slået fra på den fælles konto. Prøv demoen som dig selv, uden sudo: "
-                          "cirkel --demo (en administrator kan tillade den med allow_demo = true "
-                          "i /etc/cirkel.toml).")
+        raise ConfigError(_("Demo er slået fra på den fælles konto. Prøv demoen som dig selv, uden sudo: cirkel --demo (en administrator kan tillade den med allow_demo = true i /etc/cirkel.toml).")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+                          )
 
 
 # --- the shared server (issue #20) ------------------------------------------------------

@@ -47,7 +47,12 @@ def default_keys() -> dict[str, str]:
             keys[f"{action.binding_id}-letter"] = ",".join(k for k in parts if not _fkey(k))
         else:
             keys[action.binding_id] = action.keys
+    keys.update(TABLE_EDGE_KEYS)
     return keys
+
+
+# flows (issue #15): Home/End to the first/last row of any table (the App's bindings, remappable too)
+TABLE_EDGE_KEYS = {"table-home": "home", "table-end": "end"}
 
 
 def valid_key(key: str) -> bool:

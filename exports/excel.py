@@ -51,6 +51,7 @@ from models.base import DomainError, audit, log_access, operation, today
 from models.cpr import formatted
 from models.entities import PUNCH_IMPORT, PUNCH_REVERSAL, Agreement, Card, Citizen, District, Pool, Punch, Staff
 from models.files import default_directory, write_private
+from models.i18n import _
 from models.imports import COLUMNS as CARD_HEADERS  # one definition: the import reads them back
 from models.imports import SHEET as SHEET_CARDS
 from models.permissions import require
@@ -128,20 +129,20 @@ def parse_month(text: str) -> Period:
     raw = (text or "").strip()
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", raw) or re.fullmatch(r"(\d{1,2})-(\d{4})", raw)
     if not match:
-        raise DomainError(f"Ugyldig måned '{raw}'; skriv ÅÅÅÅ-MM, fx 2026-11.", field="period")
+        raise DomainError(_("Ugyldig måned '{raw}'; skriv ÅÅÅÅ-MM, fx 2026-11.").format(raw=raw), field="period")
     a, b = match.groups()
     year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
     if not 1 <= month <= 12:
-        raise DomainError(f"Måneden skal være 01–12 (fik '{raw}').", field="period")
+        raise DomainError(_("Måneden skal være 01–12 (fik '{raw}').").format(raw=raw), field="period")
     if not 1900 <= year <= 9999:
-        raise DomainError(f"Året {year} er uden for det mulige.", field="period")
+        raise DomainError(_("Året {year} er uden for det mulige.").format(year=year), field="period")
     return month_period(year, month)
 
 
 def parse_year(text: str) -> Period:
     raw = (text or "").strip()
     if not re.fullmatch(r"\d{4}", raw) or not 1900 <= int(raw) <= 9999:
-        raise DomainError(f"Ugyldigt år '{raw}'; skriv ÅÅÅÅ, fx 2026.", field="period")
+        raise DomainError(_("Ugyldigt år '{raw}'; skriv ÅÅÅÅ, fx 2026.").format(raw=raw), field="period")
     return year_period(int(raw))
 
 
@@ -151,7 +152,7 @@ def parse_period(text: str) -> Period:
     if re.fullmatch(r"\d{4}", raw):
         return parse_year(raw)
     if not raw:
-        raise DomainError("Skriv en måned (ÅÅÅÅ-MM) eller et år (ÅÅÅÅ).", field="period")
+        raise DomainError(_("Skriv en måned (ÅÅÅÅ-MM) eller et år (ÅÅÅÅ)."), field="period")
     return parse_month(raw)
 
 
@@ -380,7 +381,7 @@ def export(actor: Staff, period: Period, path: str | Path | None = None,
     """
     require(actor, "export")
     if period.start > today():
-        raise DomainError(f"Perioden {period.label} er ikke begyndt endnu.", field="period")
+        raise DomainError(_("Perioden {label} er ikke begyndt endnu.").format(label=period.label), field="period")
     holder: list[ExportResult] = []
 
     def write(temp: Path) -> None:

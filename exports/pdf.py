@@ -31,6 +31,7 @@ from xml.sax.saxutils import escape
 from models.base import DomainError, today
 from models.entities import CLIPS_PER_CARD, Staff
 from models.files import STDOUT, check_target, default_directory, write_private
+from models.i18n import _
 from models.printing import (
     CARD_RULES,
     CARDS_PER_SHEET,
@@ -85,7 +86,7 @@ def target_path(destination: str | os.PathLike | None, default_name: str) -> Pat
         return path
     if path.is_dir():
         return path / default_name
-    raise DomainError(f"{destination} er hverken en mappe eller et filnavn, der ender på .pdf.", field="file")
+    raise DomainError(_("{destination} er hverken en mappe eller et filnavn, der ender på .pdf.").format(destination=destination), field="file")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def _fit(canvas, text: str, font: str, size: float, width: float, smallest: float = 6) -> float:
@@ -261,7 +262,7 @@ def print_cards(actor: Staff, numbers=(), *, pending: bool = False, destination=
     """
     faces = pending_faces() if pending else card_faces(numbers)
     if not faces:
-        raise DomainError("Der er ingen kort til udskrivning.", field="card")
+        raise DomainError(_("Der er ingen kort til udskrivning."), field="card")
     sheet = card_sheet(actor, faces)
     target = target_path(destination, stamp_name("klippekort", sheet.printed_at))
     check_target(target, force=force, suffix=".pdf")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .base import DomainError, log_access
 from .entities import Citizen, District, Staff, StaffDistrict
+from .i18n import _
 from .inputs import clean_text
 
 SEE_ALL_ROLES = ("leder", "admin")
@@ -20,8 +21,7 @@ class NeedsReason(DomainError):
 
     def __init__(self, citizen_name: str, district: str):
         super().__init__(
-            f"{citizen_name} hører til distrikt {district}, som ikke er dit. "
-            "Angiv en begrundelse for at åbne borgeren; den skrives i adgangsloggen.", field="reason")
+            _("{citizen_name} hører til distrikt {district}, som ikke er dit. Angiv en begrundelse for at åbne borgeren; den skrives i adgangsloggen.").format(citizen_name=citizen_name, district=district), field="reason")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         self.district = district
 
 
@@ -70,8 +70,7 @@ def require_own_district(actor: Staff | None, district) -> None:
         district_id = row.id if row is not None else None
     if district_id is not None and not own_district(visible, district_id):
         name = District.get_by_id(district_id).name
-        raise DomainError(f"Du arbejder ikke i distrikt {name}; dets lister er for medarbejdere i distriktet "
-                          "(en leder ser alle). Søg borgeren under Borgere, hvis du har en grund.", field="district")
+        raise DomainError(_("Du arbejder ikke i distrikt {name}; dets lister er for medarbejdere i distriktet (en leder ser alle). Søg borgeren under Borgere, hvis du har en grund.").format(name=name), field="district")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def may_see(actor: Staff, citizen: Citizen) -> bool:
@@ -85,7 +84,7 @@ def check_reason(actor: Staff, citizen: Citizen, reason: str | None) -> str:
     if not (reason or "").strip():
         district = District.get_by_id(citizen.district_id).name
         raise NeedsReason(citizen.name, district)
-    return clean_text(reason, "reason", kind="reason", label="Begrundelsen")
+    return clean_text(reason, "reason", kind="reason", label=_("Begrundelsen"))
 
 
 def log_read(actor: Staff, action: str, citizen: Citizen, purpose: str, *, criterion: str | None = None,

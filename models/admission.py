@@ -18,7 +18,7 @@ from peewee import JOIN, SQL, Case, fn
 
 from .base import DomainError, audit, log_access, operation, today
 from .cards import issue_card, next_card_number
-from .citizens import STATE_LABELS, change_state
+from .citizens import change_state, state_label
 from .commitments import Released, release_on_pause
 from .entities import (
     CLIPS_PER_CARD,
@@ -34,6 +34,7 @@ from .entities import (
     Screening,
     Staff,
 )
+from .i18n import _
 from .inputs import clean_text, date_of, parse_date
 from .permissions import require
 from .pools import committed_clips, free_places, participants_in, pool_of
@@ -67,7 +68,7 @@ def _district(value) -> District:
     else:
         district = District.get_or_none(District.name == str(value).strip())
     if district is None:
-        raise DomainError(f"Distriktet '{value}' findes ikke.", field="district")
+        raise DomainError(_("Distriktet '{value}' findes ikke.").format(value=value), field="district")
     return district
 
 
@@ -160,9 +161,8 @@ class Admission:
     @property
     def message(self) -> str:
         if self.admitted:
-            return (f"{self.citizen.name} er optaget. Første klippekort: nr. {self.card.number} "
-                    "— skriv nummeret på det fysiske kort.")
-        return f"{self.citizen.name} er sat på venteliste i {self.citizen.district.name} som nr. {self.position}."
+            return (_("{name} er optaget. Første klippekort: nr. {number} — skriv nummeret på det fysiske kort.").format(name=self.citizen.name, number=self.card.number))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        return _("{name} er sat på venteliste i {district} som nr. {position}.").format(name=self.citizen.name, district=self.citizen.district.name, position=self.position)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 @operation
@@ -178,21 +178,21 @@ def admit(actor: Staff, citizen: Citizen | int, *, over_capacity_reason: str | N
     on = on or today()
     person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
     if person is None:
-        raise DomainError("Borgeren findes ikke.")
+        raise DomainError(_("Borgeren findes ikke."))
     if person.state == STATE_NOT_ELIGIBLE:
-        raise DomainError(f"{person.name} er ikke i målgruppen og kan ikke optages.")
+        raise DomainError(_("{name} er ikke i målgruppen og kan ikke optages.").format(name=person.name))
     if person.state not in (STATE_ELIGIBLE, STATE_WAITLISTED):
-        raise DomainError(f"{person.name} er {STATE_LABELS[person.state]} og kan ikke optages.")
+        raise DomainError(_("{name} er {state} og kan ikke optages.").format(name=person.name, state=state_label(person.state)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     screening = latest_screening(person)
     if screening is None or not screening.eligible:
-        raise DomainError(f"{person.name} er ikke screenet i målgruppen og kan ikke optages.")
+        raise DomainError(_("{name} er ikke screenet i målgruppen og kan ikke optages.").format(name=person.name))
     if not screening.wants_to_take_part:
-        raise DomainError(f"{person.name} har ikke sagt ja til at deltage.")
+        raise DomainError(_("{name} har ikke sagt ja til at deltage.").format(name=person.name))
     if person.district_id is None:
-        raise DomainError("Borgeren er ikke knyttet til et distrikt.", field="district")
+        raise DomainError(_("Borgeren er ikke knyttet til et distrikt."), field="district")
     reason = (over_capacity_reason or "").strip()
     if over_capacity_reason is not None and not reason:
-        raise DomainError("Skriv en begrundelse for at optage ud over kapaciteten.", field="reason")
+        raise DomainError(_("Skriv en begrundelse for at optage ud over kapaciteten."), field="reason")
     if reason:
         require(actor, "admission.override")
 
@@ -207,9 +207,7 @@ def admit(actor: Staff, citizen: Citizen | int, *, over_capacity_reason: str | N
     if not has_place and not reason:
         if person.state == STATE_WAITLISTED:
             raise DomainError(
-                f"Der er ingen ledig plads til {person.name} i {room.district} ({room.participants}/"
-                f"{room.capacity} deltagere, {room.clips_left} klip tilbage i puljen); "
-                "en leder kan optage ud over kapaciteten med en skriftlig begrundelse.")
+                _("Der er ingen ledig plads til {name} i {district} ({participants}/{capacity} deltagere, {clips_left} klip tilbage i puljen); en leder kan optage ud over kapaciteten med en skriftlig begrundelse.").format(name=person.name, district=room.district, participants=room.participants, capacity=room.capacity, clips_left=room.clips_left))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         change_state(actor, person, STATE_WAITLISTED, on=on, reason="ingen ledig plads")
         position = waitlist_position(person)
         audit(actor, "citizen.waitlist", "citizen", person.id, None,
@@ -217,8 +215,7 @@ def admit(actor: Staff, citizen: Citizen | int, *, over_capacity_reason: str | N
         return Admission(person, False, position=position)
     over = not has_place
     if over and room.clips_left < CLIPS_PER_CARD:
-        raise DomainError(f"Puljen for {room.district} {room.year} har kun {room.clips_left} klip tilbage; "
-                          f"et nyt kort kræver {CLIPS_PER_CARD}.")
+        raise DomainError(_("Puljen for {district} {year} har kun {clips_left} klip tilbage; et nyt kort kræver {CLIPS_PER_CARD}.").format(district=room.district, year=room.year, clips_left=room.clips_left, CLIPS_PER_CARD=CLIPS_PER_CARD))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     state_reason = f"optaget ud over kapaciteten: {reason}" if over else "optaget"
     change_state(actor, person, STATE_ACTIVE, on=on, reason=state_reason)
     card = issue_card(actor, person, on)
@@ -236,7 +233,7 @@ def next_card_number_preview() -> int:
 def _participant(citizen) -> Citizen:
     person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
     if person is None:
-        raise DomainError("Borgeren findes ikke.")
+        raise DomainError(_("Borgeren findes ikke."))
     return person
 
 
@@ -248,9 +245,12 @@ class PauseResult:
 
     @property
     def message(self) -> str:
-        until = f" til og med {self.until:%d-%m-%Y}" if self.until else ""
-        return " ".join(part for part in (f"{self.citizen.name} holder pause{until}.",
-                                           self.released.summary()) if part)
+        if self.until:
+            paused = _("{name} holder pause til og med {until}.").format(name=self.citizen.name,
+                                                                          until=self.until.strftime("%d-%m-%Y"))
+        else:
+            paused = _("{name} holder pause.").format(name=self.citizen.name)
+        return " ".join(part for part in (paused, self.released.summary()) if part)
 
 
 MAX_PAUSE_DAYS = 366
@@ -268,19 +268,19 @@ def pause(actor: Staff, citizen: Citizen | int, reason: str, on: _dt.date | None
     """
     person = _participant(citizen)
     if not (reason or "").strip():
-        raise DomainError("Skriv hvorfor borgeren holder pause (fx indlagt, ferie).", field="reason")
-    reason = clean_text(reason, "reason", kind="reason", label="Begrundelsen")
+        raise DomainError(_("Skriv hvorfor borgeren holder pause (fx indlagt, ferie)."), field="reason")
+    reason = clean_text(reason, "reason", kind="reason", label=_("Begrundelsen"))
     if person.state == STATE_PAUSED:
-        raise DomainError(f"{person.name} holder allerede pause.")
+        raise DomainError(_("{name} holder allerede pause.").format(name=person.name))
     if person.state != STATE_ACTIVE:
-        raise DomainError(f"Kun en aktiv deltager kan holde pause; {person.name} er {STATE_LABELS[person.state]}.")
+        raise DomainError(_("Kun en aktiv deltager kan holde pause; {name} er {state}.").format(name=person.name, state=state_label(person.state)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     on = on or today()
     until = parse_date(until, "until") if str(until or "").strip() else None
     if until is not None:
         if until < on:
-            raise DomainError("Pausens sidste dag kan ikke ligge før dens første.", field="until")
+            raise DomainError(_("Pausens sidste dag kan ikke ligge før dens første."), field="until")
         if (until - on).days > MAX_PAUSE_DAYS:
-            raise DomainError("En pause kan højst planlægges et år frem; lad slutdatoen stå tom.", field="until")
+            raise DomainError(_("En pause kan højst planlægges et år frem; lad slutdatoen stå tom."), field="until")
     state_reason = reason + (f" (til og med {until:%d-%m-%Y})" if until else "")
     change_state(actor, person, STATE_PAUSED, on=on, reason=state_reason)
     released = release_on_pause(actor, person, reason, on, until)
@@ -295,7 +295,7 @@ def resume(actor: Staff, citizen: Citizen | int, on: _dt.date | None = None) -> 
     """End a pause: the participant is active again and may punch."""
     person = _participant(citizen)
     if person.state != STATE_PAUSED:
-        raise DomainError(f"{person.name} holder ikke pause.")
+        raise DomainError(_("{name} holder ikke pause.").format(name=person.name))
     change_state(actor, person, STATE_ACTIVE, on=on or today(), reason="pause slut")
     return person
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from .base import DomainError, audit, db, operation
 from .files import write_private
+from .i18n import _
 from .permissions import require
 from .store import copy_database
 
@@ -23,8 +24,7 @@ def _online_copy(dest: Path) -> None:
         return
     problems = integrity_problems(str(dest))
     if problems:  # the copy is page for page the source: the source is damaged
-        raise DomainError(f"Databasen er beskadiget ({problems[0]}); kopien er ikke gemt. Kør 'cirkel check' "
-                          "og gem den seneste hele kopi.")
+        raise DomainError(_("Databasen er beskadiget ({problems}); kopien er ikke gemt. Kør 'cirkel check' og gem den seneste hele kopi.").format(problems=problems[0]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def backup_database(actor, dest: str, force: bool = False) -> str:

@@ -18,6 +18,8 @@ from typing import Any, Callable, ContextManager, TypeVar
 
 from peewee import DatabaseProxy, Model
 
+from .i18n import _
+
 db = DatabaseProxy()
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -127,11 +129,11 @@ def storage_refusal(exc: Exception) -> DomainError | None:
     while seen is not None:
         text = str(seen).lower()
         if "locked" in text or "busy" in text:
-            return DomainError(BUSY_MESSAGE)
+            return DomainError(_(BUSY_MESSAGE))
         if "readonly" in text or "read-only" in text:
-            return DomainError(READ_ONLY_MESSAGE)
+            return DomainError(_(READ_ONLY_MESSAGE))
         if "disk is full" in text or "disk full" in text:
-            return DomainError(DISK_FULL_MESSAGE)
+            return DomainError(_(DISK_FULL_MESSAGE))
         seen = seen.__context__ if isinstance(seen.__context__, Exception) else None
     return None
 # Called as every outermost write transaction starts (None: nothing). The TUI tests install

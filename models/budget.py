@@ -31,6 +31,7 @@ from peewee import fn
 
 from .base import DomainError, audit, operation, snapshot, today
 from .entities import Budget, District, Pool, PoolMove, Staff
+from .i18n import _
 from .inputs import format_int, format_kroner, parse_kroner, parse_whole, refuse_control
 from .permissions import require
 from .pools import clips_for_year, committed_clips, free_places, participants_in, split_largest_remainder
@@ -140,8 +141,7 @@ def _plan(budget: Budget | None, year: int, clips: int, per_participant: int) ->
     active = list(District.select().where(District.active == True).order_by(District.name))  # noqa: E712
     if not active:
         raise DomainError(
-            f"Der er ingen distrikter at fordele klippene for {year} på. En administrator opretter dem under "
-            "Distrikter eller med: cirkel district add NAVN --home-help N", field="year")
+            _("Der er ingen distrikter at fordele klippene for {year} på. En administrator opretter dem under Distrikter eller med: cirkel district add NAVN --home-help N").format(year=year), field="year")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     # Districts no longer active keep their pool (weight 0), so committed clips never vanish.
     active_ids = {d.id for d in active}
     inactive_ids = [d for d in pools if d not in active_ids]
@@ -154,8 +154,7 @@ def _plan(budget: Budget | None, year: int, clips: int, per_participant: int) ->
     floors = [committed_clips(pools[d.id]) if d.id in pools else 0 for d in districts]
     if sum(floors) > clips:
         raise DomainError(
-            f"{year} har allerede {format_int(sum(floors))} klip bundet i kort og aftaler, men budgettet giver "
-            f"kun {format_int(clips)} klip.", field="budget")
+            _("{year} har allerede {floors} klip bundet i kort og aftaler, men budgettet giver kun {clips} klip.").format(year=year, floors=format_int(sum(floors)), clips=format_int(clips)), field="budget")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     targets = [s + m for s, m in zip(shares, moved, strict=True)]
     if sum(targets) != clips:  # moves always net to zero; guard against a hand-edited database
         targets = shares
@@ -185,34 +184,34 @@ def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, c
 
     def check_year():
         number = parse_whole(year, "year", minimum=-(10**9),
-                             message=f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.")
+                             message=_("Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.").format(MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if not MIN_YEAR <= number <= MAX_YEAR:
-            raise DomainError(f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.", field="year")
+            raise DomainError(_("Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.").format(MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR), field="year")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         return number
 
     def check_budget():
-        amount = parse_kroner(budget_dkk, "budget", label="Budgettet", minimum=-(10**9))
+        amount = parse_kroner(budget_dkk, "budget", label=_("Budgettet"), minimum=-(10**9))
         if amount <= 0:
-            raise DomainError("Budgettet skal være større end 0 kr.", field="budget")
+            raise DomainError(_("Budgettet skal være større end 0 kr."), field="budget")
         return amount
 
     def check_price():
-        amount = parse_kroner(price_per_clip_dkk, "price", label="Prisen pr. klip", minimum=-(10**9))
+        amount = parse_kroner(price_per_clip_dkk, "price", label=_("Prisen pr. klip"), minimum=-(10**9))
         if amount <= 0:
-            raise DomainError("Prisen pr. klip skal være større end 0 kr.", field="price")
+            raise DomainError(_("Prisen pr. klip skal være større end 0 kr."), field="price")
         return amount
 
     def check_reserve():
         amount = parse_kroner(transport_reserve_dkk if transport_reserve_dkk not in (None, "") else 0,
-                              "reserve", label="Transportreserven", minimum=-(10**9))
+                              "reserve", label=_("Transportreserven"), minimum=-(10**9))
         if amount < 0:
-            raise DomainError("Transportreserven kan ikke være negativ.", field="reserve")
+            raise DomainError(_("Transportreserven kan ikke være negativ."), field="reserve")
         return amount
 
     def check_per_participant():
         return parse_whole(
             clips_per_participant if clips_per_participant not in (None, "") else DEFAULT_CLIPS_PER_PARTICIPANT,
-            "per_participant", minimum=1, message="Klip pr. deltager pr. år skal være et helt tal på mindst 1.")
+            "per_participant", minimum=1, message=_("Klip pr. deltager pr. år skal være et helt tal på mindst 1."))
 
     attempt("year", check_year)
     attempt("budget", check_budget)
@@ -220,13 +219,11 @@ def _parse_fields(year, budget_dkk, price_per_clip_dkk, transport_reserve_dkk, c
     attempt("reserve", check_reserve)
     attempt("per_participant", check_per_participant)
     if "budget" in values and "reserve" in values and values["reserve"] > values["budget"]:
-        errors["reserve"] = (f"Transportreserven ({format_kroner(values['reserve'])}) kan ikke være større end "
-                             f"budgettet ({format_kroner(values['budget'])}).")
+        errors["reserve"] = (_("Transportreserven ({reserve}) kan ikke være større end budgettet ({budget}).").format(reserve=format_kroner(values['reserve']), budget=format_kroner(values["budget"])))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if not errors:
         values["clips"] = clips_for_year(values["budget"], values["reserve"], values["price"])
         if values["clips"] < 1:
-            errors["budget"] = (f"Budgettet giver ingen klip: ({format_kroner(values['budget'])} − "
-                                f"{format_kroner(values['reserve'])}) / {format_kroner(values['price'])} er under 1.")
+            errors["budget"] = (_("Budgettet giver ingen klip: ({budget} − {reserve}) / {price} er under 1.").format(budget=format_kroner(values['budget']), reserve=format_kroner(values['reserve']), price=format_kroner(values["price"])))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return values, errors
 
 
@@ -343,15 +340,15 @@ class DistrictRow:
 def _clean_name(name) -> str:
     name = " ".join(str(name or "").split())
     if not name:
-        raise DomainError("Skriv distriktets navn.", field="name")
+        raise DomainError(_("Skriv distriktets navn."), field="name")
     if len(name) > MAX_NAME:
-        raise DomainError(f"Distriktets navn kan højst være {MAX_NAME} tegn.", field="name")
-    refuse_control(name, "name", label="Distriktets navn")
+        raise DomainError(_("Distriktets navn kan højst være {MAX_NAME} tegn.").format(MAX_NAME=MAX_NAME), field="name")
+    refuse_control(name, "name", label=_("Distriktets navn"))
     return name
 
 
 def _home_help(value) -> int:
-    return parse_whole(value, "home_help", message="Antal hjemmehjælpsmodtagere skal være et helt tal, 0 eller flere.")
+    return parse_whole(value, "home_help", message=_("Antal hjemmehjælpsmodtagere skal være et helt tal, 0 eller flere."))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def find_district(name) -> District:
@@ -362,7 +359,7 @@ def find_district(name) -> District:
     else:
         district = District.get_or_none(District.name == " ".join(str(name or "").split()))
     if district is None:
-        raise DomainError(f"Distriktet '{name}' findes ikke.", field="district")
+        raise DomainError(_("Distriktet '{name}' findes ikke.").format(name=name), field="district")
     return district
 
 
@@ -375,7 +372,7 @@ def add_district(actor: Staff, name, home_help) -> DistrictChange:
     name = _clean_name(name)
     count = _home_help(home_help)
     if District.get_or_none(District.name == name) is not None:
-        raise DomainError(f"Distriktet '{name}' findes allerede.", field="name")
+        raise DomainError(_("Distriktet '{name}' findes allerede.").format(name=name), field="name")
     district = District.create(name=name, home_help_count=count)
     audit(actor, "district.add", "district", district.id, None, snapshot(district))
     years = resplit_open_years(actor, f"nyt distrikt {name}")
@@ -396,7 +393,7 @@ def set_district(actor: Staff, name, home_help=None, new_name=None) -> DistrictC
         clean = _clean_name(new_name)
         other = District.get_or_none(District.name == clean)
         if other is not None and other.id != district.id:
-            raise DomainError(f"Distriktet '{clean}' findes allerede.", field="name")
+            raise DomainError(_("Distriktet '{clean}' findes allerede.").format(clean=clean), field="name")
         if clean != district.name:
             changes["name"] = clean
     if home_help is not None:
@@ -433,7 +430,7 @@ def pool_in_year(district: District, year: int) -> Pool:
     pool = (Pool.select().join(Budget)
             .where((Pool.district == district) & (Budget.year == year)).first())
     if pool is None:
-        raise DomainError(f"{district.name} har ingen pulje i {year}; sæt årets budget først.", field="source")
+        raise DomainError(_("{name} har ingen pulje i {year}; sæt årets budget først.").format(name=district.name, year=year), field="source")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return pool
 
 
@@ -451,15 +448,15 @@ def move_clips(actor: Staff, year, source, target, clips, reason) -> PoolMove:
     and an audit row."""
     require(actor, "pool.move")
     year = parse_whole(year, "year", minimum=-(10**9),
-                             message=f"Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.")
-    k = parse_whole(clips, "clips", minimum=1, message="Antal klip skal være et helt tal på mindst 1.")
+                             message=_("Året skal være et årstal mellem {MIN_YEAR} og {MAX_YEAR}.").format(MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+    k = parse_whole(clips, "clips", minimum=1, message=_("Antal klip skal være et helt tal på mindst 1."))
     reason = " ".join(str(reason or "").split())
     if not reason:
-        raise DomainError("Skriv en begrundelse for flytningen.", field="reason")
+        raise DomainError(_("Skriv en begrundelse for flytningen."), field="reason")
     from_district = find_district(source)
     to_district = find_district(target)
     if from_district.id == to_district.id:
-        raise DomainError("Vælg to forskellige distrikter.", field="target")
+        raise DomainError(_("Vælg to forskellige distrikter."), field="target")
     from_pool = pool_in_year(from_district, year)
     try:
         to_pool = pool_in_year(to_district, year)
@@ -467,14 +464,13 @@ def move_clips(actor: Staff, year, source, target, clips, reason) -> PoolMove:
         raise DomainError(err.message, field="target") from None
     free = from_pool.allocated - committed_clips(from_pool)
     if k > free:
-        raise DomainError(f"{from_district.name} har kun {format_int(max(0, free))} klip i {year}, der ikke er "
-                          f"bundet; der kan ikke flyttes {format_int(k)}.", field="clips")
+        raise DomainError(_("{name} har kun {value} klip i {year}, der ikke er bundet; der kan ikke flyttes {k}.").format(name=from_district.name, value=format_int(max(0, free)), year=year, k=format_int(k)), field="clips")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     # Writers are serialised by BEGIN IMMEDIATE; the guard repeats the check in the UPDATE itself.
     changed = (Pool.update(allocated=Pool.allocated - k)
                .where((Pool.id == from_pool.id) & (Pool.allocated - k >= committed_clips(from_pool)))
                .execute())
     if changed != 1:  # pragma: no cover - only if the figures changed under us
-        raise DomainError("Puljen er ændret imens; prøv igen.", field="clips")
+        raise DomainError(_("Puljen er ændret imens; prøv igen."), field="clips")
     Pool.update(allocated=Pool.allocated + k).where(Pool.id == to_pool.id).execute()
     move = PoolMove.create(source=from_pool, target=to_pool, clips=k, reason=reason, by=actor)
     audit(actor, "pool.move", "pool_move", move.id, None,

@@ -31,7 +31,6 @@ from .base import (
 from .entities import (
     CARD_CLOSED,
     CARD_OPEN,
-    CARD_STATUS_LABELS,
     CARD_USED_UP,
     CLIPS_PER_CARD,
     PRINT_REQUESTED,
@@ -48,7 +47,9 @@ from .entities import (
     Citizen,
     Punch,
     Staff,
+    card_status_label,
 )
+from .i18n import _
 from .inputs import clean_text
 from .pools import committed_clips, pool_of
 
@@ -77,7 +78,7 @@ def next_card_number() -> int:
     highest = Card.select(fn.MAX(Card.number)).scalar()
     number = max(FIRST_CARD_NUMBER, (highest or 0) + 1)
     if number > CARD_NUMBER_MAX:
-        raise DomainError(f"Kortnumrene er brugt op (højst {CARD_NUMBER_MAX}); kontakt en administrator.")
+        raise DomainError(_("Kortnumrene er brugt op (højst {CARD_NUMBER_MAX}); kontakt en administrator.").format(CARD_NUMBER_MAX=CARD_NUMBER_MAX))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return number
 
 
@@ -85,9 +86,9 @@ def _whole_clips(clips) -> int:
     try:
         value = int(str(clips).strip())
     except (TypeError, ValueError):
-        raise DomainError("Antal klip skal være et helt tal.", field="clips") from None
+        raise DomainError(_("Antal klip skal være et helt tal."), field="clips") from None
     if value < 1:
-        raise DomainError("Antal klip skal være mindst 1.", field="clips")
+        raise DomainError(_("Antal klip skal være mindst 1."), field="clips")
     return value
 
 
@@ -97,19 +98,18 @@ def issue_card(actor: Staff, citizen: Citizen, on: _dt.date | None = None) -> Ca
     on = as_date(on)
     citizen = Citizen.get_by_id(citizen.id)
     if citizen.state != STATE_ACTIVE:
-        raise DomainError("Der kan kun udstedes klippekort til en aktiv deltager.")
+        raise DomainError(_("Der kan kun udstedes klippekort til en aktiv deltager."))
     if open_card(citizen) is not None:
-        raise DomainError("Borgeren har allerede et åbent klippekort.")
+        raise DomainError(_("Borgeren har allerede et åbent klippekort."))
     if citizen.district_id is None:
-        raise DomainError("Borgeren er ikke knyttet til et distrikt.")
+        raise DomainError(_("Borgeren er ikke knyttet til et distrikt."))
     pool = pool_of(citizen.district, on.year)
     if pool is None:
-        raise DomainError(f"Der er ikke sat et budget for {on.year}; en leder sætter det under Puljer.")
+        raise DomainError(_("Der er ikke sat et budget for {year}; en leder sætter det under Puljer.").format(year=on.year))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     left = pool.allocated - committed_clips(pool)
     if left < CLIPS_PER_CARD:
         raise DomainError(
-            f"Puljen for {citizen.district.name} {on.year} har kun {left} klip tilbage; "
-            f"et nyt kort kræver {CLIPS_PER_CARD}.")
+            _("Puljen for {name} {year} har kun {left} klip tilbage; et nyt kort kræver {CLIPS_PER_CARD}.").format(name=citizen.district.name, year=on.year, left=left, CLIPS_PER_CARD=CLIPS_PER_CARD))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     card = Card.create(number=next_card_number(), citizen=citizen, pool=pool, clips=CLIPS_PER_CARD,
                        used=0, status=CARD_OPEN, issued_on=on, issued_by=actor,
                        print_state=PRINT_REQUESTED)  # the physical card waits under "Til udskrivning"
@@ -121,10 +121,10 @@ def card_by_number(number) -> Card:
     """The card with ``number`` (digits), or a Danish refusal at the field ``card``."""
     text = str(number).strip()
     if not (text.isascii() and text.isdigit()) or text.startswith("0") or len(text) > 9:
-        raise DomainError(f"'{text}' er ikke et kortnummer.", field="card")
+        raise DomainError(_("'{text}' er ikke et kortnummer.").format(text=text), field="card")
     card = Card.get_or_none(Card.number == int(text))
     if card is None:
-        raise DomainError(f"Der findes intet kort med nummer {int(text)}.", field="card")
+        raise DomainError(_("Der findes intet kort med nummer {text}.").format(text=int(text)), field="card")
     return card
 
 
@@ -132,8 +132,10 @@ def blocked_message(card: Card) -> str:
     """Why a lost card's number cannot be used, naming the card that replaced it."""
     successor = Card.get_or_none(Card.replaces == card.id)
     day = card.blocked_on.strftime("%d-%m-%Y") if card.blocked_on else ""
-    tail = f"; brug det nye kort {successor.number}" if successor is not None else ""
-    return f"Kort {card.number} er spærret siden {day}{tail}."
+    if successor is not None:
+        return _("Kort {number} er spærret siden {day}; brug det nye kort {new}.").format(
+            number=card.number, day=day, new=successor.number)
+    return _("Kort {number} er spærret siden {day}.").format(number=card.number, day=day)
 
 
 @operation
@@ -152,19 +154,19 @@ def replace_card(actor: Staff, card: Card | int, reason: str, on: _dt.date | Non
     require(actor, "card.replace")
     on = as_date(on)
     if not (reason or "").strip():
-        raise DomainError("Skriv hvorfor kortet erstattes (fx 'mistet').", field="reason")
-    reason = clean_text(reason, "reason", kind="reason", label="Begrundelsen")
+        raise DomainError(_("Skriv hvorfor kortet erstattes (fx 'mistet')."), field="reason")
+    reason = clean_text(reason, "reason", kind="reason", label=_("Begrundelsen"))
     old = Card.get_by_id(card.id if isinstance(card, Card) else int(card))
     if old.blocked_on is not None:
         raise DomainError(blocked_message(old), field="card")
     if old.status != CARD_OPEN:
-        state = CARD_STATUS_LABELS.get(old.status, old.status)
-        raise DomainError(f"Kort {old.number} er {state}; kun et åbent kort kan erstattes.", field="card")
+        state = card_status_label(old.status)
+        raise DomainError(_("Kort {number} er {state}; kun et åbent kort kan erstattes.").format(number=old.number, state=state), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     person = Citizen.get_by_id(old.citizen_id)
     if person.state not in (STATE_ACTIVE, STATE_PAUSED):
-        raise DomainError(f"{person.name} er ikke deltager; kortet kan ikke erstattes.", field="card")
+        raise DomainError(_("{name} er ikke deltager; kortet kan ikke erstattes.").format(name=person.name), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if on < old.issued_on:
-        raise DomainError(f"Datoen ligger før kortets start ({old.issued_on.strftime('%d-%m-%Y')}).", field="date")
+        raise DomainError(_("Datoen ligger før kortets start ({value}).").format(value=old.issued_on.strftime('%d-%m-%Y')), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     left = old.clips - old.used
     before = snapshot(old)
     new = Card.create(number=next_card_number(), citizen=person, pool=old.pool_id, clips=left, used=0,
@@ -174,7 +176,7 @@ def replace_card(actor: Staff, card: Card | int, reason: str, on: _dt.date | Non
                            end_reason=f"Erstattet af kort {new.number}: {reason}")
                .where((Card.id == old.id) & (Card.status == CARD_OPEN) & (Card.used == old.used)).execute())
     if changed != 1:  # pragma: no cover - the IMMEDIATE transaction holds the lock
-        raise DomainError(f"Kort {old.number} blev ændret imens; prøv igen.", field="card")
+        raise DomainError(_("Kort {number} blev ændret imens; prøv igen.").format(number=old.number), field="card")
     audit(actor, "card.replace", "card", old.id, before, snapshot(Card.get_by_id(old.id)))
     audit(actor, "card.issue", "card", new.id, None, {**snapshot(new), "replaces_number": old.number})
     return new
@@ -204,7 +206,7 @@ def _find_citizen(citizen_or_card) -> Citizen:
         citizen_id = int(citizen_or_card)
     person = Citizen.get_or_none(Citizen.id == citizen_id)
     if person is None:
-        raise DomainError("Borgeren findes ikke.", field="citizen")
+        raise DomainError(_("Borgeren findes ikke."), field="citizen")
     return person
 
 
@@ -217,17 +219,17 @@ def clips_refusal(clips: int, *, name: str, card_number: int | None, card_left: 
     at once with the same message.
     """
     if clips < 1:
-        return DomainError("Antal klip skal være mindst 1.", field="clips")
+        return DomainError(_("Antal klip skal være mindst 1."), field="clips")
     if clips <= CLIPS_PER_CARD:
         if card_number is None:
-            return DomainError(f"{name} har intet åbent klippekort; op til {CLIPS_PER_CARD} klip kræver et kort.",
+            return DomainError(_("{name} har intet åbent klippekort; op til {CLIPS_PER_CARD} klip kræver et kort.").format(name=name, CLIPS_PER_CARD=CLIPS_PER_CARD),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                                field="clips")
         if clips > card_left:
-            return DomainError(f"Der er kun {card_left} klip tilbage på kort {card_number}.", field="clips")
+            return DomainError(_("Der er kun {card_left} klip tilbage på kort {card_number}.").format(card_left=card_left, card_number=card_number), field="clips")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         return None
     if agreement_left < clips:
         return DomainError(
-            f"Mere end {CLIPS_PER_CARD} klip ad gangen kræver en individuel aftale godkendt af en leder.",
+            _("Mere end {CLIPS_PER_CARD} klip ad gangen kræver en individuel aftale godkendt af en leder.").format(CLIPS_PER_CARD=CLIPS_PER_CARD),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             field="clips")
     return None
 
@@ -265,11 +267,11 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
             return done
     k = _whole_clips(clips)
     if not (activity or "").strip():
-        raise DomainError("Skriv hvad klippene bruges til (aktivitet).", field="activity")
-    activity = clean_text(activity, "activity", kind="activity", label="Aktiviteten")
+        raise DomainError(_("Skriv hvad klippene bruges til (aktivitet)."), field="activity")
+    activity = clean_text(activity, "activity", kind="activity", label=_("Aktiviteten"))
     on = as_date(on)
     if on > today():
-        raise DomainError("Datoen må ikke ligge i fremtiden.", field="date")
+        raise DomainError(_("Datoen må ikke ligge i fremtiden."), field="date")
     row = dict(id=punch_id or str(uuid.uuid4()), kind=kind, clips=k, activity=activity,
                catalogue_item=catalogue_item, event=event, punched_on=on, registered_by=actor)
     prepared = None
@@ -432,18 +434,19 @@ def _punch_target(citizen, k: int, on: _dt.date, use_agreement: bool, card_numbe
     """
     person = _find_citizen(citizen)
     if person.state == STATE_PAUSED:
-        raise DomainError(f"{person.name} er på pause; der kan ikke registreres klip.")
+        raise DomainError(_("{name} er på pause; der kan ikke registreres klip.").format(name=person.name))
     if person.state == STATE_ENDED:
-        raise DomainError(f"{person.name} er afsluttet; der kan ikke registreres klip.")
+        raise DomainError(_("{name} er afsluttet; der kan ikke registreres klip.").format(name=person.name))
     if person.state != STATE_ACTIVE:
-        raise DomainError(f"{person.name} er ikke aktiv deltager; der kan ikke registreres klip.")
+        raise DomainError(_("{name} er ikke aktiv deltager; der kan ikke registreres klip.").format(name=person.name))
+
     if k > CLIPS_PER_CARD or use_agreement:
         try:
             agreement = _agreement_for(person, k, on)
         except DomainError:
             if not use_agreement:
                 raise
-            raise DomainError(f"{person.name} har ingen gyldig aftale med {k} klip tilbage.",
+            raise DomainError(_("{name} har ingen gyldig aftale med {k} klip tilbage.").format(name=person.name, k=k),
                               field="clips") from None
         return person, None, agreement
     card = open_card(person)
@@ -453,17 +456,17 @@ def _punch_target(citizen, k: int, on: _dt.date, use_agreement: bool, card_numbe
         if blocked is not None and blocked.blocked_on is not None:
             raise DomainError(blocked_message(blocked), field="citizen")
         if used_up:
-            raise DomainError(f"{person.name}s kort er brugt op; borgeren skal revurderes før et nyt kort.")
-        raise DomainError(f"{person.name} har intet åbent klippekort.")
+            raise DomainError(_("{name}s kort er brugt op; borgeren skal revurderes før et nyt kort.").format(name=person.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("{name} har intet åbent klippekort.").format(name=person.name))
     if card_number is not None and card.number != card_number:
         named = Card.get_or_none(Card.number == card_number)
         if named is not None and named.blocked_on is not None:
             raise DomainError(blocked_message(named), field="citizen")
-        state = CARD_STATUS_LABELS.get(getattr(named, "status", ""), "ikke åbent")
-        raise DomainError(f"Kort {card_number} er {state}; {person.name}s åbne kort er {card.number}.",
+        state = card_status_label(named.status) if named is not None else _("ikke åbent")
+        raise DomainError(_("Kort {card_number} er {state}; {name}s åbne kort er {number}.").format(card_number=card_number, state=state, name=person.name, number=card.number),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="citizen")
     if on < card.issued_on:
-        raise DomainError(f"Datoen ligger før kortets start ({card.issued_on.strftime('%d-%m-%Y')}).",
+        raise DomainError(_("Datoen ligger før kortets start ({value}).").format(value=card.issued_on.strftime('%d-%m-%Y')),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="date")
     refusal = clips_refusal(k, name=person.name, card_number=card.number, card_left=card.clips - card.used,
                             agreement_left=0)
@@ -481,7 +484,7 @@ def _checked_punch(actor: Staff, citizen, row: dict, use_agreement: bool, card_n
                    .where((Agreement.id == agreement.id) & (Agreement.used + k <= Agreement.clips))
                    .execute())
         if changed != 1:
-            raise DomainError("Aftalen har ikke klip nok tilbage.", field="clips")
+            raise DomainError(_("Aftalen har ikke klip nok tilbage."), field="clips")
         agreement = Agreement.get_by_id(agreement.id)
         left = agreement.clips - agreement.used
     else:
@@ -491,7 +494,7 @@ def _checked_punch(actor: Staff, citizen, row: dict, use_agreement: bool, card_n
         if changed != 1:
             fresh = Card.get_by_id(card.id)
             left = fresh.clips - fresh.used if fresh.status == CARD_OPEN else 0
-            raise DomainError(f"Der er kun {left} klip tilbage på kort {card.number}.", field="clips")
+            raise DomainError(_("Der er kun {left} klip tilbage på kort {number}.").format(left=left, number=card.number), field="clips")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         # Inside this IMMEDIATE transaction nobody else wrote the card since it was read:
         # the new total is exact without reading it back (one query less under the lock).
         card.used += k
@@ -513,7 +516,7 @@ def _agreement_for(person: Citizen, k: int, on: _dt.date) -> Agreement:
     agreement = candidates.first()
     if agreement is None:
         raise DomainError(
-            f"Mere end {CLIPS_PER_CARD} klip ad gangen kræver en individuel aftale godkendt af en leder.",
+            _("Mere end {CLIPS_PER_CARD} klip ad gangen kræver en individuel aftale godkendt af en leder.").format(CLIPS_PER_CARD=CLIPS_PER_CARD),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             field="clips")
     return agreement
 
@@ -537,25 +540,24 @@ def reverse_punch(actor: Staff, punch_id: str, reason: str) -> PunchResult:
     """Cancel a punch with a reversal entry that restores its clips (never an edit)."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Skriv en begrundelse for tilbageførslen.", field="reason")
+        raise DomainError(_("Skriv en begrundelse for tilbageførslen."), field="reason")
     original = Punch.get_or_none(Punch.id == punch_id)
     if original is None:
-        raise DomainError("Registreringen findes ikke.")
+        raise DomainError(_("Registreringen findes ikke."))
     if original.kind == PUNCH_REVERSAL:
-        raise DomainError("En tilbageførsel kan ikke tilbageføres; registrér klippene igen.")
+        raise DomainError(_("En tilbageførsel kan ikke tilbageføres; registrér klippene igen."))
     if Punch.select().where(Punch.reverses == original).exists():
-        raise DomainError("Registreringen er allerede tilbageført.")
+        raise DomainError(_("Registreringen er allerede tilbageført."))
     k = original.clips
     card = agreement = None
     if original.card_id:
         card = Card.get_by_id(original.card_id)
         if card.status == CARD_CLOSED:
-            raise DomainError(f"Kort {card.number} er lukket; klip på det kan ikke tilbageføres.")
+            raise DomainError(_("Kort {number} er lukket; klip på det kan ikke tilbageføres.").format(number=card.number))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if card.status == CARD_USED_UP:
             other = open_card(Citizen.get_by_id(card.citizen_id))
             if other is not None:
-                raise DomainError(f"Kort {card.number} er afløst af kort {other.number}; "
-                                  "tilbageførslen ville give to åbne kort.")
+                raise DomainError(_("Kort {number} er afløst af kort {other_number}; tilbageførslen ville give to åbne kort.").format(number=card.number, other_number=other.number))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         Card.update(used=Card.used - k, status=CARD_OPEN, ended_on=None).where(Card.id == card.id).execute()
         card = Card.get_by_id(card.id)
         left = card.clips - card.used

@@ -8,10 +8,9 @@ from peewee import JOIN, fn
 
 from . import cpr as cprmod
 from .agreements import AgreementLine, agreements_of
-from .citizens import STATE_LABELS, open_citizen
+from .citizens import open_citizen, state_label
 from .entities import (
     CARD_OPEN,
-    CARD_STATUS_LABELS,
     PUNCH_REVERSAL,
     Agreement,
     Card,
@@ -21,6 +20,7 @@ from .entities import (
     Punch,
     Staff,
     StateChange,
+    card_status_label,
 )
 from .results import _latest_pairs
 
@@ -97,7 +97,7 @@ class CitizenDetail:
 def _card_line(card: Card) -> CardLine:
     return CardLine(id=card.id, number=card.number, issued_on=card.issued_on, ended_on=card.ended_on,
                     clips=card.clips, used=card.used, status=card.status,
-                    status_label=CARD_STATUS_LABELS.get(card.status, card.status), end_reason=card.end_reason)
+                    status_label=card_status_label(card.status), end_reason=card.end_reason)
 
 
 def citizen_detail(citizen_id: int) -> CitizenDetail | None:
@@ -106,8 +106,8 @@ def citizen_detail(citizen_id: int) -> CitizenDetail | None:
                .where(Citizen.id == citizen_id).first())
     if citizen is None:
         return None
-    states = [StateLine(s.on, STATE_LABELS.get(s.from_state, s.from_state or ""),
-                        STATE_LABELS.get(s.to_state, s.to_state), s.by.name, s.reason)
+    states = [StateLine(s.on, state_label(s.from_state),
+                        state_label(s.to_state), s.by.name, s.reason)
               for s in (StateChange.select(StateChange, Staff).join(Staff)
                         .where(StateChange.citizen == citizen_id)
                         .order_by(StateChange.on.desc(), StateChange.id.desc()))]
@@ -129,7 +129,7 @@ def citizen_detail(citizen_id: int) -> CitizenDetail | None:
         id=citizen.id, name=citizen.name, cpr=cprmod.formatted(citizen.cpr), address=citizen.address,
         postcode=citizen.postcode, city=citizen.city, phone=citizen.phone,
         district=citizen.district.name if citizen.district_id else "",
-        state=citizen.state, state_label=STATE_LABELS.get(citizen.state, citizen.state),
+        state=citizen.state, state_label=state_label(citizen.state),
         state_since=citizen.state_since, open_card=open_line, states=states, cards=cards,
         punches=punches, agreements=agreements_of(citizen_id), baseline=baseline, latest=latest)
 

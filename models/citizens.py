@@ -19,6 +19,7 @@ from .entities import (
     Staff,
     StateChange,
 )
+from .i18n import _
 from .inputs import refuse_control
 
 STATE_LABELS = {
@@ -30,6 +31,13 @@ STATE_LABELS = {
     STATE_PAUSED: "pause",
     STATE_ENDED: "afsluttet",
 }
+
+
+def state_label(state: str | None) -> str:
+    """A participation state in the user's language (STATE_LABELS keeps the Danish words for files)."""
+    return {STATE_SCREENED: _("screenet"), STATE_ELIGIBLE: _("i målgruppen"),
+            STATE_NOT_ELIGIBLE: _("ikke i målgruppen"), STATE_WAITLISTED: _("venteliste"), STATE_ACTIVE: _("aktiv"),
+            STATE_PAUSED: _("pause"), STATE_ENDED: _("afsluttet")}.get(state, state or "")
 
 # The participation states (docs/states.md). A screening may move any state but
 # active/paused back to screened (a later return starts with a new screening).
@@ -50,25 +58,25 @@ def _clean_master(data: dict) -> dict:
     clean: dict = {}
     for key, value in data.items():
         if key not in MASTER_FIELDS:
-            raise DomainError(f"Ukendt felt: {key}")
+            raise DomainError(_("Ukendt felt: {key}").format(key=key))
         if key == "district":
             if value is None or isinstance(value, District):
                 clean[key] = value
             else:
                 district = District.get_or_none(District.name == str(value).strip())
                 if district is None:
-                    raise DomainError(f"Distriktet '{value}' findes ikke.", field="district")
+                    raise DomainError(_("Distriktet '{value}' findes ikke.").format(value=value), field="district")
                 clean[key] = district
         elif key == "receives_home_help":
             clean[key] = bool(value)
         else:
             text = (value or "").strip()
-            refuse_control(text, key, label="Teksten")
+            refuse_control(text, key, label=_("Teksten"))
             clean[key] = text
     if "name" in clean and not clean["name"]:
-        raise DomainError("Navn mangler.", field="name")
+        raise DomainError(_("Navn mangler."), field="name")
     if "phone" in clean and clean["phone"] and not all(ch.isdigit() or ch in " +-" for ch in clean["phone"]):
-        raise DomainError("Telefonnummeret må kun indeholde cifre, mellemrum, + og -.", field="phone")
+        raise DomainError(_("Telefonnummeret må kun indeholde cifre, mellemrum, + og -."), field="phone")
     return clean
 
 
@@ -78,7 +86,7 @@ def create_citizen(actor: Staff, cpr: str, name: str, **master) -> Citizen:
     data = _clean_master({"name": name, **master})
     existing = Citizen.get_or_none(Citizen.cpr == number)
     if existing is not None:
-        raise DomainError(f"Der findes allerede en borger med CPR-nummer {cprmod.masked(number)}.",
+        raise DomainError(_("Der findes allerede en borger med CPR-nummer {number}.").format(number=cprmod.masked(number)),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="cpr")
     citizen = Citizen.create(cpr=number, created_by=actor, state=STATE_SCREENED,
                              state_since=today(), **data)
@@ -90,7 +98,7 @@ def create_citizen(actor: Staff, cpr: str, name: str, **master) -> Citizen:
 def update_citizen(actor: Staff, citizen_id: int, **changes) -> Citizen:
     citizen = Citizen.get_or_none(Citizen.id == citizen_id)
     if citizen is None:
-        raise DomainError("Borgeren findes ikke.")
+        raise DomainError(_("Borgeren findes ikke."))
     data = _clean_master(changes)
     before = snapshot(citizen)
     for key, value in data.items():
@@ -107,10 +115,10 @@ def change_state(actor: Staff, citizen: Citizen, to_state: str, *, on: _dt.date 
     Must run inside the calling operation's transaction (it writes with it).
     """
     if to_state not in TRANSITIONS:
-        raise DomainError(f"Ukendt tilstand '{to_state}'.")
+        raise DomainError(_("Ukendt tilstand '{to_state}'.").format(to_state=to_state))
     if to_state != citizen.state and to_state not in TRANSITIONS[citizen.state]:
         raise DomainError(
-            f"Borgeren er {STATE_LABELS[citizen.state]} og kan ikke blive {STATE_LABELS[to_state]}.")
+            _("Borgeren er {state} og kan ikke blive {new_state}.").format(state=state_label(citizen.state), new_state=state_label(to_state)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     on = on or today()
     change = StateChange.create(citizen=citizen, from_state=citizen.state, to_state=to_state,
                                 on=on, by=actor, reason=reason)
@@ -132,7 +140,7 @@ def open_citizen(actor: Staff, citizen_id: int, *, purpose: str = "borgeropslag"
     """
     citizen = Citizen.get_or_none(Citizen.id == citizen_id)
     if citizen is None:
-        raise DomainError("Borgeren findes ikke.")
+        raise DomainError(_("Borgeren findes ikke."))
     log_read(actor, "open_citizen", citizen, purpose, reason=reason)
     return citizen
 

@@ -28,6 +28,7 @@ from .entities import (
     Signup,
     Staff,
 )
+from .i18n import _
 
 MAX_RELEASED = 500
 
@@ -46,16 +47,22 @@ class Released:
         parts = []
         if self.outings:
             n = len(self.outings)
-            parts.append(f"Afmeldt {n} fællestur" + ("e" if n > 1 else "") + f" ({', '.join(self.outings[:4])}"
-                         + (f" og {n - 4} til" if n > 4 else "") + ")")
+            titles = ", ".join(self.outings[:4])
+            if n > 4:
+                titles = _("{titles} og {more} til").format(titles=titles, more=n - 4)
+            parts.append((_("Afmeldt 1 fællestur ({titles})") if n == 1 else _("Afmeldt {n} fællesture ({titles})"))
+                         .format(n=n, titles=titles))
         if self.promoted:
             names = self.promoted
-            joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
-            parts.append(f"{joined} rykket op")
+            joined = names[0] if len(names) == 1 else _("{first} og {last}").format(first=", ".join(names[:-1]),
+                                                                                  last=names[-1])
+            parts.append(_("{names} rykket op").format(names=joined))
         if self.agreements:
             numbers = ", ".join(str(n) for n in self.agreements)
-            word = "Aftale" if len(self.agreements) == 1 else "Aftalerne"
-            parts.append(f"{word} nr. {numbers} lukket; {self.clips_back} ubrugte klip tilbage til puljen")
+            parts.append((_("Aftale nr. {numbers} lukket; {clips} ubrugte klip tilbage til puljen")
+                          if len(self.agreements) == 1 else
+                          _("Aftalerne nr. {numbers} lukket; {clips} ubrugte klip tilbage til puljen"))
+                         .format(numbers=numbers, clips=self.clips_back))
         return "; ".join(parts) + ("." if parts else "")
 
 

@@ -7,6 +7,7 @@ from stdnum.dk import cpr as _cpr
 from stdnum.exceptions import ValidationError
 
 from .base import DomainError
+from .i18n import _
 
 
 def normalise(text: str) -> str:
@@ -17,22 +18,22 @@ def normalise(text: str) -> str:
     """
     raw = (text or "").strip()
     if not raw:
-        raise DomainError("CPR-nummer mangler.", field="cpr")
+        raise DomainError(_("CPR-nummer mangler."), field="cpr")
     compact = _cpr.compact(raw)
     if not compact.isdigit():
-        raise DomainError("CPR-nummeret må kun indeholde cifre (DDMMÅÅ-XXXX).", field="cpr")
+        raise DomainError(_("CPR-nummeret må kun indeholde cifre (DDMMÅÅ-XXXX)."), field="cpr")
     if len(compact) != 10:
-        raise DomainError("CPR-nummeret skal have 10 cifre (DDMMÅÅ-XXXX).", field="cpr")
+        raise DomainError(_("CPR-nummeret skal have 10 cifre (DDMMÅÅ-XXXX)."), field="cpr")
     try:
         _cpr.validate(compact)
     except ValidationError:
         try:
             born = _cpr.get_birth_date(compact)
         except ValidationError:
-            raise DomainError("CPR-nummeret indeholder ikke en gyldig dato.", field="cpr") from None
+            raise DomainError(_("CPR-nummeret indeholder ikke en gyldig dato."), field="cpr") from None
         if born > _dt.date.today():
-            raise DomainError("CPR-nummerets fødselsdato ligger i fremtiden.", field="cpr") from None
-        raise DomainError("CPR-nummeret er ugyldigt.", field="cpr") from None
+            raise DomainError(_("CPR-nummerets fødselsdato ligger i fremtiden."), field="cpr") from None
+        raise DomainError(_("CPR-nummeret er ugyldigt."), field="cpr") from None
     return compact
 
 

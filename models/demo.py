@@ -58,6 +58,7 @@ from .entities import (
     Staff,
     StateChange,
 )
+from .i18n import _
 from .outcomes import UCLA_VERSION, WHO5_VERSION, ucla_score, who5_score
 from .pools import clips_for_year, split_largest_remainder
 
@@ -185,7 +186,7 @@ def mark_new_database_as_demo() -> None:
     """
     with write_transaction():
         if Staff.select().exists() or Citizen.select().exists():
-            raise DomainError("Databasen er ikke tom; demodata fyldes kun i en ny database.")
+            raise DomainError(_("Databasen er ikke tom; demodata fyldes kun i en ny database."))
         Setting.insert(key=DEMO_MARK, value="1").on_conflict(  # an upsert on SQLite and PostgreSQL alike
             conflict_target=[Setting.key], update={Setting.value: "1"}).execute()
 
@@ -205,8 +206,7 @@ def open_demo_database(path: str, login: str, citizens: int = 2000, seed: int = 
     if not existed:
         mark_new_database_as_demo()
     elif not is_demo_database():
-        raise DomainError(f"{path} er ikke en demodatabase; demodata fyldes kun i en ny database, "
-                          "som cirkel demo selv opretter (vælg en ny fil med --db).")
+        raise DomainError(_("{path} er ikke en demodatabase; demodata fyldes kun i en ny database, som cirkel demo selv opretter (vælg en ny fil med --db).").format(path=path))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if fill and not Citizen.select().exists():
         fill_demo(login, citizens=citizens, seed=seed)
     elif Staff.get_or_none(Staff.login == login) is None:
@@ -223,9 +223,9 @@ def fill_demo(login: str, citizens: int = 2000, seed: int = 1, today: _dt.date |
 
     with write_transaction():
         if not is_demo_database():
-            raise DomainError("Demodata fyldes kun i en database, som cirkel demo selv har oprettet.")
+            raise DomainError(_("Demodata fyldes kun i en database, som cirkel demo selv har oprettet."))
         if Citizen.select().exists():
-            raise DomainError("Databasen har allerede borgere; demodata fyldes kun i en tom database.")
+            raise DomainError(_("Databasen har allerede borgere; demodata fyldes kun i en tom database."))
         summary = _fill(rng, login, citizens, today)
     after_bulk_load()
     return summary
@@ -280,8 +280,9 @@ def _fill(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> s
           {"citizens": n_citizens, "participants": len(demo.participants), "cards": len(rows["card"]),
            "punches": len(rows["punch"]), "events": len(demo.outings)})
     waiting = sum(1 for s in demo.state_of.values() if s == STATE_WAITLISTED)
-    return (f"{n_citizens} borgere, {len(demo.participants)} deltagere, {waiting} på venteliste, "
-            f"{len(rows['card'])} kort, {len(rows['punch'])} klip-registreringer, {len(demo.outings)} fællesture")
+    return _("{citizens} borgere, {participants} deltagere, {waiting} på venteliste, {cards} kort, {punches} klip-registreringer, {outings} fællesture").format(  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        citizens=n_citizens, participants=len(demo.participants), waiting=waiting, cards=len(rows["card"]),
+        punches=len(rows["punch"]), outings=len(demo.outings))
 
 
 def _organisation(rng: random.Random, login: str, n_citizens: int, today: _dt.date) -> _Demo:
@@ -340,7 +341,7 @@ def _citizens(demo: _Demo, n_citizens: int) -> None:
     weights = [d.home_help_count for d in demo.districts]
     demo.eligible_by_district = {d.id: [] for d in demo.districts}
     year_ago = today - _dt.timedelta(days=365)
-    for _ in range(n_citizens):
+    for _citizen in range(n_citizens):
         cid = ids.next("citizen")
         female = rng.random() < 0.68
         first = rng.choice(FEMALE if female else MALE)
@@ -415,7 +416,7 @@ def _admit_from_waitlists(demo: _Demo) -> None:
     from .admission import admit, room_in, waitlisted
 
     for d in demo.districts:
-        for _ in range(room_in(d, demo.today).places):
+        for _place in range(room_in(d, demo.today).places):
             queue = waitlisted(d)
             if not queue:
                 break

@@ -21,6 +21,7 @@ from peewee import (
 )
 
 from .base import BaseModel, now
+from .i18n import _
 
 # --- states and vocabularies -------------------------------------------------
 
@@ -40,6 +41,13 @@ CARD_OPEN = "open"
 CARD_USED_UP = "used_up"
 CARD_CLOSED = "closed"
 CARD_STATUS_LABELS = {CARD_OPEN: "åbent", CARD_USED_UP: "brugt op", CARD_CLOSED: "lukket"}  # the one table
+
+
+def card_status_label(status: str | None) -> str:
+    """A card's status in the user's language (CARD_STATUS_LABELS keeps the Danish words for files)."""
+    return {CARD_OPEN: _("åbent"), CARD_USED_UP: _("brugt op"), CARD_CLOSED: _("lukket")}.get(status, status or "")
+
+
 CARD_STATES = (CARD_OPEN, CARD_USED_UP, CARD_CLOSED)
 CLIPS_PER_CARD = 10
 

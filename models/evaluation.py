@@ -76,6 +76,7 @@ from .events import EventRow  # first: models.events loads its listings module i
 # isort: split
 from .event_listings import _events_query as events_query
 from .event_listings import _rows as event_rows
+from .i18n import _
 from .inputs import parse_date
 from .outcomes import UCLA_SEVERE_FROM, WHO5_DEPRESSION_AT_OR_BELOW
 from .results import MEASURES, latest_measurement, outcome_totals, totals_query
@@ -102,6 +103,12 @@ OWN_IDEAS_ROW = "Borgernes egne idéer"
 OUTING_WITHOUT_OFFER = "Fællestur uden katalogtilbud"
 IMPORTED_ROW = "Importerede klip"
 OTHER_REASON = "andet"
+
+
+def category_label(category: str) -> str:
+    """An activity category in the user's language, capitalised (the workbook keeps the Danish words)."""
+    return {"ledsagelse": _("Ledsagelse"), "hjemme": _("Hjemme"), "fællestur": _("Fællestur"), "andet": _("Andet"),
+            CATEGORY_IMPORT: _("Importeret"), CATEGORY_OWN: _("Egen idé")}.get(category, category.capitalize())
 
 ALL = object()  # _ledger: every citizen, not one district's
 
@@ -135,7 +142,7 @@ class EvaluationPeriod:
 
 def year_period(year: int) -> EvaluationPeriod:
     if not 1900 <= int(year) <= 2100:
-        raise DomainError(f"Året {year} er uden for det mulige.", field="period")
+        raise DomainError(_("Året {year} er uden for det mulige.").format(year=year), field="period")
     return _checked(EvaluationPeriod(_dt.date(year, 1, 1), _dt.date(year, 12, 31), "year"))
 
 
@@ -143,7 +150,7 @@ def range_period(start, end) -> EvaluationPeriod:
     first = parse_date(start, field="period")
     last = parse_date(end, field="period")
     if last < first:
-        raise DomainError("Periodens slutdato ligger før startdatoen.", field="period")
+        raise DomainError(_("Periodens slutdato ligger før startdatoen."), field="period")
     if first.month == 1 and first.day == 1 and last == _dt.date(first.year, 12, 31):
         return year_period(first.year)
     return _checked(EvaluationPeriod(first, last, "range"))
@@ -151,10 +158,10 @@ def range_period(start, end) -> EvaluationPeriod:
 
 def _checked(period: EvaluationPeriod) -> EvaluationPeriod:
     if period.start > today():
-        raise DomainError(f"Perioden {period.label} er ikke begyndt endnu.", field="period")
+        raise DomainError(_("Perioden {label} er ikke begyndt endnu.").format(label=period.label), field="period")
     months = (period.end.year - period.start.year) * 12 + period.end.month - period.start.month + 1
     if months > MAX_MONTHS:
-        raise DomainError(f"En evaluering dækker højst {MAX_MONTHS // 12} år; vælg en kortere periode.",
+        raise DomainError(_("En evaluering dækker højst {value} år; vælg en kortere periode.").format(value=MAX_MONTHS // 12),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="period")
     return period
 
@@ -166,12 +173,12 @@ def parse_period(text: str) -> EvaluationPeriod:
     """What a leader types: ``2026``, or two dates (``01-01-2026 – 30-06-2026``, ``2026-01-01 2026-06-30``)."""
     raw = " ".join((text or "").split())
     if not raw:
-        raise DomainError("Skriv et år (ÅÅÅÅ) eller to datoer (fra – til).", field="period")
+        raise DomainError(_("Skriv et år (ÅÅÅÅ) eller to datoer (fra – til)."), field="period")
     if re.fullmatch(r"\d{4}", raw):
         return year_period(int(raw))
     parts = [p for p in _SPLIT.split(raw) if p]
     if len(parts) != 2 or not all(re.search(r"\d", p) for p in parts):
-        raise DomainError(f"Ugyldig periode '{raw[:40]}'; skriv ÅÅÅÅ eller DD-MM-ÅÅÅÅ – DD-MM-ÅÅÅÅ.",
+        raise DomainError(_("Ugyldig periode '{raw}'; skriv ÅÅÅÅ eller DD-MM-ÅÅÅÅ – DD-MM-ÅÅÅÅ.").format(raw=raw[:40]),
                           field="period")
     return range_period(parts[0], parts[1])
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .base import DomainError, audit, operation, snapshot, today
 from .cards import open_card, punch, punch_agreement
-from .citizens import STATE_LABELS
+from .citizens import state_label
 from .entities import (
     ABSENT,
     ATTENDED,
@@ -29,11 +29,11 @@ from .entities import (
 from .events import (
     _PUNCH_NAMESPACE,
     MAX_SEATS,
-    STATUS_LABELS,
     _event,
     _names,
     _signup,
     _whole,
+    status_label,
 )
 from .i18n import _
 from .inputs import format_date
@@ -53,13 +53,13 @@ def too_early_to_confirm(starts_at: _dt.datetime | _dt.date, on: _dt.date | None
 def mark_attendance(actor: Staff, signup_id, attendance: str | None) -> Signup:
     """Mark one seated participant deltog (attended) / udeblev (absent), or clear it (None)."""
     if attendance not in (ATTENDED, ABSENT, None):
-        raise DomainError("Fremmøde skal være deltog eller udeblev.", field="attendance")
+        raise DomainError(_("Fremmøde skal være deltog eller udeblev."), field="attendance")
     signup = _signup(signup_id)
     event = Event.get_by_id(signup.event_id)
     if event.status != EVENT_PLANNED:
-        raise DomainError(f"Turen er {STATUS_LABELS[event.status]}; fremmødet kan ikke ændres.")
+        raise DomainError(_("Turen er {status}; fremmødet kan ikke ændres.").format(status=status_label(event.status)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if signup.status != SIGNUP_SEATED:
-        raise DomainError("Kun tilmeldte med en plads kan markeres (ikke venteliste eller afbud).")
+        raise DomainError(_("Kun tilmeldte med en plads kan markeres (ikke venteliste eller afbud)."))
     if signup.attendance == attendance:
         return signup
     before = snapshot(signup)
@@ -102,8 +102,8 @@ def _clips_for(event: Event, clips_for: dict | None, signup_ids: set[int]) -> di
     for key, value in (clips_for or {}).items():
         sid = int(key)
         if sid not in signup_ids:
-            raise DomainError("Der er angivet klip for en, der ikke er tilmeldt turen.", field="clips")
-        wanted[sid] = _whole(value, "clips", "Antal klip", 0, k)
+            raise DomainError(_("Der er angivet klip for en, der ikke er tilmeldt turen."), field="clips")
+        wanted[sid] = _whole(value, "clips", _("Antal klip"), 0, k)
     return wanted
 
 
@@ -117,19 +117,18 @@ def _funding(citizen: Citizen, k: int, on: _dt.date) -> tuple[str | None, str | 
     if k <= 0:
         return None, None, card, agreement_left
     if citizen.state != STATE_ACTIVE:
-        return None, (f"er ikke aktiv deltager ({STATE_LABELS.get(citizen.state, citizen.state)}); "
-                      "der kan ikke registreres klip"), card, agreement_left
+        return None, (_("er ikke aktiv deltager ({state}); der kan ikke registreres klip").format(state=state_label(citizen.state))), card, agreement_left  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if card is not None and card.clips - card.used >= k and on >= card.issued_on:
         return "card", None, card, agreement_left
     if agreement_left is not None and agreement_left >= k:
         return "agreement", None, card, agreement_left
     if card is None:
         used_up = Card.select().where((Card.citizen == citizen) & (Card.status == CARD_USED_UP)).exists()
-        problem = "har brugt kortet op og skal revurderes" if used_up else "har intet åbent klippekort"
+        problem = _("har brugt kortet op og skal revurderes") if used_up else _("har intet åbent klippekort")
     elif on < card.issued_on:
-        problem = f"har kun et kort udstedt efter turen ({card.issued_on.strftime('%d-%m-%Y')})"
+        problem = _("har kun et kort udstedt efter turen ({day})").format(day=card.issued_on.strftime("%d-%m-%Y"))
     else:
-        problem = f"har kun {card.clips - card.used} klip tilbage (skal bruge {k})"
+        problem = _("har kun {value} klip tilbage (skal bruge {k})").format(value=card.clips - card.used, k=k)
     return None, problem, card, agreement_left
 
 
@@ -207,24 +206,23 @@ def confirm_attendance(actor: Staff, event_id, clips_for: dict | None = None) ->
     """
     event = _event(event_id)
     if event.status == EVENT_HELD:
-        raise DomainError("Fremmødet er allerede bekræftet for denne tur.")
+        raise DomainError(_("Fremmødet er allerede bekræftet for denne tur."))
     if event.status == EVENT_CANCELLED:
-        raise DomainError("Turen er aflyst.")
+        raise DomainError(_("Turen er aflyst."))
     on = event.starts_at.date()
     early = too_early_to_confirm(on)
     if early:
         raise DomainError(early)
     lines = attendance_sheet(event, clips_for)
     if not lines:
-        raise DomainError("Ingen er tilmeldt med en plads; tilmeld deltagerne først, eller aflys turen.")
+        raise DomainError(_("Ingen er tilmeldt med en plads; tilmeld deltagerne først, eller aflys turen."))
     unmarked = [line.name for line in lines if line.attendance is None]
     if unmarked:
-        raise DomainError(f"Markér deltog eller udeblev for alle tilmeldte først: {_names(unmarked)}.",
+        raise DomainError(_("Markér deltog eller udeblev for alle tilmeldte først: {unmarked}.").format(unmarked=_names(unmarked)),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="attendance")
     problems = [f"{line.name} {line.problem}" for line in lines if line.problem]
     if problems:
-        raise DomainError("Klippene kan ikke registreres: " + "; ".join(problems)
-                          + ". Giv færre klip, lav en aftale eller fjern deltageren, og bekræft igen.",
+        raise DomainError(_("Klippene kan ikke registreres: {problems}. Giv færre klip, lav en aftale eller fjern deltageren, og bekræft igen.").format(problems="; ".join(problems)),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="clips")
     activity = event.catalogue_item.name if event.catalogue_item_id else event.title
     total = 0
@@ -248,8 +246,7 @@ def confirm_attendance(actor: Staff, event_id, clips_for: dict | None = None) ->
           {**snapshot(event), "attended": len(attendees), "absent": absent, "clips": total,
            "fewer_clips": {line.signup_id: line.clips for line in attendees if line.reduced}})
     if event.clips_per_participant:
-        message = (f"Fremmøde bekræftet: {len(attendees)} deltog, {absent} udeblev; "
-                   f"{total} klip registreret.")
+        message = (_("Fremmøde bekræftet: {attendees} deltog, {absent} udeblev; {total} klip registreret.").format(attendees=len(attendees), absent=absent, total=total))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     else:
-        message = f"Fremmøde bekræftet: {len(attendees)} deltog, {absent} udeblev."
+        message = _("Fremmøde bekræftet: {attendees} deltog, {absent} udeblev.").format(attendees=len(attendees), absent=absent)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return ConfirmOutcome(event, len(attendees), absent, total, message)

@@ -38,9 +38,17 @@ from .entities import (
     Signup,
     Staff,
 )
+from .i18n import _
 from .inputs import parse_date, parse_kroner, refuse_control
 
 STATUS_LABELS = {EVENT_PLANNED: "planlagt", EVENT_HELD: "afholdt", EVENT_CANCELLED: "aflyst"}
+
+
+def status_label(status: str) -> str:
+    """An outing's status in the user's language (STATUS_LABELS keeps the Danish words for files)."""
+    return {EVENT_PLANNED: _("planlagt"), EVENT_HELD: _("afholdt"), EVENT_CANCELLED: _("aflyst")}.get(status, status)
+
+
 SIGNUP_LABELS = {SIGNUP_SEATED: "tilmeldt", SIGNUP_WAITLISTED: "venteliste", SIGNUP_CANCELLED: "afbud"}
 ATTENDANCE_LABELS = {ATTENDED: "deltog", ABSENT: "udeblev", None: "—"}
 WHOLE_MUNICIPALITY = "Hele kommunen"
@@ -61,10 +69,10 @@ def parse_time(value) -> _dt.time:
         return value
     text = str(value or "").strip()
     if not text:
-        raise DomainError("Skriv et klokkeslæt (tt:mm).", field="time")
+        raise DomainError(_("Skriv et klokkeslæt (tt:mm)."), field="time")
     m = re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?", text)
     if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
-        raise DomainError(f"Ugyldigt klokkeslæt '{text}'; skriv tt:mm.", field="time")
+        raise DomainError(_("Ugyldigt klokkeslæt '{text}'; skriv tt:mm.").format(text=text), field="time")
     return _dt.time(int(m.group(1)), int(m.group(2) or 0))
 
 
@@ -74,9 +82,9 @@ def _whole(value, field_name: str, label: str, low: int, high: int, *, optional:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise DomainError(f"{label} skal være et helt tal.", field=field_name) from None
+        raise DomainError(_("{label} skal være et helt tal.").format(label=label), field=field_name) from None
     if not low <= number <= high:
-        raise DomainError(f"{label} skal være mellem {low} og {high}.", field=field_name)
+        raise DomainError(_("{label} skal være mellem {low} og {high}.").format(label=label, low=low, high=high), field=field_name)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return number
 
 
@@ -117,7 +125,7 @@ def _district(value) -> District | None:
     else:
         found = District.get_or_none(District.name == str(value).strip())
     if found is None:
-        raise DomainError(f"Distriktet '{value}' findes ikke.", field="district")
+        raise DomainError(_("Distriktet '{value}' findes ikke.").format(value=value), field="district")
     return found
 
 
@@ -133,7 +141,7 @@ def _catalogue_item(value) -> CatalogueItem | None:
 
         found = find_offer(str(value))
     if found is None:
-        raise DomainError(f"Tilbuddet '{value}' findes ikke i kataloget.", field="catalogue_item")
+        raise DomainError(_("Tilbuddet '{value}' findes ikke i kataloget.").format(value=value), field="catalogue_item")
     return found
 
 
@@ -141,7 +149,7 @@ def _event(event_or_id) -> Event:
     event_id = event_or_id.id if isinstance(event_or_id, Event) else event_or_id
     event = Event.get_or_none(Event.id == event_id)
     if event is None:
-        raise DomainError("Turen findes ikke.")
+        raise DomainError(_("Turen findes ikke."))
     return event
 
 
@@ -149,7 +157,7 @@ def _signup(signup_or_id) -> Signup:
     signup_id = signup_or_id.id if isinstance(signup_or_id, Signup) else signup_or_id
     signup = Signup.get_or_none(Signup.id == signup_id)
     if signup is None:
-        raise DomainError("Tilmeldingen findes ikke.")
+        raise DomainError(_("Tilmeldingen findes ikke."))
     return signup
 
 
@@ -180,27 +188,27 @@ def create_events(actor: Staff, *, title: str = "", day, time, seats, catalogue_
     """
     item = _catalogue_item(catalogue_item)
     if item is not None and not item.active:
-        raise DomainError(f"Tilbuddet '{item.name}' er ikke aktivt i kataloget.", field="catalogue_item")
+        raise DomainError(_("Tilbuddet '{name}' er ikke aktivt i kataloget.").format(name=item.name), field="catalogue_item")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     title = " ".join((title or "").split()) or (item.name if item else "")
     if not title:
-        raise DomainError("Skriv en titel eller vælg et tilbud fra kataloget.", field="title")
+        raise DomainError(_("Skriv en titel eller vælg et tilbud fra kataloget."), field="title")
     if len(title) > MAX_TITLE:
-        raise DomainError(f"Titlen må højst være {MAX_TITLE} tegn.", field="title")
+        raise DomainError(_("Titlen må højst være {MAX_TITLE} tegn.").format(MAX_TITLE=MAX_TITLE), field="title")
     place = " ".join((meeting_place or "").split())
-    refuse_control(title, "title", label="Titlen")
-    refuse_control(meeting_place, "meeting_place", label="Mødestedet")
+    refuse_control(title, "title", label=_("Titlen"))
+    refuse_control(meeting_place, "meeting_place", label=_("Mødestedet"))
     first_day = parse_date(day, "day")
     at = parse_time(time)
-    n_seats = _whole(seats, "seats", "Antal pladser", 1, MAX_SEATS)
-    clips = _whole(clips_per_participant, "clips_per_participant", "Klip pr. deltager", 1, CLIPS_PER_CARD,
+    n_seats = _whole(seats, "seats", _("Antal pladser"), 1, MAX_SEATS)
+    clips = _whole(clips_per_participant, "clips_per_participant", _("Klip pr. deltager"), 1, CLIPS_PER_CARD,
                    optional=True)
     transport = parse_kroner(transport_cost_dkk if transport_cost_dkk not in (None, "") else 0,
-                             "transport_cost_dkk", label="Transportudgiften")
+                             "transport_cost_dkk", label=_("Transportudgiften"))
     where = _district(district)
-    months = _whole(repeat_months, "repeat_months", "Antal måneder", 1, MAX_REPEAT_MONTHS)
-    weeks = _whole(repeat_weeks, "repeat_weeks", "Antal uger", 1, MAX_REPEAT_WEEKS, optional=True)
+    months = _whole(repeat_months, "repeat_months", _("Antal måneder"), 1, MAX_REPEAT_MONTHS)
+    weeks = _whole(repeat_weeks, "repeat_weeks", _("Antal uger"), 1, MAX_REPEAT_WEEKS, optional=True)
     if weeks is not None and months > 1:
-        raise DomainError("Gentag enten hver uge eller hver måned, ikke begge.", field="repeat_weeks")
+        raise DomainError(_("Gentag enten hver uge eller hver måned, ikke begge."), field="repeat_weeks")
     dates = weekly_dates(first_day, weeks) if weeks is not None else monthly_dates(first_day, months)
     series = str(uuid.uuid4()) if len(dates) > 1 else None
     events = []
@@ -219,9 +227,9 @@ def cancel_event(actor: Staff, event_id, reason: str = "", following: bool = Fal
     """Cancel a planned event (and with ``following`` the later planned ones of its series)."""
     event = _event(event_id)
     if event.status == EVENT_HELD:
-        raise DomainError("Turen er afholdt og kan ikke aflyses.")
+        raise DomainError(_("Turen er afholdt og kan ikke aflyses."))
     if event.status == EVENT_CANCELLED:
-        raise DomainError("Turen er allerede aflyst.")
+        raise DomainError(_("Turen er allerede aflyst."))
     targets = [event]
     if following and event.series:
         targets += list(Event.select().where((Event.series == event.series) & (Event.id != event.id)

@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .base import DomainError, db
+from .i18n import _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
@@ -115,8 +116,7 @@ def grant_reader(path: Path, uid: int, *, directory: bool = False) -> None:
             raise OSError(errno.EIO, "ACL")
     except OSError as exc:
         if exc.errno in (errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise DomainError(f"Filsystemet under {path.parent} kan ikke give filen til dig alene (ingen ACL). "
-                              "Brug --out - og omdirigér til en fil.", field="file") from None
+            raise DomainError(_("Filsystemet under {parent} kan ikke give filen til dig alene (ingen ACL). Brug --out - og omdirigér til en fil.").format(parent=path.parent), field="file") from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         raise
 
 
@@ -127,9 +127,9 @@ def outbox_path(hand_over: HandOver | None = None) -> Path:
     """Where the staff member's outbox is (nothing is created)."""
     hand_over = hand_over or _hand_over
     if hand_over is None:
-        raise DomainError("Der er ingen udbakke, når Cirkel ikke kører som den fælles konto.", field="file")
+        raise DomainError(_("Der er ingen udbakke, når Cirkel ikke kører som den fælles konto."), field="file")
     if not _LOGIN.fullmatch(hand_over.login):
-        raise DomainError(f"Brugernavnet '{hand_over.login}' kan ikke bruges som mappenavn.", field="file")
+        raise DomainError(_("Brugernavnet '{login}' kan ikke bruges som mappenavn.").format(login=hand_over.login), field="file")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return hand_over.outbox_root / hand_over.login
 
 
@@ -139,18 +139,16 @@ def outbox(hand_over: HandOver | None = None) -> Path:
     box = outbox_path(hand_over)
     root = hand_over.outbox_root
     if not root.is_dir():
-        raise DomainError(f"Udbakken {root} findes ikke; en administrator opretter den "
-                          f"(install -d -o {hand_over.account} -m 711 {root}).", field="file")
+        raise DomainError(_("Udbakken {root} findes ikke; en administrator opretter den (install -d -o {account} -m 711 {root}).").format(root=root, account=hand_over.account), field="file")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     try:
         os.mkdir(box, 0o700)
     except FileExistsError:
         pass
     except PermissionError:
-        raise DomainError(f"Cirkel må ikke oprette din udbakke i {root}; "
-                          f"den skal ejes af {hand_over.account}.", field="file") from None
+        raise DomainError(_("Cirkel må ikke oprette din udbakke i {root}; den skal ejes af {account}.").format(root=root, account=hand_over.account), field="file") from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     info = os.lstat(box)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid():
-        raise DomainError(f"{box} er ikke Cirkels udbakke; en administrator fjerner den.", field="file")
+        raise DomainError(_("{box} er ikke Cirkels udbakke; en administrator fjerner den.").format(box=box), field="file")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     os.chmod(box, 0o700)
     grant_reader(box, hand_over.uid, directory=True)
     return box
@@ -173,8 +171,7 @@ def fetch_hint(path: str | os.PathLike) -> str | None:
     path = Path(path)
     if path.parent != outbox_path():
         return None
-    return (f"Hent den til din pc med: scp {_hand_over.login}@{socket.gethostname()}:{path} . "
-            "(eller WinSCP: samme sti)")
+    return (_("Hent den til din pc med: scp {login}@{gethostname}:{path} . (eller WinSCP: samme sti)").format(login=_hand_over.login, gethostname=socket.gethostname(), path=path))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def _database_paths() -> set[Path]:
@@ -212,41 +209,40 @@ def check_target(path: str | os.PathLike, *, force: bool = False, suffix: str | 
     if _hand_over is not None and raw.parent.absolute() == outbox_path():
         outbox()  # made on first use, and its access checked every time
     if suffix and raw.suffix.lower() != suffix:
-        raise DomainError(f"Filnavnet skal ende på {suffix} (fik '{raw.name}').", field="file")
+        raise DomainError(_("Filnavnet skal ende på {suffix} (fik '{name}').").format(suffix=suffix, name=raw.name), field="file")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if raw.name in ("", ".", ".."):
-        raise DomainError(f"{path} er ikke et filnavn.", field="file")
+        raise DomainError(_("{path} er ikke et filnavn.").format(path=path), field="file")
     parent = raw.parent
     try:
         parent_real = parent.resolve(strict=True)
     except (OSError, RuntimeError):
-        raise DomainError(f"Mappen {parent} findes ikke.", field="file") from None
+        raise DomainError(_("Mappen {parent} findes ikke.").format(parent=parent), field="file") from None
     if not parent_real.is_dir():
-        raise DomainError(f"{parent} er ikke en mappe.", field="file")
+        raise DomainError(_("{parent} er ikke en mappe.").format(parent=parent), field="file")
     target = parent_real / raw.name
     if _hand_over is not None:
         _refuse_service_folders(parent_real)
     if target.name.endswith(".bak") or target in _database_paths():
-        raise DomainError(f"{path} er Cirkels database eller en kopi af den; vælg et andet filnavn.",
+        raise DomainError(_("{path} er Cirkels database eller en kopi af den; vælg et andet filnavn.").format(path=path),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="file")
     try:
         info = os.lstat(target)
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise DomainError(f"Kan ikke bruge {path}: {exc.strerror or exc}.", field="file") from None
+        raise DomainError(_("Kan ikke bruge {path}: {value}.").format(path=path, value=exc.strerror or exc), field="file") from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if info is not None:
         if stat.S_ISLNK(info.st_mode):
-            raise DomainError(f"{path} er et symbolsk link; Cirkel skriver ikke gennem links. "
-                              "Vælg et andet filnavn.", field="file")
+            raise DomainError(_("{path} er et symbolsk link; Cirkel skriver ikke gennem links. Vælg et andet filnavn.").format(path=path), field="file")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if stat.S_ISDIR(info.st_mode):
-            raise DomainError(f"{path} er en mappe; skriv et filnavn.", field="file")
+            raise DomainError(_("{path} er en mappe; skriv et filnavn.").format(path=path), field="file")
         if not stat.S_ISREG(info.st_mode):
-            raise DomainError(f"{path} er ikke en almindelig fil.", field="file")
+            raise DomainError(_("{path} er ikke en almindelig fil.").format(path=path), field="file")
         if _looks_like_database(target):
-            raise DomainError(f"{path} findes allerede og er en database; Cirkel overskriver aldrig en database.",
+            raise DomainError(_("{path} findes allerede og er en database; Cirkel overskriver aldrig en database.").format(path=path),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                               field="file")
         if not force:
-            raise DomainError(f"{path} findes allerede; vælg et nyt filnavn eller brug --force.",
+            raise DomainError(_("{path} findes allerede; vælg et nyt filnavn eller brug --force.").format(path=path),
                               field="file")
     if not os.access(parent_real, os.W_OK | os.X_OK):
         raise DomainError(_not_writable(parent), field="file")
@@ -263,18 +259,16 @@ def _refuse_service_folders(parent: Path) -> None:
     if _within(parent, box):
         return
     if _within(parent, _hand_over.outbox_root.resolve()):
-        raise DomainError(f"Cirkel gemmer kun i din egen udbakke: {_hand_over.outbox_root / _hand_over.login}",
+        raise DomainError(_("Cirkel gemmer kun i din egen udbakke: {value}").format(value=_hand_over.outbox_root / _hand_over.login),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="file")
     if any(_within(parent, Path(folder).resolve()) for folder in _hand_over.protected):
-        raise DomainError(f"Cirkel gemmer ikke filer i {parent}, som hører til kontoen {_hand_over.account}. "
-                          f"Gem i din udbakke {_hand_over.outbox_root / _hand_over.login}.", field="file")
+        raise DomainError(_("Cirkel gemmer ikke filer i {parent}, som hører til kontoen {account}. Gem i din udbakke {value}.").format(parent=parent, account=_hand_over.account, value=_hand_over.outbox_root / _hand_over.login), field="file")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def _not_writable(parent: Path) -> str:
     if _hand_over is None:
-        return f"Du må ikke skrive i mappen {parent}."
-    return (f"Cirkel kører som {_hand_over.account} og må ikke skrive i {parent}. Gem i din udbakke "
-            f"{_hand_over.outbox_root / _hand_over.login}, eller brug --out - og omdirigér: --out - > fil.xlsx")
+        return _("Du må ikke skrive i mappen {parent}.").format(parent=parent)
+    return _("Cirkel kører som {account} og må ikke skrive i {parent}. Gem i din udbakke {outbox}, eller brug --out - og omdirigér: --out - > fil.xlsx").format(account=_hand_over.account, parent=parent, outbox=_hand_over.outbox_root / _hand_over.login)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 @contextlib.contextmanager
@@ -333,15 +327,15 @@ def write_private(path: str | os.PathLike, write: Callable[[Path], object], *, f
                 try:
                     os.link(temp, target, follow_symlinks=False)
                 except FileExistsError:
-                    raise DomainError(f"{path} findes allerede; vælg et nyt filnavn eller brug --force.",
+                    raise DomainError(_("{path} findes allerede; vælg et nyt filnavn eller brug --force.").format(path=path),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                                       field="file") from None
             _fsync_dir(target.parent)
     except PermissionError:
         raise DomainError(_not_writable(target.parent), field="file") from None
     except OSError as exc:
         if getattr(exc, "errno", None) == 28:
-            raise DomainError(f"Disken er fuld; {path} blev ikke gemt.", field="file") from None
-        raise DomainError(f"Kunne ikke skrive {path}: {exc.strerror or exc}.", field="file") from None
+            raise DomainError(_("Disken er fuld; {path} blev ikke gemt.").format(path=path), field="file") from None
+        raise DomainError(_("Kunne ikke skrive {path}: {value}.").format(path=path, value=exc.strerror or exc), field="file") from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return target
 
 
@@ -353,7 +347,7 @@ def write_to_stdout(write: Callable[[Path], object]) -> Path:
     """
     out = sys.__stdout__  # the process's own standard output, never a TUI's captured print()
     if out is None or out.isatty():
-        raise DomainError("Standard output er en terminal; send filen til en fil: --out - > fil.xlsx", field="file")
+        raise DomainError(_("Standard output er en terminal; send filen til en fil: --out - > fil.xlsx"), field="file")
     folder = Path(tempfile.mkdtemp(prefix="cirkel-"))  # 0700, in $TMPDIR or /tmp
     try:
         with private_temp(folder) as temp:
@@ -366,8 +360,8 @@ def write_to_stdout(write: Callable[[Path], object]) -> Path:
         raise
     except OSError as exc:
         if getattr(exc, "errno", None) == errno.ENOSPC:
-            raise DomainError("Disken er fuld; filen blev ikke lavet.", field="file") from None
-        raise DomainError(f"Kunne ikke skrive til standard output: {exc.strerror or exc}.", field="file") from None
+            raise DomainError(_("Disken er fuld; filen blev ikke lavet."), field="file") from None
+        raise DomainError(_("Kunne ikke skrive til standard output: {value}.").format(value=exc.strerror or exc), field="file") from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return Path(STDOUT)
@@ -382,7 +376,7 @@ def stdin_copy(suffix: str = ".xlsx") -> Iterator[Path]:
     """
     source = sys.__stdin__
     if source is None or source.isatty():
-        raise DomainError("Send filen på standard input: cirkel import - < fil.xlsx", field="file")
+        raise DomainError(_("Send filen på standard input: cirkel import - < fil.xlsx"), field="file")
     folder = Path(tempfile.mkdtemp(prefix="cirkel-"))
     try:
         with private_temp(folder, prefix=".stdin-") as temp:

@@ -41,6 +41,7 @@ from .entities import (
     Signup,
     Staff,
 )
+from .i18n import _
 from .inputs import parse_whole
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
@@ -48,13 +49,14 @@ from .settings import SettingSpec, declare, get_setting
 LIST_LIMIT = 200
 
 IDLE_WEEKS = declare(SettingSpec(
-    "followup.idle_weeks", 6, lambda text: parse_whole(text, "weeks", minimum=1, maximum=52, label="Antal uger"),
+    "followup.idle_weeks", 6, lambda text: parse_whole(text, "weeks", minimum=1, maximum=52, label=_("Antal uger")),
     "Uger uden klip, før et åbent kort regnes som stille"))
 OPEN_MONTHS = declare(SettingSpec(
-    "followup.open_months", 4, lambda text: parse_whole(text, "months", minimum=1, maximum=36, label="Antal måneder"),
+    "followup.open_months", 4,
+    lambda text: parse_whole(text, "months", minimum=1, maximum=36, label=_("Antal måneder")),
     "Måneder et kort må være åbent, før det følges op"))
 TARGET_PERCENT = declare(SettingSpec(
-    "followup.target_percent", 80, lambda text: parse_whole(text, "percent", minimum=1, maximum=100, label="Målet"),
+    "followup.target_percent", 80, lambda text: parse_whole(text, "percent", minimum=1, maximum=100, label=_("Målet")),
     "Mål for årets forbrug af klip i procent"))
 
 

@@ -14,9 +14,14 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "cirkel"
 
 
+CONTEXT = "\x04"  # gettext's separator of msgctxt and msgid in a catalogue key
+
+
 def parse_po(path: Path) -> dict[str, str]:
-    """msgid → msgstr of a .po file (single-form entries; empty msgstr is skipped)."""
+    """msgid → msgstr of a .po file (single-form entries; empty msgstr is skipped). An entry with a
+    ``msgctxt`` is keyed ``context + CONTEXT + msgid``, as gettext does."""
     catalogue: dict[str, str] = {}
+    msgctxt: list[str] | None = None
     msgid: list[str] | None = None
     msgstr: list[str] | None = None
     current: list[str] | None = None
@@ -24,6 +29,8 @@ def parse_po(path: Path) -> dict[str, str]:
     def flush():
         if msgid is not None and msgstr is not None:
             key, value = "".join(msgid), "".join(msgstr)
+            if msgctxt is not None:
+                key = "".join(msgctxt) + CONTEXT + key
             if key and value:
                 catalogue[key] = value
 
@@ -31,8 +38,14 @@ def parse_po(path: Path) -> dict[str, str]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith("msgid "):
+        if line.startswith("msgctxt "):
             flush()
+            msgctxt, msgid, msgstr = [ast.literal_eval(line[8:])], None, None
+            current = msgctxt
+        elif line.startswith("msgid "):
+            if msgstr is not None:  # a new entry without a context
+                flush()
+                msgctxt = None
             msgid, msgstr = [ast.literal_eval(line[6:])], None
             current = msgid
         elif line.startswith("msgstr "):
@@ -52,6 +65,9 @@ class POTranslations(gettext.NullTranslations):
     def gettext(self, message: str) -> str:
         return self._catalogue.get(message, message)
 
+    def pgettext(self, context: str, message: str) -> str:
+        return self._catalogue.get(context + CONTEXT + message, message)
+
 
 def language() -> str:
     return (os.environ.get("CIRKEL_LANG") or "da").split(".")[0].split("_")[0].lower()
@@ -66,13 +82,25 @@ def translation(lang: str | None = None) -> gettext.NullTranslations:
 
 
 _translation = translation()
+_language = language()
 
 
 def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``_()`` for a word that means two things in Danish (e.g. "Tilbage": back / left), told apart by ``context``."""
+    return _translation.pgettext(context, message)
+
+
+def current_language() -> str:
+    """The language ``_()`` speaks now ("da" or "en")."""
+    return _language
+
+
 def set_language(lang: str) -> None:
     """Switch the catalogue (used by tests and at start)."""
-    global _translation
+    global _translation, _language
     _translation = translation(lang)
+    _language = (lang or "da").split(".")[0].split("_")[0].lower()

@@ -58,7 +58,7 @@ from peewee import fn
 
 from .base import DomainError, now, operation, today
 from .cards import CARD_NUMBER_MAX
-from .citizens import STATE_LABELS
+from .citizens import state_label
 from .cpr import formatted, masked, normalise
 from .entities import (
     CARD_CLOSED,
@@ -80,8 +80,10 @@ from .entities import (
     Punch,
     Staff,
     StateChange,
+    card_status_label,
 )
 from .entities import CARD_STATUS_LABELS as STATUS_LABELS
+from .i18n import _
 from .inputs import clean_text, format_int, parse_date
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
@@ -146,12 +148,12 @@ class ImportRefused(DomainError):
     def __init__(self, path: Path, errors: list):
         self.errors = [e[2] if isinstance(e, tuple) else e
                        for e in sorted(errors, key=lambda e: e[:2] if isinstance(e, tuple) else (0, ""))]
-        super().__init__(f"Importen af {path.name} er afvist: {len(errors)} fejl; intet er ændret.")
+        super().__init__(_("Importen af {name} er afvist: {errors} fejl; intet er ændret.").format(name=path.name, errors=len(errors)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
     def lines(self) -> list[str]:
         shown = self.errors[:MAX_ERRORS_SHOWN]
         if len(self.errors) > MAX_ERRORS_SHOWN:
-            shown.append(f"… og {len(self.errors) - MAX_ERRORS_SHOWN} fejl mere.")
+            shown.append(_("… og {value} fejl mere.").format(value=len(self.errors) - MAX_ERRORS_SHOWN))
         return shown
 
 
@@ -164,11 +166,11 @@ class _Errors:
 
     def add(self, row: int, column: str | None, message: str) -> None:
         if column is None:
-            self.items.append((row, "", f"Ark {self.sheet.sheet}, række {row}: {message}"))
+            self.items.append((row, "", _("Ark {sheet}, række {row}: {message}").format(sheet=self.sheet.sheet, row=row, message=message)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             return
         letter = self.sheet.letters[column]
         self.items.append((row, letter.rjust(3),
-                           f"Ark {self.sheet.sheet}, række {row}, kolonne {letter} ({column}): {message}"))
+                           _("Ark {sheet}, række {row}, kolonne {letter} ({column}): {message}").format(sheet=self.sheet.sheet, row=row, letter=letter, column=column, message=message)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -211,7 +213,7 @@ def _date(value) -> _dt.date:
         return value
     text = _cell_text(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) or not _DATE_TEXT.fullmatch(text):
-        raise ValueError(f"'{text[:30]}' er ikke en dato; skriv dd-mm-åååå.")
+        raise ValueError(_("'{text}' er ikke en dato; skriv dd-mm-åååå.").format(text=text[:30]))
     try:
         return parse_date(text)
     except DomainError as exc:
@@ -255,12 +257,12 @@ def _check_row(n: int, values: tuple, errors: _Errors, scheme_start: _dt.date, d
 
     name = district = ""
     try:
-        name = clean_text(_cell_text(raw_name), "name", kind="name", label="Navnet")
+        name = clean_text(_cell_text(raw_name), "name", kind="name", label=_("Navnet"))
     except DomainError as exc:
         errors.add(n, COL_NAME, exc.message)
     try:
         district = clean_text(_cell_text(raw_district), "district", kind="district", required=False,
-                              label="Distriktet")
+                              label=_("Distriktet"))
     except DomainError as exc:
         errors.add(n, COL_DISTRICT, exc.message)
 
@@ -269,8 +271,7 @@ def _check_row(n: int, values: tuple, errors: _Errors, scheme_start: _dt.date, d
     if number_text == "":
         errors.add(n, COL_NUMBER, "kortnummeret mangler.")
     elif number is None or not CARD_NUMBER_MIN <= number <= CARD_NUMBER_MAX:
-        errors.add(n, COL_NUMBER, f"kortnummeret skal være et helt tal mellem {format_int(CARD_NUMBER_MIN)} og "
-                                  f"{format_int(CARD_NUMBER_MAX)} (fik '{number_text[:30]}').")
+        errors.add(n, COL_NUMBER, _("kortnummeret skal være et helt tal mellem {CARD_NUMBER_MIN} og {CARD_NUMBER_MAX} (fik '{number_text}').").format(CARD_NUMBER_MIN=format_int(CARD_NUMBER_MIN), CARD_NUMBER_MAX=format_int(CARD_NUMBER_MAX), number_text=number_text[:30]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
     start = end = None
     if _cell_text(raw_start) == "":
@@ -287,26 +288,25 @@ def _check_row(n: int, values: tuple, errors: _Errors, scheme_start: _dt.date, d
         except ValueError as exc:
             errors.add(n, COL_END, str(exc))
     if start is not None and start < scheme_start:
-        errors.add(n, COL_START, f"datoen {start:%d-%m-%Y} ligger før ordningen begyndte "
-                                 f"({scheme_start:%d-%m-%Y}).")
+        errors.add(n, COL_START, _("datoen {start:%d-%m-%Y} ligger før ordningen begyndte ({scheme_start:%d-%m-%Y}).").format(start=start, scheme_start=scheme_start))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     for column, when in ((COL_START, start), (COL_END, end)):
         if when is not None and when > day:
             errors.add(n, column, f"datoen {when:%d-%m-%Y} ligger i fremtiden.")
     if start is not None and end is not None and end < start:
-        errors.add(n, COL_END, f"sluttidspunktet {end:%d-%m-%Y} ligger før starttidspunktet {start:%d-%m-%Y}.")
+        errors.add(n, COL_END, _("sluttidspunktet {end:%d-%m-%Y} ligger før starttidspunktet {start:%d-%m-%Y}.").format(end=end, start=start))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
     raw = _cell_text(raw_clips)
     clips = _whole(raw_clips)
     if raw == "":
-        errors.add(n, COL_CLIPS, "antal klip mangler (skriv 0 for et ubrugt kort).")
+        errors.add(n, COL_CLIPS, _("antal klip mangler (skriv 0 for et ubrugt kort)."))
     elif clips is None:
-        errors.add(n, COL_CLIPS, f"antal klip skal være et helt tal (fik '{raw[:30]}').")
+        errors.add(n, COL_CLIPS, _("antal klip skal være et helt tal (fik '{raw}').").format(raw=raw[:30]))
     elif clips < 0:
-        errors.add(n, COL_CLIPS, f"antal klip kan ikke være negativt (fik {clips}).")
+        errors.add(n, COL_CLIPS, _("antal klip kan ikke være negativt (fik {clips}).").format(clips=clips))
     elif clips > CLIPS_PER_CARD:
-        errors.add(n, COL_CLIPS, f"et kort har højst {CLIPS_PER_CARD} klip (fik {format_int(clips)}).")
+        errors.add(n, COL_CLIPS, _("et kort har højst {CLIPS_PER_CARD} klip (fik {clips}).").format(CLIPS_PER_CARD=CLIPS_PER_CARD, clips=format_int(clips)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     elif clips == CLIPS_PER_CARD and not has_end:
-        errors.add(n, COL_END, f"kortet har brugt alle {CLIPS_PER_CARD} klip og skal have et sluttidspunkt.")
+        errors.add(n, COL_END, _("kortet har brugt alle {CLIPS_PER_CARD} klip og skal have et sluttidspunkt.").format(CLIPS_PER_CARD=CLIPS_PER_CARD))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
     if len(errors.items) > before:
         return None
@@ -324,27 +324,23 @@ def _check_consistency(rows: list[CardRow], errors: _Errors) -> list[CardRow]:
         first = by_number.get(row.number)
         if first is not None:
             if first.data() != row.data():
-                errors.add(row.row, COL_NUMBER, f"kort {row.number} står også i række {first.row} med andre "
-                                                "oplysninger.")
+                errors.add(row.row, COL_NUMBER, _("kort {number} står også i række {row} med andre oplysninger.").format(number=row.number, row=first.row))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             continue  # an exact repeat: the first row stands
         by_number[row.number] = row
         same = by_cpr.get(row.cpr)
         if same is not None:
             if same.name != row.name:
-                errors.add(row.row, COL_NAME, f"CPR {formatted(row.cpr)} står i række {same.row} med navnet "
-                                              f"'{same.name}'.")
+                errors.add(row.row, COL_NAME, _("CPR {cpr} står i række {row} med navnet '{name}'.").format(cpr=formatted(row.cpr), row=same.row, name=same.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                 continue
             if same.district.casefold() != row.district.casefold():
-                errors.add(row.row, COL_DISTRICT, f"CPR {formatted(row.cpr)} står i række {same.row} med "
-                                                  f"distriktet '{same.district}'.")
+                errors.add(row.row, COL_DISTRICT, _("CPR {cpr} står i række {row} med distriktet '{district}'.").format(cpr=formatted(row.cpr), row=same.row, district=same.district))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                 continue
         else:
             by_cpr[row.cpr] = row
         if row.end is None:
             other = open_by_cpr.get(row.cpr)
             if other is not None:
-                errors.add(row.row, COL_END, f"borgeren har også et åbent kort i række {other.row} "
-                                             "(kun ét kort kan være åbent ad gangen).")
+                errors.add(row.row, COL_END, _("borgeren har også et åbent kort i række {row} (kun ét kort kan være åbent ad gangen).").format(row=other.row))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                 continue
             open_by_cpr[row.cpr] = row
         kept.append(row)
@@ -389,46 +385,49 @@ class ImportReport:
 
     def counts(self) -> str:
         """``2 nye borgere, 1 nyt kort, 0 nye distrikter, 3 kendte kort``."""
-        return ", ".join((_n(len(self.new_citizens), "ny borger", "nye borgere"),
-                          _n(len(self.new_cards), "nyt kort", "nye kort"),
-                          _n(len(self.new_districts), "nyt distrikt", "nye distrikter"),
-                          _n(len(self.known_cards), "kendt kort", "kendte kort")))
+        return ", ".join((_n(len(self.new_citizens), _("ny borger"), _("nye borgere")),
+                          _n(len(self.new_cards), _("nyt kort"), _("nye kort")),
+                          _n(len(self.new_districts), _("nyt distrikt"), _("nye distrikter")),
+                          _n(len(self.known_cards), _("kendt kort"), _("kendte kort"))))
 
     def summary(self) -> str:
         counts = self.counts()
         if self.nothing_to_do:
-            return f"Intet at importere fra {self.path.name}: {counts}."
+            return _("Intet at importere fra {name}: {counts}.").format(name=self.path.name, counts=counts)
         if self.dry_run:
-            return f"Prøvekørsel af {self.path.name}: {counts}; intet er gemt."
-        return f"Importeret fra {self.path.name}: {counts}."
+            return _("Prøvekørsel af {name}: {counts}; intet er gemt.").format(name=self.path.name, counts=counts)
+        return _("Importeret fra {name}: {counts}.").format(name=self.path.name, counts=counts)
 
     def lines(self, limit: int = 200) -> list[str]:
         """The dry run's report; the per-citizen and per-card lists stop at ``limit`` lines."""
-        out = [f"Fil: {self.path} (ark {SHEET}, {format_int(self.rows)} rækker)."]
+        out = [_("Fil: {path} (ark {SHEET}, {rows} rækker).").format(path=self.path, SHEET=SHEET, rows=format_int(self.rows))]  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if self.new_districts:
-            out.append(f"Nye distrikter, oprettes: {', '.join(self.new_districts)}.")
-        out.append(f"Nye borgere: {format_int(len(self.new_citizens))}.")
+            out.append(_("Nye distrikter, oprettes: {names}.").format(names=", ".join(self.new_districts)))
+        out.append(_("Nye borgere: {new_citizens}.").format(new_citizens=format_int(len(self.new_citizens))))
         for c in self.new_citizens[:limit]:
-            out.append(f"  {masked(c.cpr)} {c.name} · {c.district or 'intet distrikt'} · "
-                       f"{STATE_LABELS.get(c.state, c.state)}")
+            out.append(f"  {masked(c.cpr)} {c.name} · {c.district or _('intet distrikt')} · {state_label(c.state)}")
         if len(self.new_citizens) > limit:
-            out.append(f"  … og {format_int(len(self.new_citizens) - limit)} mere.")
+            out.append(_("  … og {value} mere.").format(value=format_int(len(self.new_citizens) - limit)))
         clips = sum(c.clips for c in self.new_cards)
         by_status = {s: sum(1 for c in self.new_cards if c.status == s) for s in STATUS_LABELS}
-        detail = ", ".join(f"{format_int(n)} {STATUS_LABELS[s]}" for s, n in by_status.items() if n)
-        out.append(f"Nye kort: {format_int(len(self.new_cards))}"
-                   + (f" ({detail}) med i alt {format_int(clips)} klip." if detail else "."))
+        detail = ", ".join(f"{format_int(n)} {card_status_label(s)}" for s, n in by_status.items() if n)
+        if detail:
+            out.append(_("Nye kort: {n} ({detail}) med i alt {clips} klip.").format(
+                n=format_int(len(self.new_cards)), detail=detail, clips=format_int(clips)))
+        else:
+            out.append(_("Nye kort: {n}.").format(n=format_int(len(self.new_cards))))
         for c in self.new_cards[:limit]:
             end = c.end.strftime("%d-%m-%Y") if c.end else ""
-            out.append(f"  kort {c.number} · {masked(c.cpr)} {c.name} · {c.start:%d-%m-%Y} – {end} · "
-                       f"{c.clips} klip · {STATUS_LABELS[c.status]}")
+            out.append(_("  kort {number} · {cpr} {name} · {start} – {end} · {clips} klip · {status}").format(
+                number=c.number, cpr=masked(c.cpr), name=c.name, start=c.start.strftime("%d-%m-%Y"), end=end,
+                clips=c.clips, status=card_status_label(c.status)))
         if len(self.new_cards) > limit:
-            out.append(f"  … og {format_int(len(self.new_cards) - limit)} mere.")
+            out.append(_("  … og {value} mere.").format(value=format_int(len(self.new_cards) - limit)))
         if self.known_cards:
             numbers = ", ".join(str(n) for n in self.known_cards[:20])
             more = " …" if len(self.known_cards) > 20 else ""
-            out.append(f"Kort der allerede findes (springes over): {len(self.known_cards)} ({numbers}{more}).")
-        out.extend(f"Bemærk: {w}" for w in self.warnings)
+            out.append(_("Kort der allerede findes (springes over): {known_cards} ({numbers}{more}).").format(known_cards=len(self.known_cards), numbers=numbers, more=more))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        out.extend(_("Bemærk: {w}").format(w=w) for w in self.warnings)
         out.append(self.summary())
         return out
 
@@ -528,8 +527,7 @@ def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = Fa
             new_districts[key] = row.district
             if not create_districts:
                 errors.add(row.row, COL_DISTRICT,
-                           f"distriktet '{row.district}' findes ikke i Cirkel. Ret stavningen, eller lad importen "
-                           "oprette det (--create-districts).")
+                           _("distriktet '{district}' findes ikke i Cirkel. Ret stavningen, eller lad importen oprette det (--create-districts).").format(district=row.district))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     report.new_districts = list(new_districts.values()) if create_districts else []
 
     cards_in_db = _existing_cards(sorted({r.number for r in rows}))
@@ -556,10 +554,9 @@ def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = Fa
                 report.known_cards.append(row.number)
                 if in_db[1:] != (row.start, row.clips, row.end):
                     report.warnings.append(
-                        f"kort {row.number} (række {row.row}) findes allerede med andre tal "
-                        f"({in_db[1]:%d-%m-%Y}, {in_db[2]} klip); Cirkels tal beholdes.")
+                        _("kort {number} (række {row}) findes allerede med andre tal ({in_db:%d-%m-%Y}, {in_db2} klip); Cirkels tal beholdes.").format(number=row.number, row=row.row, in_db=in_db[1], in_db2=in_db[2]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             else:
-                errors.add(row.row, COL_NUMBER, f"kort {row.number} findes allerede i Cirkel for en anden borger.")
+                errors.add(row.row, COL_NUMBER, _("kort {number} findes allerede i Cirkel for en anden borger.").format(number=row.number))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if not new_rows:
             continue
         open_row = next((r for r in new_rows if r.end is None), None)
@@ -568,7 +565,7 @@ def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = Fa
             for_existing.extend((citizen, row) for row in new_rows)
             continue
         if open_row is not None and not first.district:
-            errors.add(open_row.row, COL_DISTRICT, "et åbent kort skal høre til et distrikt; skriv distriktet.")
+            errors.add(open_row.row, COL_DISTRICT, _("et åbent kort skal høre til et distrikt; skriv distriktet."))
             continue
         last_end = None if open_row is not None else max(r.end for r in cards)
         planned.append(_PlannedCitizen(cpr, first.name, first.district.casefold(), new_rows, first.start, last_end))
@@ -597,27 +594,21 @@ def _plan_existing(citizen: _Existing, first: CardRow, new_rows: list[CardRow], 
     """Checks for new cards of a citizen Cirkel already knows (errors/warnings only)."""
     if not _same_name(citizen.name, first.name):
         if accept_names:
-            report.warnings.append(f"{masked(first.cpr)} hedder '{citizen.name}' i Cirkel, '{first.name}' i filen "
-                                   f"(række {first.row}); Cirkels navn beholdes.")
+            report.warnings.append(_("{cpr} hedder '{name}' i Cirkel, '{first_name}' i filen (række {row}); Cirkels navn beholdes.").format(cpr=masked(first.cpr), name=citizen.name, first_name=first.name, row=first.row))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         else:
-            errors.add(first.row, COL_NAME, f"CPR {masked(first.cpr)} hedder '{citizen.name}' i Cirkel, ikke "
-                                            f"'{first.name}'. Ret navnet, eller godkend Cirkels navn "
-                                            "(--accept-names).")
+            errors.add(first.row, COL_NAME, _("CPR {cpr} hedder '{name}' i Cirkel, ikke '{first_name}'. Ret navnet, eller godkend Cirkels navn (--accept-names).").format(cpr=masked(first.cpr), name=citizen.name, first_name=first.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     by_id = {d.id: d.name for d in districts.values()}
     in_db = by_id.get(citizen.district_id, "")
     if in_db.casefold() != first.district.casefold():
-        report.warnings.append(f"{masked(first.cpr)} hører til '{in_db or 'intet distrikt'}' i Cirkel, "
-                               f"'{first.district}' i filen (række {first.row}); Cirkels distrikt bruges.")
+        report.warnings.append(_("{cpr} hører til '{value}' i Cirkel, '{district}' i filen (række {row}); Cirkels distrikt bruges.").format(cpr=masked(first.cpr), value=in_db or _("intet distrikt"), district=first.district, row=first.row))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if open_row is None:
         return
     if citizen.state not in (STATE_ACTIVE, STATE_PAUSED):
-        errors.add(open_row.row, COL_END, f"{citizen.name} er ikke aktiv deltager i Cirkel; "
-                                          "et åbent kort kan ikke importeres.")
+        errors.add(open_row.row, COL_END, _("{name} er ikke aktiv deltager i Cirkel; et åbent kort kan ikke importeres.").format(name=citizen.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     elif citizen.has_open:
-        errors.add(open_row.row, COL_END, f"{citizen.name} har allerede et åbent klippekort i Cirkel.")
+        errors.add(open_row.row, COL_END, _("{name} har allerede et åbent klippekort i Cirkel.").format(name=citizen.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     elif citizen.district_id is None:
-        errors.add(open_row.row, COL_DISTRICT, f"{citizen.name} hører ikke til et distrikt i Cirkel; et åbent "
-                                               "kort skal høre til et distrikt.")
+        errors.add(open_row.row, COL_DISTRICT, _("{name} hører ikke til et distrikt i Cirkel; et åbent kort skal høre til et distrikt.").format(name=citizen.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def _warn_over_committed(plan: ImportPlan) -> None:
@@ -634,8 +625,7 @@ def _warn_over_committed(plan: ImportPlan) -> None:
     for pool in Pool.select().where(Pool.id.in_(list(adding))):
         left = pool.allocated - committed_clips(pool) - adding[pool.id]
         if left < 0:
-            plan.report.warnings.append(f"puljen for {pool.district.name} {pool.budget.year} binder {-left} klip "
-                                        "mere end tildelt efter importen.")
+            plan.report.warnings.append(_("puljen for {name} {year} binder {value} klip mere end tildelt efter importen.").format(name=pool.district.name, year=pool.budget.year, value=-left))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def _card_targets(plan: ImportPlan, district_ids: dict[str, int]) -> Iterator[tuple[int | None, CardRow]]:
@@ -672,7 +662,7 @@ def _recheck(plan: ImportPlan) -> None:
     the ids given in advance are free); then only the existing citizens the
     file adds cards to are read again.
     """
-    stale = ImportStale("Cirkel blev ændret, mens filen blev kontrolleret; kontrollér filen igen.")
+    stale = ImportStale(_("Cirkel blev ændret, mens filen blev kontrolleret; kontrollér filen igen."))
     if (_max_id(Citizen), _max_id(Card), _max_id(District)) != plan.seen:
         raise stale  # the rows' ids were given from these
     existing = {c.id: c for c, _row in plan.cards_for_existing}

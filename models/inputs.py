@@ -29,6 +29,7 @@ import re
 import unicodedata
 
 from .base import DomainError, today
+from .i18n import _
 
 # One set of field limits (characters), used by every form, command and the import.
 LIMITS = {
@@ -68,24 +69,24 @@ def parse_date(value, field: str = "date", *, default_today: bool = False) -> _d
     if not raw:
         if default_today:
             return today()
-        raise DomainError("Skriv en dato (DD-MM-ÅÅÅÅ).", field=field)
+        raise DomainError(_("Skriv en dato (DD-MM-ÅÅÅÅ)."), field=field)
     match = _DATE_ISO.match(raw)
     if match:
         year, month, day = (int(g) for g in match.groups())
     else:
         match = _DATE_DMY.match(raw)
         if not match:
-            raise DomainError(f"Ugyldig dato '{_shown(raw)}'; skriv DD-MM-ÅÅÅÅ.", field=field)
+            raise DomainError(_("Ugyldig dato '{raw}'; skriv DD-MM-ÅÅÅÅ.").format(raw=_shown(raw)), field=field)
         day, month = int(match.group(1)), int(match.group(2))
         year_text = match.group(3)
         year = _century(int(year_text)) if len(year_text) == 2 else int(year_text)
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DomainError(f"Ugyldig dato '{_shown(raw)}': året skal ligge mellem {MIN_YEAR} og {MAX_YEAR}.",
+        raise DomainError(_("Ugyldig dato '{raw}': året skal ligge mellem {MIN_YEAR} og {MAX_YEAR}.").format(raw=_shown(raw), MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field=field)
     try:
         return _dt.date(year, month, day)
     except ValueError:
-        raise DomainError(f"Datoen '{_shown(raw)}' findes ikke.", field=field) from None
+        raise DomainError(_("Datoen '{raw}' findes ikke.").format(raw=_shown(raw)), field=field) from None
 
 
 def format_date(value: _dt.date | _dt.datetime | None) -> str:
@@ -102,10 +103,11 @@ def format_datetime(value: _dt.datetime | None) -> str:
 
 
 def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000_000,
-                label: str = "Tallet", message: str | None = None) -> int:
+                label: str | None = None, message: str | None = None) -> int:
     """A whole number of ASCII digits within [minimum, maximum] (``message``: one refusal for every case)."""
+    label = label or _("Tallet")
     if isinstance(value, bool):
-        raise DomainError(message or f"{label} skal være et helt tal.", field=field)
+        raise DomainError(message or _("{label} skal være et helt tal.").format(label=label), field=field)
     if isinstance(value, int):
         number = value
     else:
@@ -113,21 +115,22 @@ def parse_whole(value, field: str, *, minimum: int = 0, maximum: int = 1_000_000
         negative = raw.startswith("-")
         digits = raw[1:] if negative else raw
         if not digits or not digits.isascii() or not digits.isdigit() or len(digits) > 18:
-            raise DomainError(message or f"{label} skal være et helt tal (fik '{_shown(str(value))}').",
-                              field=field)
+            raise DomainError(message or _("{label} skal være et helt tal (fik '{value}').").format(
+                label=label, value=_shown(str(value))), field=field)
         number = -int(digits) if negative else int(digits)
     if not minimum <= number <= maximum:
-        raise DomainError(message or f"{label} skal være mellem {format_int(minimum)} og {format_int(maximum)}.",
-                          field=field)
+        raise DomainError(message or _("{label} skal være mellem {minimum} og {maximum}.").format(
+            label=label, minimum=format_int(minimum), maximum=format_int(maximum)), field=field)
     return number
 
 
 _KRONER = re.compile(r"^-?([1-9]\d{0,2}([. ]\d{3})+|\d+)(,\d+)?$")  # 0.001: no thousands group
 
 
-def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal.Decimal | int = 0,
+def parse_kroner(value, field: str, *, label: str | None = None, minimum: decimal.Decimal | int = 0,
                  maximum: decimal.Decimal | int = 1_000_000_000) -> decimal.Decimal:
     """An amount in kroner, Danish writing (see the module's rules), as a Decimal with 2 places."""
+    label = label or _("Beløbet")
     if isinstance(value, decimal.Decimal):
         amount = value
     elif isinstance(value, int) and not isinstance(value, bool):
@@ -136,19 +139,18 @@ def parse_kroner(value, field: str, *, label: str = "Beløbet", minimum: decimal
         raw = "" if value is None else str(value).strip().replace("\u00a0", " ")
         raw = re.sub(r"\s*(kr\.?|dkk)$", "", raw, flags=re.IGNORECASE).strip()
         if not raw:
-            raise DomainError(f"Skriv {label.lower()} i kroner.", field=field)
+            raise DomainError(_("Skriv {lower} i kroner.").format(lower=label.lower()), field=field)
         if raw.isascii() and _KRONER.match(raw):
             amount = decimal.Decimal(raw.replace(".", "").replace(" ", "").replace(",", "."))
         else:
-            raise DomainError(f"{label} skal være et beløb i kroner, fx 1.225.000 eller 1225000,50 "
-                              f"(fik '{_shown(str(value))}').", field=field)
+            raise DomainError(_("{label} skal være et beløb i kroner, fx 1.225.000 eller 1225000,50 (fik '{value}').").format(label=label, value=_shown(str(value))), field=field)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if not amount.is_finite():
-        raise DomainError(f"{label} skal være et beløb i kroner med højst to decimaler (øre).", field=field)
+        raise DomainError(_("{label} skal være et beløb i kroner med højst to decimaler (øre).").format(label=label), field=field)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if not decimal.Decimal(minimum) <= amount <= decimal.Decimal(maximum):  # first: a huge figure cannot quantize
-        raise DomainError(f"{label} skal være mellem {format_kroner(minimum)} og {format_kroner(maximum)}.",
+        raise DomainError(_("{label} skal være mellem {minimum} og {maximum}.").format(label=label, minimum=format_kroner(minimum), maximum=format_kroner(maximum)),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field=field)
     if amount != amount.quantize(decimal.Decimal("0.01")):
-        raise DomainError(f"{label} skal være et beløb i kroner med højst to decimaler (øre).", field=field)
+        raise DomainError(_("{label} skal være et beløb i kroner med højst to decimaler (øre).").format(label=label), field=field)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return amount.quantize(decimal.Decimal("0.01"))
 
 
@@ -180,35 +182,37 @@ def format_kroner(amount, *, unit: bool = True) -> str:
     return f"{text} kr" if unit else text
 
 
-def clean_text(value, field: str, *, kind: str = "text", required: bool = True, label: str = "Feltet") -> str:
+def clean_text(value, field: str, *, kind: str = "text", required: bool = True, label: str | None = None) -> str:
     """A text field: stripped, no control or zero-width characters, within the kind's limit.
 
     Returns "" for an empty optional field. Refuses (never silently alters)
     what it cannot accept, so the user sees why.
     """
+    label = label or _("Feltet")
     raw = "" if value is None else str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in raw):  # undecodable bytes (surrogateescape)
-        raise DomainError(f"{label} indeholder tegn, der ikke er gyldig tekst (UTF-8).", field=field)
+        raise DomainError(_("{label} indeholder tegn, der ikke er gyldig tekst (UTF-8).").format(label=label), field=field)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     text = raw.strip()
     refuse_control(text, field, label=label)
     if not text:
         if required:
-            raise DomainError(f"{label} mangler.", field=field)
+            raise DomainError(_("{label} mangler.").format(label=label), field=field)
         return ""
     limit = LIMITS[kind]
     if len(text) > limit:
-        raise DomainError(f"{label} må højst være {limit} tegn (fik {format_int(len(text))}).", field=field)
+        raise DomainError(_("{label} må højst være {limit} tegn (fik {text}).").format(label=label, limit=limit, text=format_int(len(text))), field=field)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return text
 
 
-def refuse_control(text, field: str, *, label: str = "Feltet", allow: str = "") -> None:
+def refuse_control(text, field: str, *, label: str | None = None, allow: str = "") -> None:
     """The one control-character rule: no control, format, private-use or zero-width character
     (``allow``: the few a multi-line field may keep, e.g. ``"\n\t"``)."""
+    label = label or _("Feltet")
     for ch in str(text or ""):
         if ch in allow:
             continue
         if ch in _ZERO_WIDTH or unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs"):
-            raise DomainError(f"{label} indeholder et kontroltegn; skriv kun almindelig tekst.", field=field)
+            raise DomainError(_("{label} indeholder et kontroltegn; skriv kun almindelig tekst.").format(label=label), field=field)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def _shown(raw: str, width: int = 30) -> str:

@@ -33,6 +33,7 @@ from .entities import (
     Staff,
     StateChange,
 )
+from .i18n import _
 from .permissions import require
 
 ACTION_LABELS = {"open_citizen": "åbnet", "search": "søgning", "lookup": "opslag", "list": "liste",
@@ -63,7 +64,7 @@ def insight_sheets(actor: Staff, cpr_text: str, *, with_staff: bool = False) -> 
     citizen = (Citizen.select(Citizen, District).join(District, JOIN.LEFT_OUTER)
                .where(Citizen.cpr == number).first())
     if citizen is None:
-        raise DomainError(f"Ingen borger har CPR-nummer {cprmod.masked(number)}.", field="cpr")
+        raise DomainError(_("Ingen borger har CPR-nummer {number}.").format(number=cprmod.masked(number)), field="cpr")
     names = _staff_names()
     cid = citizen.id
     master = Sheet("Stamdata", ["Felt", "Værdi"], widths=[24, 50], rows=[

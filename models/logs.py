@@ -24,6 +24,7 @@ from peewee import JOIN, fn
 from . import cpr as cprmod
 from .base import DomainError, audit, log_access, now, operation, today
 from .entities import AccessLog, AuditLog, Citizen, LogReview, LogSample, Staff
+from .i18n import _
 from .inputs import clean_text, parse_whole
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
@@ -32,7 +33,7 @@ PAGE = 50
 MAX_PAGE = 1000
 
 REVIEW_DAYS = declare(SettingSpec(
-    "log.review_days", 30, lambda text: parse_whole(text, "value", minimum=1, maximum=365, label="Antal dage"),
+    "log.review_days", 30, lambda text: parse_whole(text, "value", minimum=1, maximum=365, label=_("Antal dage")),
     "Dage uden logopfølgning før overblikket minder lederen om det"))
 
 VERDICTS = ("ok", "follow_up")
@@ -101,13 +102,13 @@ def _resolve(flt: LogFilter) -> tuple[Citizen | None, Staff | None]:
         number = cprmod.normalise(flt.citizen)
         citizen = Citizen.get_or_none(Citizen.cpr == number)
         if citizen is None:
-            raise DomainError(f"Ingen borger har CPR-nummer {cprmod.masked(number)}.", field="citizen")
+            raise DomainError(_("Ingen borger har CPR-nummer {number}.").format(number=cprmod.masked(number)), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if flt.staff:
         staff = Staff.get_or_none(Staff.login == flt.staff.strip())
         if staff is None:
-            raise DomainError(f"Ingen medarbejder har brugernavnet '{flt.staff.strip()}'.", field="staff")
+            raise DomainError(_("Ingen medarbejder har brugernavnet '{strip}'.").format(strip=flt.staff.strip()), field="staff")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if flt.since and flt.until and flt.since > flt.until:
-        raise DomainError("Fra-datoen ligger efter til-datoen.", field="since")
+        raise DomainError(_("Fra-datoen ligger efter til-datoen."), field="since")
     return citizen, staff
 
 
@@ -227,14 +228,14 @@ def draw_sample(actor: Staff, n: int = 20, days: int = 30, *, at: _dt.datetime |
     rows is loaded to choose.
     """
     require(actor, "log.review")
-    n = parse_whole(n, "n", minimum=1, maximum=500, label="Antal")
-    days = parse_whole(days, "days", minimum=1, maximum=3650, label="Antal dage")
+    n = parse_whole(n, "n", minimum=1, maximum=500, label=_("Antal"))
+    days = parse_whole(days, "days", minimum=1, maximum=3650, label=_("Antal dage"))
     at = at or now()
     window = (AccessLog.at >= at - _dt.timedelta(days=days)) & (AccessLog.at <= at) & (AccessLog.action != "log")
     lo, hi, count = (AccessLog.select(fn.MIN(AccessLog.id), fn.MAX(AccessLog.id), fn.COUNT(AccessLog.id))
                      .where(window).tuples().get())
     if not count:
-        raise DomainError(f"Adgangsloggen har ingen opslag de sidste {days} dage.", field="days")
+        raise DomainError(_("Adgangsloggen har ingen opslag de sidste {days} dage.").format(days=days), field="days")
     rng = secrets.SystemRandom()
     chosen: list[int] = []
     if count <= n:
@@ -262,10 +263,10 @@ def mark_review(actor: Staff, review_id: int, verdict: str, note: str = "") -> N
     require(actor, "log.review")
     review = LogReview.get_or_none(LogReview.id == review_id)
     if review is None:
-        raise DomainError(f"Stikprøve-linje {review_id} findes ikke.", field="review")
+        raise DomainError(_("Stikprøve-linje {review_id} findes ikke.").format(review_id=review_id), field="review")
     if verdict not in VERDICTS:
-        raise DomainError("Vælg ok eller følges op.", field="verdict")
-    note = clean_text(note, "note", kind="note", required=verdict == "follow_up", label="Noten")
+        raise DomainError(_("Vælg ok eller følges op."), field="verdict")
+    note = clean_text(note, "note", kind="note", required=verdict == "follow_up", label=_("Noten"))
     before = {"verdict": review.verdict, "note": review.note}
     review.verdict, review.note, review.reviewed_by, review.reviewed_at = verdict, note, actor, now()
     review.save()

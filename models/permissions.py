@@ -7,6 +7,7 @@ An admin may do everything. Issues add their actions to :data:`ACTIONS`.
 from __future__ import annotations
 
 from .base import DomainError
+from .i18n import _
 
 ROLE_LABELS = {"terapeut": "terapeut", "leder": "leder", "admin": "administrator"}
 
@@ -64,6 +65,11 @@ def require_roles(actor, roles: tuple[str, ...]) -> None:
     """Refuse unless :func:`allowed`; for rules whose roles are data (a setting, a destination)."""
     if allowed(actor, roles):
         return
-    names = [ROLE_LABELS[r] for r in roles if r != "admin"] + [ROLE_LABELS["admin"]]
-    you = ROLE_LABELS.get(getattr(actor, "role", ""), getattr(actor, "role", "?"))
-    raise DomainError(f"Kun {' eller '.join(names)} må gøre dette (du er {you}).")
+    names = [role_label(r) for r in roles if r != "admin"] + [role_label("admin")]
+    you = role_label(getattr(actor, "role", "")) or getattr(actor, "role", "?")
+    raise DomainError(_("Kun {names} må gøre dette (du er {you}).").format(names=_(" eller ").join(names), you=you))
+
+
+def role_label(role: str) -> str:
+    """A role in the user's language (ROLE_LABELS keeps the Danish words)."""
+    return {"terapeut": _("terapeut"), "leder": _("leder"), "admin": _("administrator")}.get(role, role)

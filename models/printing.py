@@ -26,9 +26,9 @@ from peewee import JOIN
 from .base import DomainError, as_date, audit, log_access, now, operation, snapshot
 from .budget import find_district
 from .cards import blocked_message, card_by_number
-from .citizen_view import CARD_STATUS_LABELS
 from .entities import (
     CARD_OPEN,
+    CARD_STATUS_LABELS,
     CLIPS_PER_CARD,
     PRINT_HANDED_OUT,
     PRINT_PRINTED,
@@ -39,7 +39,9 @@ from .entities import (
     District,
     Punch,
     Staff,
+    card_status_label,
 )
+from .i18n import _
 from .inputs import clean_text
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
@@ -52,8 +54,14 @@ PRINT_STATE_LABELS = {PRINT_REQUESTED: "til udskrivning", PRINT_PRINTED: "udskre
                       PRINT_HANDED_OUT: "udleveret", None: ""}
 
 
+def print_state_label(state: str | None) -> str:
+    """A card's print state in the user's language (PRINT_STATE_LABELS keeps the Danish words)."""
+    return {PRINT_REQUESTED: _("til udskrivning"), PRINT_PRINTED: _("udskrevet"),
+            PRINT_HANDED_OUT: _("udleveret")}.get(state, "")
+
+
 def _scheme_name(text: str) -> str:
-    return clean_text(text, "value", kind="title", label="Ordningens navn")
+    return clean_text(text, "value", kind="title", label=_("Ordningens navn"))
 
 
 SCHEME_NAME = declare(SettingSpec("card.scheme_name", DEFAULT_SCHEME_NAME, _scheme_name,
@@ -136,11 +144,11 @@ def card_faces(numbers) -> list[CardFace]:
         if card.blocked_on is not None:
             raise DomainError(blocked_message(card), field="card")
         if card.status != CARD_OPEN:
-            state = CARD_STATUS_LABELS.get(card.status, card.status)
-            raise DomainError(f"Kort {card.number} er {state}; kun åbne kort udskrives.", field="card")
+            state = card_status_label(card.status)
+            raise DomainError(_("Kort {number} er {state}; kun åbne kort udskrives.").format(number=card.number, state=state), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         faces += _faces(_card_query().where(Card.id == card.id))
     if not faces:
-        raise DomainError("Angiv mindst ét kortnummer.", field="card")
+        raise DomainError(_("Angiv mindst ét kortnummer."), field="card")
     return faces
 
 
@@ -183,15 +191,14 @@ def hand_out(actor: Staff, numbers, on: _dt.date | None = None) -> list[Card]:
     on = as_date(on)
     cards = [card_by_number(n) for n in numbers]
     if not cards:
-        raise DomainError("Angiv mindst ét kortnummer.", field="card")
+        raise DomainError(_("Angiv mindst ét kortnummer."), field="card")
     for card in cards:
         if card.blocked_on is not None:
             raise DomainError(blocked_message(card), field="card")
         if card.print_state == PRINT_HANDED_OUT:
-            raise DomainError(f"Kort {card.number} er allerede udleveret "
-                              f"({card.handed_out_on.strftime('%d-%m-%Y')}).", field="card")
+            raise DomainError(_("Kort {number} er allerede udleveret ({value}).").format(number=card.number, value=card.handed_out_on.strftime('%d-%m-%Y')), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if card.print_state != PRINT_PRINTED:
-            raise DomainError(f"Kort {card.number} er ikke udskrevet endnu; udskriv det først.", field="card")
+            raise DomainError(_("Kort {number} er ikke udskrevet endnu; udskriv det først.").format(number=card.number), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         before = snapshot(card)
         Card.update(print_state=PRINT_HANDED_OUT, handed_out_on=on, handed_out_by=actor).where(
             Card.id == card.id).execute()
@@ -226,7 +233,7 @@ def print_queue(actor: Staff) -> list[QueueLine]:
         lines.append(QueueLine(
             number=card.number, citizen_id=card.citizen_id, citizen_name=card.citizen.name,
             district=card.citizen.district.name if card.citizen.district_id else "",
-            issued_on=card.issued_on, state=card.print_state, state_label=PRINT_STATE_LABELS[card.print_state],
+            issued_on=card.issued_on, state=card.print_state, state_label=print_state_label(card.print_state),
             printed_at=card.printed_at, replaces=replaced.number if replaced else None))
     lines.sort(key=lambda line: order[line.state])
     log_access(actor, "list", criterion="udskrivningskø")
@@ -240,7 +247,7 @@ def set_district_phone(actor: Staff, name: str, phone: str) -> District:
     """The phone number printed on the district's cards (leder/admin; audited)."""
     require(actor, "card.setup")
     district = find_district(name)
-    phone = clean_text(phone, "phone", kind="phone", required=False, label="Telefonnummeret")
+    phone = clean_text(phone, "phone", kind="phone", required=False, label=_("Telefonnummeret"))
     before = snapshot(district)
     District.update(phone=phone).where(District.id == district.id).execute()
     district = District.get_by_id(district.id)
@@ -293,7 +300,7 @@ def citizen_history(actor: Staff, citizen_id: int) -> CitizenHistory:
     person = (Citizen.select(Citizen, District).join(District, JOIN.LEFT_OUTER)
               .where(Citizen.id == citizen_id).first())
     if person is None:
-        raise DomainError("Borgeren findes ikke.", field="citizen")
+        raise DomainError(_("Borgeren findes ikke."), field="citizen")
     cards = list(Card.select().where(Card.citizen == person.id).order_by(Card.issued_on, Card.id))
     numbers = {c.id: c.number for c in cards}
     entries = list(Punch.select().where(Punch.citizen == person.id)

@@ -39,6 +39,7 @@ from .entities import (
     Signup,
     Staff,
 )
+from .i18n import _
 from .inputs import parse_whole
 from .permissions import require
 
@@ -63,24 +64,23 @@ def register_attendance(actor: Staff, event_id, citizen_ids, guests=0) -> Attend
     require(actor, "programme.attendance")
     event = Event.get_or_none(Event.id == (event_id.id if isinstance(event_id, Event) else event_id))
     if event is None:
-        raise DomainError("Arrangementet findes ikke.")
+        raise DomainError(_("Arrangementet findes ikke."))
     if event.programme_id is None:
-        raise DomainError("Arrangementet hører ikke til et projekt; brug Fællesture.")
+        raise DomainError(_("Arrangementet hører ikke til et projekt; brug Fællesture."))
     if event.clips_per_participant:
-        raise DomainError("Arrangementet klipper klip; bekræft fremmødet under Fællesture.")
+        raise DomainError(_("Arrangementet klipper klip; bekræft fremmødet under Fællesture."))
     if event.status == EVENT_CANCELLED:
-        raise DomainError("Arrangementet er aflyst.")
+        raise DomainError(_("Arrangementet er aflyst."))
     on = event.starts_at.date()
     if on > today():
-        raise DomainError(f"Arrangementet er først {on.strftime('%d-%m-%Y')}; fremmødet registreres på dagen "
-                          "eller senere.")
-    n_guests = parse_whole(guests, "guests", minimum=0, maximum=MAX_ATTENDEES, label="Antal gæster")
+        raise DomainError(_("Arrangementet er først {value}; fremmødet registreres på dagen eller senere.").format(value=on.strftime('%d-%m-%Y')))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+    n_guests = parse_whole(guests, "guests", minimum=0, maximum=MAX_ATTENDEES, label=_("Antal gæster"))
     wanted = list(dict.fromkeys(int(c.id if isinstance(c, Citizen) else c) for c in citizen_ids or ()))
     if len(wanted) + n_guests > MAX_ATTENDEES:
-        raise DomainError(f"Højst {MAX_ATTENDEES} fremmødte pr. arrangement.", field="guests")
+        raise DomainError(_("Højst {MAX_ATTENDEES} fremmødte pr. arrangement.").format(MAX_ATTENDEES=MAX_ATTENDEES), field="guests")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     found = {c.id for c in Citizen.select(Citizen.id).where(Citizen.id.in_(wanted))} if wanted else set()
     if len(found) != len(wanted):
-        raise DomainError("En af de valgte borgere findes ikke.", field="citizen")
+        raise DomainError(_("En af de valgte borgere findes ikke."), field="citizen")
     existing = {s.citizen_id: s for s in Signup.select().where(Signup.event == event).limit(MAX_ATTENDEES * 2)}
     before = {"attended": sorted(cid for cid, s in existing.items() if s.attendance == ATTENDED),
               "guests": event.guests, "status": event.status}
@@ -102,7 +102,7 @@ def register_attendance(actor: Staff, event_id, citizen_ids, guests=0) -> Attend
           {"attended": sorted(wanted), "guests": n_guests, "status": event.status})
     total = len(wanted) + n_guests
     return AttendanceOutcome(event, len(wanted), n_guests,
-                             f"Fremmøde gemt: {total} i alt ({len(wanted)} registrerede borgere, {n_guests} gæster).")
+                             _("Fremmøde gemt: {total} i alt ({wanted} registrerede borgere, {n_guests} gæster).").format(total=total, wanted=len(wanted), n_guests=n_guests))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def attendees(actor: Staff, event_id) -> list[tuple[int, str]]:

@@ -37,6 +37,7 @@ from .entities import (
     ResultNote,
     Staff,
 )
+from .i18n import _
 from .inputs import clean_text, format_kroner, parse_date, parse_kroner, parse_whole
 from .permissions import require
 
@@ -59,13 +60,13 @@ def find_programme(value) -> Programme:
     else:
         name = " ".join(str(value or "").split())
         if not name:
-            raise DomainError("Skriv projektets navn.", field="programme")
+            raise DomainError(_("Skriv projektets navn."), field="programme")
         found = Programme.get_or_none(Programme.name == name)
         if found is None:
             folded = name.casefold()
             found = next((p for p in Programme.select().limit(LIST_LIMIT) if p.name.casefold() == folded), None)
     if found is None:
-        raise DomainError(f"Projektet '{value}' findes ikke (se: cirkel programme list).", field="programme")
+        raise DomainError(_("Projektet '{value}' findes ikke (se: cirkel programme list).").format(value=value), field="programme")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return found
 
 
@@ -77,15 +78,18 @@ def _line(programme: Programme, value) -> BudgetLine:
     else:
         name = " ".join(str(value or "").split())
         if not name:
-            raise DomainError("Vælg en budgetlinje.", field="line")
+            raise DomainError(_("Vælg en budgetlinje."), field="line")
         lines = list(BudgetLine.select().where(BudgetLine.programme == programme).limit(LIST_LIMIT))
         found = next((x for x in lines if x.name == name), None) or next(
             (x for x in lines if x.name.casefold() == name.casefold()), None)
     if found is None:
         names = ", ".join(x.name for x in BudgetLine.select().where(BudgetLine.programme == programme)
                           .order_by(BudgetLine.id).limit(20))
-        raise DomainError(f"Projektet {programme.name} har ingen budgetlinje '{value}'"
-                          + (f" (linjer: {names})." if names else "; opret den først."), field="line")
+        if names:
+            raise DomainError(_("Projektet {programme} har ingen budgetlinje '{line}' (linjer: {names}).").format(
+                programme=programme.name, line=value, names=names), field="line")
+        raise DomainError(_("Projektet {programme} har ingen budgetlinje '{line}'; opret den først.").format(
+            programme=programme.name, line=value), field="line")
     return found
 
 
@@ -95,7 +99,7 @@ def find_citizen(text: str) -> Citizen:
 
     text = " ".join(str(text or "").split())
     if not text:
-        raise DomainError("Angiv borgeren (CPR-nummer, kortnummer eller navn).", field="citizen")
+        raise DomainError(_("Angiv borgeren (CPR-nummer, kortnummer eller navn)."), field="citizen")
     matches = search_citizens(text, limit=10)
     exact = [m for m in matches if m.group == EXACT]
     if len(exact) == 1:
@@ -103,9 +107,8 @@ def find_citizen(text: str) -> Citizen:
     if len(matches) == 1:
         return Citizen.get_by_id(matches[0].citizen_id)
     if not matches:
-        raise DomainError(f"Ingen borger passer til '{text}'.", field="citizen")
-    raise DomainError(f"{len(matches)}{'+' if len(matches) == 10 else ''} borgere passer til '{text}'; "
-                      "angiv CPR-nummeret.", field="citizen")
+        raise DomainError(_("Ingen borger passer til '{text}'.").format(text=text), field="citizen")
+    raise DomainError(_("{matches}{value} borgere passer til '{text}'; angiv CPR-nummeret.").format(matches=len(matches), value='+' if len(matches) == 10 else '', text=text), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def _citizen(value) -> Citizen:
@@ -114,7 +117,7 @@ def _citizen(value) -> Citizen:
     if isinstance(value, int):
         found = Citizen.get_or_none(Citizen.id == value)
         if found is None:
-            raise DomainError("Borgeren findes ikke.", field="citizen")
+            raise DomainError(_("Borgeren findes ikke."), field="citizen")
         return found
     return find_citizen(value)
 
@@ -142,11 +145,11 @@ def create_programme(actor: Staff, name, *, year, budget, description="") -> Pro
     """A new programme with its year and total budget in kroner (leder)."""
     require(actor, "programme.write")
     name = _name(name, "name", "Projektets navn")
-    year = parse_whole(year, "year", minimum=MIN_YEAR, maximum=MAX_YEAR, label="Året")
-    amount = parse_kroner(budget, "budget", label="Budgettet", minimum=1, maximum=MAX_AMOUNT)
-    text = clean_text(description, "description", kind="note", required=False, label="Beskrivelsen")
+    year = parse_whole(year, "year", minimum=MIN_YEAR, maximum=MAX_YEAR, label=_("Året"))
+    amount = parse_kroner(budget, "budget", label=_("Budgettet"), minimum=1, maximum=MAX_AMOUNT)
+    text = clean_text(description, "description", kind="note", required=False, label=_("Beskrivelsen"))
     if any(p.name.casefold() == name.casefold() for p in Programme.select(Programme.name).limit(LIST_LIMIT)):
-        raise DomainError(f"Der findes allerede et projekt med navnet {name}.", field="name")
+        raise DomainError(_("Der findes allerede et projekt med navnet {name}.").format(name=name), field="name")
     programme = Programme.create(name=name, year=year, budget_dkk=amount, description=text, created_by=actor)
     audit(actor, "programme.create", "programme", programme.id, None, snapshot(programme))
     return programme
@@ -163,20 +166,19 @@ def update_programme(actor: Staff, programme, *, name=None, year=None, budget=No
         new_name = _name(name, "name", "Projektets navn")
         clash = Programme.select().where(Programme.id != programme.id).limit(LIST_LIMIT)
         if any(p.name.casefold() == new_name.casefold() for p in clash):
-            raise DomainError(f"Der findes allerede et projekt med navnet {new_name}.", field="name")
+            raise DomainError(_("Der findes allerede et projekt med navnet {new_name}.").format(new_name=new_name), field="name")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         changes["name"] = new_name
     if year is not None:
-        changes["year"] = parse_whole(year, "year", minimum=MIN_YEAR, maximum=MAX_YEAR, label="Året")
+        changes["year"] = parse_whole(year, "year", minimum=MIN_YEAR, maximum=MAX_YEAR, label=_("Året"))
     if budget is not None:
-        amount = parse_kroner(budget, "budget", label="Budgettet", minimum=1, maximum=MAX_AMOUNT)
+        amount = parse_kroner(budget, "budget", label=_("Budgettet"), minimum=1, maximum=MAX_AMOUNT)
         allocated = _allocated(programme)
         if amount < allocated:
-            raise DomainError(f"Budgetlinjerne er allerede fordelt med {format_kroner(allocated)}; budgettet kan "
-                              f"ikke være mindre. Nedsæt en linje først.", field="budget")
+            raise DomainError(_("Budgetlinjerne er allerede fordelt med {allocated}; budgettet kan ikke være mindre. Nedsæt en linje først.").format(allocated=format_kroner(allocated)), field="budget")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         changes["budget_dkk"] = amount
     if description is not None:
         changes["description"] = clean_text(description, "description", kind="note", required=False,
-                                            label="Beskrivelsen")
+                                            label=_("Beskrivelsen"))
     if changes:
         Programme.update(**changes).where(Programme.id == programme.id).execute()
         programme = Programme.get_by_id(programme.id)
@@ -197,15 +199,14 @@ def set_line(actor: Staff, programme, line_name, amount) -> LineOutcome:
     require(actor, "programme.write")
     programme = find_programme(programme)
     name = _name(line_name, "line", "Linjens navn")
-    amount = parse_kroner(amount, "amount", label="Linjens beløb", minimum=0, maximum=MAX_AMOUNT)
+    amount = parse_kroner(amount, "amount", label=_("Linjens beløb"), minimum=0, maximum=MAX_AMOUNT)
     existing = next((x for x in BudgetLine.select().where(BudgetLine.programme == programme).limit(LIST_LIMIT)
                      if x.name.casefold() == name.casefold()), None)
     others = _allocated(programme, without=existing)
     budget = decimal.Decimal(programme.budget_dkk).quantize(ZERO)
     if others + amount > budget:
         free = budget - others
-        raise DomainError(f"Linjerne må tilsammen højst være projektets budget på {format_kroner(budget)}; "
-                          f"der er {format_kroner(free)} ikke fordelt.", field="amount")
+        raise DomainError(_("Linjerne må tilsammen højst være projektets budget på {budget}; der er {free} ikke fordelt.").format(budget=format_kroner(budget), free=format_kroner(free)), field="amount")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if existing is None:
         line = BudgetLine.create(programme=programme, name=name, amount_dkk=amount)
         audit(actor, "programme.line", "budget_line", line.id, None, snapshot(line))
@@ -223,16 +224,15 @@ def add_expense(actor: Staff, programme, line, amount, *, on=None, note="") -> E
     require(actor, "programme.write")
     programme = find_programme(programme)
     budget_line = _line(programme, line)
-    amount = parse_kroner(amount, "amount", label="Beløbet", minimum=-MAX_AMOUNT, maximum=MAX_AMOUNT)
+    amount = parse_kroner(amount, "amount", label=_("Beløbet"), minimum=-MAX_AMOUNT, maximum=MAX_AMOUNT)
     if amount == 0:
-        raise DomainError("Beløbet kan ikke være 0.", field="amount")
+        raise DomainError(_("Beløbet kan ikke være 0."), field="amount")
     day = parse_date(on, "date", default_today=True)
     if day > today():
-        raise DomainError("En udgift kan ikke dateres efter i dag.", field="date")
-    text = clean_text(note, "note", kind="note", required=amount < 0, label="Noten")
+        raise DomainError(_("En udgift kan ikke dateres efter i dag."), field="date")
+    text = clean_text(note, "note", kind="note", required=amount < 0, label=_("Noten"))
     if amount < 0 and _spent_on_line(budget_line) + amount < 0:
-        raise DomainError(f"Rettelsen er større end forbruget på {budget_line.name} "
-                          f"({format_kroner(_spent_on_line(budget_line))}).", field="amount")
+        raise DomainError(_("Rettelsen er større end forbruget på {name} ({budget_line}).").format(name=budget_line.name, budget_line=format_kroner(_spent_on_line(budget_line))), field="amount")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     expense = Expense.create(budget_line=budget_line, amount_dkk=amount, spent_on=day, note=text, by=actor)
     audit(actor, "programme.expense", "expense", expense.id, None,
           {**snapshot(expense), "programme": programme.id})
@@ -251,10 +251,8 @@ def enrol(actor: Staff, programme, citizen, *, on=None) -> Enrolment:
                    .order_by(Enrolment.enrolled_on.desc()).first())
     if overlapping is not None:
         if overlapping.left_on is None:
-            raise DomainError(f"{person.name} er allerede tilmeldt {programme.name} "
-                              f"(fra {overlapping.enrolled_on.strftime('%d-%m-%Y')}).", field="citizen")
-        raise DomainError(f"{person.name} var tilmeldt {programme.name} til "
-                          f"{overlapping.left_on.strftime('%d-%m-%Y')}; vælg en senere dato.", field="date")
+            raise DomainError(_("{name} er allerede tilmeldt {programme_name} (fra {value}).").format(name=person.name, programme_name=programme.name, value=overlapping.enrolled_on.strftime('%d-%m-%Y')), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("{name} var tilmeldt {programme_name} til {value}; vælg en senere dato.").format(name=person.name, programme_name=programme.name, value=overlapping.left_on.strftime('%d-%m-%Y')), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     enrolment = Enrolment.create(programme=programme, citizen=person, enrolled_on=day)
     audit(actor, "programme.enrol", "enrolment", enrolment.id, None, snapshot(enrolment))
     return enrolment
@@ -270,10 +268,9 @@ def leave(actor: Staff, programme, citizen, *, on=None) -> Enrolment:
     enrolment = Enrolment.get_or_none((Enrolment.programme == programme) & (Enrolment.citizen == person)
                                       & Enrolment.left_on.is_null())
     if enrolment is None:
-        raise DomainError(f"{person.name} er ikke tilmeldt {programme.name}.", field="citizen")
+        raise DomainError(_("{name} er ikke tilmeldt {programme_name}.").format(name=person.name, programme_name=programme.name), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if day < enrolment.enrolled_on:
-        raise DomainError(f"Slutdatoen kan ikke ligge før tilmeldingen "
-                          f"({enrolment.enrolled_on.strftime('%d-%m-%Y')}).", field="date")
+        raise DomainError(_("Slutdatoen kan ikke ligge før tilmeldingen ({value}).").format(value=enrolment.enrolled_on.strftime('%d-%m-%Y')), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     before = snapshot(enrolment)
     Enrolment.update(left_on=day).where(Enrolment.id == enrolment.id).execute()
     enrolment = Enrolment.get_by_id(enrolment.id)
@@ -286,7 +283,7 @@ def add_result_note(actor: Staff, programme, text, *, on=None) -> ResultNote:
     """A dated results note (leder)."""
     require(actor, "programme.write")
     programme = find_programme(programme)
-    body = clean_text(text, "text", kind="note", label="Resultatet")
+    body = clean_text(text, "text", kind="note", label=_("Resultatet"))
     day = parse_date(on, "date", default_today=True)
     note = ResultNote.create(programme=programme, noted_on=day, text=body, by=actor)
     audit(actor, "programme.result", "result_note", note.id, None, snapshot(note))

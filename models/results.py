@@ -13,10 +13,18 @@ from peewee import JOIN, SQL, Case, fn
 
 from .base import log_access
 from .entities import Citizen, District, Measurement, Staff
+from .i18n import _
 from .outcomes import UCLA_SEVERE_FROM, WHO5_DEPRESSION_AT_OR_BELOW
 
 MEASURES = ("network", "who5", "ucla")
 MEASURE_LABELS = {"network": "Netværk", "who5": "WHO-5", "ucla": "UCLA-3"}
+
+
+def measure_label(measure: str) -> str:
+    """A measure's name in the user's language (MEASURE_LABELS keeps the Danish words for files)."""
+    return _("Netværk") if measure == "network" else MEASURE_LABELS.get(measure, measure)
+
+
 # +1: a higher value is better; -1: a lower value is better.
 DIRECTION = {"network": 1, "who5": 1, "ucla": -1}
 
@@ -246,7 +254,7 @@ def outcome_report() -> OutcomeReport:
     (one row per district from the database: :func:`outcome_totals`)."""
     names = {d.id: d.name for d in District.select().order_by(District.name)}
     groups = {d_id: GroupOutcome(d_id, name) for d_id, name in names.items()}
-    total = GroupOutcome(None, "I alt")
+    total = GroupOutcome(None, _("I alt"))
     with_baseline = Citizen.id.in_(Measurement.select(Measurement.citizen).where(Measurement.kind == "baseline"))
     pairs = (Citizen.select(Citizen.district.alias("did"), latest_measurement("baseline", Citizen.id).alias("b"),
                             latest_measurement("followup", Citizen.id).alias("f"))

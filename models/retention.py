@@ -28,7 +28,7 @@ from peewee import JOIN, SqliteDatabase
 
 from . import cpr as cprmod
 from .base import audit, db, log_access, now, today, write_transaction
-from .citizens import STATE_LABELS
+from .citizens import state_label
 from .entities import (
     CARD_OPEN,
     STATE_ENDED,
@@ -47,6 +47,7 @@ from .entities import (
     Signup,
     StateChange,
 )
+from .i18n import _
 from .inputs import parse_whole
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
@@ -57,11 +58,11 @@ REDACTED = '{"slettet": "personoplysninger fjernet efter slettefristen"}'
 
 ACCESS_LOG_MONTHS = declare(SettingSpec(
     "retention.access_log_months", 6,
-    lambda text: parse_whole(text, "value", minimum=1, maximum=120, label="Antal måneder"),
+    lambda text: parse_whole(text, "value", minimum=1, maximum=120, label=_("Antal måneder")),
     "Måneder adgangsloggen gemmes"))
 DELETION_YEARS = declare(SettingSpec(
     "retention.deletion_years", 5,
-    lambda text: parse_whole(text, "value", minimum=1, maximum=50, label="Antal år"),
+    lambda text: parse_whole(text, "value", minimum=1, maximum=50, label=_("Antal år")),
     "År efter afslutningen før en borger slettes"))
 
 
@@ -161,7 +162,7 @@ def deletion_candidates(actor, on: _dt.date | None = None, limit: int = 10_000) 
     rows = list(_candidates_query(on).limit(limit).dicts())
     log_access(actor, "list", criterion=f"slettefrist: {len(rows)} borgere", purpose="sletning")
     return [Candidate(r["id"], r["name"], cprmod.masked(r["cpr"]), r["district_name"] or "",
-                      STATE_LABELS.get(r["state"], r["state"]), r["state_since"]) for r in rows]
+                      state_label(r["state"]), r["state_since"]) for r in rows]
 
 
 @dataclass

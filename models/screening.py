@@ -27,6 +27,7 @@ from .entities import (
     Staff,
     StateChange,
 )
+from .i18n import _
 from .inputs import refuse_control
 from .outcomes import UCLA_VERSION, WHO5_VERSION, ucla_flag, ucla_score, who5_flag, who5_score
 
@@ -47,23 +48,30 @@ def is_eligible(answers: dict) -> bool:
     return all(bool(answers.get(key)) for key, _label in CRITERIA)
 
 
+def criterion_label(key: str) -> str:
+    """A criterion's words in the user's language (CRITERIA holds the Danish ones)."""
+    return {"receives_home_help": _("modtager hjemmehjælp"), "lives_alone": _("bor alene"),
+            "hard_to_get_out": _("har svært ved at komme ud alene"),
+            "limited_network": _("har et begrænset netværk")}.get(key, CRITERION_LABELS.get(key, key))
+
+
 def missing_criteria(answers: dict) -> list[str]:
     """The labels of the criteria that do not hold, in the plan's order."""
-    return [label for key, label in CRITERIA if not answers.get(key)]
+    return [criterion_label(key) for key, _label in CRITERIA if not answers.get(key)]
 
 
 def result_text(answers: dict) -> str:
     """What the form shows live: 'i målgruppen', or which criteria are missing."""
     missing = missing_criteria(answers)
     if not missing:
-        return "I målgruppen"
-    return "Ikke i målgruppen — borgeren " + _join(missing) + " ikke"
+        return _("I målgruppen")
+    return _("Ikke i målgruppen — borgeren {missing} ikke").format(missing=_join(missing))
 
 
 def _join(labels: list[str]) -> str:
     if len(labels) == 1:
         return labels[0]
-    return ", ".join(labels[:-1]) + " og " + labels[-1]
+    return _("{first} og {last}").format(first=", ".join(labels[:-1]), last=labels[-1])
 
 
 @dataclass
@@ -90,9 +98,9 @@ def clean_outcomes(network_size, who5, ucla) -> Baseline:
         try:
             network = int(str(network_size).strip())
         except ValueError:
-            raise DomainError("Netværk skal være et helt antal personer.", field="network_size") from None
+            raise DomainError(_("Netværk skal være et helt antal personer."), field="network_size") from None
         if network < 0 or network > NETWORK_MAX:
-            raise DomainError(f"Netværk skal være mellem 0 og {NETWORK_MAX} personer.", field="network_size")
+            raise DomainError(_("Netværk skal være mellem 0 og {NETWORK_MAX} personer.").format(NETWORK_MAX=NETWORK_MAX), field="network_size")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     who5_text = _answers(who5, 5, 0, 5, "WHO-5", "who5")
     ucla_text = _answers(ucla, 3, 1, 3, "UCLA-3", "ucla")
     return Baseline(network, who5_text, ucla_text)
@@ -103,13 +111,13 @@ def _answers(answers, count: int, low: int, high: int, name: str, fieldname: str
         return None
     values = list(answers)
     if len(values) != count or any(v is None or v == "" for v in values):
-        raise DomainError(f"Besvar alle {count} spørgsmål i {name} (eller ingen).", field=fieldname)
+        raise DomainError(_("Besvar alle {count} spørgsmål i {name} (eller ingen).").format(count=count, name=name), field=fieldname)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     try:
         digits = [int(v) for v in values]
     except (TypeError, ValueError):
-        raise DomainError(f"{name} skal have {count} svar mellem {low} og {high}.", field=fieldname) from None
+        raise DomainError(_("{name} skal have {count} svar mellem {low} og {high}.").format(name=name, count=count, low=low, high=high), field=fieldname) from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if any(d < low or d > high for d in digits):
-        raise DomainError(f"{name} skal have {count} svar mellem {low} og {high}.", field=fieldname)
+        raise DomainError(_("{name} skal have {count} svar mellem {low} og {high}.").format(name=name, count=count, low=low, high=high), field=fieldname)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return "".join(str(d) for d in digits)
 
 
@@ -157,8 +165,7 @@ def _require_own_citizen(actor: Staff, citizen: Citizen) -> None:
     from .access import may_see
 
     if not may_see(actor, citizen):
-        raise DomainError(f"CPR-nummeret {cprmod.masked(citizen.cpr)} hører til en borger i distrikt "
-                          f"{citizen.district.name}; en medarbejder dér eller en leder screener borgeren.",
+        raise DomainError(_("CPR-nummeret {cpr} hører til en borger i distrikt {name}; en medarbejder dér eller en leder screener borgeren.").format(cpr=cprmod.masked(citizen.cpr), name=citizen.district.name),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="cpr")
 
 
@@ -210,8 +217,8 @@ def screen_citizen(actor: Staff, *, cpr: str | None = None, citizen: Citizen | i
     """
     on = as_date(on)
     if on > today():
-        raise DomainError("Screeningsdatoen må ikke ligge i fremtiden.", field="date")
-    provider = _clean_text(provider, "provider", "Leverandøren")
+        raise DomainError(_("Screeningsdatoen må ikke ligge i fremtiden."), field="date")
+    provider = _clean_text(provider, "provider", _("Leverandøren"))
     notes = (notes or "").strip()
     outcomes = clean_outcomes(network_size, who5, ucla)
     answers = {"receives_home_help": bool(receives_home_help), "lives_alone": bool(lives_alone),
@@ -219,11 +226,10 @@ def screen_citizen(actor: Staff, *, cpr: str | None = None, citizen: Citizen | i
     eligible = is_eligible(answers)
     wants = bool(wants_to_take_part)
     if wants and eligible and not outcomes.complete:
-        raise DomainError("Udfyld baseline (netværk, WHO-5 og UCLA-3) for en borger i målgruppen, "
-                          "der vil deltage.", field="baseline")
+        raise DomainError(_("Udfyld baseline (netværk, WHO-5 og UCLA-3) for en borger i målgruppen, der vil deltage."), field="baseline")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     unknown = set(master) - set(MASTER_FIELDS)
     if unknown:
-        raise DomainError(f"Ukendt felt: {', '.join(sorted(unknown))}")
+        raise DomainError(_("Ukendt felt: {unknown}").format(unknown=', '.join(sorted(unknown))))
     master = {**master, "receives_home_help": answers["receives_home_help"]}
 
     created = False
@@ -241,13 +247,12 @@ def screen_citizen(actor: Staff, *, cpr: str | None = None, citizen: Citizen | i
     else:
         person = Citizen.get_or_none(Citizen.id == (citizen.id if isinstance(citizen, Citizen) else citizen))
         if person is None:
-            raise DomainError("Borgeren findes ikke.")
+            raise DomainError(_("Borgeren findes ikke."))
     if not created:
         if person.state in (STATE_ACTIVE, STATE_PAUSED):
-            raise DomainError(f"{person.name} er allerede deltager; brug revurdering i stedet for en ny "
-                              "screening.")
+            raise DomainError(_("{name} er allerede deltager; brug revurdering i stedet for en ny screening.").format(name=person.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if Screening.select().where((Screening.citizen == person) & (Screening.screened_on == on)).exists():
-            raise DomainError(f"{person.name} er allerede screenet den {on.strftime('%d-%m-%Y')}.",
+            raise DomainError(_("{name} er allerede screenet den {value}.").format(name=person.name, value=on.strftime('%d-%m-%Y')),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                               field="date")
         changes = {k: v for k, v in master.items() if not _same(person, k, v)}
         if changes:
@@ -255,7 +260,7 @@ def screen_citizen(actor: Staff, *, cpr: str | None = None, citizen: Citizen | i
         if person.state != STATE_SCREENED:
             change_state(actor, person, STATE_SCREENED, on=on, reason="ny screening")
     if person.district_id is None:
-        raise DomainError("Vælg borgerens distrikt.", field="district")
+        raise DomainError(_("Vælg borgerens distrikt."), field="district")
 
     screening = Screening.create(citizen=person, screened_on=on, screened_by=actor, provider=provider,
                                  eligible=eligible, wants_to_take_part=wants, notes=notes, **answers)
@@ -298,7 +303,7 @@ class KnownCitizen:
 
 def lookup_citizen(actor: Staff, cpr_text: str) -> KnownCitizen | None:
     """Find a citizen by CPR for the screening form (access-logged); None if new."""
-    from .citizens import STATE_LABELS
+    from .citizens import state_label
 
     citizen = find_by_cpr(actor, cpr_text)
     if citizen is None:
@@ -310,7 +315,7 @@ def lookup_citizen(actor: Staff, cpr_text: str) -> KnownCitizen | None:
         answers["receives_home_help"] = bool(citizen.receives_home_help)  # the master field: the two agree
     return KnownCitizen(citizen.id, citizen.cpr, citizen.name, citizen.address, citizen.phone,
                         citizen.district.name if citizen.district_id else None, citizen.receives_home_help,
-                        citizen.state, STATE_LABELS[citizen.state], last.screened_on if last else None,
+                        citizen.state, state_label(citizen.state), last.screened_on if last else None,
                         citizen.state not in (STATE_ACTIVE, STATE_PAUSED), citizen.postcode, citizen.city,
                         answers)
 

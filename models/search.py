@@ -39,7 +39,7 @@ from peewee import JOIN, SqliteDatabase, fn
 from .access import district_ids, log_read, own_district
 from .base import DomainError, db, log_access, today
 from .cards import blocked_message
-from .citizens import STATE_LABELS
+from .citizens import state_label
 from .cpr import masked
 from .entities import (
     CARD_OPEN,
@@ -52,6 +52,7 @@ from .entities import (
     Citizen,
     District,
 )
+from .i18n import _
 from .store import is_postgresql_database
 
 DEFAULT_LIMIT = 20
@@ -84,7 +85,7 @@ class CitizenMatch:
     def state_label(self) -> str:
         if self.other_district:
             return "andet distrikt"
-        return STATE_LABELS.get(self.state, self.state)
+        return state_label(self.state)
 
     @property
     def pickable(self) -> bool:
@@ -102,16 +103,16 @@ class CitizenMatch:
         if self.blocked:
             return self.blocked
         if self.other_district:
-            return f"{self.name} hører til distrikt {self.district}; det kræver en begrundelse."
+            return _("{name} hører til distrikt {district}; det kræver en begrundelse.").format(name=self.name, district=self.district)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if self.state == STATE_PAUSED:
-            return f"{self.name} er på pause; der kan ikke registreres klip."
+            return _("{name} er på pause; der kan ikke registreres klip.").format(name=self.name)
         if self.state == STATE_ENDED:
-            return f"{self.name} er afsluttet; der kan ikke registreres klip."
+            return _("{name} er afsluttet; der kan ikke registreres klip.").format(name=self.name)
         if self.state != STATE_ACTIVE:
-            return f"{self.name} er ikke aktiv deltager ({self.state_label})."
+            return _("{name} er ikke aktiv deltager ({state_label}).").format(name=self.name, state_label=self.state_label)  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if self.used_up:
-            return f"{self.name}s kort er brugt op; borgeren skal revurderes før et nyt kort."
-        return f"{self.name} har intet åbent klippekort."
+            return _("{name}s kort er brugt op; borgeren skal revurderes før et nyt kort.").format(name=self.name)
+        return _("{name} har intet åbent klippekort.").format(name=self.name)
 
 
 def search_citizens(text: str, limit: int = DEFAULT_LIMIT, actor=None) -> list[CitizenMatch]:
@@ -397,6 +398,6 @@ def reveal_match(actor, citizen_id: int, reason: str | None, purpose: str = "kli
     """
     citizen = Citizen.get_or_none(Citizen.id == citizen_id)
     if citizen is None:
-        raise DomainError("Borgeren findes ikke.", field="citizen")
+        raise DomainError(_("Borgeren findes ikke."), field="citizen")
     log_read(actor, "open_citizen", citizen, purpose, reason=reason)
     return _matches([(EXACT, citizen_id)])[0]

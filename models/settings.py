@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from .base import DomainError, audit, operation
 from .entities import Setting
+from .i18n import _
 from .permissions import require_roles
 
 
@@ -48,7 +49,7 @@ def set_setting(actor, key: str, text: str) -> Any:
     """Change a setting (audited); the value is parsed and refused at the field when bad."""
     spec = SETTINGS.get(key)
     if spec is None:
-        raise DomainError(f"Ukendt indstilling '{key}'.", field="key")
+        raise DomainError(_("Ukendt indstilling '{key}'.").format(key=key), field="key")
     require_roles(actor, (spec.role,))
     value = spec.parse(text)
     before = get_setting(key)

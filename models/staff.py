@@ -7,6 +7,7 @@ from peewee import fn
 
 from .base import DomainError, audit, operation, snapshot
 from .entities import ROLES, District, Staff
+from .i18n import _
 from .inputs import clean_text
 from .permissions import ROLE_LABELS, require, require_roles  # noqa: F401 - ROLE_LABELS: callers read it here
 
@@ -27,8 +28,7 @@ def require_staff(login: str) -> Staff:
     staff = find_staff(login)
     if staff is None:
         raise NotRegistered(
-            f"Brugeren '{login}' er ikke registreret som medarbejder i Cirkel. "
-            f"En administrator kan tilføje dig med: cirkel staff add {login} --name \"Dit navn\" --role terapeut")
+            _('Brugeren \'{login}\' er ikke registreret som medarbejder i Cirkel. En administrator kan tilføje dig med: cirkel staff add {login} --name "Dit navn" --role terapeut').format(login=login))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return staff
 
 
@@ -42,7 +42,7 @@ def _district_by_name(name: str | None) -> District | None:
         return None
     district = District.get_or_none(District.name == name.strip())
     if district is None:
-        raise DomainError(f"Distriktet '{name}' findes ikke.", field="district")
+        raise DomainError(_("Distriktet '{name}' findes ikke.").format(name=name), field="district")
     return district
 
 
@@ -50,7 +50,7 @@ def _district_by_name(name: str | None) -> District | None:
 def init_database(login: str, name: str) -> Staff:
     """A new database: the calling OS user becomes its first admin."""
     if Staff.select().exists():
-        raise DomainError("Databasen er allerede oprettet (der findes medarbejdere).")
+        raise DomainError(_("Databasen er allerede oprettet (der findes medarbejdere)."))
     staff = Staff.create(login=login, name=name or login, role="admin")
     audit(staff, "init", "staff", staff.id, None, snapshot(staff))
     return staff
@@ -61,17 +61,16 @@ def clean_login(login) -> str:
     and an OS account on this server (``pwd.getpwnam``)."""
     import pwd
 
-    text = clean_text(login, "login", kind="login", label="Brugernavnet")
+    text = clean_text(login, "login", kind="login", label=_("Brugernavnet"))
     if any(ch.isspace() for ch in text):
-        raise DomainError("Brugernavnet må ikke indeholde mellemrum.", field="login")
+        raise DomainError(_("Brugernavnet må ikke indeholde mellemrum."), field="login")
     if Staff.select().where(fn.LOWER(Staff.login) == text.lower()).exists():
-        raise DomainError(f"Brugeren '{text}' findes allerede (store og små bogstaver regnes for ens).",
+        raise DomainError(_("Brugeren '{text}' findes allerede (store og små bogstaver regnes for ens).").format(text=text),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="login")
     try:
         pwd.getpwnam(text)
     except KeyError:
-        raise DomainError(f"'{text}' er ikke en brugerkonto på denne server; opret kontoen først "
-                          "(brugernavnet er det, medarbejderen logger ind med).", field="login") from None
+        raise DomainError(_("'{text}' er ikke en brugerkonto på denne server; opret kontoen først (brugernavnet er det, medarbejderen logger ind med).").format(text=text), field="login") from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     return text
 
 
@@ -79,9 +78,9 @@ def clean_login(login) -> str:
 def add_staff(actor: Staff, login: str, name: str, role: str, district: str | None = None) -> Staff:
     require(actor, "staff.manage")
     login = clean_login(login)
-    name = clean_text(name, "name", kind="name", label="Navnet")
+    name = clean_text(name, "name", kind="name", label=_("Navnet"))
     if role not in ROLES:
-        raise DomainError(f"Ukendt rolle '{role}'; vælg terapeut, leder eller admin.", field="role")
+        raise DomainError(_("Ukendt rolle '{role}'; vælg terapeut, leder eller admin.").format(role=role), field="role")
     staff = Staff.create(login=login, name=name, role=role, district=_district_by_name(district))
     if staff.district_id is not None:  # issue #12: a staff member's districts are staff_district rows
         from .entities import StaffDistrict
@@ -136,7 +135,7 @@ def _check_language(language: str | None) -> str | None:
         return None
     language = language.strip().lower()
     if language not in LANGUAGES:
-        raise DomainError(f"Ukendt sprog '{language}'; vælg da eller en.", field="language")
+        raise DomainError(_("Ukendt sprog '{language}'; vælg da eller en.").format(language=language), field="language")
     return language
 
 
@@ -147,7 +146,7 @@ def _check_colors(color_system: str | None) -> str | None:
     if color_system in ("", "auto"):
         return ""
     if color_system not in COLOR_SYSTEMS:
-        raise DomainError(f"Ukendt farvedybde '{color_system}'; vælg standard, 256, truecolor eller auto.",
+        raise DomainError(_("Ukendt farvedybde '{color_system}'; vælg standard, 256, truecolor eller auto.").format(color_system=color_system),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="color_system")
     return color_system
 
@@ -189,15 +188,15 @@ def set_staff(actor: Staff, login: str, *, name: str | None = None, role: str | 
     require(actor, "staff.manage")
     staff = Staff.get_or_none(Staff.login == (login or "").strip())
     if staff is None:
-        raise DomainError(f"Brugeren '{login}' findes ikke.", field="login")
+        raise DomainError(_("Brugeren '{login}' findes ikke.").format(login=login), field="login")
     before = _staff_snapshot(staff)
     if name is not None:
-        staff.name = clean_text(name, "name", kind="name", label="Navnet")
+        staff.name = clean_text(name, "name", kind="name", label=_("Navnet"))
     if role is not None:
         if role not in ROLES:
-            raise DomainError(f"Ukendt rolle '{role}'; vælg terapeut, leder eller admin.", field="role")
+            raise DomainError(_("Ukendt rolle '{role}'; vælg terapeut, leder eller admin.").format(role=role), field="role")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if staff.role == "admin" and role != "admin" and not _other_active_admins(staff):
-            raise DomainError("Den sidste administrator kan ikke miste rollen.", field="role")
+            raise DomainError(_("Den sidste administrator kan ikke miste rollen."), field="role")
         staff.role = role
     _set_preferences(staff, language, color_system)
     if districts is not None:
@@ -231,11 +230,11 @@ def deactivate_staff(actor: Staff, login: str) -> Staff:
     require(actor, "staff.manage")
     staff = Staff.get_or_none(Staff.login == (login or "").strip())
     if staff is None:
-        raise DomainError(f"Brugeren '{login}' findes ikke.", field="login")
+        raise DomainError(_("Brugeren '{login}' findes ikke.").format(login=login), field="login")
     if not staff.active:
-        raise DomainError(f"{staff.name} ({staff.login}) er allerede deaktiveret.", field="login")
+        raise DomainError(_("{name} ({login}) er allerede deaktiveret.").format(name=staff.name, login=staff.login), field="login")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if staff.role == "admin" and not _other_active_admins(staff):
-        raise DomainError("Den sidste administrator kan ikke deaktiveres.", field="login")
+        raise DomainError(_("Den sidste administrator kan ikke deaktiveres."), field="login")
     before = _staff_snapshot(staff)
     staff.active = False
     staff.save(only=[Staff.active])

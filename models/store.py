@@ -36,6 +36,7 @@ from peewee import __exception_wrapper__ as _exception_wrapper
 from playhouse.migrations import Runner
 
 from .base import BUSY_MESSAGE, DomainError, db, set_retryable, set_write_gate
+from .i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ class PostgresqlStore(PostgresqlDatabase):
             except BaseException as exc:
                 cursor.execute("ROLLBACK")  # the transaction is not peewee's yet: end it here
                 if _sqlstate(exc) == LOCK_NOT_AVAILABLE:
-                    raise DomainError(BUSY_MESSAGE) from None
+                    raise DomainError(_(BUSY_MESSAGE)) from None
                 raise
 
 
@@ -275,7 +276,7 @@ def write_gate(path: str):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             if not _wait_for_lock(fd, GATE_TIMEOUT_S):
-                raise DomainError(BUSY_MESSAGE) from None  # the helper thread now owns fd
+                raise DomainError(_(BUSY_MESSAGE)) from None  # the helper thread now owns fd
         try:
             yield
         finally:
@@ -363,9 +364,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _no_database(path: str) -> DomainError:
-    return DomainError(f"Der er ingen Cirkel-database i {path}. Opret en med 'cirkel --db {path} init' "
-                       "(eller prøv demoen: 'cirkel --demo'), eller peg på den rigtige med --db PATH eller "
-                       "CIRKEL_DB.")
+    return DomainError(_("Der er ingen Cirkel-database i {path}. Opret en med 'cirkel --db {path} init' (eller prøv demoen: 'cirkel --demo'), eller peg på den rigtige med --db PATH eller CIRKEL_DB.").format(path=path))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def check_database_file(path: str, *, create: bool) -> None:
@@ -382,20 +381,20 @@ def check_database_file(path: str, *, create: bool) -> None:
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise DomainError(f"Kan ikke bruge {path}: {exc.strerror or exc}.") from None
+        raise DomainError(_("Kan ikke bruge {path}: {value}.").format(path=path, value=exc.strerror or exc)) from None
     if info is None:
         if not create:
             raise _no_database(path)
         parent = target.parent
         if parent.exists() and not os.access(parent, os.W_OK | os.X_OK):
-            raise DomainError(f"Du må ikke oprette filer i mappen {parent}; vælg en anden sti med --db.")
+            raise DomainError(_("Du må ikke oprette filer i mappen {parent}; vælg en anden sti med --db.").format(parent=parent))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         return
     import stat
 
     if stat.S_ISDIR(info.st_mode):
-        raise DomainError(f"{path} er en mappe; --db skal pege på databasefilen.")
+        raise DomainError(_("{path} er en mappe; --db skal pege på databasefilen.").format(path=path))
     if not stat.S_ISREG(info.st_mode):
-        raise DomainError(f"{path} er ikke en Cirkel-database (ikke en almindelig fil).")
+        raise DomainError(_("{path} er ikke en Cirkel-database (ikke en almindelig fil).").format(path=path))
     if info.st_size == 0:
         if not create:
             raise _no_database(path)
@@ -404,12 +403,11 @@ def check_database_file(path: str, *, create: bool) -> None:
             with open(target, "rb") as handle:
                 head = handle.read(16)
         except PermissionError:
-            raise DomainError(f"Du må ikke læse databasen {path}.") from None
+            raise DomainError(_("Du må ikke læse databasen {path}.").format(path=path)) from None
         if head != SQLITE_MAGIC:
-            raise DomainError(f"{path} er ikke en Cirkel-database; Cirkel åbner den ikke.")
+            raise DomainError(_("{path} er ikke en Cirkel-database; Cirkel åbner den ikke.").format(path=path))
     if not os.access(target, os.W_OK) or not os.access(target.parent, os.W_OK | os.X_OK):
-        raise DomainError(f"Databasen {path} kan ikke skrives (filen eller mappen er skrivebeskyttet); "
-                          "Cirkel åbner den ikke, så intet bliver ændret.")
+        raise DomainError(_("Databasen {path} kan ikke skrives (filen eller mappen er skrivebeskyttet); Cirkel åbner den ikke, så intet bliver ændret.").format(path=path))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def open_database(path: str, *, migrate: bool = True, create: bool = True) -> Database:
@@ -431,7 +429,7 @@ def open_database(path: str, *, migrate: bool = True, create: bool = True) -> Da
     try:
         database.connect(reuse_if_open=True)
     except Exception as exc:  # peewee wraps sqlite3/psycopg errors
-        raise DomainError(f"Kan ikke åbne databasen {_display(path)}: {_first_line(exc)}") from None
+        raise DomainError(_("Kan ikke åbne databasen {path}: {exc}").format(path=_display(path), exc=_first_line(exc))) from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if postgresql and not create and not database.get_tables():
         database.close()
         raise _no_database(_display(path))
@@ -454,8 +452,7 @@ def migrate_database(database: Database, path: str) -> list[str]:
     pending, unknown = schema_status(database)
     if unknown:
         raise DomainError(
-            "Databasen er lavet af en nyere version af Cirkel "
-            f"(ukendte ændringer: {', '.join(unknown)}). Opdatér programmet.")
+            _("Databasen er lavet af en nyere version af Cirkel (ukendte ændringer: {unknown}). Opdatér programmet.").format(unknown=', '.join(unknown)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if not pending:
         return []
     dest = None
@@ -468,9 +465,8 @@ def migrate_database(database: Database, path: str) -> list[str]:
         applied = _runner(database).up()
     except Exception as exc:  # noqa: BLE001 - any failure of a migration is told in one line
         log.exception("migration failed")
-        kept = f"; kopien fra før opdateringen ligger i {dest}" if dest else ""
-        raise DomainError(f"Databasen kunne ikke opdateres til denne version af Cirkel ({exc}); intet er "
-                          f"ændret{kept}.") from None
+        kept = _("; kopien fra før opdateringen ligger i {dest}").format(dest=dest) if dest else ""
+        raise DomainError(_("Databasen kunne ikke opdateres til denne version af Cirkel ({exc}); intet er ændret{kept}.").format(exc=exc, kept=kept)) from None  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     log.info("applied migrations: %s", ", ".join(applied))
     return applied
 
@@ -539,8 +535,7 @@ def _pg_dump(url: str, dest: Path) -> None:
     program = shutil.which("pg_dump")
     if program is None:
         raise DomainError(
-            "pg_dump findes ikke på denne maskine. Cirkels database ligger på en PostgreSQL-server; "
-            f"tag kopien med pg_dump (fx pg_dump --format=custom --file=cirkel.dump '{_display(url)}').")
+            _("pg_dump findes ikke på denne maskine. Cirkels database ligger på en PostgreSQL-server; tag kopien med pg_dump (fx pg_dump --format=custom --file=cirkel.dump '{url}').").format(url=_display(url)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     parts = urlsplit(url)
     env = dict(os.environ)
     if parts.password:
@@ -550,7 +545,7 @@ def _pg_dump(url: str, dest: Path) -> None:
     result = subprocess.run([program, "--format=custom", "--no-password", f"--file={dest}",
                              f"--dbname={urlunsplit(parts)}"], env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise DomainError(f"pg_dump kunne ikke tage kopien: {_first_line(Exception(result.stderr))}")
+        raise DomainError(_("pg_dump kunne ikke tage kopien: {stderr}").format(stderr=_first_line(Exception(result.stderr))))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
 
 
 def backup(database: SqliteDatabase, dest: str) -> None:
@@ -572,8 +567,7 @@ def integrity_problems(database_path: str | None = None, *, quick: bool = False,
     if database_path is None and is_postgresql_database(db.obj):
         if quick:  # the TUI's check at start: the server looks after its own pages
             return []
-        raise DomainError("Cirkels database ligger på en PostgreSQL-server; dens sundhed tjekkes med "
-                          "PostgreSQL's egne værktøjer (fx pg_amcheck), ikke med cirkel check.")
+        raise DomainError(_("Cirkels database ligger på en PostgreSQL-server; dens sundhed tjekkes med PostgreSQL's egne værktøjer (fx pg_amcheck), ikke med cirkel check."))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     pragma = "quick_check" if quick else "integrity_check"
     try:
         if database_path is None:

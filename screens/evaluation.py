@@ -287,38 +287,39 @@ class EvaluationScreen(CirkelScreen):
                       format_share(g.clips / g.pace if g.pace else None), "")
 
     def _activities(self, g) -> None:
-        from models.evaluation import CATEGORY_OWN
+        from models.evaluation import CATEGORY_OWN, category_label
 
         table = self._table((_("Aktivitet"), _("Kategori"), _("Registr."), _("Klip"), _("Andel"),
                              _("Andel af klippene")))
         total = sum(a.clips for a in g.activities.values())
         categories = g.by_category()
         top = max([clips for _c, _r, clips in categories] + [1])
-        table.add_row(Text(_("Borgernes egne idéer"), style="bold"), CATEGORY_OWN, "", num(g.own_idea_clips),
+        table.add_row(Text(_("Borgernes egne idéer"), style="bold"), category_label(CATEGORY_OWN).lower(), "",
+                      num(g.own_idea_clips),
                       format_share(g.own_idea_share),
                       Text(_("af de valgte klip (planens mål: selvbestemmelse)"), style="dim"))
         for category, registrations, clips in categories:
             own = category == CATEGORY_OWN
-            table.add_row(Text(category.capitalize(), style="bold"), "", num(registrations), num(clips),
+            table.add_row(Text(category_label(category), style="bold"), "", num(registrations), num(clips),
                           format_share(clips / total if total else None),
                           hbar(clips, top, width=self.bar_width, style="green" if own else "cyan"))
             if own:
                 continue  # one line: the texts are many (the workbook lists them)
             for a in sorted((a for a in g.activities.values() if a.category == category),
                             key=lambda a: (-a.clips, a.activity)):
-                table.add_row("  " + a.activity, category, num(a.registrations), num(a.clips),
+                table.add_row("  " + a.activity, category_label(category).lower(), num(a.registrations), num(a.clips),
                               format_share(a.clips / total if total else None),
                               hbar(a.clips, top, width=self.bar_width, style="blue"))
 
     def _outcomes(self, g) -> None:
         from models.evaluation import FLAG_LABELS, THRESHOLD_LABELS
-        from models.results import MEASURE_LABELS, MEASURES
+        from models.results import MEASURES, measure_label
 
         table = self._table((_("Mål"), _("Antal"), _("Før"), _("Nu"), _("Ændring"), _("Bedre"), _("Uændret"),
                              _("Dårligere"), _("█ bedre ▒ uændret ░ dårligere")))
         for k in MEASURES:
             m = g.measures[k]
-            table.add_row(f"{MEASURE_LABELS[k]} {THRESHOLD_LABELS[k].split()[0]}", num(m.count),
+            table.add_row(f"{measure_label(k)} {THRESHOLD_LABELS[k].split()[0]}", num(m.count),
                           format_mean(m.before), format_mean(m.now), format_mean(m.change, signed=True),
                           *(format_share(m.share(verdict)) for verdict in ("better", "same", "worse")),
                           stacked([(m.better, "█", "green"), (m.same, "▒", "default"), (m.worse, "░", "red")], m.count,

@@ -31,7 +31,7 @@ from models.events import (
     mark_attendance,
     participant_list,
 )
-from models.i18n import _
+from models.i18n import _, pgettext
 from models.inputs import format_count
 from screens.dialogs import ConfirmDialog
 
@@ -79,7 +79,7 @@ class AttendanceScreen(CirkelScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#attendance-table", DataTable)
-        table.add_columns(_("Navn"), _("Fremmøde"), _("Klip"), _("Tilbage"), _("Bemærkning"), _("Kort"),
+        table.add_columns(_("Navn"), _("Fremmøde"), _("Klip"), pgettext("rest", "Tilbage"), _("Bemærkning"), _("Kort"),
                           _("Aftale"))
         table.focus()
         self.load()

@@ -80,8 +80,8 @@ class EventForm(OutingDialog):
                 yield FieldRow(_("Tilbud (katalog)"), Select(offer_options, prompt=_("intet tilbud"),
                                                               id="catalogue_item", compact=True))
                 yield FieldRow(_("Titel"), Input(id="title", compact=True))
-                yield FieldRow(_("Dato"), Input(placeholder="dd-mm-åååå", id="day", compact=True))
-                yield FieldRow(_("Klokken"), Input(placeholder="tt:mm", id="time", compact=True))
+                yield FieldRow(_("Dato"), Input(placeholder=_("dd-mm-åååå"), id="day", compact=True))
+                yield FieldRow(_("Klokken"), Input(placeholder=_("tt:mm"), id="time", compact=True))
                 yield FieldRow(_("Mødested"), Input(id="meeting_place", compact=True))
                 yield FieldRow(_("Pladser"), Input(id="seats", type="integer", compact=True))
                 yield FieldRow(_("Klip pr. deltager"),

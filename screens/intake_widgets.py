@@ -23,13 +23,15 @@ from models.cpr import normalise
 from models.i18n import _
 from models.inputs import parse_date
 from models.outcomes import (
-    UCLA_ANSWERS,
     UCLA_ITEMS,
-    WHO5_ANSWERS,
     WHO5_ITEMS,
+    ucla_answers,
     ucla_flag,
+    ucla_items,
     ucla_score,
+    who5_answers,
     who5_flag,
+    who5_items,
     who5_score,
 )
 from models.screening import NETWORK_MAX
@@ -112,15 +114,15 @@ class OutcomeFields(Vertical):
                                            tooltip=_("Antal personer borgeren har kontakt med mindst hver måned.")),
                        field="network_size", message_id=f"{p}-network-message")
         yield Static(_("WHO-5 trivsel — I de sidste 2 uger …"), classes="instrument-title")
-        for i, item in enumerate(WHO5_ITEMS):
+        for i, item in enumerate(who5_items()):
             yield Label(f"{i + 1}. {item}", classes="item-label")
-            yield Select([(f"{v} {label}", v) for v, label in WHO5_ANSWERS], prompt=_("Vælg svar"),
+            yield Select([(f"{v} {label}", v) for v, label in who5_answers()], prompt=_("Vælg svar"),
                          id=f"{p}-who5-{i}", compact=True, classes="answer")
         yield Static("", id=f"{p}-who5-score", classes="score")
         yield Static(_("UCLA-3 ensomhed"), classes="instrument-title")
-        for i, item in enumerate(UCLA_ITEMS):
+        for i, item in enumerate(ucla_items()):
             yield Label(f"{i + 1}. {item}", classes="item-label")
-            yield Select([(f"{v} {label}", v) for v, label in UCLA_ANSWERS], prompt=_("Vælg svar"),
+            yield Select([(f"{v} {label}", v) for v, label in ucla_answers()], prompt=_("Vælg svar"),
                          id=f"{p}-ucla-{i}", compact=True, classes="answer")
         yield Static("", id=f"{p}-ucla-score", classes="score")
 

@@ -20,7 +20,7 @@ from models.budget import (
     preview_budget,
     set_budget,
 )
-from models.i18n import _
+from models.i18n import _, pgettext
 from models.inputs import format_date as fmt_date
 from models.inputs import format_int as fmt_int
 from models.inputs import format_kroner
@@ -98,7 +98,7 @@ class PoolsScreen(CirkelScreen):
         table.add_column(_("Tildelt"), key="allocated")
         table.add_column(_("Bundet"), key="committed")
         table.add_column(_("Brugt"), key="punched")
-        table.add_column(_("Tilbage"), key="left")
+        table.add_column(pgettext("rest", "Tilbage"), key="left")
         table.add_column(_("Delt./kap."), key="participants")
         table.add_column(_("Vent."), key="waitlist")
         table.add_column(_("Løber tør"), key="projection")
@@ -172,7 +172,7 @@ class PoolsScreen(CirkelScreen):
             text.append(_("{spent} af {reserve}").format(spent=format_kroner(m.transport_spent_dkk),
                                                           reserve=format_kroner(m.transport_reserve_dkk)),
                         style="bold red" if m.reserve_left_dkk < 0 else "")
-            text.append("  ·  " + _("Tilbage") + " ", style="bold")
+            text.append("  ·  " + pgettext("rest", "Tilbage") + " ", style="bold")
             text.append(format_kroner(m.left_dkk), style="bold red" if m.left_dkk < 0 else "")
             money.update(text)
             warn = [line.figures.district for line in overview.lines if line.projection and line.projection.warning]

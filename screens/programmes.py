@@ -443,7 +443,7 @@ class ProgrammesScreen(CirkelScreen):
                                     description=values["description"])
 
         fields = [Field("name", _("Navn"), _("fx Projekt 2: Ensomhed og underernæring"), max_length=120),
-                  Field("year", _("År"), "ÅÅÅÅ", str(today().year), max_length=4),
+                  Field("year", _("År"), _("ÅÅÅÅ"), str(today().year), max_length=4),
                   Field("budget", _("Budget (kr)"), _("fx 1.225.000"), max_length=20),
                   Field("description", _("Beskrivelse"), _("valgfri"), max_length=1000)]
         self.app.push_screen(ProgrammeForm(_("Nyt projekt"), fields, submit), self._created)
@@ -632,7 +632,7 @@ class ProgrammeScreen(CirkelScreen):
             return
         p = self.page.figures
         fields = [Field("name", _("Navn"), "", p.name, max_length=120),
-                  Field("year", _("År"), "ÅÅÅÅ", str(p.year or ""), max_length=4),
+                  Field("year", _("År"), _("ÅÅÅÅ"), str(p.year or ""), max_length=4),
                   Field("budget", _("Budget (kr)"), "", format_kroner(p.budget, unit=False), max_length=20),
                   Field("description", _("Beskrivelse"), _("valgfri"), p.description, max_length=1000)]
         self._form(_("Ret projekt"), fields, lambda v, _c: update_programme(
@@ -645,7 +645,7 @@ class ProgrammeScreen(CirkelScreen):
         first_line = next((x.name for x in self.page.figures.lines), "") if self.page else ""
         fields = [Field("line", _("Linje"), _("budgetlinjens navn"), first_line),
                   Field("amount", _("Beløb (kr)"), _("fx 1.850,50; negativt retter")),
-                  Field("date", _("Dato"), "DD-MM-ÅÅÅÅ", hint=_("Tom: i dag.")),
+                  Field("date", _("Dato"), _("DD-MM-ÅÅÅÅ"), hint=_("Tom: i dag.")),
                   Field("note", _("Note"), _("hvad pengene gik til"), max_length=1000)]
         self._form(_("Ny udgift"), fields, lambda v, _c: add_expense(
             self.app.actor, self.programme_id, v["line"], v["amount"], on=v["date"] or None, note=v["note"]),
@@ -663,7 +663,7 @@ class ProgrammeScreen(CirkelScreen):
     def action_enrol(self) -> None:
         from models.programmes import enrol
 
-        fields = [Field("date", _("Fra"), "DD-MM-ÅÅÅÅ", hint=_("Tom: i dag."))]
+        fields = [Field("date", _("Fra"), _("DD-MM-ÅÅÅÅ"), hint=_("Tom: i dag."))]
         self._form(_("Tilmeld borger"), fields, lambda v, c: enrol(
             self.app.actor, self.programme_id, c, on=v["date"] or None), citizen=True,
             done=_("Borgeren er tilmeldt."))
@@ -677,7 +677,7 @@ class ProgrammeScreen(CirkelScreen):
         if line is None or line.left_on is not None:
             self.notify(_("Markér en tilmeldt borger på fanen Tilmeldte først."), severity="warning")
             return
-        fields = [Field("date", _("Til"), "DD-MM-ÅÅÅÅ", hint=_("Tom: i dag."))]
+        fields = [Field("date", _("Til"), _("DD-MM-ÅÅÅÅ"), hint=_("Tom: i dag."))]
         self._form(_("Afslut tilmelding: {name}").format(name=line.name), fields, lambda v, _c: leave(
             self.app.actor, self.programme_id, line.citizen_id, on=v["date"] or None),
             done=_("Tilmeldingen er afsluttet."))
@@ -686,7 +686,7 @@ class ProgrammeScreen(CirkelScreen):
         from models.programmes import add_result_note
 
         fields = [Field("text", _("Resultat"), _("hvad er opnået"), max_length=1000),
-                  Field("date", _("Dato"), "DD-MM-ÅÅÅÅ", hint=_("Tom: i dag."))]
+                  Field("date", _("Dato"), _("DD-MM-ÅÅÅÅ"), hint=_("Tom: i dag."))]
         self._form(_("Ny resultatnote"), fields, lambda v, _c: add_result_note(
             self.app.actor, self.programme_id, v["text"], on=v["date"] or None), done=_("Resultatet er gemt."))
 
@@ -694,8 +694,8 @@ class ProgrammeScreen(CirkelScreen):
         from models.programmes import plan_cafe
 
         fields = [Field("title", _("Titel"), _("fx Ugentlig café"), _("Ugentlig café"), max_length=100),
-                  Field("day", _("Første dato"), "DD-MM-ÅÅÅÅ", hint=_("Samme ugedag hver uge.")),
-                  Field("time", _("Klokken"), "tt:mm", "12:00"),
+                  Field("day", _("Første dato"), _("DD-MM-ÅÅÅÅ"), hint=_("Samme ugedag hver uge.")),
+                  Field("time", _("Klokken"), _("tt:mm"), "12:00"),
                   Field("repeat_weeks", _("Antal uger"), "1–104", "26"),
                   Field("seats", _("Pladser"), "", "40"),
                   Field("meeting_place", _("Sted"), _("fx Kulturhuset")),

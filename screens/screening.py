@@ -62,7 +62,7 @@ class ScreeningScreen(Form, CirkelScreen):
         yield Header()
         with VerticalScroll(id="screening-form"):
             yield Static(_("Borger"), classes="section-title")
-            yield FieldRow(_("CPR-nummer"), Input(placeholder="DDMMÅÅ-XXXX", id="cpr", compact=True,
+            yield FieldRow(_("CPR-nummer"), Input(placeholder=_("DDMMÅÅ-XXXX"), id="cpr", compact=True,
                                                   validators=[CprValidator()], max_length=11,
                                                   restrict=r"[0-9\- ]*",
                                                   validate_on=["changed", "blur", "submitted"]))
@@ -81,7 +81,7 @@ class ScreeningScreen(Form, CirkelScreen):
             yield Static(_("Screening"), classes="section-title")
             yield FieldRow(_("Leverandør"), Input(id="provider", compact=True, max_length=100,
                                                   placeholder=_("hjemmeplejens leverandør")))
-            yield FieldRow(_("Dato"), Input(id="date", compact=True, max_length=10, placeholder="dd-mm-åååå",
+            yield FieldRow(_("Dato"), Input(id="date", compact=True, max_length=10, placeholder=_("dd-mm-åååå"),
                                             validators=[PastDateValidator()], validate_on=["changed", "blur"]))
             yield FieldRow(_("Noter"), Input(id="notes", compact=True, max_length=1000))
             yield YesNo(_("Borgeren vil gerne deltage"), id="wants", compact=True, classes="criterion")

@@ -13,12 +13,12 @@ def register(sub) -> None:
     asub = agreement.add_subparsers(dest="agreement_command", metavar="ACTION", required=True)
     p = asub.add_parser("add", help=_("opret en aftale (leder)"))
     p.add_argument("citizen", metavar="CITIZEN", help=_("CPR-nummer eller kortnummer"))
-    p.add_argument("--clips", required=True, type=whole("Antal klip"), metavar="N",
+    p.add_argument("--clips", required=True, type=whole(_("Antal klip")), metavar="N",
                    help=_("antal klip (mere end 10)"))
-    p.add_argument("--reason", required=True, type=text("reason", "Begrundelsen"), metavar="TEXT",
+    p.add_argument("--reason", required=True, type=text("reason", _("Begrundelsen")), metavar="TEXT",
                    help=_("begrundelse"))
     p.add_argument("--until", type=iso_date, metavar="YYYY-MM-DD", help=_("sidste gyldige dag (valgfri)"))
-    p.add_argument("--activity", default="", type=text("activity", "Aktiviteten"), metavar="TEXT",
+    p.add_argument("--activity", default="", type=text("activity", _("Aktiviteten")), metavar="TEXT",
                    help=_("aktiviteten aftalen gælder (valgfri)"))
     p.set_defaults(handler=cmd_agreement_add)
 

@@ -59,9 +59,9 @@ def cmd_evaluation(ctx) -> int:
 
 def summary_lines(ev) -> list[str]:
     """The evaluation in words: the total, then one line per district."""
-    from models.evaluation import FLAG_LABELS, FLAG_UCLA, FLAG_WHO5, THRESHOLD_LABELS
+    from models.evaluation import FLAG_LABELS, FLAG_UCLA, FLAG_WHO5, THRESHOLD_LABELS, category_label
     from models.inputs import format_date, format_int, format_kroner, format_mean, format_share
-    from models.results import MEASURE_LABELS, MEASURES
+    from models.results import MEASURES, measure_label
 
     p, t = ev.period, ev.total
     lines = [_("Evaluering {label} ({start} – {until})").format(
@@ -78,13 +78,13 @@ def summary_lines(ev) -> list[str]:
     lines.append(_("  Borgernes egne idéer: {clips} klip, {share} af de valgte klip.").format(
         clips=format_int(t.own_idea_clips), share=format_share(t.own_idea_share)))
     for category, _registrations, clips in t.by_category():
-        lines.append(f"  {category}: {format_int(clips)}")
+        lines.append(f"  {category_label(category).lower()}: {format_int(clips)}")
     lines.append(_("Resultater (baseline mod seneste opfølgning; {n} borgere fulgt op):").format(
         n=format_int(t.followed_up)))
     for k in MEASURES:
         m = t.measures[k]
         lines.append(_("  {measure} ({threshold}): {before} → {now} ({change}); bedre {better}, uændret {same}, dårligere {worse} af {n}").format(  # noqa: E501
-            measure=MEASURE_LABELS[k], threshold=THRESHOLD_LABELS[k], before=format_mean(m.before),
+            measure=measure_label(k), threshold=THRESHOLD_LABELS[k], before=format_mean(m.before),
             now=format_mean(m.now), change=format_mean(m.change, signed=True), better=format_share(m.share("better")),
             same=format_share(m.share("same")), worse=format_share(m.share("worse")), n=format_int(m.count)))
     for flag in (FLAG_WHO5, FLAG_UCLA):

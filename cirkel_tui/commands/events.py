@@ -16,7 +16,7 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_list)
 
     p = esub.add_parser("participants", help=_("deltagerliste til chauffør og ledsager"))
-    p.add_argument("event_id", type=whole("Turens nummer", 1, 1_000_000_000), metavar="ID",
+    p.add_argument("event_id", type=whole(_("Turens nummer"), 1, 1_000_000_000), metavar="ID",
                    help=_("turens nummer (se: cirkel events list)"))
     p.add_argument("--out", metavar="PATH",
                    help=_("gem som .xlsx i denne mappe (eller fil); - skriver til standard output"))

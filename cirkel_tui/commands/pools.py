@@ -9,21 +9,22 @@ from ..argtypes import text, whole
 
 def register(sub) -> None:
     p = sub.add_parser("pools", help=_("vis årets puljer pr. distrikt"))
-    p.add_argument("--year", type=whole("Året", 2000, 2100), metavar="YYYY", help=_("året (standard: i år)"))
+    p.add_argument("--year", type=whole(_("Året"), 2000, 2100), metavar="YYYY", help=_("året (standard: i år)"))
     p.set_defaults(handler=cmd_pools)
 
     district = sub.add_parser("district", help=_("distrikter og deres hjemmehjælpsmodtagere"))
     dsub = district.add_subparsers(dest="district_command", metavar="ACTION", required=True)
     p = dsub.add_parser("add", help=_("opret et distrikt (admin)"))
-    p.add_argument("name", metavar="NAME", type=text("district", "Distriktet"))
+    p.add_argument("name", metavar="NAME", type=text("district", _("Distriktet")))
     p.add_argument("--home-help", type=whole("--home-help"), required=True, metavar="N",
                    help=_("antal hjemmehjælpsmodtagere i distriktet"))
     p.set_defaults(handler=cmd_district_add)
     p = dsub.add_parser("set", help=_("ret et distrikt (admin); puljerne fordeles igen"))
-    p.add_argument("name", metavar="NAME", type=text("district", "Distriktet"))
+    p.add_argument("name", metavar="NAME", type=text("district", _("Distriktet")))
     p.add_argument("--home-help", type=whole("--home-help"), metavar="N",
                    help=_("antal hjemmehjælpsmodtagere i distriktet"))
-    p.add_argument("--name", dest="new_name", metavar="NEW", type=text("district", "Det nye navn"), help=_("nyt navn"))
+    p.add_argument("--name", dest="new_name", metavar="NEW", type=text("district", _("Det nye navn")),
+                   help=_("nyt navn"))
     p.set_defaults(handler=cmd_district_set)
     p = dsub.add_parser("list", help=_("vis distrikterne"))
     p.set_defaults(handler=cmd_district_list)
@@ -31,7 +32,7 @@ def register(sub) -> None:
     budget = sub.add_parser("budget", help=_("årets budget (leder)"))
     bsub = budget.add_subparsers(dest="budget_command", metavar="ACTION", required=True)
     p = bsub.add_parser("set", help=_("sæt årets budget og fordel puljerne (leder)"))
-    p.add_argument("year", type=whole("Året", 2000, 2100), metavar="YYYY")
+    p.add_argument("year", type=whole(_("Året"), 2000, 2100), metavar="YYYY")
     p.add_argument("--budget", required=True, metavar="KR", help=_("budget i kroner"))
     p.add_argument("--price", required=True, metavar="KR", help=_("pris pr. klip i kroner"))
     p.add_argument("--reserve", default="0", metavar="KR", help=_("transportreserve i kroner (standard 0)"))

@@ -1,7 +1,7 @@
 """``cirkel programme add|line|spend|enrol|leave|list|report`` — the Ishøj programmes (R13, issue 14)."""
 from __future__ import annotations
 
-from models.i18n import _
+from models.i18n import _, pgettext
 
 
 def register(sub) -> None:
@@ -146,7 +146,7 @@ def cmd_report(ctx) -> int:
         file_written(ctx, _("Rapporten er gemt: {path}").format(path=shown_path(path)), path)
         return 0
     rows = report_rows(programme_figures(year))
-    table = [("Projekt", "Linje", "Budget", "Forbrugt", "Tilbage")]
+    table = [(_("Projekt"), _("Linje"), _("Budget"), _("Forbrugt"), pgettext("rest", "Tilbage"))]
     table += [(r.programme, r.line, format_kroner(r.budget, unit=False), format_kroner(r.spent, unit=False),
                format_kroner(r.left, unit=False)) for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(5)]

@@ -24,9 +24,9 @@ def iso_date(text: str) -> _dt.date:
 def register(sub) -> None:
     p = sub.add_parser("punch", help=_("registrér klip på en borgers klippekort"))
     p.add_argument("citizen", metavar="CITIZEN", help=_("CPR-nummer (med eller uden bindestreg) eller kortnummer"))
-    p.add_argument("clips", metavar="CLIPS", type=whole("Antal klip"),
+    p.add_argument("clips", metavar="CLIPS", type=whole(_("Antal klip")),
                    help=_("antal klip (1–10; flere kræver en aftale)"))
-    p.add_argument("--activity", required=True, type=text("activity", "Aktiviteten"), metavar="TEXT",
+    p.add_argument("--activity", required=True, type=text("activity", _("Aktiviteten")), metavar="TEXT",
                    help=_("hvad klippene bruges til"))
     p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help=_("dato for klippet (standard: i dag)"))
     p.add_argument("--id", type=punch_uuid, metavar="UUID", dest="punch_id",

@@ -8,7 +8,7 @@ from ..argtypes import text
 
 def register(sub) -> None:
     p = sub.add_parser("waitlist", help=_("vis ventelisten pr. distrikt (CPR maskeret)"))
-    p.add_argument("--district", metavar="D", type=text("district", "Distriktet"), help=_("kun dette distrikt"))
+    p.add_argument("--district", metavar="D", type=text("district", _("Distriktet")), help=_("kun dette distrikt"))
     p.set_defaults(handler=cmd_waitlist)
 
 

@@ -21,7 +21,17 @@ def test_every_catalogue_entry_is_used_in_the_source():
 
     catalogue = i18n.parse_po(i18n.LOCALE_DIR / "en" / "LC_MESSAGES" / "cirkel.po")
     root = Path(__file__).resolve().parents[2]
-    source = "".join(p.read_text(encoding="utf-8") for folder in ("cirkel_tui", "screens")
+    source = "".join(p.read_text(encoding="utf-8") for folder in ("cirkel_tui", "screens", "models", "exports")
                      for p in (root / folder).rglob("*.py"))
-    unused = [msgid for msgid in catalogue if repr(msgid) not in source and f'"{msgid}"' not in source]
+    unused = [msgid for msgid in (key.rpartition(i18n.CONTEXT)[2] for key in catalogue)
+              if repr(msgid) not in source and f'"{msgid}"' not in source]
     assert not unused, unused
+
+
+def test_a_word_with_two_meanings_is_told_apart_by_its_context():
+    """"Tilbage" is "Back" on a key and "Left" over a column of clips (pgettext, msgctxt in the .po)."""
+    i18n.set_language("en")
+    assert i18n._("Tilbage") == "Back"
+    assert i18n.pgettext("rest", "Tilbage") == "Left"
+    i18n.set_language("da")
+    assert i18n.pgettext("rest", "Tilbage") == "Tilbage"
