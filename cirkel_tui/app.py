@@ -23,6 +23,8 @@ from .navigation import DESTINATIONS, GLOBAL_ACTIONS, destination, key_label
 
 log = logging.getLogger(__name__)
 
+QUICK_CHECK_DELAY_S = 1.0  # after the first frame: the database's quick check (issue #10), see on_ready
+
 DARK = Theme(
     name="cirkel-moerk",
     primary="#4FA3A5",
@@ -119,7 +121,14 @@ class CirkelApp(App):
             self.ansi_theme_dark = self.ansi_theme_light = SIXTEEN
         for theme in self.theme_pair:
             self.register_theme(theme)
-        self.theme = self.theme_pair[0].name
+        # Issue #17: the start theme is set the way Textual sets its default one, before the stylesheet
+        # is first parsed; set through its watcher, it had the whole CSS parsed once more at every start.
+        start = self.theme_pair[0]
+        self.set_reactive(CirkelApp.theme, start.name)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self.set_class(True, f"-theme-{start.name}", update=False)
+        self.set_class(start.dark, "-dark-mode", update=False)
+        self.set_class(not start.dark, "-light-mode", update=False)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """Cirkel's own theme variables (issue #15): each theme sets them; these are for any other theme."""
@@ -149,6 +158,14 @@ class CirkelApp(App):
         staff = self.actor
         self.sub_title = f"{staff.name} · {staff.role}"
         self._apply_keymap()
+
+    def on_ready(self) -> None:
+        log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
+        # Issue #17: the quick check reads every page (0.2 s at 100,000 citizens); started at once
+        # it competed with the first screen's figures for the two cores, so it waits until they are in.
+        self.set_timer(QUICK_CHECK_DELAY_S, self._start_quick_check)
+
+    def _start_quick_check(self) -> None:
         self.run_worker(self._quick_check, thread=True, group="quick-check", exit_on_error=False,
                         description="quick_check")
 
@@ -220,9 +237,6 @@ class CirkelApp(App):
         """The one handler for a worker that ended in ERROR (any worker, any screen):
         logged with its traceback, told in one line — never silent."""
         report_failed_worker(self, worker)
-
-    def on_ready(self) -> None:
-        log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
 
     # --- actions from the registry
 

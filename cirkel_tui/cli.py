@@ -69,7 +69,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} " + _("(se {prog} --help)").format(prog=self.prog.split()[0]) + "\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; without ``commands`` only the TUI's own options (see :func:`names_a_command`)."""
     from .argparse_text import install
 
     install()  # argparse's own words ("usage:", "invalid choice", …) in Danish too
@@ -77,10 +78,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH", help=_("databasefil (ellers CIRKEL_DB, /etc/cirkel.toml, datamappen)"))
     parser.add_argument("--demo", action="store_true",
                         help=_("åbn programmet på en demodatabase (oprettes første gang)"))
+    if not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
+
+
+def names_a_command(argv: list[str]) -> bool:
+    """Does the command line say more than the TUI's ``--db PATH`` and ``--demo``?
+
+    Only then is the whole parser built, with every command's module imported (issue #17: 15-30 ms
+    of a TUI start); anything else — a command, --help, a typo, an abbreviation — gets the whole one.
+    """
+    rest = list(argv)
+    while rest:
+        word = rest.pop(0)
+        if word == "--demo" or word.startswith("--db="):
+            continue
+        if word == "--db" and rest:
+            rest.pop(0)
+            continue
+        return True
+    return False
 
 
 def setup_logging() -> None:
@@ -128,7 +149,7 @@ def run(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError):
             pass
-    parser = build_parser()
+    parser = build_parser(commands=names_a_command(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     setup_logging()
     handler: Callable | None = getattr(args, "handler", None)

@@ -73,6 +73,28 @@ def freeze_today(day: _dt.date | None) -> None:
     _frozen_today = day
 
 
+_built_sql: dict[tuple[str, str], str] = {}
+
+
+def first_of(model: type[Model], name: str, build: Callable[[], Any], *params) -> Any:
+    """The first ``model`` row of the query ``build()``, run with ``params``; its SQL is built once per store.
+
+    Issue #17: peewee spends ~0.4 ms turning a wide SELECT into SQL, every time; a hot read (the
+    punch's card lookup) builds it once. ``build`` returns the query with stand-ins in the places of
+    ``params``, in their order; ``name`` names it in the cache. Rows become model instances as usual.
+    """
+    return next(iter(model.raw(built_sql(name, build), *params)), None)
+
+
+def built_sql(name: str, build: Callable[[], Any]) -> str:
+    """The SQL of the query ``build()`` in the open store's dialect, built once (see :func:`first_of`)."""
+    key = (name, db.obj.param)
+    sql = _built_sql.get(key)
+    if sql is None:
+        sql = _built_sql[key] = build().sql()[0]
+    return sql
+
+
 def in_transaction() -> bool:
     return db.transaction_depth() > 0
 
@@ -216,6 +238,11 @@ def snapshot(instance: Model | None, fields: list[str] | None = None) -> dict | 
     return data
 
 
+def audit_text(data: dict | None) -> str | None:
+    """The audit trail's text of a before/after dict (JSON, Danish letters kept)."""
+    return json.dumps(data, ensure_ascii=False, default=_jsonable) if data is not None else None
+
+
 def audit(actor, operation_name: str, entity: str, entity_id: Any,
           before: dict | None = None, after: dict | None = None) -> None:
     """Write the audit row of a write. Must be called inside the operation's transaction."""
@@ -229,8 +256,8 @@ def audit(actor, operation_name: str, entity: str, entity_id: Any,
         operation=operation_name,
         entity=entity,
         entity_id=str(entity_id) if entity_id is not None else None,
-        before=json.dumps(before, ensure_ascii=False, default=_jsonable) if before is not None else None,
-        after=json.dumps(after, ensure_ascii=False, default=_jsonable) if after is not None else None,
+        before=audit_text(before),
+        after=audit_text(after),
     )
 
 

@@ -12,9 +12,22 @@ import datetime as _dt
 import uuid
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import IntegrityError, fn
+from peewee import __exception_wrapper__ as _exception_wrapper
 
-from .base import DomainError, as_date, audit, operation, snapshot, today
+from .base import (
+    DomainError,
+    as_date,
+    audit,
+    audit_text,
+    db,
+    first_of,
+    in_transaction,
+    now,
+    operation,
+    snapshot,
+    today,
+)
 from .entities import (
     CARD_CLOSED,
     CARD_OPEN,
@@ -28,6 +41,7 @@ from .entities import (
     STATE_ENDED,
     STATE_PAUSED,
     Agreement,
+    AuditLog,
     Card,
     CatalogueItem,
     Citizen,
@@ -50,9 +64,10 @@ class PunchResult:
     left: int  # clips left on the card (or the agreement)
 
 
-def open_card(citizen: Citizen) -> Card | None:
-    return (Card.select().where((Card.citizen == citizen) & (Card.status == CARD_OPEN))
-            .order_by(Card.issued_on.desc()).first())
+def open_card(citizen: Citizen | int) -> Card | None:
+    citizen_id = citizen.id if isinstance(citizen, Citizen) else citizen
+    return first_of(Card, "open_card", lambda: Card.select().where((Card.citizen == 0) & (Card.status == CARD_OPEN))
+                    .order_by(Card.issued_on.desc()).limit(1), citizen_id, CARD_OPEN, 1)
 
 
 CARD_NUMBER_MAX = 999_999_999  # ten digits would read as a CPR number (issue #10, item 3)
@@ -219,7 +234,6 @@ def clips_refusal(clips: int, *, name: str, card_number: int | None, card_left: 
     return None
 
 
-@operation
 def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=None,
           punch_id: str | None = None, catalogue_item: CatalogueItem | None = None,
           event=None, kind: str = PUNCH, use_agreement: bool = False,
@@ -232,21 +246,25 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
     no longer the citizen's open card.
 
     ``punch_id`` is made by the caller before the write; a retry with the same id
-    returns the first result instead of punching twice.
+    returns the first result instead of punching twice: its INSERT meets the
+    first one's row (the transaction, the card's UPDATE too, is rolled back) and
+    is answered with it; a retry that would now be refused (the card used up by
+    the first) is answered with it on the way to the refusal.
 
-    Longer than our 60 lines on purpose: it is the ledger's one write, and its
-    checks are in the order they must run under the lock (replay, input, the
-    citizen's state, then the card or the agreement with its guarded UPDATE);
-    split up, the conditional update and its refusal would no longer sit side by
-    side.
+    Issue #17: everything that needs no lock is done before it — the input
+    checks, the card lookup, the rows to write and the audit row's text
+    (:func:`_prepare_card_punch`); the write transaction is then one guarded
+    ``UPDATE … RETURNING`` and two INSERTs (:func:`_write_prepared`). A punch
+    that, as read, would be refused (a full card, a paused citizen, another
+    card named) — or whose guard finds the card or the citizen changed since —
+    gets its refusal from the checks run on one snapshot, without the lock
+    (:func:`_refuse_as_of_now`: nothing is written); should they find nothing to
+    refuse by then, the checked write runs under the lock (:func:`_checked_punch`).
     """
-    if punch_id is not None:
-        done = Punch.get_or_none(Punch.id == punch_id)
+    if punch_id is not None and in_transaction():
+        done = _replayed(punch_id)
         if done is not None:
-            card = Card.get_by_id(done.card_id) if done.card_id else None
-            agreement = Agreement.get_by_id(done.agreement_id) if done.agreement_id else None
-            left = (card.clips - card.used) if card else (agreement.clips - agreement.used)
-            return PunchResult(done, card, agreement, left)
+            return done
     k = _whole_clips(clips)
     if not (activity or "").strip():
         raise DomainError(_("Skriv hvad klippene bruges til (aktivitet)."), field="activity")
@@ -254,6 +272,166 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
     on = as_date(on)
     if on > today():
         raise DomainError(_("Datoen må ikke ligge i fremtiden."), field="date")
+    row = dict(id=punch_id or str(uuid.uuid4()), kind=kind, clips=k, activity=activity,
+               catalogue_item=catalogue_item, event=event, punched_on=on, registered_by=actor)
+    prepared = None
+    try:
+        if k <= CLIPS_PER_CARD and not use_agreement and not in_transaction():
+            prepared = _prepare_card_punch(actor, citizen, row, card_number)
+            if prepared is None:  # as read, a refusal (unless it is a retry): say it without taking the lock
+                _refuse_as_of_now(citizen, row, use_agreement, card_number, punch_id)
+        elif punch_id is not None and not in_transaction():
+            done = _replayed(punch_id)
+            if done is not None:
+                return done
+        result = _write_punch(actor, citizen, row, use_agreement, card_number, prepared)
+        if result is None:  # the guard refused: the card or the citizen changed since it was read
+            _refuse_as_of_now(citizen, row, use_agreement, card_number, punch_id)
+            result = _write_punch(actor, citizen, row, use_agreement, card_number, None)
+        return result
+    except _Replayed as replay:
+        return replay.result
+    except IntegrityError:
+        done = _replayed(row["id"]) if punch_id is not None else None
+        if done is None:
+            raise
+        return done
+
+
+def _replayed(punch_id: str) -> PunchResult | None:
+    """The result of the punch already registered with ``punch_id``, or None."""
+    done = Punch.get_or_none(Punch.id == punch_id)
+    if done is None:
+        return None
+    card = Card.get_by_id(done.card_id) if done.card_id else None
+    agreement = Agreement.get_by_id(done.agreement_id) if done.agreement_id else None
+    left = (card.clips - card.used) if card else (agreement.clips - agreement.used)
+    return PunchResult(done, card, agreement, left)
+
+
+@dataclass
+class _PreparedPunch:
+    """A card punch made ready before the lock: the card as read, its statements' parameters."""
+
+    card: Card
+    entry: Punch
+    update: tuple
+    insert: tuple
+    audit: tuple
+    audit_head: str  # the audit row's "after" text up to the clips left, known only after the UPDATE
+
+
+# The punch's statements (issue #17), written once for both stores ("?" becomes the driver's mark).
+_CARD_UPDATE = (
+    'UPDATE "card" SET "used" = "used" + ?, '
+    '"status" = CASE WHEN "used" + ? >= "clips" THEN ? ELSE "status" END, '
+    '"ended_on" = CASE WHEN "used" + ? >= "clips" THEN ? ELSE "ended_on" END '
+    'WHERE "id" = ? AND "citizen_id" = ? AND "status" = ? AND "used" + ? <= "clips" AND "issued_on" <= ? '
+    'AND EXISTS (SELECT 1 FROM "citizen" WHERE "id" = ? AND "state" = ?) '
+    'RETURNING "used", "clips", "status"')
+_AUDIT_INSERT = ('INSERT INTO "audit_log" ("at", "actor_id", "operation", "entity", "entity_id", "before", "after") '
+                 'VALUES (?, ?, ?, ?, ?, ?, ?)')
+_statements: dict[str, tuple[str, str, str]] = {}
+
+
+def _sql() -> tuple[str, str, str]:
+    """The three statements in the open store's parameter marks (the punch's INSERT names every column)."""
+    mark = db.obj.param
+    found = _statements.get(mark)
+    if found is None:
+        columns = ", ".join(f'"{f.column_name}"' for f in Punch._meta.sorted_fields)
+        insert = f'INSERT INTO "punch" ({columns}) VALUES ({", ".join("?" for _ in Punch._meta.sorted_fields)})'
+        found = _statements[mark] = tuple(q.replace("?", mark) for q in (_CARD_UPDATE, insert, _AUDIT_INSERT))
+    return found
+
+
+def _prepare_card_punch(actor: Staff, citizen, row: dict, card_number: int | None) -> _PreparedPunch | None:
+    """The citizen's open card and the rows of a punch on it, read and built before the lock.
+
+    None when the punch would be refused as read (no open card, another card
+    named, not an active participant, too few clips, a date before the card).
+    """
+    if isinstance(citizen, Citizen):
+        person, citizen_id = citizen, citizen.id
+    else:
+        citizen_id = citizen.citizen_id if isinstance(citizen, Card) else int(citizen)
+        person = Citizen.get_or_none(Citizen.id == citizen_id)
+        if person is None:
+            return None
+    card = open_card(person)
+    if (card is None or (card_number is not None and card.number != card_number) or person.state != STATE_ACTIVE
+            or card.used + row["clips"] > card.clips or row["punched_on"] < card.issued_on):
+        return None
+    on, k = row["punched_on"], row["clips"]
+    entry = Punch(**row, card=card, agreement=None, citizen=person, registered_at=now())
+    insert = tuple(f.db_value(entry.__data__.get(f.name)) for f in Punch._meta.sorted_fields)
+    day = Card.issued_on.db_value(on)
+    update = (k, k, CARD_USED_UP, k, day, card.id, citizen_id, CARD_OPEN, k, day, citizen_id, STATE_ACTIVE)
+    head = audit_text({**snapshot(entry), "card_number": card.number, "left": 0})
+    head = head[:head.rindex('"left": ')] + '"left": '
+    at = AuditLog.at.db_value(now())
+    audit_row = (at, actor.id, "punch", "punch", entry.id, None)
+    return _PreparedPunch(card, entry, update, insert, audit_row, head)
+
+
+def _write_prepared(prepared: _PreparedPunch) -> PunchResult | None:
+    """The punch's write under the lock: the guarded UPDATE and two INSERTs; None if the guard refused."""
+    update, insert, audit_insert = _sql()
+    with _exception_wrapper:
+        cursor = db.cursor()
+        cursor.execute(update, prepared.update)
+        changed = cursor.fetchone()
+        if changed is None:
+            return None
+        used, clips, status = changed
+        cursor.execute(insert, prepared.insert)
+        cursor.execute(audit_insert, (*prepared.audit, f"{prepared.audit_head}{clips - used}}}"))
+    card = prepared.card
+    card.used, card.clips = used, clips
+    if status != card.status:
+        card.status, card.ended_on = status, prepared.entry.punched_on
+    return PunchResult(prepared.entry, card, None, clips - used)
+
+
+@operation
+def _write_punch(actor: Staff, citizen, row: dict, use_agreement: bool, card_number: int | None,
+                 prepared: _PreparedPunch | None) -> PunchResult | None:
+    """The one write transaction of a punch: the prepared statements (None if their guard refused),
+    else the full checks."""
+    if prepared is not None:
+        return _write_prepared(prepared)
+    return _checked_punch(actor, citizen, row, use_agreement, card_number)
+
+
+class _Replayed(Exception):
+    """The punch's id is already in the ledger: ``result`` is the first punch's."""
+
+    def __init__(self, result: PunchResult):
+        super().__init__("replayed")
+        self.result = result
+
+
+def _refuse_as_of_now(citizen, row: dict, use_agreement: bool, card_number: int | None,
+                      punch_id: str | None) -> None:
+    """Raise the punch's refusal, if the rules give one on a snapshot of the database; write nothing.
+
+    A retry of a punch already registered is no refusal: :class:`_Replayed` carries its result
+    (the ledger's id is only looked up here, on the way to a refusal, and when an INSERT meets it).
+    """
+    from .store import read_transaction
+
+    with read_transaction():
+        done = _replayed(punch_id) if punch_id is not None else None
+        if done is not None:
+            raise _Replayed(done)
+        _punch_target(citizen, row["clips"], row["punched_on"], use_agreement, card_number)
+
+
+def _punch_target(citizen, k: int, on: _dt.date, use_agreement: bool, card_number: int | None):
+    """R3–R5 for a punch of ``k`` clips: (citizen, open card, None) or (citizen, None, agreement), or the
+    refusal. The checked write runs it under the lock; a refusal without the lock runs it on a snapshot.
+    Its checks are in the order a user must hear them: the citizen's state, then the agreement or the card.
+    """
     person = _find_citizen(citizen)
     if person.state == STATE_PAUSED:
         raise DomainError(_("{name} er på pause; der kan ikke registreres klip.").format(name=person.name))
@@ -262,7 +440,6 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
     if person.state != STATE_ACTIVE:
         raise DomainError(_("{name} er ikke aktiv deltager; der kan ikke registreres klip.").format(name=person.name))
 
-    card = agreement = None
     if k > CLIPS_PER_CARD or use_agreement:
         try:
             agreement = _agreement_for(person, k, on)
@@ -271,6 +448,38 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
                 raise
             raise DomainError(_("{name} har ingen gyldig aftale med {k} klip tilbage.").format(name=person.name, k=k),
                               field="clips") from None
+        return person, None, agreement
+    card = open_card(person)
+    if card is None:
+        used_up = Card.select().where((Card.citizen == person) & (Card.status == CARD_USED_UP)).exists()
+        blocked = Card.get_or_none(Card.number == card_number) if card_number is not None else None
+        if blocked is not None and blocked.blocked_on is not None:
+            raise DomainError(blocked_message(blocked), field="citizen")
+        if used_up:
+            raise DomainError(_("{name}s kort er brugt op; borgeren skal revurderes før et nyt kort.").format(name=person.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("{name} har intet åbent klippekort.").format(name=person.name))
+    if card_number is not None and card.number != card_number:
+        named = Card.get_or_none(Card.number == card_number)
+        if named is not None and named.blocked_on is not None:
+            raise DomainError(blocked_message(named), field="citizen")
+        state = card_status_label(named.status) if named is not None else _("ikke åbent")
+        raise DomainError(_("Kort {card_number} er {state}; {name}s åbne kort er {number}.").format(card_number=card_number, state=state, name=person.name, number=card.number),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+                          field="citizen")
+    if on < card.issued_on:
+        raise DomainError(_("Datoen ligger før kortets start ({value}).").format(value=card.issued_on.strftime('%d-%m-%Y')),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+                          field="date")
+    refusal = clips_refusal(k, name=person.name, card_number=card.number, card_left=card.clips - card.used,
+                            agreement_left=0)
+    if refusal is not None:
+        raise refusal
+    return person, card, None
+
+
+def _checked_punch(actor: Staff, citizen, row: dict, use_agreement: bool, card_number: int | None) -> PunchResult:
+    """Every rule of a punch checked under the lock (:func:`_punch_target`), then the guarded write."""
+    k, on = row["clips"], row["punched_on"]
+    person, card, agreement = _punch_target(citizen, k, on, use_agreement, card_number)
+    if agreement is not None:
         changed = (Agreement.update(used=Agreement.used + k)
                    .where((Agreement.id == agreement.id) & (Agreement.used + k <= Agreement.clips))
                    .execute())
@@ -279,29 +488,6 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
         agreement = Agreement.get_by_id(agreement.id)
         left = agreement.clips - agreement.used
     else:
-        card = open_card(person)
-        if card is None:
-            used_up = Card.select().where((Card.citizen == person) & (Card.status == CARD_USED_UP)).exists()
-            blocked = Card.get_or_none(Card.number == card_number) if card_number is not None else None
-            if blocked is not None and blocked.blocked_on is not None:
-                raise DomainError(blocked_message(blocked), field="citizen")
-            if used_up:
-                raise DomainError(_("{name}s kort er brugt op; borgeren skal revurderes før et nyt kort.").format(name=person.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
-            raise DomainError(_("{name} har intet åbent klippekort.").format(name=person.name))
-        if card_number is not None and card.number != card_number:
-            named = Card.get_or_none(Card.number == card_number)
-            if named is not None and named.blocked_on is not None:
-                raise DomainError(blocked_message(named), field="citizen")
-            state = card_status_label(named.status) if named is not None else _("ikke åbent")
-            raise DomainError(_("Kort {card_number} er {state}; {name}s åbne kort er {number}.").format(card_number=card_number, state=state, name=person.name, number=card.number),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
-                              field="citizen")
-        if on < card.issued_on:
-            raise DomainError(_("Datoen ligger før kortets start ({value}).").format(value=card.issued_on.strftime('%d-%m-%Y')),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
-                              field="date")
-        refusal = clips_refusal(k, name=person.name, card_number=card.number, card_left=card.clips - card.used,
-                                agreement_left=0)
-        if refusal is not None:
-            raise refusal
         changed = (Card.update(used=Card.used + k)
                    .where((Card.id == card.id) & (Card.status == CARD_OPEN) & (Card.used + k <= Card.clips))
                    .execute())
@@ -316,9 +502,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
             Card.update(status=CARD_USED_UP, ended_on=on).where(Card.id == card.id).execute()
             card.status, card.ended_on = CARD_USED_UP, on
         left = card.clips - card.used
-    entry = Punch.create(id=punch_id or str(uuid.uuid4()), card=card, agreement=agreement, citizen=person,
-                         kind=kind, clips=k, activity=activity, catalogue_item=catalogue_item, event=event,
-                         punched_on=on, registered_by=actor)
+    entry = Punch.create(**row, card=card, agreement=agreement, citizen=person)
     audit(actor, "punch", "punch", entry.id, None,
           {**snapshot(entry), "card_number": card.number if card else None, "left": left})
     return PunchResult(entry, card, agreement, left)

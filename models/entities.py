@@ -233,6 +233,10 @@ class Card(BaseModel):
     replaces = ForeignKeyField("self", null=True, unique=True, backref="replaced_by", on_delete="RESTRICT")
     blocked_on = DateField(null=True)  # a lost card: its number is blocked from this day
 
+    class Meta:
+        # issue #17: covers the pools' sums of clips bound and used (migration 0108)
+        indexes = ((("pool", "status", "clips", "used"), False),)
+
 
 class Reassessment(BaseModel):
     """R5: when a card is used up (or the interval has passed): continue or end."""
@@ -413,7 +417,7 @@ class Punch(BaseModel):
     activity = CharField(default="")
     catalogue_item = ForeignKeyField(CatalogueItem, null=True, backref="+", on_delete="RESTRICT")
     event = ForeignKeyField(Event, null=True, backref="punches", on_delete="RESTRICT")
-    punched_on = DateField(index=True)
+    punched_on = DateField()  # indexed first in the Meta index (issue #17: its own index dropped, migration 0108)
     reason = TextField(default="")
     registered_by = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
     registered_at = DateTimeField(default=now)

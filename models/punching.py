@@ -15,7 +15,7 @@ from peewee import fn
 
 from . import cpr as cprmod
 from .access import check_reason, log_read
-from .base import DomainError
+from .base import DomainError, built_sql, db, first_of
 from .cards import PunchResult, punch
 from .entities import (
     PUNCH_REVERSAL,
@@ -85,13 +85,18 @@ def resolve_citizen(text: str) -> tuple[Citizen, Card | None]:
         return citizen, None
     if len(compact) > 9 or compact.startswith("0"):
         raise DomainError(_("'{raw}' er hverken et CPR-nummer (10 cifre) eller et kortnummer.").format(raw=raw), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
-    card = Card.get_or_none(Card.number == int(compact))
+    card = first_of(Card, "card_by_number", lambda: Card.select().where(Card.number == 0).limit(1), int(compact), 1)
     if card is None:
         raise DomainError(_("Der findes intet kort med nummer {compact}.").format(compact=int(compact)), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if card.citizen_id is None:
         raise DomainError(_("Kort {number} tilhørte en borger, der er slettet efter slettefristen.").format(number=card.number),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="citizen")
-    return Citizen.get_by_id(card.citizen_id), card
+    return _citizen_by_id(card.citizen_id), card
+
+
+def _citizen_by_id(citizen_id: int) -> Citizen | None:
+    """The citizen with ``citizen_id`` (None if none): the punch's hot read, its SQL built once."""
+    return first_of(Citizen, "citizen_by_id", lambda: Citizen.select().where(Citizen.id == 0).limit(1), citizen_id, 1)
 
 
 def lookup_citizen(actor: Staff, text: str, purpose: str, reason: str | None = None) -> tuple[Citizen, Card | None]:
@@ -110,9 +115,9 @@ def catalogue_item_named(activity: str) -> CatalogueItem | None:
     folded = (activity or "").strip().casefold()
     if not folded:
         return None
-    query = (CatalogueItem.select(CatalogueItem.id, CatalogueItem.name)
-             .where(CatalogueItem.active == True).limit(1000).tuples())  # noqa: E712
-    for item_id, name in query:
+    sql = built_sql("active_catalogue", lambda: CatalogueItem.select(CatalogueItem.id, CatalogueItem.name)
+                    .where(CatalogueItem.active == True).limit(1000))  # noqa: E712
+    for item_id, name in db.execute_sql(sql, (True, 1000)):
         if name.casefold() == folded:
             return CatalogueItem(id=item_id, name=name)
     return None
@@ -132,13 +137,13 @@ def register_punch(actor: Staff, citizen: Citizen | int, clips, activity: str, *
     Need-to-know: a citizen of another district than the actor's needs the
     ``reason`` already given when the citizen was looked up (and logged then).
     """
-    person = citizen if isinstance(citizen, Citizen) else Citizen.get_or_none(Citizen.id == int(citizen))
+    person = citizen if isinstance(citizen, Citizen) else _citizen_by_id(int(citizen))
     if person is not None:
         check_reason(actor, person, reason)
     item = catalogue_item_named(activity)
     text = item.name if item is not None else activity
-    return punch(actor, citizen, clips, text, on=on, punch_id=punch_id, catalogue_item=item,
-                 card_number=card_number)
+    return punch(actor, person if person is not None else citizen, clips, text, on=on, punch_id=punch_id,
+                 catalogue_item=item, card_number=card_number)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ async def test_the_tui_warns_at_start_when_the_quick_check_fails(damaged, me):
     open_database(str(damaged))
     app = CirkelApp(actor_id=require_staff(me).id, db_path=str(damaged))
     async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(40):
+        for _ in range(200):  # the check starts a second after the first frame (issue #17)
             await pilot.pause(0.05)
             if any("beskadiget" in n.message for n in app._notifications):
                 break
