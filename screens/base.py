@@ -59,6 +59,7 @@ import inspect
 import logging
 from typing import Any, Callable, Protocol
 
+from textual.message_pump import NoActiveAppError
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -186,7 +187,22 @@ def _name(fn: Callable) -> str:
 
 
 class CirkelScreen(RunsOperations, Screen):
-    """A full screen with the runner."""
+    """A full screen with the runner.
+
+    A fresh screen starts as up to date with the App's CSS (issue #17): Textual marks a new
+    screen stale (``_css_update_count = -1``), so switching to a fresh mode re-parsed the whole
+    stylesheet and re-styled every node twice (``App._init_mode`` and ``App.switch_mode`` each call
+    ``refresh_css``), ~40 ms per screen at no gain — a new screen's widgets are styled as they mount,
+    exactly as for a pushed screen. A theme change after this still marks it stale (the App's count
+    moves on), so a screen left in the background is refreshed when it is shown again.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        try:
+            self._css_update_count = self.app._css_update_count
+        except NoActiveAppError:  # made outside a running app: Textual's default
+            pass
 
 
 class CirkelDialog(RunsOperations, ModalScreen):

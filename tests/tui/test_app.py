@@ -133,3 +133,30 @@ async def test_dashboard_points_to_free_places_for_those_waiting(demo, make_app)
         assert "Plads ledig til ventende" in status and all(name in status for name in expected)
     else:
         assert "Plads ledig" not in status
+
+
+# issue #17 item 4 (screens): a fresh screen skips Textual's whole-stylesheet refresh, yet shows the current theme
+async def test_a_fresh_screen_and_a_background_screen_show_the_current_theme(demo, make_app):
+    from textual.widgets import Footer
+
+    from cirkel_tui.app import DARK, LIGHT
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.styles.background.hex.upper() == DARK.background.upper()
+        await pilot.press("ctrl+t")  # on Overblik; Borgere (not made yet) opens fresh, in the light theme
+        await pilot.pause()
+        app.action_goto("borgere")
+        await pilot.pause()
+        assert app.current_mode == "borgere"
+        assert app.screen.styles.background.hex.upper() == LIGHT.background.upper()
+        footer_light = app.screen.query_one(Footer).styles.background
+        await pilot.press("ctrl+t")  # back to dark on Borgere; Overblik, in the background, follows when shown
+        await pilot.pause()
+        app.action_goto("overblik")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.styles.background.hex.upper() == DARK.background.upper()
+        assert app.screen.query_one(Footer).styles.background != footer_light
