@@ -41,9 +41,9 @@ class AgreementsScreen(CirkelScreen):
         table.add_columns(_("Borger"), _("CPR"), _("Klip"), _("Klip tilbage"), _("Gyldig"), _("Godkendt af"),
                           _("Aktivitet"), _("Begrundelse"))
         table.focus()
-        self.load()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.load()
 
     def action_refresh(self) -> None:

@@ -25,6 +25,10 @@ Reads — ``run_read`` (figures, lists)::
             self.run_read(pools_overview, self.year, on_done=self.show,
                           status="#status", description=_("Henter puljer"))
 
+A screen reads its figures in ``on_screen_resume`` only (not in ``on_mount`` too): Textual
+sends a ScreenResume right after the mount, and again each time the screen is shown;
+:class:`CirkelScreen` handles one where Textual posts two in a row, so a screen opened reads once.
+
 What the runner does:
 
 - the call runs in a thread worker (``exit_on_error=False``); the keywords
@@ -59,6 +63,8 @@ import inspect
 import logging
 from typing import Any, Callable, Protocol
 
+from textual import events
+from textual.message import Message
 from textual.message_pump import NoActiveAppError
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
@@ -197,12 +203,34 @@ class CirkelScreen(RunsOperations, Screen):
     moves on), so a screen left in the background is refreshed when it is shown again.
     """
 
+    _queued_resume: events.ScreenResume | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         try:
             self._css_update_count = self.app._css_update_count
         except NoActiveAppError:  # made outside a running app: Textual's default
             pass
+
+    # One ScreenResume at a time (issue #17): switching to a fresh mode posts two in a row
+    # (App._init_mode, then App.switch_mode), and each re-styled the whole screen, recomposed the
+    # footer and ran the screen's on_screen_resume (most screens read their figures there). A
+    # ScreenResume posted while an earlier one still waits in the queue is merged into it: nothing
+    # can happen between the two that the first would miss, so handling it once does the same.
+
+    def check_message_enabled(self, message: Message) -> bool:
+        if isinstance(message, events.ScreenResume):
+            queued = self._queued_resume
+            if queued is not None:
+                queued.refresh_styles = queued.refresh_styles or message.refresh_styles
+                return False
+            self._queued_resume = message
+        return super().check_message_enabled(message)
+
+    async def on_event(self, event: events.Event) -> None:
+        if event is self._queued_resume:
+            self._queued_resume = None  # handled from here on: the next one is a new resume
+        await super().on_event(event)
 
 
 class CirkelDialog(RunsOperations, ModalScreen):

@@ -44,9 +44,9 @@ class DashboardScreen(CirkelScreen):
         events = self.query_one("#events", DataTable)
         events.add_columns(_("Tid"), _("Tur"), _("Distrikt"), _("Pladser"), _("Venteliste"))
         self.query_one("#dashboard-status", Static).update(_("Henter tal …"))
-        self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.action_refresh()
 
     def action_refresh(self) -> None:

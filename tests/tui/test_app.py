@@ -1,8 +1,10 @@
 """Pilot tests of the app shell: dashboard, help, palette, themes, navigation."""
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable
 
+from cirkel_tui.app import CirkelApp
 from cirkel_tui.help import HelpScreen
 from cirkel_tui.navigation import DESTINATIONS
 
@@ -160,3 +162,51 @@ async def test_a_fresh_screen_and_a_background_screen_show_the_current_theme(dem
         await pilot.pause()
         assert app.screen.styles.background.hex.upper() == DARK.background.upper()
         assert app.screen.query_one(Footer).styles.background != footer_light
+
+
+@pytest.mark.parametrize(("dest", "read"), [
+    ("overblik", "dashboard"),
+    ("puljer", "pools_overview"),
+    ("distrikter", "list_districts"),
+    ("faellesture", "events_overview"),
+    ("medarbejdere", "staff_lines"),
+])
+async def test_a_screen_reads_its_figures_once_when_opened_and_again_when_shown_again(
+        demo, make_app, monkeypatch, dest, read):
+    """Switching to a fresh mode posts two ScreenResumes (Textual); the screen handles one, and starts
+    its read there only (not in on_mount too): one read per showing, not three (a replaced read's
+    query still runs in its thread)."""
+    from screens.base import RunsOperations, _name
+
+    real = RunsOperations.run_read
+    started = []
+
+    def counted(self, fn, *args, **kwargs):
+        started.append(_name(fn))
+        return real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(RunsOperations, "run_read", counted)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        other = "borgere"
+        app.action_goto(other)
+        await pilot.pause()
+        started.clear()
+        if dest == "overblik":  # made at start: a fresh one, as for the others
+            await app.remove_mode("overblik")
+            app.add_mode("overblik", CirkelApp.MODES["overblik"])
+        app.action_goto(dest)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_mode == dest
+        assert started.count(read) == 1, started
+        app.action_goto(other)
+        await pilot.pause()
+        app.action_goto(dest)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert started.count(read) == 2, started
