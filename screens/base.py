@@ -64,10 +64,12 @@ import logging
 from typing import Any, Callable, Protocol
 
 from textual import events
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import NoActiveAppError
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.signal import Signal, SignalCallbackType
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 from textual.worker_manager import WorkerManager
 
@@ -192,6 +194,41 @@ def _name(fn: Callable) -> str:
     return getattr(fn, "__name__", None) or type(fn).__name__
 
 
+class BindingsSignal(Signal):
+    """A screen's "bindings updated" signal that tells a footer only when what it shows changes (issue #17).
+
+    Textual publishes it on every focus change (twice: at once and after the refresh), every suspend
+    and resume, and the footer re-made all its keys each time — four to six times while a screen
+    opens, each re-styling some twenty widgets, for the same keys. Each footer is now told only when
+    its keys would differ from what it was last told: the shown bindings (key, how the key is shown,
+    description, enabled, tooltip), the palette's key, and whether the app has focus (an unfocused
+    app's footer skips the change, so it must hear of it again). Other subscribers (Textual's key
+    panel, which lists every binding) are told when any binding changes.
+    """
+
+    def subscribe(self, node: DOMNode, callback: SignalCallbackType, immediate: bool = False) -> None:
+        told: list = [None]
+        footer = isinstance(node, Footer)
+
+        def when_changed(screen: Screen) -> None:
+            now = _bindings_shown(screen, footer)
+            if now == told[0]:
+                return
+            told[0] = now
+            callback(screen)
+
+        super().subscribe(node, when_changed, immediate)
+
+
+def _bindings_shown(screen: Screen, footer: bool) -> tuple:
+    app = screen.app
+    active = screen.active_bindings
+    shown = tuple((key, active_binding.binding, app.get_key_display(active_binding.binding),
+                   active_binding.enabled, active_binding.tooltip)
+                  for key, active_binding in active.items() if active_binding.binding.show or not footer)
+    return app.app_focus, shown, active.get(app.COMMAND_PALETTE_BINDING)
+
+
 class CirkelScreen(RunsOperations, Screen):
     """A full screen with the runner.
 
@@ -207,6 +244,7 @@ class CirkelScreen(RunsOperations, Screen):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.bindings_updated_signal = BindingsSignal(self, "bindings_updated")
         try:
             self._css_update_count = self.app._css_update_count
         except NoActiveAppError:  # made outside a running app: Textual's default

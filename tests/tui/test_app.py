@@ -210,3 +210,66 @@ async def test_a_screen_reads_its_figures_once_when_opened_and_again_when_shown_
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert started.count(read) == 2, started
+
+
+async def test_the_footer_is_remade_once_while_a_screen_opens_and_again_when_its_keys_change(demo, make_app,
+                                                                                            monkeypatch):
+    """Textual tells the footer of every focus change, suspend and resume (it re-made its keys four to
+    six times while a screen opened); a Cirkel screen tells it only when the keys it shows change."""
+    from textual.binding import Binding
+    from textual.widgets import Button, Footer
+
+    from screens.base import CirkelScreen
+
+    remade = []
+    real = Footer.recompose
+
+    async def counted(self):
+        remade.append(type(self.screen).__name__)
+        await real(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+
+    class Keys(CirkelScreen):
+        BINDINGS = [Binding("x", "thing", "Ting")]
+        allowed = True
+
+        def compose(self):
+            yield Button("1", id="one")
+            yield Button("2", id="two")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.query_one("#two", Button).focus()  # a second focus change while opening
+
+        def check_action(self, action, parameters):
+            return self.allowed if action == "thing" else True
+
+        def action_thing(self) -> None:
+            pass
+
+    def shown(screen) -> list[str]:
+        return [str(key.description) for key in screen.query_one(Footer).children if hasattr(key, "description")]
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        remade.clear()
+        screen = Keys()
+        await app.push_screen(screen)
+        await pilot.pause(0.1)
+        assert remade == ["Keys"]
+        assert "Ting" in shown(screen)
+        screen.query_one("#one", Button).focus()  # the same keys: nothing re-made
+        await pilot.pause(0.1)
+        assert remade == ["Keys"]
+        screen.allowed = False  # a key goes: the footer follows
+        screen.refresh_bindings()
+        await pilot.pause(0.1)
+        assert "Ting" not in shown(screen)
+        screen.allowed = True
+        screen.refresh_bindings()
+        await pilot.pause(0.1)
+        assert "Ting" in shown(screen)
+        assert len(remade) == 3
