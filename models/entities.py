@@ -403,7 +403,8 @@ class Punch(BaseModel):
     clips = IntegerField()  # negative for a reversal
     reverses = ForeignKeyField("self", null=True, unique=True, backref="reversed_by", on_delete="RESTRICT")
     activity = CharField(default="")
-    catalogue_item = ForeignKeyField(CatalogueItem, null=True, backref="+", on_delete="RESTRICT")
+    # indexed with kind, event, activity, clips, citizen, punched_on (Meta, migration 0115)
+    catalogue_item = ForeignKeyField(CatalogueItem, null=True, backref="+", on_delete="RESTRICT", index=False)
     event = ForeignKeyField(Event, null=True, backref="punches", on_delete="RESTRICT")
     punched_on = DateField(index=True)
     reason = TextField(default="")
@@ -412,7 +413,9 @@ class Punch(BaseModel):
 
     class Meta:
         # issue 19: covers the evaluation's ledger sums for a period (migration 0070)
-        indexes = ((("punched_on", "catalogue_item", "event", "kind", "clips", "reverses", "citizen"), False),)
+        indexes = ((("punched_on", "catalogue_item", "event", "kind", "clips", "reverses", "citizen"), False),
+                   # screens (issue #17): the catalogue's uses and own ideas from the index alone (migration 0115)
+                   (("catalogue_item", "kind", "event", "activity", "clips", "citizen", "punched_on"), False))
 
 
 # --- trails -------------------------------------------------------------------
