@@ -260,13 +260,15 @@ class CirkelScreen(RunsOperations, Screen):
     # can happen between the two that the first would miss, so handling it once does the same.
 
     def check_message_enabled(self, message: Message) -> bool:
+        if not super().check_message_enabled(message):
+            return False
         if isinstance(message, events.ScreenResume):
             queued = self._queued_resume
             if queued is not None:
                 queued.refresh_styles = queued.refresh_styles or message.refresh_styles
                 return False
             self._queued_resume = message
-        return super().check_message_enabled(message)
+        return True
 
     async def on_event(self, event: events.Event) -> None:
         if event is self._queued_resume:
