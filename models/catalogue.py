@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import SQL, fn
 
 from .base import DomainError, audit, operation, snapshot
 from .entities import CATALOGUE_CATEGORIES, CLIPS_PER_CARD, PUNCH, CatalogueItem, Punch, Staff
@@ -117,7 +117,7 @@ def _same_name(name: str, exclude_id: int | None = None) -> CatalogueItem | None
 
 def list_offers(include_inactive: bool = True) -> list[OfferLine]:
     """Every offer, by category then name, with how often punches name it."""
-    uses = dict(Punch.select(Punch.catalogue_item, fn.COUNT(Punch.id))
+    uses = dict(Punch.select(Punch.catalogue_item, fn.COUNT(SQL("*")))  # * (not id): from the index alone (0115)
                 .where(Punch.catalogue_item.is_null(False) & (Punch.kind == PUNCH))
                 .group_by(Punch.catalogue_item).tuples())
     query = CatalogueItem.select().order_by(CatalogueItem.category, CatalogueItem.name).limit(CATALOGUE_LIMIT)
@@ -176,12 +176,11 @@ def own_ideas(limit: int = 50) -> list[Idea]:
     Only the activity texts and counts are returned (no citizen), so the list
     is not a read of personal data.
     """
-    rows = (Punch.select(Punch.activity, fn.COUNT(Punch.id), fn.COUNT(Punch.citizen.distinct()),
+    rows = (Punch.select(Punch.activity, fn.COUNT(SQL("*")), fn.COUNT(Punch.citizen.distinct()),
                          fn.MAX(Punch.punched_on))
-            .where(Punch.catalogue_item.is_null() & (Punch.kind == PUNCH) & (Punch.event.is_null())
-                   & (Punch.activity != ""))
+            .where(_own_idea_punches())
             .group_by(Punch.activity)
-            .order_by(fn.COUNT(Punch.id).desc(), Punch.activity)
+            .order_by(fn.COUNT(SQL("*")).desc(), Punch.activity)
             .limit(IDEAS_SCAN_LIMIT).tuples())
     known = {_fold(name) for (name,) in CatalogueItem.select(CatalogueItem.name).limit(CATALOGUE_LIMIT).tuples()}
     merged: dict[str, list] = {}
@@ -197,13 +196,37 @@ def own_ideas(limit: int = 50) -> list[Idea]:
             entry[2] += citizens
             entry[3] = max(entry[3], last)
     ideas = sorted(merged.values(), key=lambda e: (-e[1], _fold(e[0])))[:max(0, limit)]
-    return [Idea(" ".join(a.split()), u, c, _typical_clips(a), last) for a, u, c, last in ideas]
+    clips = _clips_by_activity([a for a, _u, _c, _last in ideas])
+    return [Idea(" ".join(a.split()), u, c, _median_clips(clips.get(a, {})), last) for a, u, c, last in ideas]
+
+
+def _own_idea_punches():
+    """The punches that are an own idea: a free-text activity, no offer, no outing."""
+    return (Punch.catalogue_item.is_null() & (Punch.kind == PUNCH) & (Punch.event.is_null())
+            & (Punch.activity != ""))
+
+
+def _clips_by_activity(activities: list[str]) -> dict[str, dict[int, int]]:
+    """How many of each idea's punches had each number of clips: one read of the index (0115),
+    not a scan of every punch per idea."""
+    found: dict[str, dict[int, int]] = {}
+    if not activities:
+        return found
+    for activity, clips, count in (Punch.select(Punch.activity, Punch.clips, fn.COUNT(SQL("*")))
+                                   .where(_own_idea_punches() & Punch.activity.in_(activities))
+                                   .group_by(Punch.activity, Punch.clips).tuples()):
+        found.setdefault(activity, {})[int(clips)] = int(count)
+    return found
 
 
 def _typical_clips(activity: str) -> int:
     """The median clips of the idea's punches (rounded, 1–10): a sensible suggestion."""
-    clips = [c for (c,) in Punch.select(Punch.clips)
-             .where((Punch.activity == activity) & (Punch.kind == PUNCH)).limit(1000).tuples()]
+    return _median_clips(_clips_by_activity([activity]).get(activity, {}))
+
+
+def _median_clips(counts: dict[int, int]) -> int:
+    """The median of clips counted as {clips: punches}, rounded, 1–10 (1 when there are none)."""
+    clips = [c for c, n in sorted(counts.items()) for _ in range(n)]
     if not clips:
         return 1
     return max(1, min(CLIPS_PER_CARD, int(round(statistics.median(clips)))))

@@ -407,7 +407,8 @@ class Punch(BaseModel):
     """
 
     id = CharField(primary_key=True, max_length=36)
-    card = ForeignKeyField(Card, null=True, backref="punches", on_delete="RESTRICT")
+    # indexed with punched_on and clips (Meta, migration 0116)
+    card = ForeignKeyField(Card, null=True, backref="punches", on_delete="RESTRICT", index=False)
     agreement = ForeignKeyField(Agreement, null=True, backref="punches", on_delete="RESTRICT")
     # None once the citizen is deleted (issue #12): the ledger and its totals stay
     citizen = ForeignKeyField(Citizen, null=True, backref="punches", on_delete="RESTRICT")
@@ -415,7 +416,8 @@ class Punch(BaseModel):
     clips = IntegerField()  # negative for a reversal
     reverses = ForeignKeyField("self", null=True, unique=True, backref="reversed_by", on_delete="RESTRICT")
     activity = CharField(default="")
-    catalogue_item = ForeignKeyField(CatalogueItem, null=True, backref="+", on_delete="RESTRICT")
+    # indexed with kind, event, activity, clips, citizen, punched_on (Meta, migration 0115)
+    catalogue_item = ForeignKeyField(CatalogueItem, null=True, backref="+", on_delete="RESTRICT", index=False)
     event = ForeignKeyField(Event, null=True, backref="punches", on_delete="RESTRICT")
     punched_on = DateField()  # indexed first in the Meta index (issue #17: its own index dropped, migration 0108)
     reason = TextField(default="")
@@ -424,7 +426,11 @@ class Punch(BaseModel):
 
     class Meta:
         # issue 19: covers the evaluation's ledger sums for a period (migration 0070)
-        indexes = ((("punched_on", "catalogue_item", "event", "kind", "clips", "reverses", "citizen"), False),)
+        indexes = ((("punched_on", "catalogue_item", "event", "kind", "clips", "reverses", "citizen"), False),
+                   # screens (issue #17): the catalogue's uses and own ideas from the index alone (migration 0115)
+                   (("catalogue_item", "kind", "event", "activity", "clips", "citizen", "punched_on"), False),
+                   # screens (issue #17): the pools' clips per pool and day from the index alone (migration 0116)
+                   (("card", "punched_on", "clips"), False))
 
 
 # --- trails -------------------------------------------------------------------

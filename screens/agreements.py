@@ -55,9 +55,9 @@ class AgreementsScreen(CirkelScreen):
                            ("activity", _("Aktivitet")), ("reason", _("Begrundelse"))):
             table.add_column(title, key=key, width=widths.get(key))
         table.focus()
-        self.load()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.load()
 
     def action_refresh(self) -> None:

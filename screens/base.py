@@ -25,6 +25,10 @@ Reads — ``run_read`` (figures, lists)::
             self.run_read(pools_overview, self.year, on_done=self.show,
                           status="#status", description=_("Henter puljer"))
 
+A screen reads its figures in ``on_screen_resume`` only (not in ``on_mount`` too): Textual
+sends a ScreenResume right after the mount, and again each time the screen is shown;
+:class:`CirkelScreen` handles one where Textual posts two in a row, so a screen opened reads once.
+
 What the runner does:
 
 - the call runs in a thread worker (``exit_on_error=False``); the keywords
@@ -59,15 +63,23 @@ import inspect
 import logging
 from typing import Any, Callable, Protocol
 
+from textual import events
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.message_pump import NoActiveAppError
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.signal import Signal, SignalCallbackType
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 from textual.worker_manager import WorkerManager
 
 from models.base import DomainError
 from models.i18n import _
+from screens import fast_tables
 
 log = logging.getLogger(__name__)
+
+fast_tables.install()  # every screen's DataTable: the same cells and widths, measured faster
 
 
 class ShowsErrors(Protocol):
@@ -185,9 +197,85 @@ def _name(fn: Callable) -> str:
     return getattr(fn, "__name__", None) or type(fn).__name__
 
 
-class CirkelScreen(RunsOperations, Screen):
-    """A full screen with the runner. Its footer shows the key hints that fit, and F1 always (screens/footer.py)."""
+class BindingsSignal(Signal):
+    """A screen's "bindings updated" signal that tells a footer only when what it shows changes (issue #17).
 
+    Textual publishes it on every focus change (twice: at once and after the refresh), every suspend
+    and resume, and the footer re-made all its keys each time — four to six times while a screen
+    opens, each re-styling some twenty widgets, for the same keys. Each footer is now told only when
+    its keys would differ from what it was last told: the shown bindings (key, how the key is shown,
+    description, enabled, tooltip), the palette's key, and whether the app has focus (an unfocused
+    app's footer skips the change, so it must hear of it again). Other subscribers (Textual's key
+    panel, which lists every binding) are told when any binding changes.
+    """
+
+    def subscribe(self, node: DOMNode, callback: SignalCallbackType, immediate: bool = False) -> None:
+        told: list = [None]
+        footer = isinstance(node, Footer)
+
+        def when_changed(screen: Screen) -> None:
+            now = _bindings_shown(screen, footer)
+            if now == told[0]:
+                return
+            told[0] = now
+            callback(screen)
+
+        super().subscribe(node, when_changed, immediate)
+
+
+def _bindings_shown(screen: Screen, footer: bool) -> tuple:
+    app = screen.app
+    active = screen.active_bindings
+    shown = tuple((key, active_binding.binding, app.get_key_display(active_binding.binding),
+                   active_binding.enabled, active_binding.tooltip)
+                  for key, active_binding in active.items() if active_binding.binding.show or not footer)
+    return app.app_focus, shown, active.get(app.COMMAND_PALETTE_BINDING)
+
+
+class CirkelScreen(RunsOperations, Screen):
+    """A full screen with the runner. Its footer shows the key hints that fit, and F1 always.
+
+    A fresh screen starts as up to date with the App's CSS (issue #17): Textual marks a new
+    screen stale (``_css_update_count = -1``), so switching to a fresh mode re-parsed the whole
+    stylesheet and re-styled every node twice (``App._init_mode`` and ``App.switch_mode`` each call
+    ``refresh_css``), ~40 ms per screen at no gain — a new screen's widgets are styled as they mount,
+    exactly as for a pushed screen. A theme change after this still marks it stale (the App's count
+    moves on), so a screen left in the background is refreshed when it is shown again.
+    """
+
+    _queued_resume: events.ScreenResume | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bindings_updated_signal = BindingsSignal(self, "bindings_updated")
+        try:
+            self._css_update_count = self.app._css_update_count
+        except NoActiveAppError:  # made outside a running app: Textual's default
+            pass
+
+    # One ScreenResume at a time (issue #17): switching to a fresh mode posts two in a row
+    # (App._init_mode, then App.switch_mode), and each re-styled the whole screen, recomposed the
+    # footer and ran the screen's on_screen_resume (most screens read their figures there). A
+    # ScreenResume posted while an earlier one still waits in the queue is merged into it: nothing
+    # can happen between the two that the first would miss, so handling it once does the same.
+
+    def check_message_enabled(self, message: Message) -> bool:
+        if not super().check_message_enabled(message):
+            return False
+        if isinstance(message, events.ScreenResume):
+            queued = self._queued_resume
+            if queued is not None:
+                queued.refresh_styles = queued.refresh_styles or message.refresh_styles
+                return False
+            self._queued_resume = message
+        return True
+
+    async def on_event(self, event: events.Event) -> None:
+        if event is self._queued_resume:
+            self._queued_resume = None  # handled from here on: the next one is a new resume
+        await super().on_event(event)
+
+    # issue #15: the footer shows the key hints that fit, and F1 always (screens/footer.py)
     @property
     def active_bindings(self):
         from .footer import fitted

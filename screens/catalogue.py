@@ -120,9 +120,9 @@ class CatalogueScreen(CirkelScreen):
         ideas = self.query_one("#ideas", DataTable)
         ideas.add_columns(_("Idé"), _("Gange"), _("Borgere"), _("Typisk klip"), _("Senest"))
         self.query_one("#catalogue-status", Static).update(_("Henter kataloget …"))
-        self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.action_refresh()
 
     def action_refresh(self) -> None:

@@ -47,9 +47,9 @@ class DistrictsScreen(CirkelScreen):
         table.add_column(_("Andel"), key="share")
         table.add_column(_("Pulje i år"), key="pool")
         table.focus()
-        self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.action_refresh()
 
     def action_refresh(self) -> None:

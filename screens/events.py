@@ -183,9 +183,9 @@ class EventsScreen(CirkelScreen):
                 past.add_column(title, key=key)
         self.query_one("#events-status", Static).update(_("Henter fællesture …"))
         coming.focus()
-        self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.action_refresh()
 
     def action_refresh(self) -> None:

@@ -262,10 +262,10 @@ class ImportScreen(CirkelScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._list_files()
         self.query_one("#import-file", Input).focus()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self._list_files()
 
     def _list_files(self) -> None:

@@ -103,9 +103,9 @@ class PoolsScreen(CirkelScreen):
         table.add_column(_("Vent."), key="waitlist")
         table.add_column(_("Løber tør"), key="projection")
         table.focus()
-        self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.action_refresh()
 
     # --- reading

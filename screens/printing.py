@@ -149,9 +149,9 @@ class PrintQueueScreen(CirkelScreen):
         table.add_column(_("Note"), key="note")
         table.add_column(_("Distrikt"), key="district")
         table.focus()
-        self.action_reload()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.action_reload()
 
     def action_reload(self) -> None:

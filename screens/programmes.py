@@ -369,9 +369,9 @@ class ProgrammesScreen(CirkelScreen):
         table.add_columns(_("Budget (kr)"), _("Forbrugt (kr)"), _("Tilbage (kr)"), _("Forbrug"), _("Tilmeldte"),
                           _("År"))
         table.focus()
-        self.load()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.load()
 
     def action_refresh(self) -> None:

@@ -160,9 +160,9 @@ class StaffScreen(CirkelScreen):
         self.query_one("#staff-table", DataTable).add_columns(
             _("Login"), _("Navn"), _("Rolle"), _("Distrikter"), _("Sprog"), _("Farver"), _("Status"))
         self.query_one("#staff-table", DataTable).focus()
-        self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
         self.action_refresh()
 
     def action_refresh(self) -> None:

@@ -102,3 +102,17 @@ def test_an_own_idea_becomes_an_offer_in_one_action(admin, offers, participant):
     with pytest.raises(DomainError, match="allerede i kataloget"):
         promote_idea(admin, "KAFFE PÅ HAVNEN")
     assert AuditLog.select().where(AuditLog.operation == "catalogue.promote_idea").count() == 1
+
+
+# screens (issue #17): the own ideas' figures come from one index (migration 0115)
+def test_an_own_ideas_typical_clips_are_the_median_of_its_own_punches(admin, offers, participant):
+    lb = CatalogueItem.get(CatalogueItem.name == "Lægebesøg")
+    for day, clips in ((3, 3), (4, 1), (5, 3)):  # a card of 10 clips in all
+        punch(admin, participant, clips, "Frisør", on=dt.date(2026, 11, day))
+    punch(admin, participant, 1, "Kaffe på havnen", on=dt.date(2026, 11, 7))
+    punch(admin, participant, 2, "Lægebesøg", on=dt.date(2026, 11, 8), catalogue_item=lb)
+    ideas = {i.activity: i for i in own_ideas()}
+    assert (ideas["Frisør"].uses, ideas["Frisør"].typical_clips) == (3, 3)  # the median of 3, 1, 3
+    assert (ideas["Kaffe på havnen"].uses, ideas["Kaffe på havnen"].typical_clips) == (1, 1)
+    assert [(o.name, o.uses) for o in list_offers() if o.uses] == [("Lægebesøg", 1)]
+    assert promote_idea(admin, "Frisør").suggested_clips == 3

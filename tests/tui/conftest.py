@@ -73,12 +73,15 @@ async def tables_measured(pilot) -> None:
     """
     from textual.widgets import DataTable
 
+    def every_table() -> list:  # the screens below a dialog are in the snapshot too
+        return [table for screen in pilot.app.screen_stack for table in screen.query(DataTable)]
+
     for _ in range(100):
-        tables = list(pilot.app.screen.query(DataTable))
+        tables = every_table()
         if not any(t._require_update_dimensions or t._updated_cells for t in tables):
             break
         await pilot.pause(0.02)
-    for table in pilot.app.screen.query(DataTable):
+    for table in every_table():
         table.refresh()
     for _ in range(3):
         await pilot.pause(0.05)

@@ -1,8 +1,10 @@
 """Pilot tests of the app shell: dashboard, help, palette, themes, navigation."""
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable
 
+from cirkel_tui.app import CirkelApp
 from cirkel_tui.help import HelpScreen
 from cirkel_tui.navigation import DESTINATIONS
 
@@ -136,3 +138,141 @@ async def test_dashboard_points_to_free_places_for_those_waiting(demo, make_app)
         assert "Plads ledig til ventende" in status and all(name in status for name in expected)
     else:
         assert "Plads ledig" not in status
+
+
+# issue #17 item 4 (screens): a fresh screen skips Textual's whole-stylesheet refresh, yet shows the current theme
+async def test_a_fresh_screen_and_a_background_screen_show_the_current_theme(demo, make_app):
+    from textual.widgets import Footer
+
+    from cirkel_tui.app import DARK, LIGHT
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.styles.background.hex.upper() == DARK.background.upper()
+        await pilot.press("ctrl+t")  # on Overblik; Borgere (not made yet) opens fresh, in the light theme
+        await pilot.pause()
+        app.action_goto("borgere")
+        await pilot.pause()
+        assert app.current_mode == "borgere"
+        assert app.screen.styles.background.hex.upper() == LIGHT.background.upper()
+        footer_light = app.screen.query_one(Footer).styles.background
+        await pilot.press("ctrl+t")  # back to dark on Borgere; Overblik, in the background, follows when shown
+        await pilot.pause()
+        app.action_goto("overblik")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.styles.background.hex.upper() == DARK.background.upper()
+        assert app.screen.query_one(Footer).styles.background != footer_light
+
+
+@pytest.mark.parametrize(("dest", "read"), [
+    ("overblik", "dashboard"),
+    ("puljer", "pools_overview"),
+    ("distrikter", "list_districts"),
+    ("faellesture", "events_overview"),
+    ("medarbejdere", "staff_lines"),
+])
+async def test_a_screen_reads_its_figures_once_when_opened_and_again_when_shown_again(
+        demo, make_app, monkeypatch, dest, read):
+    """Switching to a fresh mode posts two ScreenResumes (Textual); the screen handles one, and starts
+    its read there only (not in on_mount too): one read per showing, not three (a replaced read's
+    query still runs in its thread)."""
+    from screens.base import RunsOperations, _name
+
+    real = RunsOperations.run_read
+    started = []
+
+    def counted(self, fn, *args, **kwargs):
+        started.append(_name(fn))
+        return real(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(RunsOperations, "run_read", counted)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        other = "borgere"
+        app.action_goto(other)
+        await pilot.pause()
+        started.clear()
+        if dest == "overblik":  # made at start: a fresh one, as for the others
+            await app.remove_mode("overblik")
+            app.add_mode("overblik", CirkelApp.MODES["overblik"])
+        app.action_goto(dest)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.current_mode == dest
+        assert started.count(read) == 1, started
+        app.action_goto(other)
+        await pilot.pause()
+        app.action_goto(dest)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert started.count(read) == 2, started
+
+
+async def test_the_footer_is_remade_once_while_a_screen_opens_and_again_when_its_keys_change(demo, make_app,
+                                                                                            monkeypatch):
+    """Textual tells the footer of every focus change, suspend and resume (it re-made its keys four to
+    six times while a screen opened); a Cirkel screen tells it only when the keys it shows change."""
+    from textual.binding import Binding
+    from textual.widgets import Button, Footer
+
+    from screens.base import CirkelScreen
+
+    remade = []
+    real = Footer.recompose
+
+    async def counted(self):
+        remade.append(type(self.screen).__name__)
+        await real(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+
+    class Keys(CirkelScreen):
+        BINDINGS = [Binding("x", "thing", "Ting")]
+        allowed = True
+
+        def compose(self):
+            yield Button("1", id="one")
+            yield Button("2", id="two")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.query_one("#two", Button).focus()  # a second focus change while opening
+
+        def check_action(self, action, parameters):
+            return self.allowed if action == "thing" else True
+
+        def action_thing(self) -> None:
+            pass
+
+    def shown(screen) -> list[str]:
+        return [str(key.description) for key in screen.query_one(Footer).children if hasattr(key, "description")]
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        remade.clear()
+        screen = Keys()
+        await app.push_screen(screen)
+        await pilot.pause(0.1)
+        assert remade == ["Keys"]
+        assert "Ting" in shown(screen)
+        screen.query_one("#one", Button).focus()  # the same keys: nothing re-made
+        await pilot.pause(0.1)
+        assert remade == ["Keys"]
+        screen.allowed = False  # a key goes: the footer follows
+        screen.refresh_bindings()
+        await pilot.pause(0.1)
+        assert "Ting" not in shown(screen)
+        screen.allowed = True
+        screen.refresh_bindings()
+        await pilot.pause(0.1)
+        assert "Ting" in shown(screen)
+        assert len(remade) == 3
