@@ -92,7 +92,8 @@ class WaitlistScreen(CirkelScreen):
             self.show(loaded)
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self.waitlist is not None:  # back from another screen (the first read is on_mount's)
+            self.action_refresh()
 
     @on(Select.Changed, "#waitlist-district")
     def _district_changed(self, event: Select.Changed) -> None:
