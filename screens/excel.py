@@ -287,7 +287,10 @@ class ImportScreen(CirkelScreen):
         self.action_check()
 
     @on(Input.Changed, "#import-file")
-    def _on_file(self) -> None:
+    def _on_file(self, event: Input.Changed) -> None:
+        report = self._checked_report
+        if report is not None and event.value.strip() == str(report.path):
+            return  # the change that chose this file, arriving after its check: the check stands
         self.query_one("#import-file-error", Static).update("")
         self._ready(None)
 
