@@ -52,7 +52,7 @@ class LogScreen(CirkelScreen):
         with Vertical(id="log"):
             with Horizontal(classes="field-row"):
                 yield Label(_("CPR"), classes="field-label")
-                yield Input(id="log-citizen", compact=True, placeholder=_("borgerens CPR (vises da fuldt)"))
+                yield Input(id="log-citizen", compact=True, placeholder=_("borgerens CPR"))
                 yield Label(_("Medarb."), classes="field-label")
                 yield Input(id="log-staff", compact=True, placeholder=_("login"))
             with Horizontal(classes="field-row"):
@@ -61,7 +61,7 @@ class LogScreen(CirkelScreen):
                 yield Label(_("Til"), classes="field-label")
                 yield Input(id="log-until", compact=True, placeholder=_("dd-mm-åååå"))
                 yield Label(_("Handling"), classes="field-label")
-                yield Input(id="log-action", compact=True, placeholder=_("fx open_citizen, search"))
+                yield Input(id="log-action", compact=True, placeholder=_("fx search"))
             yield Static("", id="log-message", classes="field-message")
             yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
             yield Static(_("Enter i et felt søger. n: flere · t: adgang/revision · s: logopfølgning"),

@@ -33,7 +33,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from models.i18n import _
-from models.inputs import format_date, format_datetime, format_kroner
+from models.inputs import format_count, format_date, format_datetime, format_kroner
 
 from .base import CirkelDialog, CirkelScreen
 from .citizen_picker import CitizenPicker
@@ -597,8 +597,9 @@ class ProgrammeScreen(CirkelScreen):
         regular = attendance.regulars(n, m)
         last = weeks[-26:]
         totals = [w.total for w in last]
-        text = (_("Fremmøde pr. uge, de seneste {k} uger (uge {first}–{last}): {low}–{high}, i snit {avg}.").format(
-                    k=len(last), first=last[0].week, last=last[-1].week, low=min(totals), high=max(totals),
+        text = (_("Fremmøde pr. uge, de seneste {weeks} (uge {first}–{last}): {low}–{high}, i snit {avg}.").format(
+                    weeks=format_count(len(last), _("uge"), _("uger")), first=last[0].week, last=last[-1].week,
+                    low=min(totals), high=max(totals),
                     avg=round(sum(totals) / len(totals)))
                 + "\n" + _("Fra målgruppen: {all} af alle fremmødte (registrerede + gæster) · {reg} af de registrerede fremmødte ({target} af {registered}; {guests} gæster).").format(  # noqa: E501
                     all=_pct(s.of_all), reg=_pct(s.of_registered), target=s.target, registered=s.registered,
