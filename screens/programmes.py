@@ -38,7 +38,7 @@ from models.inputs import format_count, format_date, format_datetime, format_kro
 from .base import CirkelDialog, CirkelScreen
 from .citizen_picker import CitizenPicker
 from .typeahead import TypeAheadForm
-from .widgets import bar
+from .widgets import bar, shortened
 
 BAR_WIDTH = 10
 
@@ -390,11 +390,12 @@ class ProgrammesScreen(CirkelScreen):
         keep = _row_key(table)
         table.clear()
         for p in figures:
-            table.add_row(Text(p.name, style="bold"), _amount(p.budget), _amount(p.spent), _amount(p.left),
+            table.add_row(Text(p.name, style="bold", no_wrap=True, overflow="ellipsis"), _amount(p.budget),
+                          _amount(p.spent), _amount(p.left),
                           _spent_bar(p.spent, p.budget), str(p.enrolled), str(p.year or ""), key=f"p{p.id}")
             for x in p.rows:
                 name = _("Ikke fordelt") if x.id is None and x.name == UNALLOCATED else x.name
-                table.add_row("  " + name, _amount(x.budget), _amount(x.spent), _amount(x.left),
+                table.add_row(shortened("  " + name), _amount(x.budget), _amount(x.spent), _amount(x.left),
                               _spent_bar(x.spent, x.budget) if x.id is not None else "", "", "",
                               key=f"l{p.id}-{x.id or 0}")
         if figures:
