@@ -365,7 +365,7 @@ if pid == 0:
     os.environ.update(TERM="xterm-256color")
     os.execvp("runuser", ["runuser", "-u", user, "--", "sudo", "-n", "-u", svc, cirkel])
 seen, end = b"", time.monotonic() + 30
-while b"Overblik" not in seen and time.monotonic() < end:
+while b"Tea Terapeut" not in seen and time.monotonic() < end:  # the first frame may come before the name
     if select.select([fd], [], [], 0.5)[0]:
         try:
             seen += os.read(fd, 65536)
