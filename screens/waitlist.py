@@ -27,6 +27,7 @@ from .base import CirkelScreen
 from .forms import AskDialog
 from .intake_widgets import InfoDialog
 from .printing import offer_print
+from .widgets import narrow, shortened
 
 WAITLIST_PAGE = 200  # entries shown at a time (a district's waitlist runs to 1,000 at 100,000 citizens)
 
@@ -64,7 +65,10 @@ class WaitlistScreen(CirkelScreen):
         table = self.query_one(DataTable)
         table.add_column(_("Nr"), key="pos")
         table.add_column(_("Status"), key="status")
-        table.add_column(_("Navn"), key="name")
+        if narrow(self):  # 80 columns (issue #15): the name shortened so that the dates stay whole
+            table.add_column(_("Navn"), key="name", width=18)
+        else:
+            table.add_column(_("Navn"), key="name")
         table.add_column(_("CPR"), key="cpr")
         table.add_column(_("Screenet"), key="screened")
         table.add_column(_("Venter siden"), key="since")
@@ -137,7 +141,7 @@ class WaitlistScreen(CirkelScreen):
         for e in self.waitlist.entries:
             table.add_row(str(e.position),
                           Text(_("plads ledig"), style="bold green") if e.place_free else Text(""),
-                          e.name, masked(e.cpr), fmt_date(e.screened_on), fmt_date(e.waiting_since),
+                          shortened(e.name), masked(e.cpr), fmt_date(e.screened_on), fmt_date(e.waiting_since),
                           key=str(e.citizen_id))
         if not self.waitlist.entries:
             table.add_row("", "", _("Ingen på ventelisten."), "", "", "", key="none")
