@@ -30,7 +30,7 @@ from models.base import DomainError
 from models.i18n import _
 from screens.base import CirkelScreen, unexpected_line
 from screens.dialogs import ConfirmDialog
-from screens.widgets import fmt_date
+from screens.widgets import fmt_date, narrow, shortened
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,10 @@ class PrintQueueScreen(CirkelScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(_("Kort"), key="card")
-        table.add_column(_("Borger"), key="name")
+        if narrow(self):  # 80 columns (issue #15): the name shortened so that the district stays whole
+            table.add_column(_("Borger"), key="name", width=18)
+        else:
+            table.add_column(_("Borger"), key="name")
         table.add_column(_("Udstedt"), key="issued")
         table.add_column(_("Status"), key="state")
         table.add_column(_("Note"), key="note")
@@ -169,7 +172,7 @@ class PrintQueueScreen(CirkelScreen):
             waiting = line.state == "requested"
             note = _("erstatter {card}").format(card=line.replaces) if line.replaces else ""
             state = _("til udskrivning") if waiting else _("udskrevet {at}").format(at=fmt_date(line.printed_at))
-            table.add_row(str(line.number), line.citizen_name, fmt_date(line.issued_on),
+            table.add_row(str(line.number), shortened(line.citizen_name), fmt_date(line.issued_on),
                           Text(state, style="bold" if waiting else ""), note, line.district, key=str(line.number))
         if self.lines:
             table.move_cursor(row=min(keep, len(self.lines) - 1))
