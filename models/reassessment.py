@@ -170,11 +170,20 @@ def _participants_query(actor: Staff | None, district, only_due: bool | None, on
     if only_due is not None:
         query = query.where(due == (1 if only_due else 0))
     digits = search.replace("-", "")
-    if digits.isdigit():  # the CPR number's first digits
+    if digits.isdigit():  # the CPR number's first digits (a name is matched by _name_matches)
         query = query.where(Citizen.cpr.startswith(digits))
-    elif search:
-        query = query.where(Citizen.name.contains(search))
     return query
+
+
+def _name_matches(search: str):
+    """Whether a name holds what was typed, case folded for every letter (Æ/æ too), on any store:
+    a name search over the participants, who are few enough to be read (SQLite's LIKE folds ASCII
+    only, and PostgreSQL's case-insensitive collation allows no ILIKE)."""
+    digits = search.replace("-", "")
+    needle = search.casefold()
+    if not search or digits.isdigit():
+        return lambda _name: True
+    return lambda name: needle in name.casefold()
 
 
 def _shown_card():
@@ -217,8 +226,11 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
     due_rows = list(_participants_query(actor, district, True, on, lambda last, admitted, due: (
         Citizen.id, Citizen.name, admitted, last, Citizen.state_since, Case(None, [(has_open, 1)], 0),
         last_used_up), search).tuples())
+    matches = _name_matches(search)
     waited = []
     for cid, name, adm, rea, state_since, card_open, used_up_on, _due in due_rows:
+        if not matches(name):
+            continue
         since = _since(date_of(adm), date_of(rea), date_of(state_since))
         waiting = _fell_due(None if card_open else date_of(used_up_on), since, months)
         waited.append((waiting or _dt.date.max, name, cid, waiting))
@@ -230,10 +242,14 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
         total = due_total
     else:  # then the rest by name
         room = max(limit - len(order), 0)
-        rest = list(_participants_query(actor, district, False, on, lambda last, admitted, due: (
-            Citizen.id, fn.COUNT(SQL("*")).over()), search).order_by(Citizen.name, Citizen.id)
-            .limit(room or 1).tuples())  # one row at least, for the count
-        total = due_total + (int(rest[0][1]) if rest else 0)
+        query = _participants_query(actor, district, False, on, lambda last, admitted, due: (
+            Citizen.id, Citizen.name, fn.COUNT(SQL("*")).over()), search).order_by(Citizen.name, Citizen.id)
+        if search and not search.replace("-", "").isdigit():  # a name: every line read, matched here
+            rest = [r for r in query.tuples() if matches(r[1])]
+            total = due_total + len(rest)
+        else:
+            rest = list(query.limit(room or 1).tuples())  # one row at least, for the count
+            total = due_total + (int(rest[0][2]) if rest else 0)
         order += [r[0] for r in rest][:room]
     rows = list(_participants_query(actor, district, None, on, lambda last, admitted, due: (
         Citizen.id, Citizen.name, Citizen.cpr, District.name, Citizen.state, Citizen.state_since,

@@ -211,6 +211,8 @@ def test_the_list_is_searched_in_the_whole_list(admin, frozen_day):
     by_cpr = participant_page(admin, district, only_due=False, search=target.cpr[:6] + "-" + target.cpr[6:8])
     assert [line.citizen_id for line in by_cpr.lines] == [target.id]
     assert participant_page(admin, district, only_due=False, search="zzzz-ingen").lines == []
+    folded = participant_page(admin, district, only_due=False, search=target.name.upper())  # case folded
+    assert [line.citizen_id for line in folded.lines] == [target.id]
 
 
 # flows (issue #15): the list is sorted by how long each reassessment has waited
