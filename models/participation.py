@@ -27,6 +27,12 @@ def reassessment_interval_months() -> int:
     return int(row.value) if row else DEFAULT_REASSESS_MONTHS
 
 
+def interval_days(months: int) -> _dt.timedelta:
+    """The reassessment interval of ``months`` as days (a month is 30.44 days): the due rule's
+    cutoff and the day a reassessment fell due both count with it."""
+    return _dt.timedelta(days=round(months * 30.44))
+
+
 def due_parts(on: _dt.date | None = None):
     """The due rule's pieces, for a query over ``Citizen``: the day of the last reassessment,
     the day of admission (correlated subqueries on the citizen's own rows, by index) and
@@ -34,7 +40,7 @@ def due_parts(on: _dt.date | None = None):
     :func:`models.reassessment.participants` both use."""
     on = on or today()
     months = reassessment_interval_months()
-    cutoff = on - _dt.timedelta(days=round(months * 30.44))
+    cutoff = on - interval_days(months)
     open_card = Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == CARD_OPEN))
     last = Reassessment.select(fn.MAX(Reassessment.assessed_on)).where(Reassessment.citizen == Citizen.id)
     admitted = (StateChange.select(fn.MAX(StateChange.on))

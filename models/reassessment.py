@@ -32,7 +32,7 @@ from .entities import (
 )
 from .i18n import _
 from .inputs import date_of
-from .participation import DEFAULT_REASSESS_MONTHS, due_parts, reassessment_interval_months
+from .participation import DEFAULT_REASSESS_MONTHS, due_parts, interval_days, reassessment_interval_months
 from .permissions import require
 from .screening import Baseline, clean_outcomes, record_measurement
 
@@ -288,7 +288,7 @@ def _since(admitted: _dt.date | None, reassessed: _dt.date | None, state_since: 
 def _fell_due(used_up_on: _dt.date | None, since: _dt.date | None, months: int) -> _dt.date | None:
     """The day a due reassessment fell due: the day the card was used up, else the interval after ``since``
     (whichever came first when both apply)."""
-    by_interval = since + _dt.timedelta(days=round(months * 30.44)) if since else None
+    by_interval = since + interval_days(months) if since else None
     days = [d for d in (used_up_on, by_interval) if d]
     return min(days) if days else None
 

@@ -95,6 +95,14 @@ def unexpected_line(description: str) -> str:
     return _("Uventet fejl; detaljerne står i cirkel.log.")
 
 
+def restart_timer(owner, timer, delay: float, callback):
+    """A debounce: stop ``timer`` (if any) and start a new one on ``owner``; returns the new timer
+    (a search read or logged once typing pauses)."""
+    if timer is not None:
+        timer.stop()
+    return owner.set_timer(delay, callback)
+
+
 class RunsOperations:
     """Mixin for any Textual node (Screen, ModalScreen, Widget): ``run_operation`` and ``run_read``."""
 

@@ -34,7 +34,7 @@ from models.entities import STATE_ACTIVE, STATE_ENDED, STATE_PAUSED, STATE_WAITL
 from models.i18n import _
 from models.search import EXACT, log_search, search_citizens
 
-from .base import RunsOperations
+from .base import RunsOperations, restart_timer
 from .widgets import state_title
 
 SHORT_STATES = (STATE_PAUSED, STATE_ENDED, STATE_WAITLISTED)  # named in the list; the others are "not a participant"
@@ -289,9 +289,7 @@ class CitizenPicker(RunsOperations, Vertical):
     def _settle_later(self) -> None:
         from models.search import SETTLE_SECONDS
 
-        if self._settle is not None:
-            self._settle.stop()
-        self._settle = self.set_timer(SETTLE_SECONDS, self._settled)
+        self._settle = restart_timer(self, self._settle, SETTLE_SECONDS, self._settled)
 
     def _settled(self) -> None:
         self._settle = None

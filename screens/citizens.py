@@ -28,7 +28,7 @@ from models.inputs import format_date as fmt_date
 from models.search import log_search, search_citizens
 from screens.widgets import card_boxes, fmt_validity, narrow
 
-from .base import CirkelScreen
+from .base import CirkelScreen, restart_timer
 
 SEARCH_LIMIT = 50
 CHANGE_CHECK_SECONDS = 5  # the citizen page looks this often whether something changed elsewhere (a punch)
@@ -113,9 +113,7 @@ class CitizensScreen(CirkelScreen):
     def _settle_later(self) -> None:
         from models.search import SETTLE_SECONDS
 
-        if self._settle is not None:
-            self._settle.stop()
-        self._settle = self.set_timer(SETTLE_SECONDS, self._settled)
+        self._settle = restart_timer(self, self._settle, SETTLE_SECONDS, self._settled)
 
     def _settled(self) -> None:
         self._settle = None

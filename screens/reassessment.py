@@ -37,7 +37,7 @@ from models.reassessment import (
 )
 from screens.dialogs import ConfirmDialog
 
-from .base import CirkelScreen
+from .base import CirkelScreen, restart_timer
 from .forms import AskDialog, FieldMessage, FieldRow, Form
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
 from .printing import offer_print
@@ -157,10 +157,8 @@ class ReassessmentScreen(CirkelScreen):
     @on(Input.Changed, "#reassess-find")
     def _search_changed(self, event: Input.Changed) -> None:
         """Search as you type, in the whole list (not only the page shown): read once typing pauses."""
-        if self._search_timer is not None:
-            self._search_timer.stop()
         self.limit = PARTICIPANT_PAGE
-        self._search_timer = self.set_timer(0.15, self.action_refresh)
+        self._search_timer = restart_timer(self, self._search_timer, 0.15, self.action_refresh)
 
     @on(Input.Submitted, "#reassess-find")
     def _search_submitted(self, event: Input.Submitted) -> None:
