@@ -32,6 +32,7 @@ from models.base import DomainError, today
 from models.entities import CLIPS_PER_CARD, Staff
 from models.files import STDOUT, check_target, default_directory, write_private
 from models.i18n import _
+from models.inputs import format_date
 from models.printing import (
     CARD_RULES,
     CARDS_PER_SHEET,
@@ -66,7 +67,7 @@ def _fonts() -> None:
 
 
 def fmt_date(day: _dt.date | _dt.datetime | None) -> str:
-    return day.strftime("%d-%m-%Y") if day else ""
+    return format_date(day) if day else ""
 
 
 def stamp_name(kind: str, at: _dt.datetime | None = None) -> str:

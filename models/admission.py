@@ -35,7 +35,7 @@ from .entities import (
     Staff,
 )
 from .i18n import _
-from .inputs import clean_text, date_of, parse_date
+from .inputs import clean_text, date_of, format_date, parse_date
 from .permissions import require
 from .pools import committed_clips, free_places, participants_in, pool_of
 from .screening import latest_screening
@@ -247,7 +247,7 @@ class PauseResult:
     def message(self) -> str:
         if self.until:
             paused = _("{name} holder pause til og med {until}.").format(name=self.citizen.name,
-                                                                          until=self.until.strftime("%d-%m-%Y"))
+                                                                          until=format_date(self.until))
         else:
             paused = _("{name} holder pause.").format(name=self.citizen.name)
         return " ".join(part for part in (paused, self.released.summary()) if part)

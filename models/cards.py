@@ -50,7 +50,7 @@ from .entities import (
     card_status_label,
 )
 from .i18n import _
-from .inputs import clean_text
+from .inputs import clean_text, format_date
 from .pools import committed_clips, pool_of
 
 FIRST_CARD_NUMBER = 1001
@@ -131,7 +131,7 @@ def card_by_number(number) -> Card:
 def blocked_message(card: Card) -> str:
     """Why a lost card's number cannot be used, naming the card that replaced it."""
     successor = Card.get_or_none(Card.replaces == card.id)
-    day = card.blocked_on.strftime("%d-%m-%Y") if card.blocked_on else ""
+    day = format_date(card.blocked_on) if card.blocked_on else ""
     if successor is not None:
         return _("Kort {number} er spærret siden {day}; brug det nye kort {new}.").format(
             number=card.number, day=day, new=successor.number)
@@ -166,7 +166,7 @@ def replace_card(actor: Staff, card: Card | int, reason: str, on: _dt.date | Non
     if person.state not in (STATE_ACTIVE, STATE_PAUSED):
         raise DomainError(_("{name} er ikke deltager; kortet kan ikke erstattes.").format(name=person.name), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if on < old.issued_on:
-        raise DomainError(_("Datoen ligger før kortets start ({value}).").format(value=old.issued_on.strftime('%d-%m-%Y')), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("Datoen ligger før kortets start ({value}).").format(value=format_date(old.issued_on)), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     left = old.clips - old.used
     before = snapshot(old)
     new = Card.create(number=next_card_number(), citizen=person, pool=old.pool_id, clips=left, used=0,
@@ -466,7 +466,7 @@ def _punch_target(citizen, k: int, on: _dt.date, use_agreement: bool, card_numbe
         raise DomainError(_("Kort {card_number} er {state}; {name}s åbne kort er {number}.").format(card_number=card_number, state=state, name=person.name, number=card.number),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="citizen")
     if on < card.issued_on:
-        raise DomainError(_("Datoen ligger før kortets start ({value}).").format(value=card.issued_on.strftime('%d-%m-%Y')),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("Datoen ligger før kortets start ({value}).").format(value=format_date(card.issued_on)),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="date")
     refusal = clips_refusal(k, name=person.name, card_number=card.number, card_left=card.clips - card.used,
                             agreement_left=0)

@@ -126,7 +126,7 @@ def _funding(citizen: Citizen, k: int, on: _dt.date) -> tuple[str | None, str | 
         used_up = Card.select().where((Card.citizen == citizen) & (Card.status == CARD_USED_UP)).exists()
         problem = _("har brugt kortet op og skal revurderes") if used_up else _("har intet åbent klippekort")
     elif on < card.issued_on:
-        problem = _("har kun et kort udstedt efter turen ({day})").format(day=card.issued_on.strftime("%d-%m-%Y"))
+        problem = _("har kun et kort udstedt efter turen ({day})").format(day=format_date(card.issued_on))
     else:
         problem = _("har kun {value} klip tilbage (skal bruge {k})").format(value=card.clips - card.used, k=k)
     return None, problem, card, agreement_left

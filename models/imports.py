@@ -84,7 +84,7 @@ from .entities import (
 )
 from .entities import CARD_STATUS_LABELS as STATUS_LABELS
 from .i18n import _
-from .inputs import clean_text, format_int, parse_date
+from .inputs import clean_text, format_date, format_int, parse_date
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
 
@@ -417,9 +417,9 @@ class ImportReport:
         else:
             out.append(_("Nye kort: {n}.").format(n=format_int(len(self.new_cards))))
         for c in self.new_cards[:limit]:
-            end = c.end.strftime("%d-%m-%Y") if c.end else ""
+            end = format_date(c.end) if c.end else ""
             out.append(_("  kort {number} · {cpr} {name} · {start} – {end} · {clips} klip · {status}").format(
-                number=c.number, cpr=masked(c.cpr), name=c.name, start=c.start.strftime("%d-%m-%Y"), end=end,
+                number=c.number, cpr=masked(c.cpr), name=c.name, start=format_date(c.start), end=end,
                 clips=c.clips, status=card_status_label(c.status)))
         if len(self.new_cards) > limit:
             out.append(_("  … og {value} mere.").format(value=format_int(len(self.new_cards) - limit)))

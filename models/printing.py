@@ -42,7 +42,7 @@ from .entities import (
     card_status_label,
 )
 from .i18n import _
-from .inputs import clean_text
+from .inputs import clean_text, format_date
 from .permissions import require
 from .settings import SettingSpec, declare, get_setting
 
@@ -196,7 +196,7 @@ def hand_out(actor: Staff, numbers, on: _dt.date | None = None) -> list[Card]:
         if card.blocked_on is not None:
             raise DomainError(blocked_message(card), field="card")
         if card.print_state == PRINT_HANDED_OUT:
-            raise DomainError(_("Kort {number} er allerede udleveret ({value}).").format(number=card.number, value=card.handed_out_on.strftime('%d-%m-%Y')), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+            raise DomainError(_("Kort {number} er allerede udleveret ({value}).").format(number=card.number, value=format_date(card.handed_out_on)), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if card.print_state != PRINT_PRINTED:
             raise DomainError(_("Kort {number} er ikke udskrevet endnu; udskriv det først.").format(number=card.number), field="card")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         before = snapshot(card)

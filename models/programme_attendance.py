@@ -40,7 +40,7 @@ from .entities import (
     Staff,
 )
 from .i18n import _
-from .inputs import parse_whole
+from .inputs import format_date, parse_whole
 from .permissions import require
 
 MAX_ATTENDEES = 500
@@ -73,7 +73,7 @@ def register_attendance(actor: Staff, event_id, citizen_ids, guests=0) -> Attend
         raise DomainError(_("Arrangementet er aflyst."))
     on = event.starts_at.date()
     if on > today():
-        raise DomainError(_("Arrangementet er først {value}; fremmødet registreres på dagen eller senere.").format(value=on.strftime('%d-%m-%Y')))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("Arrangementet er først {value}; fremmødet registreres på dagen eller senere.").format(value=format_date(on)))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     n_guests = parse_whole(guests, "guests", minimum=0, maximum=MAX_ATTENDEES, label=_("Antal gæster"))
     wanted = list(dict.fromkeys(int(c.id if isinstance(c, Citizen) else c) for c in citizen_ids or ()))
     if len(wanted) + n_guests > MAX_ATTENDEES:

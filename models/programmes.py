@@ -38,7 +38,7 @@ from .entities import (
     Staff,
 )
 from .i18n import _
-from .inputs import clean_text, format_kroner, parse_date, parse_kroner, parse_whole
+from .inputs import clean_text, format_date, format_kroner, parse_date, parse_kroner, parse_whole
 from .permissions import require
 
 ZERO = decimal.Decimal("0.00")
@@ -251,8 +251,8 @@ def enrol(actor: Staff, programme, citizen, *, on=None) -> Enrolment:
                    .order_by(Enrolment.enrolled_on.desc()).first())
     if overlapping is not None:
         if overlapping.left_on is None:
-            raise DomainError(_("{name} er allerede tilmeldt {programme_name} (fra {value}).").format(name=person.name, programme_name=programme.name, value=overlapping.enrolled_on.strftime('%d-%m-%Y')), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
-        raise DomainError(_("{name} var tilmeldt {programme_name} til {value}; vælg en senere dato.").format(name=person.name, programme_name=programme.name, value=overlapping.left_on.strftime('%d-%m-%Y')), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+            raise DomainError(_("{name} er allerede tilmeldt {programme_name} (fra {value}).").format(name=person.name, programme_name=programme.name, value=format_date(overlapping.enrolled_on)), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("{name} var tilmeldt {programme_name} til {value}; vælg en senere dato.").format(name=person.name, programme_name=programme.name, value=format_date(overlapping.left_on)), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     enrolment = Enrolment.create(programme=programme, citizen=person, enrolled_on=day)
     audit(actor, "programme.enrol", "enrolment", enrolment.id, None, snapshot(enrolment))
     return enrolment
@@ -270,7 +270,7 @@ def leave(actor: Staff, programme, citizen, *, on=None) -> Enrolment:
     if enrolment is None:
         raise DomainError(_("{name} er ikke tilmeldt {programme_name}.").format(name=person.name, programme_name=programme.name), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if day < enrolment.enrolled_on:
-        raise DomainError(_("Slutdatoen kan ikke ligge før tilmeldingen ({value}).").format(value=enrolment.enrolled_on.strftime('%d-%m-%Y')), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+        raise DomainError(_("Slutdatoen kan ikke ligge før tilmeldingen ({value}).").format(value=format_date(enrolment.enrolled_on)), field="date")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     before = snapshot(enrolment)
     Enrolment.update(left_on=day).where(Enrolment.id == enrolment.id).execute()
     enrolment = Enrolment.get_by_id(enrolment.id)

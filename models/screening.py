@@ -28,7 +28,7 @@ from .entities import (
     StateChange,
 )
 from .i18n import _
-from .inputs import refuse_control
+from .inputs import format_date, refuse_control
 from .outcomes import UCLA_VERSION, WHO5_VERSION, ucla_flag, ucla_score, who5_flag, who5_score
 
 # The four criteria of R1, in the plan's order, with the words the UI uses.
@@ -252,7 +252,7 @@ def screen_citizen(actor: Staff, *, cpr: str | None = None, citizen: Citizen | i
         if person.state in (STATE_ACTIVE, STATE_PAUSED):
             raise DomainError(_("{name} er allerede deltager; brug revurdering i stedet for en ny screening.").format(name=person.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         if Screening.select().where((Screening.citizen == person) & (Screening.screened_on == on)).exists():
-            raise DomainError(_("{name} er allerede screenet den {value}.").format(name=person.name, value=on.strftime('%d-%m-%Y')),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
+            raise DomainError(_("{name} er allerede screenet den {value}.").format(name=person.name, value=format_date(on)),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                               field="date")
         changes = {k: v for k, v in master.items() if not _same(person, k, v)}
         if changes:

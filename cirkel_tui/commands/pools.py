@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from models.i18n import _
-from models.inputs import format_int
+from models.inputs import format_date, format_int
 
 from ..argtypes import text, whole
 
@@ -43,7 +43,7 @@ def register(sub) -> None:
 
 
 def _date(value) -> str:
-    return value.strftime("%d-%m-%Y") if value else ""
+    return format_date(value) if value else ""
 
 
 def projection_text(projection) -> str:

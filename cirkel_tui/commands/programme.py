@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from models.i18n import _, pgettext
+from models.inputs import format_date
 
 
 def register(sub) -> None:
@@ -93,7 +94,7 @@ def cmd_spend(ctx) -> int:
     p = next(f for f in programme_figures() for x in f.lines if x.id == expense.budget_line_id)
     line = next(x for x in p.lines if x.id == expense.budget_line_id)
     ctx.out(_("{amount} registreret på {line} ({date}): forbrugt {spent} af {budget}, tilbage {left}.").format(
-        amount=_kr(expense.amount_dkk), line=line.name, date=expense.spent_on.strftime("%d-%m-%Y"),
+        amount=_kr(expense.amount_dkk), line=line.name, date=format_date(expense.spent_on),
         spent=_kr(line.spent), budget=_kr(line.budget), left=_kr(line.left)))
     return 0
 
@@ -104,7 +105,7 @@ def cmd_enrol(ctx) -> int:
     a = ctx.args
     e = enrol(ctx.actor, a.name, a.citizen, on=a.date)
     ctx.out(_("{citizen} er tilmeldt {programme} fra {date}.").format(
-        citizen=e.citizen.name, programme=e.programme.name, date=e.enrolled_on.strftime("%d-%m-%Y")))
+        citizen=e.citizen.name, programme=e.programme.name, date=format_date(e.enrolled_on)))
     return 0
 
 
@@ -114,7 +115,7 @@ def cmd_leave(ctx) -> int:
     a = ctx.args
     e = leave(ctx.actor, a.name, a.citizen, on=a.date)
     ctx.out(_("{citizen}s tilmelding til {programme} slutter {date}.").format(
-        citizen=e.citizen.name, programme=e.programme.name, date=e.left_on.strftime("%d-%m-%Y")))
+        citizen=e.citizen.name, programme=e.programme.name, date=format_date(e.left_on)))
     return 0
 
 
