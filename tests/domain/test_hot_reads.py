@@ -1,0 +1,48 @@
+"""Issue #17: the punch's hot reads (``models.base.first_of``) make their instances without peewee's
+per-query column resolution; they must be the very instances peewee makes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from models.base import first_of
+from models.cards import open_card
+from models.entities import Card, Citizen
+from models.punching import _citizen_by_id, resolve_citizen
+from tests.domain import test_punch_rules as rules
+
+district, citizen, card = rules.district, rules.citizen, rules.card
+
+
+def _same_as_peewees(made, model):
+    expected = model.get_by_id(made.id)
+    assert type(made) is model
+    assert made.__data__ == expected.__data__  # every column, converted the same way (dates, booleans, keys)
+    assert {k: type(v) for k, v in made.__data__.items()} == {k: type(v) for k, v in expected.__data__.items()}
+    assert not made.is_dirty() and made._dirty == set()
+
+
+def test_the_card_and_the_citizen_read_by_the_punch_are_peewees_instances(card):
+    (Card.update(print_state="printed", printed_at=dt.datetime(2026, 1, 2, 9, 30), handed_out_on=dt.date(2026, 1, 3))
+     .where(Card.id == card.id).execute())
+    found_citizen, found_card = resolve_citizen(str(card.number))
+    _same_as_peewees(found_card, Card)
+    _same_as_peewees(found_citizen, Citizen)
+    _same_as_peewees(open_card(found_citizen), Card)
+    assert found_card.citizen.name == "Karen Jensen"  # a foreign key still leads to its row
+    assert found_card.issued_on == card.issued_on and isinstance(found_card.issued_on, dt.date)
+
+
+def test_an_instance_saves_only_what_was_changed(card):
+    found = open_card(card.citizen_id)
+    found.used = 4
+    assert found.dirty_fields == [Card.used]
+    found.save()
+    assert Card.get_by_id(card.id).used == 4 and Card.get_by_id(card.id).number == card.number
+
+
+def test_no_row_is_none_and_a_query_of_other_columns_goes_through_peewee(card):
+    assert _citizen_by_id(card.citizen_id + 999) is None
+    numbers_only = first_of(Card, "test_number_only", lambda: Card.select(Card.id, Card.number)
+                            .where(Card.id == 0).limit(1), card.id, 1)
+    assert (numbers_only.id, numbers_only.number) == (card.id, card.number)
+    assert first_of(Card, "test_number_only", None, card.id + 999, 1) is None
