@@ -123,10 +123,12 @@ def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker
     start = time.perf_counter()
     seconds -= phase
     tick = 0
+    cpu_start = time.process_time()
     while time.perf_counter() - start < seconds:
         number = rng.choice(hot) if rng.random() < 0.2 else rng.choice(cards)
         pid = str(uuid.uuid4())
         gated = len(holds)
+        c0 = time.thread_time()
         t0 = time.perf_counter()
         try:
             citizen, _card = resolve_citizen(str(number))  # what the quick-punch dialog looks up
@@ -140,12 +142,13 @@ def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker
         # wait and hold only for an attempt that took the lock (a refusal as read takes none)
         took = len(holds) > gated
         records.append((outcome, (time.perf_counter() - t0) * 1000, pid, number, message,
-                        waits[-1] if took else None, holds[-1] if took else None))
+                        waits[-1] if took else None, holds[-1] if took else None,
+                        (time.thread_time() - c0) * 1000))
         tick += 1
         pause = start + tick * 0.1 - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
-    queue.put(records)
+    queue.put((records, (time.process_time() - cpu_start) * 1000))
 
 
 def floor_setup(path: str) -> None:
@@ -321,7 +324,9 @@ def run(path: str, args) -> dict:
         under_load.append((time.perf_counter() - t0) * 1000)
         i += 1
         time.sleep(0.02)
-    records = [r for _ in procs for r in queue.get(timeout=300)]
+    results = [queue.get(timeout=300) for _ in procs]
+    records = [r for rows, _cpu in results for r in rows]
+    process_cpu = sum(cpu for _rows, cpu in results)
     for p in procs:
         p.join()
 
@@ -345,6 +350,9 @@ def run(path: str, args) -> dict:
           f"(20 % on {len(hot)} hot cards), through register_punch:")
     print(line("commit latency, all attempts", [r[1] for r in records]))
     print(line("commit latency, accepted", [r[1] for r in ok]))
+    print(line("CPU per attempt (its thread)", [r[7] for r in records]))
+    print(f"  CPU of the punching processes per attempt (every thread, the checkpoints too): "
+          f"{process_cpu / max(1, len(records)):.3f} ms")
     if not is_postgresql(path):
         gated = [r for r in records if r[6] is not None]
         print(line("  waiting for the write lock", [r[5] for r in gated]))
