@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from models.base import first_of
 from models.cards import open_card
 from models.entities import Card, Citizen
@@ -46,3 +48,19 @@ def test_no_row_is_none_and_a_query_of_other_columns_goes_through_peewee(card):
                             .where(Card.id == 0).limit(1), card.id, 1)
     assert (numbers_only.id, numbers_only.number) == (card.id, card.number)
     assert first_of(Card, "test_number_only", None, card.id + 999, 1) is None
+
+
+def test_a_terapeuts_districts_are_read_afresh_on_every_punch(admin, card):
+    from models.access import NeedsReason
+    from models.entities import District, Staff, StaffDistrict
+    from models.punching import register_punch
+
+    elsewhere = District.create(name="Tørring", home_help_count=5)
+    anne = Staff.create(login="anne", name="Anne Sørensen", role="terapeut", district=elsewhere)
+    with pytest.raises(NeedsReason):
+        register_punch(anne, card.citizen_id, 1, "Kaffe", card_number=card.number)
+    link = StaffDistrict.create(staff=anne, district=card.citizen.district_id)  # she now works there too
+    assert register_punch(anne, card.citizen_id, 1, "Kaffe", card_number=card.number).left == 9
+    link.delete_instance()
+    with pytest.raises(NeedsReason):
+        register_punch(anne, card.citizen_id, 1, "Kaffe", card_number=card.number)
