@@ -15,8 +15,9 @@ from peewee import fn
 
 from . import cpr as cprmod
 from .access import check_reason, log_read
-from .base import DomainError, built_sql, db, first_of
-from .cards import PunchResult, punch
+from .base import DomainError, built_sql, db
+from .cards import PunchResult, card_numbered, punch
+from .cards import citizen_numbered as _citizen_by_id
 from .entities import (
     PUNCH_REVERSAL,
     Agreement,
@@ -85,18 +86,13 @@ def resolve_citizen(text: str) -> tuple[Citizen, Card | None]:
         return citizen, None
     if len(compact) > 9 or compact.startswith("0"):
         raise DomainError(_("'{raw}' er hverken et CPR-nummer (10 cifre) eller et kortnummer.").format(raw=raw), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
-    card = first_of(Card, "card_by_number", lambda: Card.select().where(Card.number == 0).limit(1), int(compact), 1)
+    card = card_numbered(int(compact))
     if card is None:
         raise DomainError(_("Der findes intet kort med nummer {compact}.").format(compact=int(compact)), field="citizen")  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
     if card.citizen_id is None:
         raise DomainError(_("Kort {number} tilhørte en borger, der er slettet efter slettefristen.").format(number=card.number),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="citizen")
     return _citizen_by_id(card.citizen_id), card
-
-
-def _citizen_by_id(citizen_id: int) -> Citizen | None:
-    """The citizen with ``citizen_id`` (None if none): the punch's hot read, its SQL built once."""
-    return first_of(Citizen, "citizen_by_id", lambda: Citizen.select().where(Citizen.id == 0).limit(1), citizen_id, 1)
 
 
 def lookup_citizen(actor: Staff, text: str, purpose: str, reason: str | None = None) -> tuple[Citizen, Card | None]:
