@@ -366,7 +366,7 @@ def _prepare_card_punch(actor: Staff, citizen, row: dict, card_number: int | Non
         person, citizen_id = citizen, citizen.id
     else:
         citizen_id = citizen.citizen_id if isinstance(citizen, Card) else int(citizen)
-        person = Citizen.get_or_none(Citizen.id == citizen_id)
+        person = citizen_numbered(citizen_id)
         if person is None:
             return None
     card = open_card(person)
