@@ -26,7 +26,11 @@ prints for each:
 3. the floor, in the same run (SQLite): the same write in raw ``sqlite3``
    (BEGIN IMMEDIATE; the conditional UPDATE; INSERT punch; INSERT audit;
    COMMIT; WAL, synchronous=NORMAL) by as many processes at the same rhythm,
-   as ``/work/shared/tools/punch_floor.py`` does, beside Cirkel's figures.
+   as ``/work/shared/tools/punch_floor.py`` does, beside Cirkel's figures;
+4. the CPU one punch costs (``--cpu-punches``, 1,000 by default): that many
+   ``resolve_citizen`` + ``register_punch`` in this process with nobody else
+   writing, in CPU ms a punch (``--profile``: where it goes, by cProfile). The
+   punching part also prints the CPU per attempt under the load, in its thread.
 
 The goals (issue 3): search p95 under 30 ms per keystroke; punch p99 under
 15 ms with 20 processes; on PostgreSQL (issue #18) search p95 ≤ 10 ms. Issue
@@ -219,6 +223,50 @@ def run_floor(workdir: str, args) -> dict[str, list[float]]:
     return {"total": [t for t, _ in results], "hold": [h for _, h in results]}
 
 
+def one_process_cpu(login: str, cards: list[int], n: int, profile: bool) -> None:
+    """What one punch costs alone: ``n`` lookups + punches in this process, nobody else writing (issue #17).
+
+    With 20 processes on 2 cores the p99 is mostly waiting for a CPU, so this is what a change of the
+    punch's code moves; with ``--profile`` the functions it is spent in (cProfile, by own time).
+    """
+    import cProfile
+    import pstats
+
+    from models.base import DomainError
+    from models.entities import Staff
+    from models.punching import register_punch, resolve_citizen
+
+    actor = Staff.get(Staff.login == login)
+    rng = random.Random(17)
+    refused = 0
+
+    def attempt() -> None:
+        nonlocal refused
+        number = rng.choice(cards)
+        try:
+            citizen, _card = resolve_citizen(str(number))
+            register_punch(actor, citizen, 1, "Benchmark", punch_id=str(uuid.uuid4()), card_number=number)
+        except DomainError:
+            refused += 1
+
+    for _ in range(20):  # warm: the statements built, the pages cached
+        attempt()
+    refused = 0
+    profiler = cProfile.Profile() if profile else None
+    cpu, wall = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for _ in range(n):
+        attempt()
+    if profiler:
+        profiler.disable()
+    cpu, wall = (time.process_time() - cpu) / n * 1000, (time.perf_counter() - wall) / n * 1000
+    print(f"\none process alone, {n} x resolve_citizen + register_punch ({refused} refused as read): "
+          f"CPU {cpu:.3f} ms a punch, wall {wall:.3f} ms{' (under cProfile)' if profiler else ''}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--citizens", type=int, default=100_000)
@@ -230,6 +278,9 @@ def main() -> None:
     parser.add_argument("--dir", help="keep the database here instead of a temp directory")
     parser.add_argument("--punch-only", action="store_true",
                         help="skip the keystroke search (part 1): only the punching (searching meanwhile), the floor")
+    parser.add_argument("--cpu-punches", type=int, default=1000,
+                        help="punches for the CPU of one punch in one process, after the rest (0: none)")
+    parser.add_argument("--profile", action="store_true", help="print where that one-process CPU goes (cProfile)")
     parser.add_argument("--postgresql", metavar="URL",
                         help="also run against this PostgreSQL database (filled with the demo if it has no tables)")
     args = parser.parse_args()
@@ -375,6 +426,8 @@ def run(path: str, args) -> dict:
     if errors:
         print(f"  first error: {errors[0][4]}")
     print(line("search during the load", under_load))
+    if args.cpu_punches:
+        one_process_cpu(login, cards, args.cpu_punches, args.profile)
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores "
           "(latency on a shared machine includes waiting for a CPU)")
     close_database()
