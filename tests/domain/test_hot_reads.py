@@ -64,3 +64,45 @@ def test_a_terapeuts_districts_are_read_afresh_on_every_punch(admin, card):
     link.delete_instance()
     with pytest.raises(NeedsReason):
         register_punch(anne, card.citizen_id, 1, "Kaffe", card_number=card.number)
+
+
+# Another process changes the card and the citizen between two punches of this one (whose statements and
+# row makers are built by then): this process reads the change, nothing it made is a copy of the data.
+OTHER_PROCESS = """
+import sys
+from models.base import freeze_today, write_transaction
+from models.cards import punch
+from models.citizens import change_state
+from models.entities import Citizen, Staff
+from models.store import open_database
+import datetime
+open_database(sys.argv[1], migrate=False)
+freeze_today(datetime.date.fromisoformat(sys.argv[2]))
+admin = Staff.get(Staff.login == sys.argv[3])
+person = Citizen.get_by_id(int(sys.argv[4]))
+punch(admin, person, 8, "Udflugt")
+with write_transaction():
+    change_state(admin, person, "paused")
+"""
+
+
+def test_what_another_process_wrote_is_read_by_the_next_punch(db_path, admin, card, frozen_day):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from models.base import DomainError
+    from models.punching import register_punch
+
+    assert register_punch(admin, card.citizen_id, 1, "Kaffe", card_number=card.number).left == 9
+    citizen, found = resolve_citizen(str(card.number))
+    assert found.used == 1 and citizen.state == "active"
+    done = subprocess.run([sys.executable, "-c", OTHER_PROCESS, db_path, frozen_day.isoformat(), admin.login,
+                           str(card.citizen_id)], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    citizen, found = resolve_citizen(str(card.number))
+    assert found.used == 9 and citizen.state == "paused" and open_card(citizen).used == 9
+    with pytest.raises(DomainError, match="på pause"):
+        register_punch(admin, citizen, 1, "Kaffe", card_number=card.number)
+    assert Card.get_by_id(card.id).used == 9
