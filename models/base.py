@@ -16,7 +16,17 @@ import functools
 import json
 from typing import Any, Callable, ContextManager, TypeVar
 
-from peewee import DatabaseProxy, Model
+from peewee import (
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    CharField,
+    DatabaseProxy,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 from .i18n import _
 
@@ -99,16 +109,29 @@ def first_of(model: type[Model], name: str, build: Callable[[], Any], *params) -
     if fields is False:
         own = model._meta.sorted_fields
         same = [d[0] for d in cursor.description] == [f.column_name for f in own]
-        fields = _row_fields[key] = tuple((f.name, f.python_value) for f in own) if same else None
+        fields = _row_fields[key] = tuple((f.name, f.python_value, _native_type(f)) for f in own) if same else None
         if fields is None:
             return next(iter(model.raw(sql, *params)), None)
     if not rows:
         return None
     instance = model.__new__(model)
-    instance.__data__ = {field: convert(value) for (field, convert), value in zip(fields, rows[0], strict=True)}
+    instance.__data__ = {field: value if value is None or type(value) is native else convert(value)
+                         for (field, convert, native), value in zip(fields, rows[0], strict=True)}
     instance._dirty = set()
     instance.__rel__ = {}
     return instance
+
+
+def _native_type(field) -> type | None:
+    """The type a column of ``field`` comes from the driver in when its ``python_value`` leaves it as it is
+    (peewee's own text and integer fields, and keys to them); None: always converted (dates, booleans, …)."""
+    while isinstance(field, ForeignKeyField):
+        field = field.rel_field
+    if type(field) in (CharField, TextField):
+        return str
+    if type(field) in (IntegerField, AutoField, BigIntegerField, BigAutoField):
+        return int
+    return None
 
 
 def built_sql(name: str, build: Callable[[], Any]) -> str:
