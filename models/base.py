@@ -84,8 +84,9 @@ def freeze_today(day: _dt.date | None) -> None:
 
 
 _built_sql: dict[tuple[str, str], str] = {}
-# Per query of first_of (name, parameter mark): how its rows become instances — each column's field name
-# and python_value when its columns are the model's own, in the model's order; else None (peewee's raw()).
+# Per query of first_of (name, parameter mark): how its rows become instances — each column's field name,
+# python_value and native type (_native_type) when its columns are the model's own, in the model's order;
+# else None (peewee's raw()).
 _row_fields: dict[tuple[str, str], tuple | None] = {}
 
 

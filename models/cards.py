@@ -76,7 +76,7 @@ def card_numbered(number: int) -> Card | None:
     return first_of(Card, "card_by_number", lambda: Card.select().where(Card.number == 0).limit(1), number, 1)
 
 
-def citizen_numbered(citizen_id: int) -> Citizen | None:
+def citizen_by_id(citizen_id: int) -> Citizen | None:
     """The citizen with ``citizen_id`` (None if none): the punch's hot read, its SQL built once."""
     return first_of(Citizen, "citizen_by_id", lambda: Citizen.select().where(Citizen.id == 0).limit(1), citizen_id, 1)
 
@@ -215,7 +215,7 @@ def _find_citizen(citizen_or_card) -> Citizen:
         citizen_id = citizen_or_card.citizen_id
     else:
         citizen_id = int(citizen_or_card)
-    person = citizen_numbered(citizen_id)
+    person = citizen_by_id(citizen_id)
     if person is None:
         raise DomainError(_("Borgeren findes ikke."), field="citizen")
     return person
@@ -366,7 +366,7 @@ def _prepare_card_punch(actor: Staff, citizen, row: dict, card_number: int | Non
         person, citizen_id = citizen, citizen.id
     else:
         citizen_id = citizen.citizen_id if isinstance(citizen, Card) else int(citizen)
-        person = citizen_numbered(citizen_id)
+        person = citizen_by_id(citizen_id)
         if person is None:
             return None
     card = open_card(person)

@@ -16,8 +16,7 @@ from peewee import fn
 from . import cpr as cprmod
 from .access import check_reason, log_read
 from .base import DomainError, built_sql, db, first_of
-from .cards import PunchResult, card_numbered, punch
-from .cards import citizen_numbered as _citizen_by_id
+from .cards import PunchResult, card_numbered, citizen_by_id, punch
 from .entities import (
     PUNCH_REVERSAL,
     Agreement,
@@ -93,7 +92,7 @@ def resolve_citizen(text: str) -> tuple[Citizen, Card | None]:
     if card.citizen_id is None:
         raise DomainError(_("Kort {number} tilhørte en borger, der er slettet efter slettefristen.").format(number=card.number),  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
                           field="citizen")
-    return _citizen_by_id(card.citizen_id), card
+    return citizen_by_id(card.citizen_id), card
 
 
 def lookup_citizen(actor: Staff, text: str, purpose: str, reason: str | None = None) -> tuple[Citizen, Card | None]:
@@ -134,7 +133,7 @@ def register_punch(actor: Staff, citizen: Citizen | int, clips, activity: str, *
     Need-to-know: a citizen of another district than the actor's needs the
     ``reason`` already given when the citizen was looked up (and logged then).
     """
-    person = citizen if isinstance(citizen, Citizen) else _citizen_by_id(int(citizen))
+    person = citizen if isinstance(citizen, Citizen) else citizen_by_id(int(citizen))
     if person is not None:
         check_reason(actor, person, reason)
     item = catalogue_item_named(activity)

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from models.base import first_of
-from models.cards import open_card
+from models.cards import citizen_by_id, open_card
 from models.entities import Card, Citizen
-from models.punching import _citizen_by_id, resolve_citizen
+from models.punching import resolve_citizen
 from tests.domain import test_punch_rules as rules
 
 district, citizen, card = rules.district, rules.citizen, rules.card
@@ -43,7 +43,7 @@ def test_an_instance_saves_only_what_was_changed(card):
 
 
 def test_no_row_is_none_and_a_query_of_other_columns_goes_through_peewee(card):
-    assert _citizen_by_id(card.citizen_id + 999) is None
+    assert citizen_by_id(card.citizen_id + 999) is None
     numbers_only = first_of(Card, "test_number_only", lambda: Card.select(Card.id, Card.number)
                             .where(Card.id == 0).limit(1), card.id, 1)
     assert (numbers_only.id, numbers_only.number) == (card.id, card.number)
