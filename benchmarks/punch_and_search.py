@@ -26,7 +26,11 @@ prints for each:
 3. the floor, in the same run (SQLite): the same write in raw ``sqlite3``
    (BEGIN IMMEDIATE; the conditional UPDATE; INSERT punch; INSERT audit;
    COMMIT; WAL, synchronous=NORMAL) by as many processes at the same rhythm,
-   as ``/work/shared/tools/punch_floor.py`` does, beside Cirkel's figures.
+   as ``/work/shared/tools/punch_floor.py`` does, beside Cirkel's figures;
+4. the CPU one punch costs (``--cpu-punches``, 1,000 by default): that many
+   ``resolve_citizen`` + ``register_punch`` in this process with nobody else
+   writing, in CPU ms a punch (``--profile``: where it goes, by cProfile). The
+   punching part also prints the CPU per attempt under the load, in its thread.
 
 The goals (issue 3): search p95 under 30 ms per keystroke; punch p99 under
 15 ms with 20 processes; on PostgreSQL (issue #18) search p95 ≤ 10 ms. Issue
@@ -123,10 +127,12 @@ def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker
     start = time.perf_counter()
     seconds -= phase
     tick = 0
+    cpu_start = time.process_time()
     while time.perf_counter() - start < seconds:
         number = rng.choice(hot) if rng.random() < 0.2 else rng.choice(cards)
         pid = str(uuid.uuid4())
         gated = len(holds)
+        c0 = time.thread_time()
         t0 = time.perf_counter()
         try:
             citizen, _card = resolve_citizen(str(number))  # what the quick-punch dialog looks up
@@ -140,12 +146,13 @@ def punch_worker(path: str, login: str, cards: list[int], hot: list[int], worker
         # wait and hold only for an attempt that took the lock (a refusal as read takes none)
         took = len(holds) > gated
         records.append((outcome, (time.perf_counter() - t0) * 1000, pid, number, message,
-                        waits[-1] if took else None, holds[-1] if took else None))
+                        waits[-1] if took else None, holds[-1] if took else None,
+                        (time.thread_time() - c0) * 1000))
         tick += 1
         pause = start + tick * 0.1 - time.perf_counter()
         if pause > 0:
             time.sleep(pause)
-    queue.put(records)
+    queue.put((records, (time.process_time() - cpu_start) * 1000))
 
 
 def floor_setup(path: str) -> None:
@@ -216,6 +223,50 @@ def run_floor(workdir: str, args) -> dict[str, list[float]]:
     return {"total": [t for t, _ in results], "hold": [h for _, h in results]}
 
 
+def one_process_cpu(login: str, cards: list[int], n: int, profile: bool) -> None:
+    """What one punch costs alone: ``n`` lookups + punches in this process, nobody else writing (issue #17).
+
+    With 20 processes on 2 cores the p99 is mostly waiting for a CPU, so this is what a change of the
+    punch's code moves; with ``--profile`` the functions it is spent in (cProfile, by own time).
+    """
+    import cProfile
+    import pstats
+
+    from models.base import DomainError
+    from models.entities import Staff
+    from models.punching import register_punch, resolve_citizen
+
+    actor = Staff.get(Staff.login == login)
+    rng = random.Random(17)
+    refused = 0
+
+    def attempt() -> None:
+        nonlocal refused
+        number = rng.choice(cards)
+        try:
+            citizen, _card = resolve_citizen(str(number))
+            register_punch(actor, citizen, 1, "Benchmark", punch_id=str(uuid.uuid4()), card_number=number)
+        except DomainError:
+            refused += 1
+
+    for _ in range(20):  # warm: the statements built, the pages cached
+        attempt()
+    refused = 0
+    profiler = cProfile.Profile() if profile else None
+    cpu, wall = time.process_time(), time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for _ in range(n):
+        attempt()
+    if profiler:
+        profiler.disable()
+    cpu, wall = (time.process_time() - cpu) / n * 1000, (time.perf_counter() - wall) / n * 1000
+    print(f"\none process alone, {n} x resolve_citizen + register_punch ({refused} refused as read): "
+          f"CPU {cpu:.3f} ms a punch, wall {wall:.3f} ms{' (under cProfile)' if profiler else ''}")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--citizens", type=int, default=100_000)
@@ -225,6 +276,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--sample", type=int, default=300, help="citizens whose name/CPR/card are typed")
     parser.add_argument("--dir", help="keep the database here instead of a temp directory")
+    parser.add_argument("--punch-only", action="store_true",
+                        help="skip the keystroke search (part 1): only the punching (searching meanwhile), the floor")
+    parser.add_argument("--cpu-punches", type=int, default=1000,
+                        help="punches for the CPU of one punch in one process, after the rest (0: none)")
+    parser.add_argument("--profile", action="store_true", help="print where that one-process CPU goes (cProfile)")
     parser.add_argument("--postgresql", metavar="URL",
                         help="also run against this PostgreSQL database (filled with the demo if it has no tables)")
     args = parser.parse_args()
@@ -272,24 +328,26 @@ def run(path: str, args) -> dict:
     open_numbers = dict(Card.select(Card.citizen, Card.number).where(Card.status == "open").tuples())
     sample = [(c.name, c.cpr, open_numbers.get(c.id)) for c in Citizen.select().where(Citizen.id.in_(chosen))]
     typed = keystrokes(sample)
-    print("\nsearch as you type (models.search.search_citizens, LIMIT 20), one call per keystroke:")
     search_citizens("warm up")
     all_times = []
-    for kind, texts in typed.items():
-        times = time_calls(search_citizens, texts)
-        all_times += times
-        print(line(kind, times))
-    print(line("all keystrokes", all_times))
-    short = [t for t in typed["name"] if len(t) <= 2]
-    short_times = time_calls(search_citizens, short)
-    print(line("names, 1–2 letters (the worst case)", short_times))
+    short_times = []
+    if not args.punch_only:
+        print("\nsearch as you type (models.search.search_citizens, LIMIT 20), one call per keystroke:")
+        for kind, texts in typed.items():
+            times = time_calls(search_citizens, texts)
+            all_times += times
+            print(line(kind, times))
+        print(line("all keystrokes", all_times))
+        short = [t for t in typed["name"] if len(t) <= 2]
+        short_times = time_calls(search_citizens, short)
+        print(line("names, 1–2 letters (the worst case)", short_times))
     from models.search import _WORD
 
     def like_fallback(text):
         words = _WORD.findall(text)
         if words:
             _like_name_ids(words, anchored=False, limit=20)
-    if not is_postgresql(path):  # PostgreSQL's nocase collation takes no LIKE: the fallback is not for it
+    if not is_postgresql(path) and not args.punch_only:  # PostgreSQL's nocase collation takes no LIKE
         print(line("names via portable LIKE (not used)", time_calls(like_fallback, typed["name"][:600])))
 
     # --- 2. punching under load, while searching
@@ -317,7 +375,9 @@ def run(path: str, args) -> dict:
         under_load.append((time.perf_counter() - t0) * 1000)
         i += 1
         time.sleep(0.02)
-    records = [r for _ in procs for r in queue.get(timeout=300)]
+    results = [queue.get(timeout=300) for _ in procs]
+    records = [r for rows, _cpu in results for r in rows]
+    process_cpu = sum(cpu for _rows, cpu in results)
     for p in procs:
         p.join()
 
@@ -341,6 +401,9 @@ def run(path: str, args) -> dict:
           f"(20 % on {len(hot)} hot cards), through register_punch:")
     print(line("commit latency, all attempts", [r[1] for r in records]))
     print(line("commit latency, accepted", [r[1] for r in ok]))
+    print(line("CPU per attempt (its thread)", [r[7] for r in records]))
+    print(f"  CPU of the punching processes per attempt (every thread, the checkpoints too): "
+          f"{process_cpu / max(1, len(records)):.3f} ms")
     if not is_postgresql(path):
         gated = [r for r in records if r[6] is not None]
         print(line("  waiting for the write lock", [r[5] for r in gated]))
@@ -363,6 +426,8 @@ def run(path: str, args) -> dict:
     if errors:
         print(f"  first error: {errors[0][4]}")
     print(line("search during the load", under_load))
+    if args.cpu_punches:
+        one_process_cpu(login, cards, args.cpu_punches, args.profile)
     print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores "
           "(latency on a shared machine includes waiting for a CPU)")
     close_database()

@@ -8,7 +8,7 @@ progress) is open to every staff member.
 """
 from __future__ import annotations
 
-from .base import DomainError, log_access
+from .base import DomainError, built_sql, db, log_access
 from .entities import Citizen, District, Staff, StaffDistrict
 from .i18n import _
 from .inputs import clean_text
@@ -26,9 +26,13 @@ class NeedsReason(DomainError):
 
 
 def staff_district_ids(staff: Staff) -> set[int]:
-    """The districts ``staff`` works in: their ``staff_district`` rows and their primary district."""
-    ids = {d for (d,) in StaffDistrict.select(StaffDistrict.district)
-           .where(StaffDistrict.staff == staff.id).tuples()}
+    """The districts ``staff`` works in: their ``staff_district`` rows and their primary district.
+
+    Read on every punch by a terapeut (:func:`check_reason`): its SQL is built once (issue #17).
+    """
+    sql = built_sql("staff_district_ids", lambda: StaffDistrict.select(StaffDistrict.district)
+                    .where(StaffDistrict.staff == 0))
+    ids = {d for (d,) in db.execute_sql(sql, (staff.id,))}
     if staff.district_id is not None:
         ids.add(staff.district_id)
     return ids

@@ -20,6 +20,7 @@ from .base import (
     as_date,
     audit,
     audit_text,
+    built_sql,
     db,
     first_of,
     in_transaction,
@@ -68,6 +69,16 @@ def open_card(citizen: Citizen | int) -> Card | None:
     citizen_id = citizen.id if isinstance(citizen, Citizen) else citizen
     return first_of(Card, "open_card", lambda: Card.select().where((Card.citizen == 0) & (Card.status == CARD_OPEN))
                     .order_by(Card.issued_on.desc()).limit(1), citizen_id, CARD_OPEN, 1)
+
+
+def card_numbered(number: int) -> Card | None:
+    """The card with ``number`` (None if none): a hot read of the punch (the lookup, a refusal), its SQL built once."""
+    return first_of(Card, "card_by_number", lambda: Card.select().where(Card.number == 0).limit(1), number, 1)
+
+
+def citizen_by_id(citizen_id: int) -> Citizen | None:
+    """The citizen with ``citizen_id`` (None if none): the punch's hot read, its SQL built once."""
+    return first_of(Citizen, "citizen_by_id", lambda: Citizen.select().where(Citizen.id == 0).limit(1), citizen_id, 1)
 
 
 CARD_NUMBER_MAX = 999_999_999  # ten digits would read as a CPR number (issue #10, item 3)
@@ -204,7 +215,7 @@ def _find_citizen(citizen_or_card) -> Citizen:
         citizen_id = citizen_or_card.citizen_id
     else:
         citizen_id = int(citizen_or_card)
-    person = Citizen.get_or_none(Citizen.id == citizen_id)
+    person = citizen_by_id(citizen_id)
     if person is None:
         raise DomainError(_("Borgeren findes ikke."), field="citizen")
     return person
@@ -300,7 +311,7 @@ def punch(actor: Staff, citizen: Citizen | Card, clips, activity: str, *, on=Non
 
 def _replayed(punch_id: str) -> PunchResult | None:
     """The result of the punch already registered with ``punch_id``, or None."""
-    done = Punch.get_or_none(Punch.id == punch_id)
+    done = first_of(Punch, "punch_by_id", lambda: Punch.select().where(Punch.id == "").limit(1), punch_id, 1)
     if done is None:
         return None
     card = Card.get_by_id(done.card_id) if done.card_id else None
@@ -355,7 +366,7 @@ def _prepare_card_punch(actor: Staff, citizen, row: dict, card_number: int | Non
         person, citizen_id = citizen, citizen.id
     else:
         citizen_id = citizen.citizen_id if isinstance(citizen, Card) else int(citizen)
-        person = Citizen.get_or_none(Citizen.id == citizen_id)
+        person = citizen_by_id(citizen_id)
         if person is None:
             return None
     card = open_card(person)
@@ -451,15 +462,16 @@ def _punch_target(citizen, k: int, on: _dt.date, use_agreement: bool, card_numbe
         return person, None, agreement
     card = open_card(person)
     if card is None:
-        used_up = Card.select().where((Card.citizen == person) & (Card.status == CARD_USED_UP)).exists()
-        blocked = Card.get_or_none(Card.number == card_number) if card_number is not None else None
+        used_up = bool(db.execute_sql(built_sql("used_up_card", lambda: Card.select(Card.id).where(
+            (Card.citizen == 0) & (Card.status == CARD_USED_UP)).limit(1)), (person.id, CARD_USED_UP, 1)).fetchall())
+        blocked = card_numbered(card_number) if card_number is not None else None
         if blocked is not None and blocked.blocked_on is not None:
             raise DomainError(blocked_message(blocked), field="citizen")
         if used_up:
             raise DomainError(_("{name}s kort er brugt op; borgeren skal revurderes før et nyt kort.").format(name=person.name))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
         raise DomainError(_("{name} har intet åbent klippekort.").format(name=person.name))
     if card_number is not None and card.number != card_number:
-        named = Card.get_or_none(Card.number == card_number)
+        named = card_numbered(card_number)
         if named is not None and named.blocked_on is not None:
             raise DomainError(blocked_message(named), field="citizen")
         state = card_status_label(named.status) if named is not None else _("ikke åbent")
