@@ -103,7 +103,7 @@ class CirkelApp(App):
     # issue #15: 80×24 — below 100 columns every screen has the class -narrow (app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
-    def __init__(self, actor_id: int, db_path: str, started: float | None = None):
+    def __init__(self, actor_id: int, db_path: str, started: float | None = None, read_ahead=None):
         from . import textual_text
 
         textual_text.install()  # Textual's own strings in the language chosen at start
@@ -111,6 +111,7 @@ class CirkelApp(App):
         self.actor_id = actor_id
         self.db_path = db_path
         self.started = started or time.perf_counter()
+        self.read_ahead = read_ahead  # issue #17: the first screen's read, started before Textual was imported
         self._workers = ReportingWorkers(self)  # every worker's end reaches worker_failed()
         # issue #15: on a 16-colour terminal the two themes drawn in the terminal's own 16 colours, and
         # every cell's text in a colour that can be read on its background (cirkel_tui/colours.py)

@@ -222,9 +222,15 @@ def _run_tui(db_path: str, login: str, demo: bool) -> int:
 
     actor = require_staff(login)
     started_as(actor, tui=True)
+    # Issue #17: the dashboard's figures are read while Textual is imported (cirkel_tui/read_ahead.py)
+    from models.dashboard import dashboard
+
+    from .read_ahead import ReadAhead
+
+    read_ahead = ReadAhead(dashboard)
     from .app import CirkelApp
 
-    app = CirkelApp(actor_id=actor.id, db_path=db_path, started=START)
+    app = CirkelApp(actor_id=actor.id, db_path=db_path, started=START, read_ahead=read_ahead)
     app.run()
     return app.return_code or 0
 

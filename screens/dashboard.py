@@ -57,7 +57,15 @@ class DashboardScreen(CirkelScreen):
         self.query_one(FirstSteps).load()
 
     def load(self) -> None:
-        self.run_read(dashboard, on_done=self.show, status="#dashboard-status", description=_("Henter overblik"))
+        # issue #17: the first load takes the read started with the app (cirkel_tui/read_ahead.py), if any
+        ahead = getattr(self.app, "read_ahead", None)
+        if ahead is not None:
+            done, board = ahead.take_finished(dashboard)
+            if done:  # read already: the first frame shows its figures
+                self.show(board)
+                return
+        read = (ahead.take(dashboard) if ahead is not None else None) or dashboard
+        self.run_read(read, on_done=self.show, status="#dashboard-status", description=_("Henter overblik"))
 
     def show(self, board) -> None:
         self.query_one("#pools-title", Static).update(
