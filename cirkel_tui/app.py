@@ -1,6 +1,7 @@
 """The Cirkel Textual App: one mode per destination, keys from the registry."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -162,6 +163,11 @@ class CirkelApp(App):
 
     def on_ready(self) -> None:
         log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
+        if not gc.isenabled():  # issue #17: paused for the start (cirkel_tui/__main__.py)
+            # What the start made lives as long as the app: moved out of the collector's way, not
+            # traversed by every full collection to come (no collection now: the first frame is just out)
+            gc.freeze()
+            gc.enable()
         # Issue #17: the quick check reads every page (0.2 s at 100,000 citizens); started at once
         # it competed with the first screen's figures for the two cores, so it waits until they are in.
         self.set_timer(QUICK_CHECK_DELAY_S, self._start_quick_check)

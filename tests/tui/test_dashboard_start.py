@@ -52,3 +52,44 @@ async def test_the_first_showing_restyles_no_whole_screen_but_a_return_does(demo
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert restyled  # coming back it is restyled, as Textual does for every screen shown again
+
+
+async def test_the_collector_paused_for_the_start_is_on_again_once_the_first_frame_is_drawn(demo, make_app):
+    import gc
+
+    app = make_app()
+    gc.disable()  # as cirkel_tui/__main__.py does
+    try:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # the start's objects, out of the collector's way
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_a_test_app_leaves_the_collector_alone(demo, make_app):
+    import gc
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_a_command_runs_with_the_collector_on(demo, db_path, capsys):
+    import gc
+
+    from cirkel_tui import cli
+    from models.store import close_database
+
+    close_database()
+    gc.disable()  # as cirkel_tui/__main__.py does
+    try:
+        assert cli.run(["--db", db_path, "staff", "list"]) == 0
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+    assert "Test Administrator" in capsys.readouterr().out
