@@ -48,14 +48,19 @@ def next_events(limit: int = 5, on: _dt.date | None = None) -> list[EventLine]:
               .where((Event.status == EVENT_PLANNED) & (Event.starts_at >= _dt.datetime.combine(on, _dt.time()))
                      & is_outing())  # issue 14: a programme's café is on the programme page
               .order_by(Event.starts_at).limit(limit))
-    lines = []
-    for event in events:
-        taken = Signup.select().where((Signup.event == event) & (Signup.status == SIGNUP_SEATED)).count()
-        waiting = Signup.select().where((Signup.event == event) & (Signup.status == SIGNUP_WAITLISTED)).count()
-        lines.append(EventLine(event.id, event.title, event.starts_at,
-                               event.district.name if event.district_id else "Hele kommunen",
-                               event.seats, taken, waiting))
-    return lines
+    events = list(events)
+    # the seated and waiting counts of all of them in one grouped query (issue #17: was two per outing)
+    counts: dict[tuple[int, str], int] = {}
+    if events:
+        counts = {(event_id, status): n for event_id, status, n in (
+            Signup.select(Signup.event, Signup.status, fn.COUNT(Signup.id))
+            .where(Signup.event.in_([event.id for event in events])
+                   & Signup.status.in_((SIGNUP_SEATED, SIGNUP_WAITLISTED)))
+            .group_by(Signup.event, Signup.status).tuples())}
+    return [EventLine(event.id, event.title, event.starts_at,
+                      event.district.name if event.district_id else "Hele kommunen", event.seats,
+                      counts.get((event.id, SIGNUP_SEATED), 0), counts.get((event.id, SIGNUP_WAITLISTED), 0))
+            for event in events]
 
 
 def due_per_district(on: _dt.date) -> dict[int | None, int]:
