@@ -1,16 +1,24 @@
 """The first screen's read, started as soon as the database is open (issue #17, the start).
 
 Between opening the database and the dashboard's first frame, Cirkel imports Textual and its
-screens, builds the App and parses its CSS: some 200 ms of Python that needs one core. The
-dashboard's read (``models.dashboard.dashboard``) is mostly SQLite, which runs without Python's
-lock; started in a thread at the moment the database is open, it runs on the other core meanwhile,
-instead of after the first frame where it competed with the screen's own drawing.
+screens, builds the App and parses its CSS: some 200 ms of Python on one core. The dashboard's
+read (``models.dashboard.dashboard``, 35-60 ms at 100,000 citizens) is mostly SQLite, which runs
+without Python's lock: started in a thread of its own the moment the database is open, it runs on
+the other core meanwhile, instead of after the first frame, where it competed with the screen's
+own drawing (which also drew the screen twice: without the figures, then with them).
 
-The screen still reads through the runner (``screens/base.py``): the first ``run_read`` of the
-dashboard gets :meth:`ReadAhead.take`'s function instead of ``dashboard``, which waits (in the
-runner's worker thread, never on the event loop) for the read already running and hands over its
-result, or raises its error there, so a failure is told exactly as a failed read is. Only the
-first load takes it; every later one (``g``/F5, coming back to the screen) reads afresh.
+The dashboard takes it on its first load only, in one of two ways:
+
+* already read (:meth:`ReadAhead.take_finished`): the figures are shown as the screen is mounted,
+  so its first frame has them;
+* still running (:meth:`ReadAhead.take`): the screen reads through the runner as always
+  (``screens/base.py``), with a function that waits for the read (in the runner's worker thread,
+  never on the event loop) and hands over its result, or raises its error there, so a failure is
+  told exactly as a failed read is.
+
+A read ahead that has failed already is logged and read again through the runner. Every later
+load (``g``/F5, coming back to the screen) reads afresh. The read runs on the thread's own
+connection (peewee keeps one per thread), closed when it is done.
 """
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from .base import today
 from .entities import EVENT_PLANNED, SIGNUP_SEATED, SIGNUP_WAITLISTED, Citizen, District, Event, Signup
 from .events import is_outing
 from .followup import IDLE_WEEKS, count_idle_cards
+from .logs import review_overdue  # imported with the module: the read may run in a thread (issue #17)
 from .participation import due_for_reassessment
 from .pools import PoolFigures, pool_figures
 from .settings import get_setting
@@ -79,7 +80,5 @@ def dashboard(on: _dt.date | None = None) -> Dashboard:
     board.events = next_events(on=on)
     board.idle_weeks = get_setting(IDLE_WEEKS.key)
     board.idle_cards = count_idle_cards(on, board.idle_weeks)
-    from .logs import review_overdue
-
     board.review_overdue = review_overdue(on)
     return board
