@@ -1,6 +1,7 @@
 """The Cirkel Textual App: one mode per destination, keys from the registry."""
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -103,7 +104,7 @@ class CirkelApp(App):
     # issue #15: 80×24 — below 100 columns every screen has the class -narrow (app.tcss)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
-    def __init__(self, actor_id: int, db_path: str, started: float | None = None):
+    def __init__(self, actor_id: int, db_path: str, started: float | None = None, read_ahead=None):
         from . import textual_text
 
         textual_text.install()  # Textual's own strings in the language chosen at start
@@ -111,6 +112,7 @@ class CirkelApp(App):
         self.actor_id = actor_id
         self.db_path = db_path
         self.started = started or time.perf_counter()
+        self.read_ahead = read_ahead  # issue #17: the first screen's read, started before Textual was imported
         self._workers = ReportingWorkers(self)  # every worker's end reaches worker_failed()
         # issue #15: on a 16-colour terminal the two themes drawn in the terminal's own 16 colours, and
         # every cell's text in a colour that can be read on its background (cirkel_tui/colours.py)
@@ -161,6 +163,11 @@ class CirkelApp(App):
 
     def on_ready(self) -> None:
         log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
+        if not gc.isenabled():  # issue #17: paused for the start (cirkel_tui/__main__.py)
+            # What the start made lives as long as the app: moved out of the collector's way, not
+            # traversed by every full collection to come (no collection now: the first frame is just out)
+            gc.freeze()
+            gc.enable()
         # Issue #17: the quick check reads every page (0.2 s at 100,000 citizens); started at once
         # it competed with the first screen's figures for the two cores, so it waits until they are in.
         self.set_timer(QUICK_CHECK_DELAY_S, self._start_quick_check)

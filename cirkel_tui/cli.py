@@ -7,6 +7,7 @@ error writes its traceback to the log file and tells the user where it is.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import os
@@ -149,7 +150,10 @@ def run(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
         except (AttributeError, ValueError):
             pass
-    parser = build_parser(commands=names_a_command(sys.argv[1:] if argv is None else argv))
+    commands = names_a_command(sys.argv[1:] if argv is None else argv)
+    if commands:
+        gc.enable()  # issue #17: paused for the TUI's start only (cirkel_tui/__main__.py)
+    parser = build_parser(commands=commands)
     args = parser.parse_args(argv)
     setup_logging()
     handler: Callable | None = getattr(args, "handler", None)
@@ -215,16 +219,26 @@ def _run_tui(db_path: str, login: str, demo: bool) -> int:
     if demo:
         from models.demo import open_demo_database
 
+        paused = not gc.isenabled()
+        gc.enable()  # the first --demo fills a new database: thousands of rows, with the collector on
         open_demo_database(db_path, login)
+        if paused:
+            gc.disable()
     else:
         open_database(db_path, create=False)
     from models.staff import require_staff
 
     actor = require_staff(login)
     started_as(actor, tui=True)
+    # Issue #17: the dashboard's figures are read while Textual is imported (cirkel_tui/read_ahead.py)
+    from models.dashboard import dashboard
+
+    from .read_ahead import ReadAhead
+
+    read_ahead = ReadAhead(dashboard)
     from .app import CirkelApp
 
-    app = CirkelApp(actor_id=actor.id, db_path=db_path, started=START)
+    app = CirkelApp(actor_id=actor.id, db_path=db_path, started=START, read_ahead=read_ahead)
     app.run()
     return app.return_code or 0
 

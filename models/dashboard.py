@@ -10,6 +10,7 @@ from .base import today
 from .entities import EVENT_PLANNED, SIGNUP_SEATED, SIGNUP_WAITLISTED, Citizen, District, Event, Signup
 from .events import is_outing
 from .followup import IDLE_WEEKS, count_idle_cards
+from .logs import review_overdue  # imported with the module: the read may run in a thread (issue #17)
 from .participation import due_for_reassessment
 from .pools import PoolFigures, pool_figures
 from .settings import get_setting
@@ -48,14 +49,19 @@ def next_events(limit: int = 5, on: _dt.date | None = None) -> list[EventLine]:
               .where((Event.status == EVENT_PLANNED) & (Event.starts_at >= _dt.datetime.combine(on, _dt.time()))
                      & is_outing())  # issue 14: a programme's café is on the programme page
               .order_by(Event.starts_at).limit(limit))
-    lines = []
-    for event in events:
-        taken = Signup.select().where((Signup.event == event) & (Signup.status == SIGNUP_SEATED)).count()
-        waiting = Signup.select().where((Signup.event == event) & (Signup.status == SIGNUP_WAITLISTED)).count()
-        lines.append(EventLine(event.id, event.title, event.starts_at,
-                               event.district.name if event.district_id else "Hele kommunen",
-                               event.seats, taken, waiting))
-    return lines
+    events = list(events)
+    # the seated and waiting counts of all of them in one grouped query (issue #17: was two per outing)
+    counts: dict[tuple[int, str], int] = {}
+    if events:
+        counts = {(event_id, status): n for event_id, status, n in (
+            Signup.select(Signup.event, Signup.status, fn.COUNT(Signup.id))
+            .where(Signup.event.in_([event.id for event in events])
+                   & Signup.status.in_((SIGNUP_SEATED, SIGNUP_WAITLISTED)))
+            .group_by(Signup.event, Signup.status).tuples())}
+    return [EventLine(event.id, event.title, event.starts_at,
+                      event.district.name if event.district_id else "Hele kommunen", event.seats,
+                      counts.get((event.id, SIGNUP_SEATED), 0), counts.get((event.id, SIGNUP_WAITLISTED), 0))
+            for event in events]
 
 
 def due_per_district(on: _dt.date) -> dict[int | None, int]:
@@ -74,7 +80,5 @@ def dashboard(on: _dt.date | None = None) -> Dashboard:
     board.events = next_events(on=on)
     board.idle_weeks = get_setting(IDLE_WEEKS.key)
     board.idle_cards = count_idle_cards(on, board.idle_weeks)
-    from .logs import review_overdue
-
     board.review_overdue = review_overdue(on)
     return board

@@ -119,13 +119,15 @@ class Citizen(BaseModel):
     phone = CharField(default="")
     district = ForeignKeyField(District, null=True, backref="citizens", on_delete="RESTRICT")
     receives_home_help = BooleanField(default=False)
-    state = CharField(default=STATE_SCREENED, index=True)  # current; history in StateChange
+    state = CharField(default=STATE_SCREENED)  # current; history in StateChange
     state_since = DateField(null=True)
     created_at = DateTimeField(default=now)
     created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="RESTRICT")
 
     class Meta:
-        indexes = ((("district", "state"), False),)
+        # (state, district, state_since): the participants' reassessment count per district from the
+        # index alone (the dashboard, migration 0122; it replaced the index on state alone)
+        indexes = ((("district", "state"), False), (("state", "district", "state_since"), False))
 
 
 class StateChange(BaseModel):
@@ -250,6 +252,9 @@ class Reassessment(BaseModel):
     end_reason = CharField(null=True)  # one of END_REASONS when decision == "end"
     notes = TextField(default="")
     created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("citizen", "assessed_on"), False),)  # a citizen's latest reassessment (migration 0122)
 
 
 class Measurement(BaseModel):

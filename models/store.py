@@ -33,7 +33,6 @@ from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from peewee import __exception_wrapper__ as _exception_wrapper
-from playhouse.migrations import Runner
 
 from .base import BUSY_MESSAGE, DomainError, db, set_retryable, set_write_gate
 from .i18n import _
@@ -348,16 +347,32 @@ def _checkpoint(path: str) -> None:
         log.debug("checkpoint of %s not made", path, exc_info=True)
 
 
-def _runner(database: Database) -> Runner:
-    return Runner(database, str(MIGRATIONS_DIR))
+MIGRATION_HISTORY = "schema_migration"  # the table playhouse.migrations' Runner records applied names in
+
+
+def _runner(database: Database):
+    from . import import_without_psycopg
+
+    return import_without_psycopg("playhouse.migrations").Runner(database, str(MIGRATIONS_DIR),
+                                                                 table_name=MIGRATION_HISTORY)
+
+
+def _migration_order(name: str) -> tuple[int, str]:
+    digits = len(name) - len(name.lstrip("0123456789"))
+    return (int(name[:digits]) if digits else -1, name)  # playhouse's order: the leading number, then the name
 
 
 def schema_status(database: Database) -> tuple[list[str], list[str]]:
-    """(pending migrations, applied migrations this program does not know)."""
-    status = _runner(database).status()
-    pending = [m.name for m in status if m.applied is None]
-    unknown = [m.name for m in status if m.path is None]
-    return pending, unknown
+    """(pending migrations, applied migrations this program does not know).
+
+    What the Runner's ``status()`` says — the files ``[0-9]*.py`` against the names in its history
+    table — read without importing playhouse's migrations, which only applying one needs (issue #17).
+    """
+    files = {path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")}
+    applied: set[str] = set()
+    if database.table_exists(MIGRATION_HISTORY):
+        applied = {name for (name,) in database.execute_sql(f'SELECT "name" FROM "{MIGRATION_HISTORY}"')}
+    return sorted(files - applied, key=_migration_order), sorted(applied - files, key=_migration_order)
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -3,9 +3,11 @@ the next outings. Figures are read in a worker so the screen never freezes."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message_pump import NoActiveAppError
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models.dashboard import dashboard
@@ -23,6 +25,19 @@ class DashboardScreen(CirkelScreen):
     BINDINGS = [
         Binding("g,f5", "refresh", _("Opdatér"), id="dashboard-refresh", tooltip=_("Hent tallene igen.")),
     ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Issue #17: the width's class (-narrow/-wide, app.tcss) from the start. Textual sets it at the
+        # screen's first Resize, which re-styled every widget once more before the first frame.
+        try:
+            app = self.app
+        except NoActiveAppError:  # made outside a running app
+            return
+        breakpoints = self.HORIZONTAL_BREAKPOINTS
+        for name in self._get_breakpoint_classes(
+                app.size.width, (app.HORIZONTAL_BREAKPOINTS if breakpoints is None else breakpoints) or []):
+            self.add_class(name, update=False)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,8 +63,15 @@ class DashboardScreen(CirkelScreen):
         events.add_columns(_("Tid"), _("Tur"), _("Distrikt"), _("Pladser"), _("Venteliste"))
         self.query_one("#dashboard-status", Static).update(_("Henter tal …"))
 
-    def on_screen_resume(self) -> None:
+    _shown = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
+        if not self._shown:
+            # Issue #17: the mount has just styled every widget; Textual's re-styling of the whole screen
+            # on a resume (run after this handler) is for a screen coming back, not for its first showing.
+            self._shown = True
+            event.refresh_styles = False
         self.action_refresh()
 
     def action_refresh(self) -> None:
@@ -57,7 +79,15 @@ class DashboardScreen(CirkelScreen):
         self.query_one(FirstSteps).load()
 
     def load(self) -> None:
-        self.run_read(dashboard, on_done=self.show, status="#dashboard-status", description=_("Henter overblik"))
+        # issue #17: the first load takes the read started with the app (cirkel_tui/read_ahead.py), if any
+        ahead = getattr(self.app, "read_ahead", None)
+        if ahead is not None:
+            done, board = ahead.take_finished(dashboard)
+            if done:  # read already: the first frame shows its figures
+                self.show(board)
+                return
+        read = (ahead.take(dashboard) if ahead is not None else None) or dashboard
+        self.run_read(read, on_done=self.show, status="#dashboard-status", description=_("Henter overblik"))
 
     def show(self, board) -> None:
         self.query_one("#pools-title", Static).update(
