@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    python benchmarks/screens.py [--citizens 100000] [--runs 3] [--dir DIR]
+    python benchmarks/screens.py [--citizens 100000] [--runs 3] [--dir DIR] [--screens a,b]
 
 For each destination of the navigation registry (``cirkel_tui.navigation``) it
 switches to the screen as its key's action does (``App.action_goto`` calls
@@ -85,7 +85,7 @@ async def settle(app) -> None:
 Times = dict[str, dict[str, list[float]]]
 
 
-async def measure(db_path: str, actor_id: int, runs: int) -> Times:
+async def measure(db_path: str, actor_id: int, runs: int, only: set[str] | None = None) -> Times:
     from textual.screen import Screen
     from textual.widgets import Footer, Header
 
@@ -143,6 +143,8 @@ async def measure(db_path: str, actor_id: int, runs: int) -> Times:
         for dest in DESTINATIONS:
             if dest.roles and app.actor.role not in dest.roles and app.actor.role != "admin":
                 continue
+            if only and dest.id not in only:
+                continue
             times[dest.id] = {"idle": [], "frame": [], "shown": []}
             kind = SHOWN.get(dest.id, (READ, ""))[0]
             for _ in range(runs):
@@ -182,6 +184,7 @@ def main() -> None:
     parser.add_argument("--citizens", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", help="keep the database here (re-used when it exists)")
+    parser.add_argument("--screens", help="only these destinations, comma-separated (e.g. screening,log)")
     args = parser.parse_args()
     workdir = args.dir or tempfile.mkdtemp(prefix="cirkel-bench-screens-")
     os.makedirs(workdir, exist_ok=True)
@@ -199,7 +202,8 @@ def main() -> None:
         open_demo_database(db_path, "benchmark", fill=False)
     actor_id = Staff.get(Staff.login == "benchmark").id
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
-    times = asyncio.run(measure(db_path, actor_id, args.runs))
+    only = set(args.screens.split(",")) if args.screens else None
+    times = asyncio.run(measure(db_path, actor_id, args.runs, only))
     print(f"ms, median (max) of {args.runs} runs; idle: every worker done and Pilot's CPU idle; shown: the first"
           " frame drawn with the screen's figures; frame: its first frame at all")
     print(f"  {'':<22} {'idle':^20}  {'shown':^20}  {'frame':^20}")
