@@ -60,6 +60,16 @@ async def test_the_focused_fields_label_is_highlighted_when_the_form_opens(admin
         assert not labels["name"].styles.text_style.bold
 
 
+async def test_the_log_opens_with_the_focus_in_its_table_and_no_filter_looking_focused(admin, frozen_day,
+                                                                                       make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _open(app, pilot, "log")
+        assert app.screen.focused.id == "log-table"
+        labels = app.screen.query(".field-label")
+        assert labels and not any(label.styles.text_style.bold for label in labels)
+
+
 class TextualsFooter(Footer):
     """Textual's own footer, composed as Textual composes it (without screens/footer.py's install)."""
 
