@@ -254,7 +254,7 @@ class CirkelScreen(RunsOperations, Screen):
     """
 
     _queued_resume: events.ScreenResume | None = None
-    _resumed = False  # whether a ScreenResume has been handled (the first one restyles nothing)
+    _resumed = False  # whether a ScreenResume has been handled (the first restyles only what depends on state)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
