@@ -76,10 +76,12 @@ from textual.worker_manager import WorkerManager
 from models.base import DomainError
 from models.i18n import _
 from screens import fast_tables
+from screens import footer as footers
 
 log = logging.getLogger(__name__)
 
 fast_tables.install()  # every screen's DataTable: the same cells and widths, measured faster
+footers.install()  # every footer's keys styled once as they mount
 
 
 class ShowsErrors(Protocol):
@@ -252,14 +254,34 @@ class CirkelScreen(RunsOperations, Screen):
     """
 
     _queued_resume: events.ScreenResume | None = None
+    _resumed = False  # whether a ScreenResume has been handled (the first restyles only what depends on state)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.bindings_updated_signal = BindingsSignal(self, "bindings_updated")
         try:
-            self._css_update_count = self.app._css_update_count
+            app = self.app
         except NoActiveAppError:  # made outside a running app: Textual's default
-            pass
+            return
+        self._css_update_count = app._css_update_count
+        self._set_breakpoints(app)
+
+    def _set_breakpoints(self, app) -> None:
+        """The width and height classes (-narrow / -wide) the first Resize would set, set before the mount.
+
+        Textual adds them on the screen's first Resize, after every node has been styled as it
+        mounted, and the change of class re-styled the whole screen (issue #17); set here, the
+        nodes are styled once with them and that Resize finds nothing to change. Computed as
+        ``Screen._on_resize`` does, from the App's size (the size the screen gets).
+        """
+        width, height = app.size
+        horizontal = (app.HORIZONTAL_BREAKPOINTS if self.HORIZONTAL_BREAKPOINTS is None
+                      else self.HORIZONTAL_BREAKPOINTS) or []
+        vertical = (app.VERTICAL_BREAKPOINTS if self.VERTICAL_BREAKPOINTS is None
+                    else self.VERTICAL_BREAKPOINTS) or []
+        classes = self._get_breakpoint_classes(width, horizontal) | self._get_breakpoint_classes(height, vertical)
+        if classes:
+            self.add_class(*classes, update=False)
 
     # One ScreenResume at a time (issue #17): switching to a fresh mode posts two in a row
     # (App._init_mode, then App.switch_mode), and each re-styled the whole screen, recomposed the
@@ -281,7 +303,30 @@ class CirkelScreen(RunsOperations, Screen):
     async def on_event(self, event: events.Event) -> None:
         if event is self._queued_resume:
             self._queued_resume = None  # handled from here on: the next one is a new resume
+            if not self._resumed:
+                self._resumed = True
+                if self._css_update_count == self.app._css_update_count:
+                    event.refresh_styles = False
+                    self._restyle_state_dependent()
         await super().on_event(event)
+
+    def _restyle_state_dependent(self) -> None:
+        """The first showing of a fresh screen restyles only the nodes whose style depends on state.
+
+        Every node was styled as it mounted, with the App's CSS of now, and Textual's resume
+        re-styled them all once more (issue #17: a third of a screen's styling). What can be stale
+        by now is a style that depends on where the focus is (``:focus-within`` — a screen focuses
+        its first field while its rows are still mounting, and Textual's focus update looks for
+        such a rule on the focused widget's ancestors, not on the label it styles), on the
+        pointer (``:hover``) or on a node's place among its siblings (``:first-child``, ``:odd`` …,
+        while siblings were still being added): those nodes are styled again, as the resume did.
+        Later resumes (back from another screen) restyle everything, as Textual does.
+        """
+        nodes = [node for node in self.walk_children(with_self=True)
+                 if node._has_focus_within or node._has_hover_style or node._has_order_style
+                 or node._has_odd_or_even]
+        if nodes:
+            self.app.stylesheet.update_nodes(nodes, animate=False)
 
     # issue #15: the footer shows the key hints that fit, and F1 always (screens/footer.py)
     @property

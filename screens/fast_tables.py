@@ -11,7 +11,12 @@ rows that was most of a screen's opening (Udskrivning: 400 rows × 6 cells ≈ 2
   line) without the console options it does not use; anything else goes to Textual's ``measure``;
 - ``default_cell_formatter``: a ``str`` with neither ``[`` (markup) nor ``:`` (emoji codes) becomes
   the ``Text`` the markup parser would make of it, without the parser; anything else goes to
-  Textual's formatter.
+  Textual's formatter;
+- ``DataTable.ordered_columns`` (issue #17): Textual builds the list of columns anew on every call —
+  several times per row added and per line drawn (≈ 2,000 times while Udskrivning opens); the list
+  is kept while the table's columns stay the same (the same column-location map, which Textual
+  replaces when columns are cleared or removed, holding as many columns) and built as Textual
+  builds it otherwise.
 """
 from __future__ import annotations
 
@@ -37,7 +42,22 @@ def default_cell_formatter(obj: object, wrap: bool = True, height: int = 0):
     return textual_formatter(obj, wrap=wrap, height=height)
 
 
+_textual_ordered_columns = _data_table.DataTable.ordered_columns.fget
+
+
+def ordered_columns(table) -> list:
+    """The table's columns in the order they appear, as ``DataTable.ordered_columns`` (kept, see above)."""
+    locations = table._column_locations
+    kept = table.__dict__.get("_cirkel_ordered_columns")
+    if kept is not None and kept[0] is locations and kept[1] == len(locations) == len(table.columns):
+        return kept[2]
+    columns = _textual_ordered_columns(table)
+    table.__dict__["_cirkel_ordered_columns"] = (locations, len(locations), columns)
+    return columns
+
+
 def install() -> None:
     """Put the shortcuts into Textual's data-table module (once; idempotent)."""
     _data_table.measure = measure
     _data_table.default_cell_formatter = default_cell_formatter
+    _data_table.DataTable.ordered_columns = property(ordered_columns, doc=_data_table.DataTable.ordered_columns.__doc__)

@@ -15,9 +15,13 @@ Only what the footer shows changes: every key still works.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Iterable
 
 from rich.cells import cell_len
 from textual.binding import ActiveBinding
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 HELP_ACTIONS = {"help", "app.help"}
 
@@ -59,3 +63,32 @@ def fitted(app, bindings: dict[str, ActiveBinding], width: int) -> dict[str, Act
                   if active.binding.show and active.binding.action in hidden else active)
             for key, active in bindings.items()
             if not (key == palette and key in dropped)}  # the footer shows the palette's key only when active
+
+
+# --- issue #17: a footer's keys styled once as they mount, not three times
+
+def _compose_keys_styled(footer: Footer) -> Iterable[Widget]:
+    """Textual's ``Footer.compose``, with each key's compact state set before it mounts.
+
+    A ``FooterKey`` starts compact (``reactive(True)``, its watcher adds the class ``-compact``
+    when it mounts) and its data binding to the footer's ``compact`` (False for every footer here)
+    then takes the class off again: two re-stylings of every key, each time a screen's footer
+    shows its keys (issue #17). Here each key starts with the value and the class it ends up with
+    — the footer's, or its own default for a key that is not bound (the palette's key) — so the
+    watcher and the binding find nothing to change. What the footer shows is the same.
+    """
+    for widget in _textual_compose(footer):
+        if isinstance(widget, FooterKey):
+            connect = widget._reactive_connect
+            compact = footer.compact if connect and "compact" in connect else FooterKey.compact._default
+            widget.set_reactive(FooterKey.compact, compact)
+            widget.set_class(bool(compact), "-compact", update=False)
+        yield widget
+
+
+_textual_compose = Footer.compose
+
+
+def install() -> None:
+    """Put the composing above into Textual's Footer (once; idempotent)."""
+    Footer.compose = _compose_keys_styled  # type: ignore[method-assign]

@@ -37,6 +37,7 @@ from models.outcomes import (
 from models.screening import NETWORK_MAX
 
 from .forms import FieldMessage, FieldRow
+from .widgets import ListOnDemand
 
 
 class CprValidator(Validator):
@@ -116,14 +117,14 @@ class OutcomeFields(Vertical):
         yield Static(_("WHO-5 trivsel — I de sidste 2 uger …"), classes="instrument-title")
         for i, item in enumerate(who5_items()):
             yield Label(f"{i + 1}. {item}", classes="item-label")
-            yield Select([(f"{v} {label}", v) for v, label in who5_answers()], prompt=_("Vælg svar"),
-                         id=f"{p}-who5-{i}", compact=True, classes="answer")
+            yield ListOnDemand([(f"{v} {label}", v) for v, label in who5_answers()], prompt=_("Vælg svar"),
+                               id=f"{p}-who5-{i}", compact=True, classes="answer")
         yield Static("", id=f"{p}-who5-score", classes="score")
         yield Static(_("UCLA-3 ensomhed"), classes="instrument-title")
         for i, item in enumerate(ucla_items()):
             yield Label(f"{i + 1}. {item}", classes="item-label")
-            yield Select([(f"{v} {label}", v) for v, label in ucla_answers()], prompt=_("Vælg svar"),
-                         id=f"{p}-ucla-{i}", compact=True, classes="answer")
+            yield ListOnDemand([(f"{v} {label}", v) for v, label in ucla_answers()], prompt=_("Vælg svar"),
+                               id=f"{p}-ucla-{i}", compact=True, classes="answer")
         yield Static("", id=f"{p}-ucla-score", classes="score")
 
     def on_mount(self) -> None:

@@ -31,6 +31,10 @@ def _user_date(text: str, field: str):
 
 class LogScreen(CirkelScreen):
     TITLE = _("Log")
+    # Straight to the table (as on_mount does): Textual's default focused the CPR filter first, then the
+    # table took the focus — a restyle more while it opens (issue #17), and the CPR filter's row kept its
+    # focused look ("CPR", "Medarb." highlighted) while the focus was in the table.
+    AUTO_FOCUS = "#log-table"
     BINDINGS = [
         Binding("f5,g", "search", _("Søg"), id="log-search", tooltip=_("Hent loggen med filtrene.")),
         Binding("n,pagedown", "more", _("Flere"), id="log-more", tooltip=_("Hent de næste (ældre) linjer.")),

@@ -27,6 +27,7 @@ from .base import CirkelScreen
 from .forms import FieldMessage, FieldRow, Form
 from .intake_widgets import CprValidator, InfoDialog, OutcomeFields, PastDateValidator, YesNo
 from .printing import offer_print
+from .widgets import ListOnDemand
 
 CRITERION_TITLES = {
     "receives_home_help": _("Modtager hjemmehjælp"),
@@ -71,7 +72,7 @@ class ScreeningScreen(Form, CirkelScreen):
             yield FieldRow(_("Adresse"), Input(id="address", compact=True, max_length=100,
                                                placeholder=_("vej og nr., postnr. og by")))
             yield FieldRow(_("Telefon"), Input(id="phone", compact=True, max_length=20, restrict=r"[0-9 +\-]*"))
-            yield FieldRow(_("Distrikt"), Select([], prompt=_("Vælg distrikt"), id="district", compact=True))
+            yield FieldRow(_("Distrikt"), ListOnDemand([], prompt=_("Vælg distrikt"), id="district", compact=True))
 
             yield Static(_("Målgruppe — alle fire skal være opfyldt"), classes="section-title")
             for key, _label in CRITERIA:

@@ -6,6 +6,10 @@ format_int, format_kroner): the same in the TUI, the CLI and the workbooks.
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
+from textual.css.query import NoMatches
+from textual.widgets import Select
+from textual.widgets._select import SelectCurrent, SelectOverlay  # not exported; Textual is pinned (8.2.8)
 
 from models.entities import (
     STATE_ACTIVE,
@@ -84,3 +88,75 @@ def fmt_validity(agreement) -> str:
     if agreement.closed_on:
         text = text.rstrip() + " " + _("(lukket {day})").format(day=fmt_date(agreement.closed_on))
     return text
+
+
+# issue #17: a form of many answer lists (Screening: nine) opens without making every list first
+class ListOnDemand(Select):
+    """A :class:`~textual.widgets.Select` whose drop-down list is made the first time it opens.
+
+    Textual's Select composes, beside the field, its list — an ``OptionList`` with every option,
+    hidden until opened — and fills and highlights it whenever the options or the value change:
+    about a third of what each Select costs a screen that opens (issue #17). Here the field is
+    composed as Textual composes it and behaves the same (value, ``Changed``, ``set_options``,
+    ``clear``, the prompt); the list is mounted and filled when it is first opened (Enter, ↑, ↓,
+    space, or a click), and from then on it is Textual's own.
+    """
+
+    def compose(self):
+        yield SelectCurrent(self.prompt)
+
+    def _list(self) -> SelectOverlay | None:
+        for child in self.children:
+            if isinstance(child, SelectOverlay):
+                return child
+        return None
+
+    async def _make_list(self) -> None:
+        if self._list() is not None:
+            return
+        overlay = SelectOverlay(type_to_search=self._type_to_search)
+        overlay.compact = self.compact  # Textual binds it to the Select's; it never changes here
+        await self.mount(overlay)
+        self._setup_options_renderables()
+
+    def _setup_options_renderables(self) -> None:
+        if self._list() is not None:
+            super()._setup_options_renderables()
+
+    def _watch_value(self, value) -> None:
+        if self._list() is not None:
+            super()._watch_value(value)
+            return
+        # Textual's, without a list to highlight the value in (it is highlighted when the list opens)
+        self._value = value
+        try:
+            current = self.query_one(SelectCurrent)
+        except NoMatches:
+            return
+        if value == self.NULL:
+            current.update(self.NULL)
+        else:
+            for prompt, option_value in self._options:
+                if option_value == value:
+                    current.update(prompt)
+                    break
+        self.post_message(self.Changed(self, value))
+
+    def _watch_prompt(self, prompt: str) -> None:
+        if self._list() is not None:
+            super()._watch_prompt(prompt)
+            return
+        if not self.is_mounted:
+            return
+        current = self.query_one(SelectCurrent)
+        current.placeholder = prompt
+        if self._allow_blank and self.value == self.NULL:
+            current.update(self.NULL)
+
+    async def action_show_overlay(self) -> None:
+        await self._make_list()
+        super().action_show_overlay()
+
+    @on(SelectCurrent.Toggle)
+    async def _make_list_before_it_opens(self, event: SelectCurrent.Toggle) -> None:
+        await self._make_list()  # then Textual's own handler opens it

@@ -40,3 +40,40 @@ def test_the_shortcuts_are_the_ones_every_data_table_uses():
     assert _data_table.measure is fast_tables.measure
     assert _data_table.default_cell_formatter is fast_tables.default_cell_formatter
     assert DataTable._update_dimensions.__module__ == _data_table.__name__
+
+
+async def test_the_ordered_columns_are_textuals_through_adding_clearing_and_removing():
+    """screens.fast_tables keeps DataTable.ordered_columns while the columns stay the same (issue #17)."""
+    from textual.app import App
+
+    import screens.base  # noqa: F401 - installs it
+
+    def same(table) -> None:
+        assert [c.key for c in table.ordered_columns] == [c.key for c in fast_tables._textual_ordered_columns(table)]
+        assert table.ordered_columns == fast_tables._textual_ordered_columns(table)
+
+    class One(App):
+        def compose(self):
+            yield DataTable()
+
+    async with One().run_test() as pilot:
+        table = pilot.app.query_one(DataTable)
+        same(table)
+        table.add_columns("Navn", "CPR")
+        same(table)
+        table.add_row("Karen", "010145-xxxx")
+        table.add_column("Distrikt", key="district")
+        same(table)
+        table.remove_column("district")
+        same(table)
+        table.clear(columns=True)
+        same(table)
+        assert table.ordered_columns == []
+        table.add_columns("Tidspunkt", "Medarbejder", "Handling")
+        same(table)
+        assert [c.label.plain for c in table.ordered_columns] == ["Tidspunkt", "Medarbejder", "Handling"]
+        table.clear(columns=True)
+        table.add_columns("A", "B", "C")  # as many columns as before, other ones
+        same(table)
+        assert [c.label.plain for c in table.ordered_columns] == ["A", "B", "C"]
+    assert DataTable.ordered_columns.fget is fast_tables.ordered_columns
