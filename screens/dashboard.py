@@ -3,11 +3,9 @@ the next outings. Figures are read in a worker so the screen never freezes."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message_pump import NoActiveAppError
 from textual.widgets import DataTable, Footer, Header, Static
 
 from models.dashboard import dashboard
@@ -25,19 +23,6 @@ class DashboardScreen(CirkelScreen):
     BINDINGS = [
         Binding("g,f5", "refresh", _("Opdatér"), id="dashboard-refresh", tooltip=_("Hent tallene igen.")),
     ]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        # Issue #17: the width's class (-narrow/-wide, app.tcss) from the start. Textual sets it at the
-        # screen's first Resize, which re-styled every widget once more before the first frame.
-        try:
-            app = self.app
-        except NoActiveAppError:  # made outside a running app
-            return
-        breakpoints = self.HORIZONTAL_BREAKPOINTS
-        for name in self._get_breakpoint_classes(
-                app.size.width, (app.HORIZONTAL_BREAKPOINTS if breakpoints is None else breakpoints) or []):
-            self.add_class(name, update=False)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,15 +48,10 @@ class DashboardScreen(CirkelScreen):
         events.add_columns(_("Tid"), _("Tur"), _("Distrikt"), _("Pladser"), _("Venteliste"))
         self.query_one("#dashboard-status", Static).update(_("Henter tal …"))
 
-    _shown = False
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
-        if not self._shown:
-            # Issue #17: the mount has just styled every widget; Textual's re-styling of the whole screen
-            # on a resume (run after this handler) is for a screen coming back, not for its first showing.
-            self._shown = True
-            event.refresh_styles = False
+    def on_screen_resume(self) -> None:
+        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py,
+        # which also styles the width class from the start and restyles on the first showing only what
+        # depends on state, issue #17)
         self.action_refresh()
 
     def action_refresh(self) -> None:
