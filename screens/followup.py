@@ -58,6 +58,7 @@ class FollowUpScreen(CirkelScreen):
         super().__init__()
         self.weeks: int | None = None  # None: the setting
         self.result = None
+        self._filled: set[str] = set()  # the tabs whose table shows self.result
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,21 +119,40 @@ class FollowUpScreen(CirkelScreen):
         tabs.get_tab("fu-long").label = _("Længe åbne ({n})").format(n=fmt_int(result.long_open_total))
         tabs.get_tab("fu-contact").label = _("Ingen kontakt ({n})").format(n=fmt_int(result.no_contact_total))
 
-        districts = self.query_one("#fu-districts-table", DataTable)
-        districts.clear()
-        for d in result.districts:
-            mark = Text("▼ " + _("bagud"), style="bold red") if d.behind else Text(_("i takt"), style="green")
-            districts.add_row(d.district, bar(d.punched, d.allocated, width=6), fmt_int(d.punched),
-                              fmt_int(d.allocated), _percent(d.used_share), _percent(d.year_share),
-                              fmt_int(d.expected), mark, key=str(d.district_id))
-        self._cards("#fu-idle-table", result.idle, result.idle_total)
-        self._cards("#fu-long-table", result.long_open, result.long_open_total)
-        contact = self.query_one("#fu-contact-table", DataTable)
-        contact.clear()
-        for c in result.no_contact:
-            contact.add_row(c.name, masked(c.cpr), c.district, fmt_date(c.reassessed_on),
-                            str((result.on - c.reassessed_on).days // 7), key=str(c.citizen_id))
-        self._more(contact, len(result.no_contact), result.no_contact_total, 5)
+        # issue #17: the tab shown is filled now, each other tab when it is first shown (up to 200
+        # rows each: three hidden tables measured and styled at every read cost more than the read)
+        self._filled = set()
+        self._fill(self.query_one("#followup-tabs", TabbedContent).active)
+
+    @on(TabbedContent.TabActivated, "#followup-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        self._fill(event.pane.id)
+
+    def _fill(self, tab: str) -> None:
+        """The table of ``tab`` with the figures read, once per read."""
+        result = self.result
+        if result is None or tab in self._filled:
+            return
+        self._filled.add(tab)
+        if tab == "fu-districts":
+            districts = self.query_one("#fu-districts-table", DataTable)
+            districts.clear()
+            for d in result.districts:
+                mark = Text("▼ " + _("bagud"), style="bold red") if d.behind else Text(_("i takt"), style="green")
+                districts.add_row(d.district, bar(d.punched, d.allocated, width=6), fmt_int(d.punched),
+                                  fmt_int(d.allocated), _percent(d.used_share), _percent(d.year_share),
+                                  fmt_int(d.expected), mark, key=str(d.district_id))
+        elif tab == "fu-idle":
+            self._cards("#fu-idle-table", result.idle, result.idle_total)
+        elif tab == "fu-long":
+            self._cards("#fu-long-table", result.long_open, result.long_open_total)
+        elif tab == "fu-contact":
+            contact = self.query_one("#fu-contact-table", DataTable)
+            contact.clear()
+            for c in result.no_contact:
+                contact.add_row(c.name, masked(c.cpr), c.district, fmt_date(c.reassessed_on),
+                                str((result.on - c.reassessed_on).days // 7), key=str(c.citizen_id))
+            self._more(contact, len(result.no_contact), result.no_contact_total, 5)
 
     def _cards(self, table_id: str, lines, total: int) -> None:
         table = self.query_one(table_id, DataTable)
