@@ -10,6 +10,8 @@ settings (leder).
 """
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +24,7 @@ from models.i18n import _
 from models.inputs import format_count
 from models.settings import set_setting
 from screens.base import CirkelScreen
+from screens.early_read import EarlyRead
 from screens.widgets import bar, fmt_date, fmt_int
 
 TABS = ("fu-districts", "fu-idle", "fu-long", "fu-contact")
@@ -31,7 +34,7 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)} %"
 
 
-class FollowUpScreen(CirkelScreen):
+class FollowUpScreen(EarlyRead, CirkelScreen):
     TITLE = _("Opfølgning")
     DEFAULT_CSS = """
     FollowUpScreen #followup-tabs { height: 1fr; }
@@ -61,6 +64,9 @@ class FollowUpScreen(CirkelScreen):
         self._filled: set[str] = set()  # the tabs whose table shows self.result
 
     def compose(self) -> ComposeResult:
+        # issue #17: read while the widgets are built (screens/early_read.py)
+        self.early_read(partial(followup, self.app.actor, weeks=self.weeks), on_done=self.show,
+                        status="#followup-status", group="followup", description=_("Henter opfølgning"))
         yield Header()
         yield Static(_("Henter tal …"), id="followup-status", classes="intake-status")
         with TabbedContent(id="followup-tabs"):
@@ -92,7 +98,7 @@ class FollowUpScreen(CirkelScreen):
         for label, key in ((_("Navn"), "name"), (_("CPR"), "cpr"), (_("Distrikt"), "district"),
                            (_("Revurderet"), "reassessed"), (_("Uger siden"), "weeks")):
             contact.add_column(label, key=key)
-        self.action_refresh()
+        self.early_read_ready()
 
     def on_screen_resume(self) -> None:
         if self.result is not None:  # back from another screen (the first read is on_mount's)
@@ -101,7 +107,7 @@ class FollowUpScreen(CirkelScreen):
     def action_refresh(self) -> None:
         self.query_one("#followup-status", Static).update(_("Henter tal …"))
         self.run_read(followup, self.app.actor, weeks=self.weeks, on_done=self.show, status="#followup-status",
-                      description=_("Henter opfølgning"))
+                      group="followup", description=_("Henter opfølgning"))
 
     def show(self, result) -> None:
         self.result = result
