@@ -2,8 +2,9 @@
 
 A data-bound screen (Revurdering, Venteliste, Resultater, Puljer, Opfølgning) used to start its
 first read in ``on_mount`` or its first ``on_screen_resume``: after every widget had been built,
-styled and mounted. Started from ``compose``, the database works while the widgets are built
-(SQLite runs without Python's lock), so the figures arrive sooner after the key press.
+styled and mounted. Started from ``compose`` (as Evaluering already did), the database works while
+the widgets are built (SQLite runs without Python's lock), so the figures arrive sooner after the
+key press.
 
 The result may come back before the screen has mounted its widgets (a small database answers in a
 few milliseconds): it is then kept and shown by :meth:`EarlyRead.early_read_ready`, which the
