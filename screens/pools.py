@@ -27,7 +27,7 @@ from models.inputs import format_date as fmt_date
 from models.inputs import format_int as fmt_int
 from models.inputs import format_kroner
 from models.permissions import can
-from models.pool_overview import pools_overview
+from models.pool_overview import pool_weeks, pools_overview
 from screens.base import CirkelDialog, CirkelScreen
 from screens.early_read import EarlyRead
 from screens.forms import FieldMessage, FieldRow, Form
@@ -86,7 +86,7 @@ class PoolsScreen(EarlyRead, CirkelScreen):
     def compose(self) -> ComposeResult:
         # issue #17: read while the widgets are built (screens/early_read.py); the first resume then reads no more
         self._first_resume = True
-        self.early_read(partial(pools_overview, self.year), on_done=self.show, status="#pools-status",
+        self.early_read(partial(pools_overview, self.year, weekly=False), on_done=self.show, status="#pools-status",
                         description=_("Henter puljer"))
         yield Header()
         with VerticalScroll(id="pools"):
@@ -132,7 +132,17 @@ class PoolsScreen(EarlyRead, CirkelScreen):
         self.load(self.year)
 
     def load(self, year: int) -> None:
-        self.run_read(pools_overview, year, on_done=self.show, status="#pools-status",
+        """The table's figures first (issue #17); the weekly series follow behind them (_read_weeks)."""
+        self.run_read(partial(pools_overview, year, weekly=False), on_done=self.show, status="#pools-status",
+                      description=_("Henter puljer"))
+
+    def _read_weeks(self, overview) -> None:
+        async def shown(done) -> None:
+            if self.overview is overview:  # not replaced by another year or a refresh meanwhile
+                self.overview = done
+                await self._show_bars(done)
+
+        self.run_read(pool_weeks, overview, on_done=shown, status="#pools-status", group="pools-weeks",
                       description=_("Henter puljer"))
 
     async def show(self, overview) -> None:
@@ -200,6 +210,8 @@ class PoolsScreen(EarlyRead, CirkelScreen):
         if not overview.lines:
             notes.append(Text(_("Ingen distrikter endnu. En administrator opretter dem under Distrikter (d).")))
         status.update(Text("\n").join(notes) if notes else _("Alle puljer har klip til resten af året."))
+        if not overview.weekly_read:
+            self._read_weeks(overview)
 
     async def _show_bars(self, overview) -> None:
         box = self.query_one("#pools-bars", Vertical)
