@@ -226,9 +226,12 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
     last_used_up = (Card.select(Card.ended_on).where((Card.citizen == Citizen.id) & (Card.status == CARD_USED_UP))
                     .order_by(Card.issued_on.desc(), Card.id.desc()).limit(1))
     has_open = fn.EXISTS(Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == CARD_OPEN)))
-    due_rows = list(_participants_query(actor, district, True, on, lambda last, admitted, due: (
+    # every due participant's row, as the database gives it (dates through date_of below): no model
+    # field conversion for a few thousand rows, read in a worker beside the screen being drawn (issue #17)
+    due_query = _participants_query(actor, district, True, on, lambda last, admitted, due: (
         Citizen.id, Citizen.name, admitted, last, Citizen.state_since, Case(None, [(has_open, 1)], 0),
-        last_used_up), search).tuples())
+        last_used_up), search)
+    due_rows = Citizen._meta.database.execute(due_query).fetchall()
     matches = _name_matches(search)
     waited = []
     for cid, name, adm, rea, state_since, card_open, used_up_on in due_rows:
