@@ -101,7 +101,7 @@ class FollowUpScreen(EarlyRead, CirkelScreen):
         self.early_read_ready()
 
     def on_screen_resume(self) -> None:
-        if self.result is not None:  # back from another screen (the first read is on_mount's)
+        if self.result is not None:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     def action_refresh(self) -> None:

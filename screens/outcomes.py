@@ -87,7 +87,7 @@ class OutcomesScreen(EarlyRead, CirkelScreen):
         self.early_read_ready()
 
     def on_screen_resume(self) -> None:
-        if self.report is not None:  # back from another screen (the first read is on_mount's)
+        if self.report is not None:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     def action_refresh(self) -> None:

@@ -119,7 +119,7 @@ class ReassessmentScreen(EarlyRead, CirkelScreen):
         self.show(loaded)
 
     def on_screen_resume(self) -> None:
-        if self.loaded:  # back from another screen (the first read follows the districts)
+        if self.loaded:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     @on(Select.Changed, "#reassess-district")

@@ -99,7 +99,7 @@ class WaitlistScreen(EarlyRead, CirkelScreen):
             self.show(loaded)
 
     def on_screen_resume(self) -> None:
-        if self.waitlist is not None:  # back from another screen (the first read is on_mount's)
+        if self.waitlist is not None:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     @on(Select.Changed, "#waitlist-district")
