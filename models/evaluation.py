@@ -391,9 +391,11 @@ def _intervals(period: EvaluationPeriod, states: list[str]):
     """The state history as intervals: each change to one of ``states`` up to the
     period's last day, from its date up to (not including) the citizen's next change."""
     later = StateChange.alias("later")
+    # later: after in (date, id) order — "on or after the date" first, so the probe seeks into the
+    # citizen's (citizen, on) index at the date instead of reading all of the citizen's changes (issue #17)
     stop = (later.select(fn.MIN(later.on))
-            .where((later.citizen == StateChange.citizen)
-                   & ((later.on > StateChange.on) | ((later.on == StateChange.on) & (later.id > StateChange.id)))))
+            .where((later.citizen == StateChange.citizen) & (later.on >= StateChange.on)
+                   & ((later.on > StateChange.on) | (later.id > StateChange.id))))
     return (StateChange.select(StateChange.citizen.alias("cid"), Citizen.district.alias("did"),
                                StateChange.to_state.alias("st"), StateChange.on.alias("start"), stop.alias("stop"))
             .join(Citizen, on=(StateChange.citizen == Citizen.id))

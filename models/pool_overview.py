@@ -10,6 +10,7 @@ transport cost, booked on the day an outing is held) and what is left.
 """
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import decimal
 import math
@@ -88,6 +89,8 @@ class PoolsOverview:
     total: PoolLine | None = None
     money: Money | None = None
     budget_years: list[int] = field(default_factory=list)
+    weekly_read: bool = True  # False: the lines' weekly series are still empty (pool_weeks reads them)
+    pool_ids: dict[int, int] = field(default_factory=dict)  # district id → the year's pool id
 
     @property
     def closed_for_intake(self) -> list[str]:
@@ -152,8 +155,29 @@ def in_window(days: dict[_dt.date, int], on: _dt.date) -> int:
     return sum(clips for day, clips in days.items() if first <= day <= on)
 
 
-def pools_overview(year: int | None = None, on: _dt.date | None = None) -> PoolsOverview:
-    """Everything the pools screen shows for ``year``, read in one go."""
+def clips_in_window(pool_ids: list[int], on: _dt.date) -> dict[int, int]:
+    """Net clips per pool in the projection's window (the 56 days up to and including ``on``):
+    :func:`in_window` of :func:`punches_by_day`, summed in the database over the window's punches only
+    (issue #17: the pools screen's table needs no more; the weekly series are read behind it)."""
+    result = {pid: 0 for pid in pool_ids}
+    if not pool_ids:
+        return result
+    window = Punch.punched_on.between(on - _dt.timedelta(days=WINDOW_DAYS - 1), on)
+    on_cards = (Punch.select(Card.pool, fn.SUM(Punch.clips)).join(Card, on=(Punch.card == Card.id))
+                .where(Card.pool.in_(pool_ids) & window).group_by(Card.pool).tuples())
+    on_agreements = (Punch.select(Agreement.pool, fn.SUM(Punch.clips))
+                     .join(Agreement, on=(Punch.agreement == Agreement.id))
+                     .where(Agreement.pool.in_(pool_ids) & window).group_by(Agreement.pool).tuples())
+    for query in (on_cards, on_agreements):
+        for pid, clips in query:
+            result[pid] += int(clips or 0)
+    return result
+
+
+def pools_overview(year: int | None = None, on: _dt.date | None = None, *, weekly: bool = True) -> PoolsOverview:
+    """Everything the pools screen shows for ``year``, read in one go; with ``weekly=False`` all but
+    the weekly series (the lines' ``weekly`` empty, ``weekly_read`` False: :func:`pool_weeks` reads them),
+    the projections from the window's punches alone."""
     on = on or today()
     year = year or on.year
     budget = Budget.get_or_none(Budget.year == year)
@@ -165,23 +189,27 @@ def pools_overview(year: int | None = None, on: _dt.date | None = None) -> Pools
                                                   budget.price_per_clip_dkk) if budget else 0,
                              clips_per_participant=per_participant, budget_years=years)
     pools = {} if budget is None else {p.district_id: p.id for p in Pool.select().where(Pool.budget == budget)}
-    by_day = punches_by_day(list(pools.values()))
+    overview.pool_ids, overview.weekly_read = pools, weekly
+    by_day = punches_by_day(list(pools.values())) if weekly else {}
+    window = ({pid: in_window(days, on) for pid, days in by_day.items()} if weekly
+              else clips_in_window(list(pools.values()), on))
     current = on.year == year
     all_days: dict[_dt.date, int] = {}
     for f in figures:
         days = by_day.get(pools.get(f.district_id, -1), {})
         for day, clips in days.items():
             all_days[day] = all_days.get(day, 0) + clips
-        projection = (project_run_out(f.allocated, f.punched, in_window(days, on), on, year)
+        projection = (project_run_out(f.allocated, f.punched, window.get(pools.get(f.district_id, -1), 0), on, year)
                       if current and budget else None)
-        overview.lines.append(PoolLine(f, weekly_series(days, year, on), projection))
+        overview.lines.append(PoolLine(f, weekly_series(days, year, on) if weekly else [], projection))
+    in_total_window = sum(window.get(pools.get(f.district_id, -1), 0) for f in figures)
     total = PoolFigures(
         district_id=0, district="I alt", year=year,
         allocated=sum(f.allocated for f in figures), committed=sum(f.committed for f in figures),
         punched=sum(f.punched for f in figures), participants=sum(f.participants for f in figures),
         capacity=sum(f.capacity for f in figures), waitlist=sum(f.waitlist for f in figures))
-    overview.total = PoolLine(total, weekly_series(all_days, year, on),
-                              project_run_out(total.allocated, total.punched, in_window(all_days, on), on, year)
+    overview.total = PoolLine(total, weekly_series(all_days, year, on) if weekly else [],
+                              project_run_out(total.allocated, total.punched, in_total_window, on, year)
                               if current and budget else None)
     if budget is not None:
         spent, held = transport_spent(year)
@@ -191,3 +219,19 @@ def pools_overview(year: int | None = None, on: _dt.date | None = None) -> Pools
                                punched_clips=total.punched, punched_dkk=price * total.punched,
                                transport_spent_dkk=spent, held_events=held)
     return overview
+
+
+def pool_weeks(overview: PoolsOverview) -> PoolsOverview:
+    """A copy of ``overview`` (read with ``weekly=False``) with the lines' weekly series: the pools
+    screen's second read, behind the table."""
+    done = copy.deepcopy(overview)
+    by_day = punches_by_day(list(done.pool_ids.values()))
+    all_days: dict[_dt.date, int] = {}
+    for line in done.lines:
+        days = by_day.get(done.pool_ids.get(line.figures.district_id, -1), {})
+        for day, clips in days.items():
+            all_days[day] = all_days.get(day, 0) + clips
+        line.weekly = weekly_series(days, done.year, done.on)
+    done.total.weekly = weekly_series(all_days, done.year, done.on)
+    done.weekly_read = True
+    return done

@@ -154,21 +154,24 @@ def _participants_query(actor: Staff | None, district, only_due: bool | None, on
     """Participants (active and paused) of the district, or of those the actor may see; the
     due ones only with ``only_due=True``, those not due with ``False``, all with ``None`` (the
     rule: :func:`models.participation.due_parts`).
-    ``columns(last, admitted, due)``: what to select (``due`` is 1 or 0); a last column says
-    whether the line is due."""
+    ``columns(last, admitted, due)``: what to select (``due`` is 1 or 0); unless only the due ones
+    are listed, a last column says whether the line is due."""
     from .access import district_ids
 
-    last, admitted, due = due_parts(on)
-    due = Case(None, [(due, 1)], 0)
-    query = (Citizen.select(*columns(last, admitted, due), due.alias("due"))
+    last, admitted, due_rule = due_parts(on)
+    due = Case(None, [(due_rule, 1)], 0)
+    # the due ones (issue #17): the rule itself is the filter, and no column repeats its probes to say 1
+    query = (Citizen.select(*columns(last, admitted, due), *(() if only_due is True else (due.alias("due"),)))
              .join(District, on=(Citizen.district == District.id))
              .where(Citizen.state.in_([STATE_ACTIVE, STATE_PAUSED])))
     if district is not None:
         query = query.where(Citizen.district == district)
     elif actor is not None and district_ids(actor) is not None:  # a terapeut's "all": their own districts
         query = query.where(Citizen.district.in_(list(district_ids(actor)) or [-1]))
-    if only_due is not None:
-        query = query.where(due == (1 if only_due else 0))
+    if only_due is True:
+        query = query.where(due_rule)
+    elif only_due is False:
+        query = query.where(due == 0)
     digits = search.replace("-", "")
     if digits.isdigit():  # the CPR number's first digits (a name is matched by _name_matches)
         query = query.where(Citizen.cpr.startswith(digits))
@@ -223,12 +226,15 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
     last_used_up = (Card.select(Card.ended_on).where((Card.citizen == Citizen.id) & (Card.status == CARD_USED_UP))
                     .order_by(Card.issued_on.desc(), Card.id.desc()).limit(1))
     has_open = fn.EXISTS(Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == CARD_OPEN)))
-    due_rows = list(_participants_query(actor, district, True, on, lambda last, admitted, due: (
+    # every due participant's row, as the database gives it (dates through date_of below): no model
+    # field conversion for a few thousand rows, read in a worker beside the screen being drawn (issue #17)
+    due_query = _participants_query(actor, district, True, on, lambda last, admitted, due: (
         Citizen.id, Citizen.name, admitted, last, Citizen.state_since, Case(None, [(has_open, 1)], 0),
-        last_used_up), search).tuples())
+        last_used_up), search)
+    due_rows = Citizen._meta.database.execute(due_query).fetchall()
     matches = _name_matches(search)
     waited = []
-    for cid, name, adm, rea, state_since, card_open, used_up_on, _due in due_rows:
+    for cid, name, adm, rea, state_since, card_open, used_up_on in due_rows:
         if not matches(name):
             continue
         since = _since(date_of(adm), date_of(rea), date_of(state_since))

@@ -12,6 +12,8 @@ district's clips and activities are read when it is first shown.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +26,7 @@ from models.i18n import _
 from models.inputs import format_int, format_kroner, format_mean, format_share
 
 from .base import CirkelScreen
+from .early_read import EarlyRead
 from .intake_widgets import InfoDialog
 from .widgets import fmt_date
 
@@ -68,7 +71,7 @@ def num(value: int | float | None) -> Text:
     return Text("–" if value is None else format_int(round(value)), justify="right")
 
 
-class EvaluationScreen(CirkelScreen):
+class EvaluationScreen(EarlyRead, CirkelScreen):
     DEFAULT_CSS = """
     #evaluation-top { height: 1; margin-top: 1; }
     #evaluation-top .evaluation-label { width: auto; padding: 0 1; }
@@ -121,6 +124,7 @@ class EvaluationScreen(CirkelScreen):
 
     def on_mount(self) -> None:
         self.query_one("#ev-table", DataTable).focus()
+        self.early_read_ready()
 
     @on(Tabs.TabActivated, "#evaluation-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
@@ -145,9 +149,10 @@ class EvaluationScreen(CirkelScreen):
         """The participants first (the first tab and the status line), then the rest (_loaded)."""
         from models.evaluation import evaluate_participants
 
-        self.run_read(evaluate_participants, text, on_done=lambda result: self._loaded(result, text),
-                      status="#evaluation-status", form=self, group="evaluation",
-                      description=_("Beregner evaluering"))
+        # from compose too: a result back before the widgets are mounted waits for on_mount (screens/early_read.py)
+        self.early_read(partial(evaluate_participants, text), on_done=lambda result: self._loaded(result, text),
+                        status="#evaluation-status", form=self, group="evaluation",
+                        description=_("Beregner evaluering"))
 
     def _read_rest(self, evaluation) -> None:
         from models.evaluation import complete_evaluation

@@ -10,6 +10,8 @@ settings (leder).
 """
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +24,7 @@ from models.i18n import _
 from models.inputs import format_count
 from models.settings import set_setting
 from screens.base import CirkelScreen
+from screens.early_read import EarlyRead
 from screens.widgets import bar, fmt_date, fmt_int
 
 TABS = ("fu-districts", "fu-idle", "fu-long", "fu-contact")
@@ -31,7 +34,7 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)} %"
 
 
-class FollowUpScreen(CirkelScreen):
+class FollowUpScreen(EarlyRead, CirkelScreen):
     TITLE = _("Opfølgning")
     DEFAULT_CSS = """
     FollowUpScreen #followup-tabs { height: 1fr; }
@@ -58,8 +61,12 @@ class FollowUpScreen(CirkelScreen):
         super().__init__()
         self.weeks: int | None = None  # None: the setting
         self.result = None
+        self._filled: set[str] = set()  # the tabs whose table shows self.result
 
     def compose(self) -> ComposeResult:
+        # issue #17: read while the widgets are built (screens/early_read.py)
+        self.early_read(partial(followup, self.app.actor, weeks=self.weeks), on_done=self.show,
+                        status="#followup-status", group="followup", description=_("Henter opfølgning"))
         yield Header()
         yield Static(_("Henter tal …"), id="followup-status", classes="intake-status")
         with TabbedContent(id="followup-tabs"):
@@ -91,16 +98,16 @@ class FollowUpScreen(CirkelScreen):
         for label, key in ((_("Navn"), "name"), (_("CPR"), "cpr"), (_("Distrikt"), "district"),
                            (_("Revurderet"), "reassessed"), (_("Uger siden"), "weeks")):
             contact.add_column(label, key=key)
-        self.action_refresh()
+        self.early_read_ready()
 
     def on_screen_resume(self) -> None:
-        if self.result is not None:  # back from another screen (the first read is on_mount's)
+        if self.result is not None:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     def action_refresh(self) -> None:
         self.query_one("#followup-status", Static).update(_("Henter tal …"))
         self.run_read(followup, self.app.actor, weeks=self.weeks, on_done=self.show, status="#followup-status",
-                      description=_("Henter opfølgning"))
+                      group="followup", description=_("Henter opfølgning"))
 
     def show(self, result) -> None:
         self.result = result
@@ -118,21 +125,40 @@ class FollowUpScreen(CirkelScreen):
         tabs.get_tab("fu-long").label = _("Længe åbne ({n})").format(n=fmt_int(result.long_open_total))
         tabs.get_tab("fu-contact").label = _("Ingen kontakt ({n})").format(n=fmt_int(result.no_contact_total))
 
-        districts = self.query_one("#fu-districts-table", DataTable)
-        districts.clear()
-        for d in result.districts:
-            mark = Text("▼ " + _("bagud"), style="bold red") if d.behind else Text(_("i takt"), style="green")
-            districts.add_row(d.district, bar(d.punched, d.allocated, width=6), fmt_int(d.punched),
-                              fmt_int(d.allocated), _percent(d.used_share), _percent(d.year_share),
-                              fmt_int(d.expected), mark, key=str(d.district_id))
-        self._cards("#fu-idle-table", result.idle, result.idle_total)
-        self._cards("#fu-long-table", result.long_open, result.long_open_total)
-        contact = self.query_one("#fu-contact-table", DataTable)
-        contact.clear()
-        for c in result.no_contact:
-            contact.add_row(c.name, masked(c.cpr), c.district, fmt_date(c.reassessed_on),
-                            str((result.on - c.reassessed_on).days // 7), key=str(c.citizen_id))
-        self._more(contact, len(result.no_contact), result.no_contact_total, 5)
+        # issue #17: the tab shown is filled now, each other tab when it is first shown (up to 200
+        # rows each: three hidden tables measured and styled at every read cost more than the read)
+        self._filled = set()
+        self._fill(self.query_one("#followup-tabs", TabbedContent).active)
+
+    @on(TabbedContent.TabActivated, "#followup-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        self._fill(event.pane.id)
+
+    def _fill(self, tab: str) -> None:
+        """The table of ``tab`` with the figures read, once per read."""
+        result = self.result
+        if result is None or tab in self._filled:
+            return
+        self._filled.add(tab)
+        if tab == "fu-districts":
+            districts = self.query_one("#fu-districts-table", DataTable)
+            districts.clear()
+            for d in result.districts:
+                mark = Text("▼ " + _("bagud"), style="bold red") if d.behind else Text(_("i takt"), style="green")
+                districts.add_row(d.district, bar(d.punched, d.allocated, width=6), fmt_int(d.punched),
+                                  fmt_int(d.allocated), _percent(d.used_share), _percent(d.year_share),
+                                  fmt_int(d.expected), mark, key=str(d.district_id))
+        elif tab == "fu-idle":
+            self._cards("#fu-idle-table", result.idle, result.idle_total)
+        elif tab == "fu-long":
+            self._cards("#fu-long-table", result.long_open, result.long_open_total)
+        elif tab == "fu-contact":
+            contact = self.query_one("#fu-contact-table", DataTable)
+            contact.clear()
+            for c in result.no_contact:
+                contact.add_row(c.name, masked(c.cpr), c.district, fmt_date(c.reassessed_on),
+                                str((result.on - c.reassessed_on).days // 7), key=str(c.citizen_id))
+            self._more(contact, len(result.no_contact), result.no_contact_total, 5)
 
     def _cards(self, table_id: str, lines, total: int) -> None:
         table = self.query_one(table_id, DataTable)

@@ -16,6 +16,7 @@ from models.inputs import format_int
 from models.results import district_outcomes, outcome_report
 
 from .base import CirkelScreen
+from .early_read import EarlyRead
 from .intake_widgets import InfoDialog
 
 
@@ -43,7 +44,7 @@ def _change_cell(change) -> Text:
     return Text(f"{change.baseline}→{change.latest} ({change.delta:+d})", style=style)
 
 
-class OutcomesScreen(CirkelScreen):
+class OutcomesScreen(EarlyRead, CirkelScreen):
     TITLE = _("Resultater")
     BINDINGS = [
         Binding("g,f5", "refresh", _("Opdatér"), id="outcomes-refresh", tooltip=_("Beregn resultaterne igen.")),
@@ -57,6 +58,7 @@ class OutcomesScreen(CirkelScreen):
         self.citizens_of: int | None = None  # the district whose citizens are listed (or being read)
 
     def compose(self) -> ComposeResult:
+        self.load(early=True)  # issue #17: read while the widgets are built (screens/early_read.py)
         yield Header()
         with Vertical(id="outcomes"):
             yield Static(_("Baseline mod seneste opfølgning: middelændring · ↑ bedre = uændret ↓ dårligere"),
@@ -82,17 +84,18 @@ class OutcomesScreen(CirkelScreen):
         citizens.add_column(_("WHO-5"), key="who5")
         citizens.add_column(_("UCLA-3"), key="ucla")
         districts.focus()
-        self.action_refresh()
+        self.early_read_ready()
 
     def on_screen_resume(self) -> None:
-        if self.report is not None:  # back from another screen (the first read is on_mount's)
+        if self.report is not None:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     def action_refresh(self) -> None:
         self.load()
 
-    def load(self) -> None:
-        actor, row = self.app.actor, self.query_one("#outcome-districts", DataTable).cursor_row
+    def load(self, early: bool = False) -> None:
+        """Read the report (``early``: from compose, before the tables exist: the first row's citizens)."""
+        actor, row = self.app.actor, 0 if early else self.query_one("#outcome-districts", DataTable).cursor_row
 
         def read():
             """The report and the highlighted district's citizens in one worker: one round trip."""
@@ -104,7 +107,8 @@ class OutcomesScreen(CirkelScreen):
             except DomainError:
                 return report, None  # read again (and refused at the list) when shown
 
-        self.run_read(read, on_done=self.show, group="outcomes", description=_("Beregner resultater"))
+        run = self.early_read if early else self.run_read
+        run(read, on_done=self.show, group="outcomes", description=_("Beregner resultater"))
 
     def show(self, loaded) -> None:
         self.report, lines = loaded

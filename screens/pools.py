@@ -2,6 +2,8 @@
 moves between pools (R6–R8). Figures are read in a worker."""
 from __future__ import annotations
 
+from functools import partial
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,8 +27,9 @@ from models.inputs import format_date as fmt_date
 from models.inputs import format_int as fmt_int
 from models.inputs import format_kroner
 from models.permissions import can
-from models.pool_overview import pools_overview
+from models.pool_overview import pool_weeks, pools_overview
 from screens.base import CirkelDialog, CirkelScreen
+from screens.early_read import EarlyRead
 from screens.forms import FieldMessage, FieldRow, Form
 
 
@@ -62,7 +65,7 @@ def _mean(values) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-class PoolsScreen(CirkelScreen):
+class PoolsScreen(EarlyRead, CirkelScreen):
     TITLE = _("Puljer")
     BINDINGS = [
         Binding("minus", "change_year(-1)", _("Forrige år"), id="pools-prev-year", tooltip=_("Vis året før.")),
@@ -81,6 +84,10 @@ class PoolsScreen(CirkelScreen):
         self._bar_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
+        # issue #17: read while the widgets are built (screens/early_read.py); the first resume then reads no more
+        self._first_resume = True
+        self.early_read(partial(pools_overview, self.year, weekly=False), on_done=self.show, status="#pools-status",
+                        description=_("Henter puljer"))
         yield Header()
         with VerticalScroll(id="pools"):
             yield Static(_("Puljer"), classes="section-title", id="pools-title")
@@ -92,7 +99,7 @@ class PoolsScreen(CirkelScreen):
             yield Static(_("Henter tal …"), id="pools-status")
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         table = self.query_one("#pools-table", DataTable)
         table.add_column(_("Distrikt"), key="district")
         table.add_column(_("Tildelt"), key="allocated")
@@ -103,9 +110,14 @@ class PoolsScreen(CirkelScreen):
         table.add_column(_("Vent."), key="waitlist")
         table.add_column(_("Løber tør"), key="projection")
         table.focus()
+        shown = self.early_read_ready()  # show() is a coroutine
+        if shown is not None:
+            await shown
 
     def on_screen_resume(self) -> None:
-        # also the first showing: Textual sends a ScreenResume right after the mount (screens/base.py)
+        if self._first_resume:  # the first showing (right after the mount): compose's read is under way
+            self._first_resume = False
+            return
         self.action_refresh()
 
     # --- reading
@@ -120,7 +132,17 @@ class PoolsScreen(CirkelScreen):
         self.load(self.year)
 
     def load(self, year: int) -> None:
-        self.run_read(pools_overview, year, on_done=self.show, status="#pools-status",
+        """The table's figures first (issue #17); the weekly series follow behind them (_read_weeks)."""
+        self.run_read(partial(pools_overview, year, weekly=False), on_done=self.show, status="#pools-status",
+                      description=_("Henter puljer"))
+
+    def _read_weeks(self, overview) -> None:
+        async def shown(done) -> None:
+            if self.overview is overview:  # not replaced by another year or a refresh meanwhile
+                self.overview = done
+                await self._show_bars(done)
+
+        self.run_read(pool_weeks, overview, on_done=shown, status="#pools-status", group="pools-weeks",
                       description=_("Henter puljer"))
 
     async def show(self, overview) -> None:
@@ -188,6 +210,8 @@ class PoolsScreen(CirkelScreen):
         if not overview.lines:
             notes.append(Text(_("Ingen distrikter endnu. En administrator opretter dem under Distrikter (d).")))
         status.update(Text("\n").join(notes) if notes else _("Alle puljer har klip til resten af året."))
+        if not overview.weekly_read:
+            self._read_weeks(overview)
 
     async def _show_bars(self, overview) -> None:
         box = self.query_one("#pools-bars", Vertical)

@@ -38,13 +38,14 @@ from models.reassessment import (
 from screens.dialogs import ConfirmDialog
 
 from .base import CirkelScreen, restart_timer
+from .early_read import EarlyRead
 from .forms import AskDialog, FieldMessage, FieldRow, Form
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
 from .printing import offer_print
 from .widgets import in_columns, narrow, shortened, state_title
 
 
-class ReassessmentScreen(CirkelScreen):
+class ReassessmentScreen(EarlyRead, CirkelScreen):
     TITLE = _("Revurdering")
     BINDINGS = [
         Binding("enter", "reassess", _("Revurdér"), id="reassess-open", tooltip=_("Åbn revurderingen af den valgte.")),
@@ -68,6 +69,18 @@ class ReassessmentScreen(CirkelScreen):
         self._search_timer = None
 
     def compose(self) -> ComposeResult:
+        actor, limit = self.app.actor, self.limit
+
+        def first():
+            """The districts and the list (of the actor's own district, else all) in one worker:
+            one round trip before the list shows."""
+            known = districts(actor)
+            chosen = actor.district_id if actor.district_id in dict(known) else None
+            return known, chosen, self._read(actor, chosen, True, limit)
+
+        # issue #17: read while the widgets are built (screens/early_read.py)
+        self.early_read(first, on_done=self._show_districts, group="reassess", status="#reassess-list-status",
+                        description=_("Henter deltagere"))
         yield Header()
         with Horizontal(classes="intake-toolbar"):
             yield Select([], prompt=_("Alle distrikter"), id="reassess-district", compact=True)
@@ -95,17 +108,7 @@ class ReassessmentScreen(CirkelScreen):
             table.add_column(_("Tilstand"), key="state")
             table.add_column(_("Distrikt"), key="district")
         table.focus()
-        actor, limit = self.app.actor, self.limit
-
-        def first():
-            """The districts and the list (of the actor's own district, else all) in one worker:
-            one round trip before the list shows."""
-            known = districts(actor)
-            chosen = actor.district_id if actor.district_id in dict(known) else None
-            return known, chosen, self._read(actor, chosen, True, limit)
-
-        self.run_read(first, on_done=self._show_districts, group="reassess", status="#reassess-list-status",
-                      description=_("Henter deltagere"))
+        self.early_read_ready()
 
     def _show_districts(self, first) -> None:
         known, chosen, loaded = first
@@ -116,7 +119,7 @@ class ReassessmentScreen(CirkelScreen):
         self.show(loaded)
 
     def on_screen_resume(self) -> None:
-        if self.loaded:  # back from another screen (the first read follows the districts)
+        if self.loaded:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     @on(Select.Changed, "#reassess-district")

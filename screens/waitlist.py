@@ -24,6 +24,7 @@ from models.permissions import can
 from screens.dialogs import ConfirmDialog
 
 from .base import CirkelScreen
+from .early_read import EarlyRead
 from .forms import AskDialog
 from .intake_widgets import InfoDialog
 from .printing import offer_print
@@ -32,7 +33,7 @@ from .widgets import narrow, shortened
 WAITLIST_PAGE = 200  # entries shown at a time (a district's waitlist runs to 1,000 at 100,000 citizens)
 
 
-class WaitlistScreen(CirkelScreen):
+class WaitlistScreen(EarlyRead, CirkelScreen):
     TITLE = _("Venteliste")
     BINDINGS = [
         Binding("enter", "admit", _("Optag"), id="waitlist-admit",
@@ -53,6 +54,19 @@ class WaitlistScreen(CirkelScreen):
         self.may_override = False  # a leader (admission.override): the u key is theirs
 
     def compose(self) -> ComposeResult:
+        actor, limit = self.app.actor, self.limit
+
+        def first():
+            """The districts and the first one's waitlist (the actor's own, else the first) in one
+            worker: one round trip before the list shows."""
+            known = districts(actor)
+            chosen = actor.district_id if actor.district_id in dict(known) else (known[0][0] if known else None)
+            loaded = None if chosen is None else (waitlist(actor, chosen, limit=limit), next_card_number_preview())
+            return known, chosen, loaded
+
+        # issue #17: read while the widgets are built (screens/early_read.py)
+        self.early_read(first, on_done=self._show_districts, status="#waitlist-status", group="waitlist",
+                        description=_("Henter venteliste"))
         yield Header()
         with Horizontal(classes="intake-toolbar"):
             yield Select([], prompt=_("Vælg distrikt"), id="waitlist-district", compact=True)
@@ -73,19 +87,8 @@ class WaitlistScreen(CirkelScreen):
         table.add_column(_("Screenet"), key="screened")
         table.add_column(_("Venter siden"), key="since")
         table.focus()
-        actor, limit = self.app.actor, self.limit
-        self.may_override = can(actor, "admission.override")
-
-        def first():
-            """The districts and the first one's waitlist (the actor's own, else the first) in one
-            worker: one round trip before the list shows."""
-            known = districts(actor)
-            chosen = actor.district_id if actor.district_id in dict(known) else (known[0][0] if known else None)
-            loaded = None if chosen is None else (waitlist(actor, chosen, limit=limit), next_card_number_preview())
-            return known, chosen, loaded
-
-        self.run_read(first, on_done=self._show_districts, status="#waitlist-status", group="waitlist",
-                      description=_("Henter venteliste"))
+        self.may_override = can(self.app.actor, "admission.override")
+        self.early_read_ready()
 
     def _show_districts(self, first) -> None:
         known, chosen, loaded = first
@@ -96,7 +99,7 @@ class WaitlistScreen(CirkelScreen):
             self.show(loaded)
 
     def on_screen_resume(self) -> None:
-        if self.waitlist is not None:  # back from another screen (the first read is on_mount's)
+        if self.waitlist is not None:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     @on(Select.Changed, "#waitlist-district")

@@ -482,3 +482,42 @@ def test_the_preview_names_the_districts_a_budget_would_close_for_intake(leader,
     set_budget(leader, 2026, 60_000, 100, 0)
     assert not {f.district: f for f in pool_figures(2026)}["Juelsminde"].open_for_intake  # as the preview said
     assert preview_budget(2026, 50_000, 100, 0).closes_intake == []  # already closed: nothing new to warn of
+
+
+# screensB (issue #17): the pools screen reads its table first (the projections from the window's
+# punches alone, models.pool_overview.clips_in_window) and the weekly series behind it (pool_weeks)
+def test_the_table_first_and_the_weeks_behind_it_give_the_one_read_figures(leader, districts):
+    from models.pool_overview import clips_in_window, in_window, pool_weeks, punches_by_day
+
+    today = dt.date(2026, 6, 1)
+    freeze_today(today)
+    set_budget(leader, 2026, 120_000, 100, 0)
+    hedensted, juelsminde, _ = districts
+    card_holder = participant(hedensted)
+    card = issue_card(leader, card_holder, dt.date(2026, 1, 2))
+    agreement = Agreement.create(citizen=participant(juelsminde), pool=pool_of(juelsminde, 2026), approved_by=leader,
+                                 clips=298, reason="test", valid_from=dt.date(2026, 1, 1))
+    # around the 56-day window: its first day, the day before it, today, and clips after today
+    days = [dt.date(2026, 2, 1), today - dt.timedelta(days=56), today - dt.timedelta(days=55), today - dt.timedelta(3),
+            today, today + dt.timedelta(days=2)]
+    n = 0
+    for day in days:
+        for holder, where in ((card_holder, {"card": card}), (agreement.citizen, {"agreement": agreement})):
+            n += 1
+            Punch.create(id=f"w{n}", citizen=holder, clips=n % 3 + 1, activity="test", punched_on=day,
+                         registered_by=leader, **where)
+    pools = [pool_of(d, 2026).id for d in districts]
+    by_day = punches_by_day(pools)
+    assert clips_in_window(pools, today) == {pid: in_window(by_day[pid], today) for pid in pools}
+    assert clips_in_window(pools, today)[pool_of(hedensted, 2026).id] > 0  # the window has clips to tell apart
+    one_read = pools_overview(2026, today)
+    first = pools_overview(2026, today, weekly=False)
+    assert not first.weekly_read and all(line.weekly == [] for line in first.lines + [first.total])
+    assert [(line.figures, line.projection) for line in first.lines + [first.total]] == [
+        (line.figures, line.projection) for line in one_read.lines + [one_read.total]]
+    assert first.money == one_read.money
+    done = pool_weeks(first)
+    assert done.weekly_read and first.lines[0].weekly == []  # a copy: the one shown meanwhile is kept
+    assert [line.weekly for line in done.lines + [done.total]] == [
+        line.weekly for line in one_read.lines + [one_read.total]]
+    assert sum(done.total.weekly) > 0

@@ -230,3 +230,32 @@ def test_the_longest_waiting_reassessment_comes_first(admin, frozen_day):
     assert lines[1].waiting_since == frozen_day - dt.timedelta(days=20)
     assert lines[0].waiting_since == day + dt.timedelta(days=round(6 * 30.44))
     assert lines[3].waiting_since is None
+
+
+# screensB (issue #17): the due list filters by the rule itself (no repeated "due" column); it is
+# exactly the rule's set (models.participation.due_for_reassessment), and the others are the rest
+def test_the_due_list_is_the_due_rule_and_the_rest_is_everyone_else(admin, frozen_day):
+    from models.reassessment import participant_page
+
+    district = district_with_pool(admin, capacity=6)
+    old = frozen_day - dt.timedelta(days=200)
+    freeze_today(old)
+    waited = _participant(admin, district, 0, on=old)  # 6 months without a reassessment: due
+    reassessed = _participant(admin, district, 1, on=old)
+    freeze_today(frozen_day - dt.timedelta(days=10))
+    reassess(admin, reassessed, decision="continue", **FOLLOWUP)  # reassessed since the cutoff: not due
+    freeze_today(frozen_day)
+    used_up = _participant(admin, district, 2)
+    punch(admin, used_up, 10, "Fællestur")  # its card used up: due
+    paused = _participant(admin, district, 3, on=old)
+    pause(admin, paused, "ferie")  # paused and past the interval: due
+    fresh = _participant(admin, district, 4)  # admitted today: not due
+    rule = {c.id for c in due_for_reassessment(district=district)}
+    assert rule == {waited.id, used_up.id, paused.id}
+    due = participant_page(admin, district, only_due=True)
+    assert {line.citizen_id for line in due.lines} == rule and all(line.due for line in due.lines)
+    assert (due.total, due.due) == (3, 3)
+    everyone = participant_page(admin, district, only_due=False)
+    assert {(line.citizen_id, line.due) for line in everyone.lines} == (
+        {(cid, True) for cid in rule} | {(reassessed.id, False), (fresh.id, False)})
+    assert (everyone.total, everyone.due) == (5, 3)
