@@ -54,6 +54,7 @@ import uuid
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Callable, ContextManager, Iterable, Iterator
 
@@ -244,20 +245,20 @@ class CheckedRows:
     """
 
     def __init__(self) -> None:
-        self.row = array("l")  # Excel row number
-        self.number = array("q")
-        self.start = array("l")  # date ordinal
-        self.end = array("l")  # date ordinal, 0: an open card
+        self.row = array("i")  # Excel row number
+        self.number = array("i")  # card numbers stop at 999,999,999 (CARD_NUMBER_MAX < 2**31)
+        self.start = array("i")  # date ordinal
+        self.end = array("i")  # date ordinal, 0: an open card
         self.clips = array("b")
-        self.who = array("l")  # index of the row's citizen (below)
-        self.district = array("l")  # index into ``spellings``: the district as written on this row
+        self.who = array("i")  # index of the row's citizen (below)
+        self.district = array("i")  # index into ``spellings``: the district as written on this row
         self.spellings: list[str] = []
         self._spelling: dict[str, int] = {}
         # the file's citizens
-        self.cpr: list[str] = []
+        self.cprs = array("q")  # the ten ASCII digits (normalise checks them) as a number; see cpr()
         self.name: list[str] = []
-        self.person_row = array("l")  # Excel row of the citizen's first row
-        self.person_district = array("l")  # that row's district (index into ``spellings``)
+        self.person_row = array("i")  # Excel row of the citizen's first row
+        self.person_district = array("i")  # that row's district (index into ``spellings``)
 
     def __len__(self) -> int:
         return len(self.row)
@@ -269,12 +270,18 @@ class CheckedRows:
             self.spellings.append(district)
         return index
 
+    def people(self) -> int:
+        return len(self.cprs)
+
+    def cpr(self, who: int) -> str:
+        return f"{self.cprs[who]:010d}"
+
     def add_person(self, cpr: str, name: str, row: int, district: int) -> int:
-        self.cpr.append(cpr)
+        self.cprs.append(int(cpr))
         self.name.append(name)
         self.person_row.append(row)
         self.person_district.append(district)
-        return len(self.cpr) - 1
+        return len(self.cprs) - 1
 
     def add(self, n: int, who: int, district: int, number: int, start: _dt.date, clips: int,
             end: _dt.date | None) -> int:
@@ -296,7 +303,7 @@ class CheckedRows:
 
     def card(self, i: int) -> CardRow:
         who = self.who[i]
-        return CardRow(self.row[i], self.cpr[who], self.name[who], self.spellings[self.district[i]], self.number[i],
+        return CardRow(self.row[i], self.cpr(who), self.name[who], self.spellings[self.district[i]], self.number[i],
                        self.start_of(i), self.clips[i], self.end_of(i))
 
 
@@ -310,10 +317,11 @@ def check_rows(sheet: ImportSheet, errors: _Errors) -> CheckedRows:
     scheme_start = get_setting(SCHEME_START.key)
     day = today()
     kept = CheckedRows()
-    by_number: dict[int, int] = {}  # card number -> kept index, or -1: its first row was refused (in ``refused``)
+    by_number: dict[int, bool] = {}  # card number -> its first row was kept (True) or refused (False, in ``refused``)
+    where: dict[int, int] | None = None  # card number -> kept index; made at the first repeated number
     refused: dict[int, tuple] = {}  # card number -> (Excel row, data) of a first row refused by the CPR rules
-    by_cpr: dict[str, int] = {}  # CPR -> citizen index
-    open_row = array("l")  # per citizen: the Excel row of its open card, 0 for none
+    by_cpr: dict[int, int] = {}  # CPR (as a number) -> citizen index
+    open_row = array("i")  # per citizen: the Excel row of its open card, 0 for none
     for excel_row, values in sheet.rows:
         checked = _check_row(excel_row, values, errors, scheme_start, day)
         if checked is None:
@@ -322,13 +330,16 @@ def check_rows(sheet: ImportSheet, errors: _Errors) -> CheckedRows:
         data = (cpr, name, district.casefold(), start, clips, end)
         first = by_number.get(number)
         if first is not None:
-            first_row, first_data = refused[number] if first < 0 else (kept.row[first], _data(kept, first))
+            if first and where is None:
+                where = {number: i for i, number in enumerate(kept.number)}
+            first_row, first_data = (kept.row[where[number]], _data(kept, where[number])) if first else refused[number]
             if first_data != data:
                 errors.add(n, COL_NUMBER, _("kort {number} står også i række {row} med andre oplysninger.").format(number=number, row=first_row))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
             continue  # an exact repeat: the first row stands
-        by_number[number] = -1
+        by_number[number] = False
         spelling = kept.spelling(district)
-        who = by_cpr.get(cpr)
+        key = int(cpr)
+        who = by_cpr.get(key)
         if who is not None:
             if kept.name[who] != name:
                 errors.add(n, COL_NAME, _("CPR {cpr} står i række {row} med navnet '{name}'.").format(cpr=formatted(cpr), row=kept.person_row[who], name=kept.name[who]))  # noqa: E501 - a msgid stays one literal (tests/domain/test_i18n.py)
@@ -340,7 +351,7 @@ def check_rows(sheet: ImportSheet, errors: _Errors) -> CheckedRows:
                 refused[number] = (n, data)
                 continue
         else:
-            who = by_cpr[cpr] = kept.add_person(cpr, name, n, spelling)
+            who = by_cpr[key] = kept.add_person(cpr, name, n, spelling)
             open_row.append(0)
         if end is None:
             if open_row[who]:
@@ -348,14 +359,17 @@ def check_rows(sheet: ImportSheet, errors: _Errors) -> CheckedRows:
                 refused[number] = (n, data)
                 continue
             open_row[who] = n
-        by_number[number] = kept.add(n, who, spelling, number, start, clips, end)
+        i = kept.add(n, who, spelling, number, start, clips, end)
+        by_number[number] = True
+        if where is not None:
+            where[number] = i
     return kept
 
 
 def _data(kept: CheckedRows, i: int) -> tuple:
     """What two rows with one card number must agree on (as ``CardRow.data``)."""
     who = kept.who[i]
-    return (kept.cpr[who], kept.name[who], kept.spellings[kept.district[i]].casefold(), kept.start_of(i),
+    return (kept.cpr(who), kept.name[who], kept.spellings[kept.district[i]].casefold(), kept.start_of(i),
             kept.clips[i], kept.end_of(i))
 
 
@@ -525,13 +539,13 @@ class _Planned:
 
     def __init__(self, rows: CheckedRows):
         self.rows = rows
-        self.first = array("l")  # the citizen's earliest row: CPR, name, district, first start
-        self.ended = array("l")  # ordinal of the last card's end, 0: active
-        self.lo = array("l")  # its new cards are cards[lo:hi], by (start, number)
-        self.hi = array("l")
-        self.cards = array("l")
-        self.order: list[int] = []  # by CPR: the write's order (see :meth:`sort`)
-        self.written = array("l")  # every new citizen's new cards, in the write's order
+        self.first = array("i")  # the citizen's earliest row: CPR, name, district, first start
+        self.ended = array("i")  # ordinal of the last card's end, 0: active
+        self.lo = array("i")  # its new cards are cards[lo:hi], by (start, number)
+        self.hi = array("i")
+        self.cards = array("i")
+        self.order = array("i")  # by CPR: the write's order (see :meth:`sort`)
+        self.written = array("i")  # every new citizen's new cards, in the write's order
 
     def __len__(self) -> int:
         return len(self.first)
@@ -546,12 +560,12 @@ class _Planned:
     def sort(self) -> None:
         """Ids given by CPR: ids and the CPR index then grow together (a faster bulk insert)."""
         rows = self.rows
-        self.order = sorted(range(len(self.first)), key=lambda k: rows.cpr[rows.who[self.first[k]]])
+        self.order = array("i", sorted(range(len(self.first)), key=lambda k: rows.cprs[rows.who[self.first[k]]]))
         for k in self.order:
             self.written.extend(self.cards[self.lo[k]:self.hi[k]])
 
     def cpr(self, k: int) -> str:
-        return self.rows.cpr[self.rows.who[self.first[k]]]
+        return self.rows.cpr(self.rows.who[self.first[k]])
 
     def name(self, k: int) -> str:
         return self.rows.name[self.rows.who[self.first[k]]]
@@ -615,7 +629,7 @@ class _NewCards(Sequence):
             existing, i = self.for_existing[k - len(self.planned.written)]
             name = existing.name
         end = rows.end_of(i)
-        return NewCard(rows.number[i], rows.cpr[rows.who[i]], name, rows.start_of(i), rows.clips[i], end,
+        return NewCard(rows.number[i], rows.cpr(rows.who[i]), name, rows.start_of(i), rows.clips[i], end,
                        card_status(rows.clips[i], end))
 
 
@@ -647,12 +661,13 @@ class ImportPlan:
         return self.report.nothing_to_do
 
 
-def _chunks(items: list, size: int = _CHUNK) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _chunks(items: Iterable, size: int = _CHUNK) -> Iterator[list]:
+    it = iter(items)
+    while part := list(islice(it, size)):
+        yield part
 
 
-def _existing_citizens(cprs: list[str]) -> dict[str, _Existing]:
+def _existing_citizens(cprs: Iterable[str]) -> dict[str, _Existing]:
     found: dict[str, _Existing] = {}
     for part in _chunks(cprs):
         query = (Citizen.select(Citizen.id, Citizen.cpr, Citizen.name, Citizen.district, Citizen.state)
@@ -713,14 +728,15 @@ def plan_import(actor: Staff, sheet: ImportSheet, *, create_districts: bool = Fa
     start, number, who = rows.start, rows.number, rows.who
     order = sorted(range(len(rows)), key=lambda i: (start[i] << 30) | number[i])  # numbers < 2**30
     order.sort(key=who.__getitem__)
-    order = array("l", order)
-    lo = array("l", bytes(8 * (len(rows.cpr) + 1)))
+    order = array("i", order)
+    people = rows.people()
+    lo = array("i", bytes(4 * (people + 1)))
     for w in who:
         lo[w + 1] += 1
-    for p in range(len(rows.cpr)):
+    for p in range(people):
         lo[p + 1] += lo[p]
-    groups = sorted(range(len(rows.cpr)), key=lambda p: (start[order[lo[p]]] << 30) | number[order[lo[p]]])
-    citizens_in_db = _existing_citizens(rows.cpr)
+    groups = array("i", sorted(range(people), key=lambda p: (start[order[lo[p]]] << 30) | number[order[lo[p]]]))
+    citizens_in_db = _existing_citizens(rows.cpr(p) for p in range(people))
 
     pools = {(district_id, year): pool_id for pool_id, district_id, year in
              Pool.select(Pool.id, Pool.district, Budget.year).join(Budget).tuples()}

@@ -511,3 +511,24 @@ def test_the_spool_is_gone_after_an_import_and_after_a_refused_write(leader, tmp
         import_file(leader, write_sheet(tmp_path / "b.xlsx", [
             ("020246-1237", "Bo Holm", "Tørring", 2001, D(2026, 1, 1), 1, None)]))
     assert attached() == ["main"] and row_counts() == before
+
+
+def test_repeated_card_numbers_against_kept_and_refused_first_rows(leader, tmp_path):
+    """The rows are checked as they are read and only what the checks need is kept: an exact repeat is
+    dropped, a repeat with other data names the first row, also when that first row was itself refused."""
+    repeat = ("010145-1235", "Karen Østergård", "Tørring", 1001, D(2026, 3, 1), 4, None)
+    ok = write_sheet(tmp_path / "ok.xlsx", _rows(repeat, ("020246-1237", "Bo Holm", "Tørring", 2001, D(2025, 1, 1),
+                                                           2, D(2025, 2, 1)), repeat))
+    report = import_file(leader, ok, dry_run=True)
+    assert [c.number for c in report.new_cards] == [1001, 2001] and report.rows == 2
+    errors = _refused(leader, write_sheet(tmp_path / "bad.xlsx", _rows(
+        ("010145-1235", "Karen Ø.", "Tørring", 3001, D(2025, 1, 1), 1, D(2025, 2, 1)),  # row 3: another name
+        ("010145-1235", "Karen Ø.", "Tørring", 3001, D(2025, 1, 1), 1, D(2025, 2, 1)),  # row 4: its exact repeat
+        ("020246-1237", "Bo Holm", "Tørring", 3001, D(2025, 1, 1), 1, D(2025, 2, 1)),  # row 5: 3001 once more
+        ("010145-1235", "Karen Østergård", "Tørring", 1001, D(2026, 3, 2), 4, None),  # row 6: 1001, another start
+    )))
+    assert errors == [
+        "Ark Klippekort, række 3, kolonne B (Navn): CPR 010145-1235 står i række 2 med navnet 'Karen Østergård'.",
+        "Ark Klippekort, række 5, kolonne D (Kortnr): kort 3001 står også i række 3 med andre oplysninger.",
+        "Ark Klippekort, række 6, kolonne D (Kortnr): kort 1001 står også i række 2 med andre oplysninger.",
+    ]
