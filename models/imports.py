@@ -1077,10 +1077,11 @@ _SPOOL_WRITES = {
 
 
 def _spooled() -> bool:
-    """Whether this store takes the spool (SQLite: an attached in-memory database)."""
+    """Whether this store takes the spool: SQLite (an attached in-memory database), when no transaction is
+    open on the connection (SQLite attaches only outside one; the import then runs as a savepoint)."""
     from .store import is_postgresql_database
 
-    return not is_postgresql_database(db.obj)
+    return not is_postgresql_database(db.obj) and not db.connection().in_transaction
 
 
 @contextlib.contextmanager
