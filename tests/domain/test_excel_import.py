@@ -491,6 +491,7 @@ def test_the_spooled_write_gives_the_rows_the_python_rows_give(leader, me, tmp_p
     assert len(spooled["card"]) == 236 and len(spooled["citizen"]) == 234
 
 
+@pytest.mark.sqlite_only  # the spool and PRAGMA database_list are SQLite's
 def test_the_spool_is_gone_after_an_import_and_after_a_refused_write(leader, tmp_path, monkeypatch):
     """The in-memory spool holds personal data: detached when the import is done, and when the write fails."""
     from models import imports
