@@ -1010,15 +1010,14 @@ class _Writes:
     def spool_citizens(self) -> Iterator[tuple]:
         planned = self.plan.new_citizens
         for cid, district_id, k in self._citizens():
-            state, since = self._state(k)
             ended = planned.ended_on(k)
-            yield (cid, planned.cpr(k), planned.name(k), district_id, state, since.isoformat(),
-                   planned.first_start(k).isoformat(), ended.isoformat() if ended else None)
+            yield (cid, planned.cpr(k), planned.name(k), district_id, planned.first_start(k).isoformat(),
+                   ended.isoformat() if ended else None)
 
     def spool_cards(self) -> Iterator[tuple]:
         for card_id, cid, pool_id, i in self._cards():
-            number, used, status, issued, ended = self._card(i)
-            yield card_id, number, cid, pool_id, used, status, issued, ended
+            number, used, _status, issued, ended = self._card(i)
+            yield card_id, number, cid, pool_id, used, issued, ended
 
     def spool_parameters(self) -> dict:
         prefix = str(uuid.UUID(int=self.punch_base))[:-10]  # the last 10 hex digits: the card's place
@@ -1045,34 +1044,40 @@ COLUMNS_WRITTEN = {
 
 
 SPOOL = "cirkel_import_spool"  # the attached in-memory database (SQLite)
-_SPOOL_TABLES = (
-    f"CREATE TABLE {SPOOL}.c (id INTEGER PRIMARY KEY, cpr TEXT, name TEXT, district_id INTEGER, state TEXT, "
-    "since TEXT, first TEXT, ended TEXT)",
+_SPOOL_TABLES = (  # each citizen's state and each card's status are not stored but derived (views), as _Writes does
+    f"CREATE TABLE {SPOOL}.c (id INTEGER PRIMARY KEY, cpr TEXT, name TEXT, district_id INTEGER, first TEXT, "
+    "ended TEXT)",
     f"CREATE TABLE {SPOOL}.k (id INTEGER PRIMARY KEY, number INTEGER, citizen_id INTEGER, pool_id INTEGER, "
-    "used INTEGER, status TEXT, issued TEXT, ended TEXT)",
+    "used INTEGER, issued TEXT, ended TEXT)",
     f"CREATE TABLE {SPOOL}.steps (step INTEGER PRIMARY KEY, from_state TEXT, to_state TEXT)",
+    f"CREATE VIEW {SPOOL}.citizens AS SELECT id, cpr, name, district_id, first, ended, "
+    f"CASE WHEN ended IS NULL THEN '{STATE_ACTIVE}' ELSE '{STATE_ENDED}' END AS state, "
+    "ifnull(ended, first) AS since FROM c",
+    f"CREATE VIEW {SPOOL}.cards AS SELECT id, number, citizen_id, pool_id, used, issued, ended, "
+    f"CASE WHEN used >= {CLIPS_PER_CARD} THEN '{CARD_USED_UP}' WHEN ended IS NOT NULL THEN '{CARD_CLOSED}' "
+    f"ELSE '{CARD_OPEN}' END AS status FROM k",  # card_status()
 )
 # Inside the lock, per table one statement from the spool: the same rows as _Writes' methods, in the same
 # order (the audit JSON as printf, json_quote escaping a name as json.dumps(..., ensure_ascii=False) does)
 _SPOOL_WRITES = {
-    "citizen": f"SELECT id, cpr, name, '', '', '', '', district_id, 0, state, since, :at, :actor FROM {SPOOL}.c "
+    "citizen": f"SELECT id, cpr, name, '', '', '', '', district_id, 0, state, since, :at, :actor FROM {SPOOL}.citizens "
                "ORDER BY id",
     "state_change": f"SELECT c.id, s.from_state, s.to_state, CASE s.step WHEN 3 THEN c.ended ELSE c.first END, "
-                    f":at, :actor, :reason FROM {SPOOL}.c AS c CROSS JOIN {SPOOL}.steps AS s "
+                    f":at, :actor, :reason FROM {SPOOL}.citizens AS c CROSS JOIN {SPOOL}.steps AS s "
                     "WHERE s.step < 3 OR c.ended IS NOT NULL ORDER BY c.id, s.step",
     "card": f"SELECT id, number, citizen_id, pool_id, :clips, used, status, issued, ended, "
-            f"CASE WHEN status = :closed THEN :reason ELSE '' END, :actor, :at FROM {SPOOL}.k ORDER BY id",
+            f"CASE WHEN status = :closed THEN :reason ELSE '' END, :actor, :at FROM {SPOOL}.cards ORDER BY id",
     "punch": f"SELECT :prefix || printf('%010x', id - :first_card), id, citizen_id, :kind, used, :activity, issued, "
-             f"'', :actor, :at FROM {SPOOL}.k WHERE used > 0 ORDER BY id",
+             f"'', :actor, :at FROM {SPOOL}.cards WHERE used > 0 ORDER BY id",
     "citizen_audit": "SELECT :at, :actor, 'citizen.import', 'citizen', CAST(id AS TEXT), NULL, "
                      "printf('{\"cpr\": \"%s-XXXX\", \"name\": %s, \"district\": %s, \"state\": \"%s\", "
                      "\"state_since\": \"%s\"}', substr(cpr, 1, 6), json_quote(name), ifnull(district_id, 'null'), "
-                     f"state, since) FROM {SPOOL}.c ORDER BY id",
+                     f"state, since) FROM {SPOOL}.citizens ORDER BY id",
     "card_audit": "SELECT :at, :actor, 'card.import', 'card', CAST(id AS TEXT), NULL, "
                   "printf('{\"number\": %d, \"citizen\": %d, \"pool\": %s, \"used\": %d, \"status\": \"%s\", "
                   "\"issued_on\": \"%s\", \"ended_on\": %s}', number, citizen_id, ifnull(pool_id, 'null'), used, "
                   f"status, issued, CASE WHEN ended IS NULL THEN 'null' ELSE '\"' || ended || '\"' END) "
-                  f"FROM {SPOOL}.k ORDER BY id",
+                  f"FROM {SPOOL}.cards ORDER BY id",
 }
 
 
@@ -1100,8 +1105,8 @@ def _memory_spool(writes: _Writes) -> Iterator[None]:
         cursor.execute("BEGIN")  # only the spool is written: it alone is locked
         cursor.executemany(f"INSERT INTO {SPOOL}.steps VALUES (?, ?, ?)", [
             (1, STATE_SCREENED, STATE_ELIGIBLE), (2, STATE_ELIGIBLE, STATE_ACTIVE), (3, STATE_ACTIVE, STATE_ENDED)])
-        cursor.executemany(f"INSERT INTO {SPOOL}.c VALUES (?, ?, ?, ?, ?, ?, ?, ?)", writes.spool_citizens())
-        cursor.executemany(f"INSERT INTO {SPOOL}.k VALUES (?, ?, ?, ?, ?, ?, ?, ?)", writes.spool_cards())
+        cursor.executemany(f"INSERT INTO {SPOOL}.c VALUES (?, ?, ?, ?, ?, ?)", writes.spool_citizens())
+        cursor.executemany(f"INSERT INTO {SPOOL}.k VALUES (?, ?, ?, ?, ?, ?, ?)", writes.spool_cards())
         cursor.execute("COMMIT")
         yield
     finally:
