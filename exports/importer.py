@@ -140,8 +140,19 @@ def open_sheet(path: str | Path, progress: Callable[[int], None] | None = None) 
                               rows=_rows(target, values, positions, progress))
         finally:
             wb.close()
+            _forget_strings(wb)
     finally:
         handle.close()
+
+
+def _forget_strings(wb) -> None:
+    """Let go of the file's shared strings as the sheet is closed (issue #17: at 200,000 rows they are
+    ~25 MB, and the workbook's reference cycles would keep them until the next full garbage collection).
+    Only the strings a checked row kept (the names) stay."""
+    for ws in getattr(wb, "worksheets", ()):
+        strings = getattr(ws, "_shared_strings", None)  # openpyxl's read-only worksheet
+        if isinstance(strings, list):
+            strings.clear()
 
 
 def _rows(path: Path, values, positions: list[int], progress) -> Iterator[tuple[int, tuple]]:

@@ -436,3 +436,100 @@ def test_a_large_import_is_findable_by_name_and_keeps_the_search_trigger(leader,
 
     create_citizen(leader, "020246-1237", "Efter Importen")  # the trigger indexes new citizens again
     assert [m.name for m in search_citizens("Efter Imp")] == ["Efter Importen"]
+
+
+# import3 (issue #17 goal 2): the spooled write and the compact rows
+def _tables() -> dict[str, list[tuple]]:
+    from models.store import db
+
+    written = {"citizen_fts": "rowid, name", "district": "* FROM district WHERE name = 'Glud'",  # by the import
+               "audit_log": "* FROM audit_log WHERE operation LIKE '%import'"}
+    return {table: db.execute_sql(f'SELECT {written.get(table, "*")}' + ("" if " FROM " in written.get(table, "")
+                                  else f' FROM "{table}"') + f' ORDER BY {"rowid" if "fts" in table else "id"}'
+                                  ).fetchall()
+            for table in ("district", "citizen", "citizen_fts", "state_change", "card", "punch", "audit_log")}
+
+
+def _import_everything_once(leader, tmp_path) -> dict[str, list[tuple]]:
+    """A file with every kind of row: new and known citizens, open, closed, used-up and unused cards, a new
+    district, a pool, names JSON must escape; then every table as it stands."""
+    district = District.get(District.name == "Tørring")
+    budget = Budget.create(year=2025, budget_dkk=decimal.Decimal(10000), price_per_clip_dkk=decimal.Decimal(100),
+                           created_by=leader)
+    Pool.create(budget=budget, district=district, allocated=100)
+    import_file(leader, write_sheet(tmp_path / "first.xlsx", [
+        ("010145-1235", "Karen Østergård", "Tørring", 1001, D(2025, 3, 1), 4, None)]))
+    rows = [("010145-1235", "Karen Østergård", "tørring", 1002, D(2025, 1, 2), 3, D(2025, 2, 1)),  # Cirkel knows her
+            ("020246-1237", 'Bent "Bager" \\ Æbelø', "Tørring", 2001, D(2025, 1, 5), 10, D(2025, 4, 1)),
+            ("020246-1237", 'Bent "Bager" \\ Æbelø', "Tørring", 2002, D(2025, 4, 3), 0, None),
+            ("030347-1238", "Åse Brøndum", "", 3001, D(2026, 1, 5), 2, D(2026, 2, 1)),
+            ("040448-1239", "Ib Glud", "Glud", 4001, D(2025, 1, 5), 0, D(2025, 3, 1))]
+    rows += [(f"{1 + i % 28:02d}0{1 + i // 28 % 9}45-{2000 + i:04d}", f"Import Person{i:03d}", "Tørring", 5000 + i,
+              D(2025, 1, 1 + i % 28), i % 10, None if i % 3 else D(2025, 12, 1)) for i in range(230)]
+    import_file(leader, write_sheet(tmp_path / "second.xlsx", rows), create_districts=True)
+    return _tables()
+
+
+@pytest.mark.sqlite_only  # the spool is SQLite's (PostgreSQL inserts the rows built in Python)
+def test_the_spooled_write_gives_the_rows_the_python_rows_give(leader, me, tmp_path, new_db_path, monkeypatch):
+    """On SQLite every table is filled from an in-memory spool by SQL; the rows (the audit JSON to the byte,
+    the punches' ids, the search index) are those the Python-built rows give, which PostgreSQL inserts."""
+    import uuid
+
+    from models import imports
+
+    monkeypatch.setattr(imports, "now", lambda: dt.datetime(2026, 6, 1, 12, 0, 0))
+    monkeypatch.setattr(imports.uuid, "uuid4", lambda: uuid.UUID("0f1e2d3c-4b5a-4978-8796-a5b4c3d2e1f0"))
+    spooled = _import_everything_once(leader, tmp_path)
+
+    admin = _switch_to_empty_database(new_db_path("python.db"), me)
+    District.create(name="Tørring", home_help_count=10)
+    monkeypatch.setattr(imports, "_spooled", lambda: False)
+    assert _import_everything_once(admin, tmp_path) == spooled
+    audits = [json.loads(a) for (*_rest, a) in spooled["audit_log"] if a and "Bager" in a]
+    assert audits[0]["name"] == 'Bent "Bager" \\ Æbelø'
+    assert len(spooled["card"]) == 236 and len(spooled["citizen"]) == 234
+
+
+@pytest.mark.sqlite_only  # the spool and PRAGMA database_list are SQLite's
+def test_the_spool_is_gone_after_an_import_and_after_a_refused_write(leader, tmp_path, monkeypatch):
+    """The in-memory spool holds personal data: detached when the import is done, and when the write fails."""
+    from models import imports
+    from models.store import db
+
+    def attached() -> list[str]:
+        return [name for _seq, name, _file in db.execute_sql("PRAGMA database_list").fetchall() if name != "temp"]
+
+    import_file(leader, write_sheet(tmp_path / "a.xlsx", _rows()))
+    assert attached() == ["main"] and Card.select().count() == 1
+
+    def failing(writes, search_index_paused):
+        raise DomainError("stop")
+
+    monkeypatch.setattr(imports, "_write_spooled", failing)
+    before = row_counts()
+    with pytest.raises(DomainError, match="stop"):
+        import_file(leader, write_sheet(tmp_path / "b.xlsx", [
+            ("020246-1237", "Bo Holm", "Tørring", 2001, D(2026, 1, 1), 1, None)]))
+    assert attached() == ["main"] and row_counts() == before
+
+
+def test_repeated_card_numbers_against_kept_and_refused_first_rows(leader, tmp_path):
+    """The rows are checked as they are read and only what the checks need is kept: an exact repeat is
+    dropped, a repeat with other data names the first row, also when that first row was itself refused."""
+    repeat = ("010145-1235", "Karen Østergård", "Tørring", 1001, D(2026, 3, 1), 4, None)
+    ok = write_sheet(tmp_path / "ok.xlsx", _rows(repeat, ("020246-1237", "Bo Holm", "Tørring", 2001, D(2025, 1, 1),
+                                                           2, D(2025, 2, 1)), repeat))
+    report = import_file(leader, ok, dry_run=True)
+    assert [c.number for c in report.new_cards] == [1001, 2001] and report.rows == 2
+    errors = _refused(leader, write_sheet(tmp_path / "bad.xlsx", _rows(
+        ("010145-1235", "Karen Ø.", "Tørring", 3001, D(2025, 1, 1), 1, D(2025, 2, 1)),  # row 3: another name
+        ("010145-1235", "Karen Ø.", "Tørring", 3001, D(2025, 1, 1), 1, D(2025, 2, 1)),  # row 4: its exact repeat
+        ("020246-1237", "Bo Holm", "Tørring", 3001, D(2025, 1, 1), 1, D(2025, 2, 1)),  # row 5: 3001 once more
+        ("010145-1235", "Karen Østergård", "Tørring", 1001, D(2026, 3, 2), 4, None),  # row 6: 1001, another start
+    )))
+    assert errors == [
+        "Ark Klippekort, række 3, kolonne B (Navn): CPR 010145-1235 står i række 2 med navnet 'Karen Østergård'.",
+        "Ark Klippekort, række 5, kolonne D (Kortnr): kort 3001 står også i række 3 med andre oplysninger.",
+        "Ark Klippekort, række 6, kolonne D (Kortnr): kort 1001 står også i række 2 med andre oplysninger.",
+    ]
