@@ -163,7 +163,7 @@ class CirkelApp(App):
 
     def on_ready(self) -> None:
         log.info("started in %d ms", (time.perf_counter() - self.started) * 1000)
-        if not gc.isenabled():  # issue #17: paused for the start (cirkel_tui/__main__.py)
+        if not gc.isenabled():  # issue #17: paused for the start (cirkel_tui/start.py)
             # What the start made lives as long as the app: moved out of the collector's way, not
             # traversed by every full collection to come (no collection now: the first frame is just out)
             gc.freeze()

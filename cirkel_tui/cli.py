@@ -152,7 +152,7 @@ def run(argv: list[str] | None = None) -> int:
             pass
     commands = names_a_command(sys.argv[1:] if argv is None else argv)
     if commands:
-        gc.enable()  # issue #17: paused for the TUI's start only (cirkel_tui/__main__.py)
+        gc.enable()  # issue #17: paused for the TUI's start only (cirkel_tui/start.py)
     parser = build_parser(commands=commands)
     args = parser.parse_args(argv)
     setup_logging()

@@ -58,7 +58,7 @@ async def test_the_collector_paused_for_the_start_is_on_again_once_the_first_fra
     import gc
 
     app = make_app()
-    gc.disable()  # as cirkel_tui/__main__.py does
+    gc.disable()  # as cirkel_tui/start.py does
     try:
         async with app.run_test(size=(120, 36)) as pilot:
             await app.workers.wait_for_complete()
@@ -86,10 +86,32 @@ def test_a_command_runs_with_the_collector_on(demo, db_path, capsys):
     from models.store import close_database
 
     close_database()
-    gc.disable()  # as cirkel_tui/__main__.py does
+    gc.disable()  # as cirkel_tui/start.py does
     try:
         assert cli.run(["--db", db_path, "staff", "list"]) == 0
         assert gc.isenabled()
     finally:
         gc.enable()
     assert "Test Administrator" in capsys.readouterr().out
+
+
+def test_the_cirkel_command_and_python_m_start_the_same_way_with_the_collector_paused(monkeypatch):
+    """The ``cirkel`` console script and ``python -m cirkel_tui`` both go through cirkel_tui.start, which
+    pauses the collector before the CLI (and the TUI it starts) is imported."""
+    import gc
+    import tomllib
+    from pathlib import Path
+
+    from cirkel_tui import cli, start
+
+    root = Path(__file__).resolve().parents[2]
+    scripts = tomllib.loads((root / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["cirkel"] == "cirkel_tui.start:main"
+    assert "from .start import main" in (root / "cirkel_tui" / "__main__.py").read_text()
+    seen = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()))
+    try:
+        start.main()
+    finally:
+        gc.enable()
+    assert seen == [False]
