@@ -139,6 +139,7 @@ async def measure(db_path: str, actor_id: int, runs: int, only: set[str] | None 
             t, cpu = time.perf_counter(), time.process_time()
             await app.push_screen(empty)
             await pilot.pause()
+            await until_shown(watch)
             note(times[floor], t, cpu, watch)
             await app.pop_screen()
             await pilot.pause()
@@ -162,9 +163,22 @@ async def measure(db_path: str, actor_id: int, runs: int, only: set[str] | None 
                 await app.switch_mode(dest.id)
                 await settle(app)
                 await pilot.pause()
+                await until_shown(watch)
                 note(times[dest.id], t, cpu, watch)
     RunsOperations._deliver = deliver  # type: ignore[method-assign]
     return times
+
+
+async def until_shown(watch: dict, timeout: float = 5.0) -> None:
+    """Wait until the frame with the figures has been drawn.
+
+    A read that comes back just after the screen's first frame leaves the refresh it asks for
+    pending when Pilot's idle wait returns (the screen redraws on its next tick): without this,
+    "idle" ended before the figures were on screen and "shown" was never seen. "idle" is then
+    the later of the two moments."""
+    deadline = time.perf_counter() + timeout
+    while "shown" not in watch and time.perf_counter() < deadline:
+        await asyncio.sleep(0.001)
 
 
 def note(into: dict[str, list[float]], start: float, cpu: float, watch: dict) -> None:
