@@ -19,6 +19,7 @@ the 16 colours that can be read there instead.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rich.color import Color as RichColor
@@ -137,9 +138,12 @@ MIN_CONTRAST = 3.0  # WCAG's minimum for large text and for the parts of a contr
 MIN_GRAPHIC_CONTRAST = 1.5  # a bar, a border, a box: told from its background, not read
 
 
+_NOT_GRAPHIC = re.compile(r"[^\u2500-\u259f\s]")  # a character that is neither box-drawing/block nor space
+
+
 def is_graphic(text: str) -> bool:
     """Only box-drawing and block characters (a bar, a border, a checkbox's sides), no letters."""
-    return all("\u2500" <= ch <= "\u259f" or ch.isspace() for ch in text)
+    return _NOT_GRAPHIC.search(text) is None
 
 
 def standard_number(color: RichColor | None) -> int | None:
@@ -207,9 +211,24 @@ class Readable(LineFilter):
 
     def apply(self, segments: list[Segment], background) -> list[Segment]:
         background_color = background.rich_color
-        return [Segment(text, None if style is None else readable_style(
-                    style, background_color, MIN_GRAPHIC_CONTRAST if is_graphic(text) else MIN_CONTRAST), control)
-                for text, style, control in segments]
+        lines = []
+        for segment in segments:
+            text, style, control = segment
+            if style is None:
+                lines.append(segment)
+                continue
+            strict, graphic = _readable_styles(style, background_color)
+            # issue #17: whether the text is only lines and blocks matters only where the two minimums differ
+            lines.append(Segment(text, graphic if graphic is not None and is_graphic(text) else strict, control))
+        return lines
+
+
+@lru_cache(4096)
+def _readable_styles(style: Style, background: RichColor) -> tuple[Style, Style | None]:
+    """``style`` made readable as text, and as a graphic (a bar, a border) when that differs (else None)."""
+    strict = readable_style(style, background, MIN_CONTRAST)
+    graphic = readable_style(style, background, MIN_GRAPHIC_CONTRAST)
+    return strict, (None if graphic == strict else graphic)
 
 
 def sixteen_colours(console) -> bool:
