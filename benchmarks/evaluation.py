@@ -66,6 +66,11 @@ async def screen_open(db_path: str, actor_id: int) -> tuple[float, float, float,
         def compose(self):
             yield Static("Cirkel")
 
+    import gc
+
+    # as the program does (cirkel_tui/start.py): the collector paused until the first frame, when the app
+    # freezes what its start made and turns it on (else every full collection walks those objects too)
+    gc.disable()
     app = CirkelApp(actor_id=actor_id, db_path=db_path)
     drawn: list[float] = []
     display = app._display

@@ -110,6 +110,11 @@ async def measure(db_path: str, actor_id: int, runs: int, only: set[str] | None 
 
     RunsOperations._deliver = deliver_and_note  # type: ignore[method-assign]
 
+    import gc
+
+    # as the program does (cirkel_tui/start.py): the collector paused until the first frame, when the app
+    # freezes what its start made and turns it on (else every full collection walks those objects too)
+    gc.disable()
     app = CirkelApp(actor_id=actor_id, db_path=db_path)
     watch: dict = {}  # "screen": the class (or instance) to watch, "read": whether a read must be shown first
     display = app._display
