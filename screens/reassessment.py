@@ -42,7 +42,7 @@ from .early_read import EarlyRead
 from .forms import AskDialog, FieldMessage, FieldRow, Form
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
 from .printing import offer_print
-from .widgets import in_columns, narrow, shortened, state_title
+from .widgets import ListOnDemand, in_columns, narrow, shortened, state_title
 
 
 class ReassessmentScreen(EarlyRead, CirkelScreen):
@@ -83,7 +83,7 @@ class ReassessmentScreen(EarlyRead, CirkelScreen):
                         description=_("Henter deltagere"))
         yield Header()
         with Horizontal(classes="intake-toolbar"):
-            yield Select([], prompt=_("Alle distrikter"), id="reassess-district", compact=True)
+            yield ListOnDemand([], prompt=_("Alle distrikter"), id="reassess-district", compact=True)
             yield YesNo(_("Vis alle deltagere (t)"), id="reassess-show-all", compact=True)
             yield Input(id="reassess-find", compact=True, placeholder=_("søg (/)"))
         yield Static(_("Henter deltagere …"), id="reassess-list-status", classes="intake-status")

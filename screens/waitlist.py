@@ -28,7 +28,7 @@ from .early_read import EarlyRead
 from .forms import AskDialog
 from .intake_widgets import InfoDialog
 from .printing import offer_print
-from .widgets import narrow, shortened
+from .widgets import ListOnDemand, narrow, shortened
 
 WAITLIST_PAGE = 200  # entries shown at a time (a district's waitlist runs to 1,000 at 100,000 citizens)
 
@@ -69,7 +69,7 @@ class WaitlistScreen(EarlyRead, CirkelScreen):
                         description=_("Henter venteliste"))
         yield Header()
         with Horizontal(classes="intake-toolbar"):
-            yield Select([], prompt=_("Vælg distrikt"), id="waitlist-district", compact=True)
+            yield ListOnDemand([], prompt=_("Vælg distrikt"), id="waitlist-district", compact=True)
         yield Static(_("Henter venteliste …"), id="waitlist-status", classes="intake-status")
         yield DataTable(id="waitlist-table", cursor_type="row", zebra_stripes=True, classes="intake-table")
         yield Static(_("Enter: optag (ved plads ledig) · g / F5: opdatér"), id="waitlist-hint", classes="intake-hint")
