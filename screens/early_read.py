@@ -1,6 +1,6 @@
 """A screen's first read started while the screen is being composed (issue #17, item 4).
 
-A data-bound screen (Revurdering, Venteliste, Resultater, Puljer, Opfølgning) used to start its
+A data-bound screen (Revurdering, Venteliste, Resultater, Puljer, Opfølgning; Screening's districts) used to start its
 first read in ``on_mount`` or its first ``on_screen_resume``: after every widget had been built,
 styled and mounted. Started from ``compose`` (as Evaluering already did), the database works while
 the widgets are built (SQLite runs without Python's lock), so the figures arrive sooner after the
