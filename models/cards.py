@@ -133,7 +133,7 @@ def card_by_number(number) -> Card:
     text = str(number).strip()
     if not (text.isascii() and text.isdigit()) or text.startswith("0") or len(text) > 9:
         raise DomainError(_("'{text}' er ikke et kortnummer.").format(text=text), field="card")
-    card = Card.get_or_none(Card.number == int(text))
+    card = card_numbered(int(text))
     if card is None:
         raise DomainError(_("Der findes intet kort med nummer {text}.").format(text=int(text)), field="card")
     return card
