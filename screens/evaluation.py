@@ -160,7 +160,8 @@ class EvaluationScreen(EarlyRead, CirkelScreen):
         def completed(done) -> None:
             if self.evaluation is evaluation:  # not replaced by another period meanwhile
                 self.evaluation = done
-                self.show()
+                # the participants shown are the same figures: their table is not built anew
+                self.show(fill=self.tab != "tab-participants")
 
         self.run_read(complete_evaluation, evaluation, on_done=completed, status="#evaluation-status",
                       group="evaluation-rest", description=_("Beregner evaluering"))
@@ -233,7 +234,7 @@ class EvaluationScreen(EarlyRead, CirkelScreen):
         ev = self.evaluation
         return ev.total if self.group_index < 0 else ev.districts[self.group_index]
 
-    def show(self) -> None:
+    def show(self, fill: bool = True) -> None:
         ev = self.evaluation
         g = self._group()
         names = [d.district for d in ev.districts] + [ev.total.district]
@@ -246,7 +247,8 @@ class EvaluationScreen(EarlyRead, CirkelScreen):
                 joined=format_int(g.joined), ended=format_int(g.ended)))
         if ev.complete and not g.ledger_loaded:
             self.load_district(self.group_index)
-        self._fill()
+        if fill:
+            self._fill()
 
     def _fill(self) -> None:
         """The table of the tab shown, for the district (or total) shown."""

@@ -15,7 +15,10 @@ async def _settle(pilot) -> None:
         status = pilot.app.screen.query_one("#evaluation-status", Static)
         table = pilot.app.screen.query_one("#ev-table", DataTable)
         loading = not table.row_count or "Henter" in str(table.get_cell_at((0, 0)))
-        if "Beregner" not in str(status.render()) and not loading:
+        ev = pilot.app.screen.evaluation
+        # every read done: the rest of the figures and the district's clips (each refills the table)
+        read = ev is not None and ev.complete and pilot.app.screen._group().ledger_loaded
+        if "Beregner" not in str(status.render()) and not loading and read:
             break
     await pilot.pause()
 
