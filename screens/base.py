@@ -75,13 +75,14 @@ from textual.worker_manager import WorkerManager
 
 from models.base import DomainError
 from models.i18n import _
-from screens import fast_tables
+from screens import fast_tables, released_widgets
 from screens import footer as footers
 
 log = logging.getLogger(__name__)
 
 fast_tables.install()  # every screen's DataTable: the same cells and widths, measured faster
 footers.install()  # every footer's keys styled once as they mount
+released_widgets.install()  # a closed screen's widgets freed with it, not kept by a cache
 
 
 class ShowsErrors(Protocol):
