@@ -237,6 +237,8 @@ def format_mean(value: float | None, *, signed: bool = False) -> str:
 # slowscreens: a date column of a subquery or an aggregate, read back as a date
 def date_of(value) -> _dt.date | None:
     """A date as the database gives it back outside a model field (SQLite: ISO text), or None."""
+    if type(value) is str:  # SQLite's ISO text, the common case first (issue #17: thousands per list)
+        return _dt.date.fromisoformat(value[:10])
     if value is None or isinstance(value, _dt.date):
         return value
     return _dt.date.fromisoformat(str(value)[:10])

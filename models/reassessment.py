@@ -261,17 +261,18 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
         Citizen.id, Citizen.name, Citizen.cpr, District.name, Citizen.state, Citizen.state_since,
         admitted, last, _shown_card())).where(Citizen.id.in_(order)).tuples()) if order else []
     card_ids = [r[8] for r in rows if r[8] is not None]
-    cards = {c.id: c for c in Card.select().where(Card.id.in_(card_ids))} if card_ids else {}
+    # the shown cards' number, clips used and status (tuples: no model instance for each of 200 cards)
+    cards = {card_id: (number, used, status) for card_id, number, used, status in Card.select(
+        Card.id, Card.number, Card.used, Card.status).where(Card.id.in_(card_ids)).tuples()} if card_ids else {}
     position = {cid: n for n, cid in enumerate(order)}
     lines = []
     for cid, name, cpr, district_name, state, state_since, adm, rea, card_id, due in sorted(
             rows, key=lambda r: position[r[0]]):
-        card = cards.get(card_id)
-        card_open = card is not None and card.status == CARD_OPEN
+        number, used, status = cards.get(card_id, (None, None, None))
+        card_open = status == CARD_OPEN
         since = _since(date_of(adm), date_of(rea), date_of(state_since))
         why = (_("kort brugt op") if not card_open else _("{months} mdr. gået").format(months=months)) if due else ""
-        lines.append(DueLine(cid, name, cpr, district_name, state, card.number if card else None,
-                             card.used if card else None, card_open, since, bool(due), why,
+        lines.append(DueLine(cid, name, cpr, district_name, state, number, used, card_open, since, bool(due), why,
                              waiting_of.get(cid) if due else None))
     if actor is not None:
         log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else "")
