@@ -162,7 +162,14 @@ class RunsOperations:
                                exit_on_error=False, exclusive=exclusive, thread=True)
 
     async def _deliver(self, outcome: tuple, on_done, on_error, form, status, description: str) -> None:
-        """On the UI thread: hand the result over, or show what went wrong."""
+        """On the UI thread: hand the result over, or show what went wrong.
+
+        A read may start while its screen is being composed (issue #17: the database works while the
+        widgets are built), and a small database answers before they are mounted: the result then
+        waits for the node's mount (its ``on_mount`` has run), so ``on_done`` always finds the widgets
+        and their columns there, and it is called once either way."""
+        if not self._is_mounted:  # type: ignore[attr-defined]
+            await self._mounted_event.wait()  # type: ignore[attr-defined] - set even if the mount fails
         if not self.is_attached:  # type: ignore[attr-defined]
             return  # the screen was closed meanwhile
         kind, value = outcome

@@ -26,7 +26,6 @@ from models.i18n import _
 from models.inputs import format_int, format_kroner, format_mean, format_share
 
 from .base import CirkelScreen
-from .early_read import EarlyRead
 from .intake_widgets import InfoDialog
 from .widgets import fmt_date
 
@@ -71,7 +70,7 @@ def num(value: int | float | None) -> Text:
     return Text("–" if value is None else format_int(round(value)), justify="right")
 
 
-class EvaluationScreen(EarlyRead, CirkelScreen):
+class EvaluationScreen(CirkelScreen):
     DEFAULT_CSS = """
     #evaluation-top { height: 1; margin-top: 1; }
     #evaluation-top .evaluation-label { width: auto; padding: 0 1; }
@@ -124,7 +123,6 @@ class EvaluationScreen(EarlyRead, CirkelScreen):
 
     def on_mount(self) -> None:
         self.query_one("#ev-table", DataTable).focus()
-        self.early_read_ready()
 
     @on(Tabs.TabActivated, "#evaluation-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
@@ -149,8 +147,8 @@ class EvaluationScreen(EarlyRead, CirkelScreen):
         """The participants first (the first tab and the status line), then the rest (_loaded)."""
         from models.evaluation import evaluate_participants
 
-        # from compose too: a result back before the widgets are mounted waits for on_mount (screens/early_read.py)
-        self.early_read(partial(evaluate_participants, text), on_done=lambda result: self._loaded(result, text),
+        # from compose too: a result back before the widgets are mounted waits for the mount (the runner)
+        self.run_read(partial(evaluate_participants, text), on_done=lambda result: self._loaded(result, text),
                         status="#evaluation-status", form=self, group="evaluation",
                         description=_("Beregner evaluering"))
 

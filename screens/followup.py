@@ -24,7 +24,6 @@ from models.i18n import _
 from models.inputs import format_count
 from models.settings import set_setting
 from screens.base import CirkelScreen
-from screens.early_read import EarlyRead
 from screens.widgets import bar, fmt_date, fmt_int
 
 TABS = ("fu-districts", "fu-idle", "fu-long", "fu-contact")
@@ -34,7 +33,7 @@ def _percent(share: float) -> str:
     return f"{round(share * 100)} %"
 
 
-class FollowUpScreen(EarlyRead, CirkelScreen):
+class FollowUpScreen(CirkelScreen):
     TITLE = _("Opfølgning")
     DEFAULT_CSS = """
     FollowUpScreen #followup-tabs { height: 1fr; }
@@ -64,8 +63,8 @@ class FollowUpScreen(EarlyRead, CirkelScreen):
         self._filled: set[str] = set()  # the tabs whose table shows self.result
 
     def compose(self) -> ComposeResult:
-        # issue #17: read while the widgets are built (screens/early_read.py)
-        self.early_read(partial(followup, self.app.actor, weeks=self.weeks), on_done=self.show,
+        # issue #17: read while the widgets are built (shown once they are mounted: the runner)
+        self.run_read(partial(followup, self.app.actor, weeks=self.weeks), on_done=self.show,
                         status="#followup-status", group="followup", description=_("Henter opfølgning"))
         yield Header()
         yield Static(_("Henter tal …"), id="followup-status", classes="intake-status")
@@ -98,7 +97,6 @@ class FollowUpScreen(EarlyRead, CirkelScreen):
         for label, key in ((_("Navn"), "name"), (_("CPR"), "cpr"), (_("Distrikt"), "district"),
                            (_("Revurderet"), "reassessed"), (_("Uger siden"), "weeks")):
             contact.add_column(label, key=key)
-        self.early_read_ready()
 
     def on_screen_resume(self) -> None:
         if self.result is not None:  # back from another screen (the first read is compose's)

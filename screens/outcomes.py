@@ -16,7 +16,6 @@ from models.inputs import format_int
 from models.results import district_outcomes, outcome_report
 
 from .base import CirkelScreen
-from .early_read import EarlyRead
 from .intake_widgets import InfoDialog
 
 
@@ -44,7 +43,7 @@ def _change_cell(change) -> Text:
     return Text(f"{change.baseline}→{change.latest} ({change.delta:+d})", style=style)
 
 
-class OutcomesScreen(EarlyRead, CirkelScreen):
+class OutcomesScreen(CirkelScreen):
     TITLE = _("Resultater")
     BINDINGS = [
         Binding("g,f5", "refresh", _("Opdatér"), id="outcomes-refresh", tooltip=_("Beregn resultaterne igen.")),
@@ -58,7 +57,7 @@ class OutcomesScreen(EarlyRead, CirkelScreen):
         self.citizens_of: int | None = None  # the district whose citizens are listed (or being read)
 
     def compose(self) -> ComposeResult:
-        self.load(early=True)  # issue #17: read while the widgets are built (screens/early_read.py)
+        self.load(early=True)  # issue #17: read while the widgets are built (shown once they are mounted)
         yield Header()
         with Vertical(id="outcomes"):
             yield Static(_("Baseline mod seneste opfølgning: middelændring · ↑ bedre = uændret ↓ dårligere"),
@@ -84,7 +83,6 @@ class OutcomesScreen(EarlyRead, CirkelScreen):
         citizens.add_column(_("WHO-5"), key="who5")
         citizens.add_column(_("UCLA-3"), key="ucla")
         districts.focus()
-        self.early_read_ready()
 
     def on_screen_resume(self) -> None:
         if self.report is not None:  # back from another screen (the first read is compose's)
@@ -107,8 +105,7 @@ class OutcomesScreen(EarlyRead, CirkelScreen):
             except DomainError:
                 return report, None  # read again (and refused at the list) when shown
 
-        run = self.early_read if early else self.run_read
-        run(read, on_done=self.show, group="outcomes", description=_("Beregner resultater"))
+        self.run_read(read, on_done=self.show, group="outcomes", description=_("Beregner resultater"))
 
     def show(self, loaded) -> None:
         self.report, lines = loaded

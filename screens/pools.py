@@ -29,7 +29,6 @@ from models.inputs import format_kroner
 from models.permissions import can
 from models.pool_overview import pool_weeks, pools_overview
 from screens.base import CirkelDialog, CirkelScreen
-from screens.early_read import EarlyRead
 from screens.forms import FieldMessage, FieldRow, Form
 
 
@@ -65,7 +64,7 @@ def _mean(values) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-class PoolsScreen(EarlyRead, CirkelScreen):
+class PoolsScreen(CirkelScreen):
     TITLE = _("Puljer")
     BINDINGS = [
         Binding("minus", "change_year(-1)", _("Forrige år"), id="pools-prev-year", tooltip=_("Vis året før.")),
@@ -84,9 +83,10 @@ class PoolsScreen(EarlyRead, CirkelScreen):
         self._bar_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
-        # issue #17: read while the widgets are built (screens/early_read.py); the first resume then reads no more
+        # issue #17: read while the widgets are built (shown once they are mounted: the runner); the first
+        # resume then reads no more
         self._first_resume = True
-        self.early_read(partial(pools_overview, self.year, weekly=False), on_done=self.show, status="#pools-status",
+        self.run_read(partial(pools_overview, self.year, weekly=False), on_done=self.show, status="#pools-status",
                         description=_("Henter puljer"))
         yield Header()
         with VerticalScroll(id="pools"):
@@ -99,7 +99,7 @@ class PoolsScreen(EarlyRead, CirkelScreen):
             yield Static(_("Henter tal …"), id="pools-status")
         yield Footer()
 
-    async def on_mount(self) -> None:
+    def on_mount(self) -> None:
         table = self.query_one("#pools-table", DataTable)
         table.add_column(_("Distrikt"), key="district")
         table.add_column(_("Tildelt"), key="allocated")
@@ -110,9 +110,6 @@ class PoolsScreen(EarlyRead, CirkelScreen):
         table.add_column(_("Vent."), key="waitlist")
         table.add_column(_("Løber tør"), key="projection")
         table.focus()
-        shown = self.early_read_ready()  # show() is a coroutine
-        if shown is not None:
-            await shown
 
     def on_screen_resume(self) -> None:
         if self._first_resume:  # the first showing (right after the mount): compose's read is under way

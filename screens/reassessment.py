@@ -38,14 +38,13 @@ from models.reassessment import (
 from screens.dialogs import ConfirmDialog
 
 from .base import CirkelScreen, restart_timer
-from .early_read import EarlyRead
 from .forms import AskDialog, FieldMessage, FieldRow, Form
 from .intake_widgets import Choice, InfoDialog, OutcomeFields, YesNo
 from .printing import offer_print
 from .widgets import ListOnDemand, in_columns, narrow, shortened, state_title
 
 
-class ReassessmentScreen(EarlyRead, CirkelScreen):
+class ReassessmentScreen(CirkelScreen):
     TITLE = _("Revurdering")
     BINDINGS = [
         Binding("enter", "reassess", _("Revurdér"), id="reassess-open", tooltip=_("Åbn revurderingen af den valgte.")),
@@ -78,8 +77,8 @@ class ReassessmentScreen(EarlyRead, CirkelScreen):
             chosen = actor.district_id if actor.district_id in dict(known) else None
             return known, chosen, self._read(actor, chosen, True, limit)
 
-        # issue #17: read while the widgets are built (screens/early_read.py)
-        self.early_read(first, on_done=self._show_districts, group="reassess", status="#reassess-list-status",
+        # issue #17: read while the widgets are built (shown once they are mounted: the runner)
+        self.run_read(first, on_done=self._show_districts, group="reassess", status="#reassess-list-status",
                         description=_("Henter deltagere"))
         yield Header()
         with Horizontal(classes="intake-toolbar"):
@@ -108,7 +107,6 @@ class ReassessmentScreen(EarlyRead, CirkelScreen):
             table.add_column(_("Tilstand"), key="state")
             table.add_column(_("Distrikt"), key="district")
         table.focus()
-        self.early_read_ready()
 
     def _show_districts(self, first) -> None:
         known, chosen, loaded = first

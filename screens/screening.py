@@ -24,7 +24,6 @@ from models.inputs import parse_date
 from models.screening import CRITERIA, lookup_citizen, missing_criteria, split_address
 
 from .base import CirkelScreen
-from .early_read import EarlyRead
 from .forms import FieldMessage, FieldRow, Form
 from .intake_widgets import CprValidator, InfoDialog, OutcomeFields, PastDateValidator, YesNo
 from .printing import offer_print
@@ -39,7 +38,7 @@ CRITERION_TITLES = {
 FORM_FIELDS = ("cpr", "name", "phone", "address", "district", "date", "provider", "notes")
 
 
-class ScreeningScreen(EarlyRead, Form, CirkelScreen):
+class ScreeningScreen(Form, CirkelScreen):
     TITLE = _("Screening")
     # Straight to the CPR field: focusing the scrollable form first (Textual's default, the first
     # focusable widget) and then moving on restyles the whole form twice.
@@ -62,8 +61,8 @@ class ScreeningScreen(EarlyRead, Form, CirkelScreen):
 
     def compose(self) -> ComposeResult:
         own_district = self.app.actor.district_id
-        # issue #17: the districts read while the form is built (screens/early_read.py): the first frame has them
-        self.early_read(districts, on_done=lambda known: self._show_districts(known, own_district),
+        # issue #17: the districts read while the form is built (shown once it is mounted: the runner)
+        self.run_read(districts, on_done=lambda known: self._show_districts(known, own_district),
                         description=_("Henter distrikter"))
         yield Header()
         with VerticalScroll(id="screening-form"):
@@ -105,7 +104,6 @@ class ScreeningScreen(EarlyRead, Form, CirkelScreen):
         self.query_one("#date", Input).value = fmt_date(today())
         self.refresh_result()
         self.query_one("#cpr", Input).focus()
-        self.early_read_ready()
 
     def action_move_focus(self, step: int) -> None:
         """Tab / Shift+Tab, at once (a priority binding: see BINDINGS)."""

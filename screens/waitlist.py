@@ -24,7 +24,6 @@ from models.permissions import can
 from screens.dialogs import ConfirmDialog
 
 from .base import CirkelScreen
-from .early_read import EarlyRead
 from .forms import AskDialog
 from .intake_widgets import InfoDialog
 from .printing import offer_print
@@ -33,7 +32,7 @@ from .widgets import ListOnDemand, narrow, shortened
 WAITLIST_PAGE = 200  # entries shown at a time (a district's waitlist runs to 1,000 at 100,000 citizens)
 
 
-class WaitlistScreen(EarlyRead, CirkelScreen):
+class WaitlistScreen(CirkelScreen):
     TITLE = _("Venteliste")
     BINDINGS = [
         Binding("enter", "admit", _("Optag"), id="waitlist-admit",
@@ -64,8 +63,8 @@ class WaitlistScreen(EarlyRead, CirkelScreen):
             loaded = None if chosen is None else (waitlist(actor, chosen, limit=limit), next_card_number_preview())
             return known, chosen, loaded
 
-        # issue #17: read while the widgets are built (screens/early_read.py)
-        self.early_read(first, on_done=self._show_districts, status="#waitlist-status", group="waitlist",
+        # issue #17: read while the widgets are built (shown once they are mounted: the runner)
+        self.run_read(first, on_done=self._show_districts, status="#waitlist-status", group="waitlist",
                         description=_("Henter venteliste"))
         yield Header()
         with Horizontal(classes="intake-toolbar"):
@@ -88,7 +87,6 @@ class WaitlistScreen(EarlyRead, CirkelScreen):
         table.add_column(_("Venter siden"), key="since")
         table.focus()
         self.may_override = can(self.app.actor, "admission.override")
-        self.early_read_ready()
 
     def _show_districts(self, first) -> None:
         known, chosen, loaded = first

@@ -1,38 +1,49 @@
-"""A screen's first read started in compose (screens/early_read.py, issue #17): its result is shown
-once, and only when the screen's widgets are there — whether it comes back before or after the mount."""
+"""A screen's first read started in compose (issue #17): the runner (screens/base.py) shows its result
+once, and only when the screen's widgets are mounted — whether it comes back before or after the mount."""
 from __future__ import annotations
 
+import asyncio
 import threading
 
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from screens.base import CirkelScreen
-from screens.early_read import EarlyRead
 
 
-class Early(EarlyRead, CirkelScreen):
-    """Reads in compose; ``gate`` (when given) holds the read until the screen has mounted."""
+class Early(CirkelScreen):
+    """Reads in compose. ``gate``: the read ends only after the mount. ``hold``: the mount waits
+    until the read has come back (its delivery is then on the event loop, before on_mount ends)."""
 
-    def __init__(self, gate: threading.Event | None = None) -> None:
+    def __init__(self, gate: threading.Event | None = None, hold: bool = False) -> None:
         super().__init__()
         self.gate = gate
-        self.shown: list[tuple[str, bool]] = []  # (result, the table had its column)
+        self.hold = hold
+        self.read_back = threading.Event()
+        self.shown: list[tuple[str, bool]] = []  # (result, the table had its column and on_mount had ended)
+        self.shown_during_mount: list | None = None
         self.mounted = False
 
     def compose(self) -> ComposeResult:
         def read() -> str:
             if self.gate is not None:
                 assert self.gate.wait(5)
+            self.read_back.set()
             return "tal"
 
-        self.early_read(read, on_done=self.show, description="læser")
+        self.run_read(read, on_done=self.show, description="læser")
         yield DataTable(id="table")
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.query_one(DataTable).add_column("Tal", key="n")
+        if self.hold:
+            for _ in range(500):
+                if self.read_back.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)  # the worker has handed its result to the event loop meanwhile
+            self.shown_during_mount = list(self.shown)
         self.mounted = True
-        self.early_read_ready()
         if self.gate is not None:
             self.gate.set()  # the read ends only now: after the mount
 
@@ -52,37 +63,18 @@ async def _open(screen: Early) -> Early:
     return screen
 
 
-class Recorded(EarlyRead):
-    """EarlyRead over a runner that only keeps the ``on_done`` it is given (the worker's delivery is
-    then called by the test, at the moment it chooses)."""
-
-    def __init__(self) -> None:
-        self.deliver = None
-        self.shown: list[str] = []
-
-    def run_read(self, fn, *, on_done, **runner):
-        self.deliver = on_done
+async def test_a_read_back_before_the_mount_waits_for_it_and_is_shown_once():
+    screen = await _open(Early(hold=True))
+    assert screen.read_back.is_set()
+    assert screen.shown_during_mount == []  # back while on_mount ran: not shown yet
+    assert screen.shown == [("tal", True)]  # then once, with the widgets there
 
 
-def test_a_read_back_before_the_mount_is_kept_and_shown_once_when_the_widgets_are_there():
-    screen = Recorded()
-    screen.early_read(lambda: "tal", on_done=screen.shown.append)
-    screen.deliver("tal")  # back while the widgets are still being mounted
-    assert screen.shown == []
-    screen.early_read_ready()  # the end of on_mount
-    assert screen.shown == ["tal"]
-    screen.early_read_ready()
-    assert screen.shown == ["tal"]  # once
-
-
-def test_a_read_back_after_the_mount_is_shown_at_once_and_what_on_done_returns_is_passed_on():
-    screen = Recorded()
-    screen.early_read(lambda: "tal", on_done=lambda result: screen.shown.append(result) or "vist")
-    assert screen.early_read_ready() is None  # nothing back yet
-    assert screen.deliver("tal") == "vist"  # a coroutine from on_done reaches the runner, which awaits it
-    assert screen.shown == ["tal"]
-
-
-async def test_in_a_running_app_a_read_that_ends_after_the_mount_finds_the_table():
+async def test_a_read_that_ends_after_the_mount_is_shown_at_once_and_finds_the_table():
     screen = await _open(Early(gate=threading.Event()))
+    assert screen.shown == [("tal", True)]
+
+
+async def test_a_read_back_at_any_moment_is_shown_once_with_the_widgets_there():
+    screen = await _open(Early())
     assert screen.shown == [("tal", True)]
