@@ -149,8 +149,8 @@ class EvaluationScreen(CirkelScreen):
 
         # from compose too: a result back before the widgets are mounted waits for the mount (the runner)
         self.run_read(partial(evaluate_participants, text), on_done=lambda result: self._loaded(result, text),
-                        status="#evaluation-status", form=self, group="evaluation",
-                        description=_("Beregner evaluering"))
+                      status="#evaluation-status", form=self, group="evaluation",
+                      description=_("Beregner evaluering"))
 
     def _read_rest(self, evaluation) -> None:
         from models.evaluation import complete_evaluation

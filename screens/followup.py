@@ -65,7 +65,7 @@ class FollowUpScreen(CirkelScreen):
     def compose(self) -> ComposeResult:
         # issue #17: read while the widgets are built (shown once they are mounted: the runner)
         self.run_read(partial(followup, self.app.actor, weeks=self.weeks), on_done=self.show,
-                        status="#followup-status", group="followup", description=_("Henter opfølgning"))
+                      status="#followup-status", group="followup", description=_("Henter opfølgning"))
         yield Header()
         yield Static(_("Henter tal …"), id="followup-status", classes="intake-status")
         with TabbedContent(id="followup-tabs"):

@@ -87,7 +87,7 @@ class PoolsScreen(CirkelScreen):
         # resume then reads no more
         self._first_resume = True
         self.run_read(partial(pools_overview, self.year, weekly=False), on_done=self.show, status="#pools-status",
-                        description=_("Henter puljer"))
+                      description=_("Henter puljer"))
         yield Header()
         with VerticalScroll(id="pools"):
             yield Static(_("Puljer"), classes="section-title", id="pools-title")

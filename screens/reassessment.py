@@ -79,7 +79,7 @@ class ReassessmentScreen(CirkelScreen):
 
         # issue #17: read while the widgets are built (shown once they are mounted: the runner)
         self.run_read(first, on_done=self._show_districts, group="reassess", status="#reassess-list-status",
-                        description=_("Henter deltagere"))
+                      description=_("Henter deltagere"))
         yield Header()
         with Horizontal(classes="intake-toolbar"):
             yield ListOnDemand([], prompt=_("Alle distrikter"), id="reassess-district", compact=True)

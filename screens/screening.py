@@ -63,7 +63,7 @@ class ScreeningScreen(Form, CirkelScreen):
         own_district = self.app.actor.district_id
         # issue #17: the districts read while the form is built (shown once it is mounted: the runner)
         self.run_read(districts, on_done=lambda known: self._show_districts(known, own_district),
-                        description=_("Henter distrikter"))
+                      description=_("Henter distrikter"))
         yield Header()
         with VerticalScroll(id="screening-form"):
             yield Static(_("Borger"), classes="section-title")

@@ -65,7 +65,7 @@ class WaitlistScreen(CirkelScreen):
 
         # issue #17: read while the widgets are built (shown once they are mounted: the runner)
         self.run_read(first, on_done=self._show_districts, status="#waitlist-status", group="waitlist",
-                        description=_("Henter venteliste"))
+                      description=_("Henter venteliste"))
         yield Header()
         with Horizontal(classes="intake-toolbar"):
             yield ListOnDemand([], prompt=_("Vælg distrikt"), id="waitlist-district", compact=True)
