@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from peewee import fn
+from peewee import SQL, Case, fn
 
 from .base import today
 from .entities import (
     CARD_OPEN,
+    CARD_USED_UP,
     STATE_ACTIVE,
     STATE_ELIGIBLE,
     STATE_PAUSED,
@@ -53,6 +54,43 @@ def due_parts(on: _dt.date | None = None):
     due = ~fn.EXISTS(open_card) | (~fn.EXISTS(reassessed_since)
                                    & (fn.COALESCE(admitted, Citizen.state_since) <= cutoff))
     return last, admitted, due
+
+
+def _postgresql() -> bool:
+    from .store import is_postgresql_database
+
+    return is_postgresql_database(Citizen._meta.database.obj)
+
+
+def _later(a, b):
+    """The later of two dates, either of them missing (NULL: the other; both: NULL)."""
+    return fn.GREATEST(a, b) if _postgresql() else fn.MAX(fn.COALESCE(a, b), fn.COALESCE(b, a))
+
+
+def _earlier(a, b):
+    """The earlier of two dates, either of them missing (NULL: the other; both: NULL)."""
+    return fn.LEAST(a, b) if _postgresql() else fn.MIN(fn.COALESCE(a, b), fn.COALESCE(b, a))
+
+
+def _plus_days(day, days: int):
+    return (day + SQL(str(int(days)))) if _postgresql() else fn.DATE(day, f"+{int(days)} days")
+
+
+def reassessment_days(last, admitted, months: int):
+    """Two columns of a query over ``Citizen`` (``last`` and ``admitted`` from :func:`due_parts`):
+
+    - *since*: the day the reassessment clock runs from — the later of admission and the last
+      reassessment, else the day of the current state;
+    - *fell due*: the day a due reassessment fell due (issue #15) — the day the card was used up
+      (no card open), else the interval after *since*; the earlier when both apply.
+
+    Computed by the database (issue #17: the due list is ordered and cut there, not read whole)."""
+    since = fn.COALESCE(_later(admitted, last), Citizen.state_since)
+    has_open = fn.EXISTS(Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == CARD_OPEN)))
+    last_used_up = (Card.select(Card.ended_on).where((Card.citizen == Citizen.id) & (Card.status == CARD_USED_UP))
+                    .order_by(Card.issued_on.desc(), Card.id.desc()).limit(1))
+    used_up_on = Case(None, [(has_open, SQL("NULL"))], last_used_up)
+    return since, _earlier(used_up_on, _plus_days(since, interval_days(months).days))
 
 
 def due_for_reassessment(district=None, on: _dt.date | None = None):

@@ -32,7 +32,7 @@ from .entities import (
 )
 from .i18n import _
 from .inputs import date_of
-from .participation import DEFAULT_REASSESS_MONTHS, due_parts, interval_days, reassessment_interval_months
+from .participation import DEFAULT_REASSESS_MONTHS, due_parts, reassessment_days, reassessment_interval_months
 from .permissions import require
 from .screening import Baseline, clean_outcomes, record_measurement
 
@@ -221,36 +221,33 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
     on = on or today()
     require_own_district(actor, district)
     months = reassessment_interval_months()
-    # issue #15: the due ones who have waited longest first, over all of them (not only a page);
-    # the day each fell due needs its card's end and its "since", read for the due ones only
-    last_used_up = (Card.select(Card.ended_on).where((Card.citizen == Citizen.id) & (Card.status == CARD_USED_UP))
-                    .order_by(Card.issued_on.desc(), Card.id.desc()).limit(1))
-    has_open = fn.EXISTS(Card.select(Card.id).where((Card.citizen == Citizen.id) & (Card.status == CARD_OPEN)))
-    # every due participant's row, as the database gives it (dates through date_of below): no model
-    # field conversion for a few thousand rows, read in a worker beside the screen being drawn (issue #17)
-    due_query = _participants_query(actor, district, True, on, lambda last, admitted, due: (
-        Citizen.id, Citizen.name, admitted, last, Citizen.state_since, Case(None, [(has_open, 1)], 0),
-        last_used_up), search)
-    due_rows = Citizen._meta.database.execute(due_query).fetchall()
     matches = _name_matches(search)
-    waited = []
-    for cid, name, adm, rea, state_since, card_open, used_up_on in due_rows:
-        if not matches(name):
-            continue
-        since = _since(date_of(adm), date_of(rea), date_of(state_since))
-        waiting = _fell_due(None if card_open else date_of(used_up_on), since, months)
-        waited.append((waiting or _dt.date.max, name, cid, waiting))
-    waited.sort()
-    due_total = len(waited)
-    order = [cid for _w, _n, cid, _x in waited[:limit]]
-    waiting_of = {cid: waiting for _w, _n, cid, waiting in waited}
+    by_name = bool(search) and not search.replace("-", "").isdigit()  # a name: matched here, case folded
+    # issue #15: the due ones who have waited longest first, over all of them (not only a page); issue
+    # #17: ordered, counted and cut by the database, so only the page's rows come back (unless a name is
+    # searched: then every due row's id, name and day, matched here)
+    due_query = _participants_query(actor, district, True, on, lambda last, admitted, due: (
+        Citizen.id, Citizen.name, reassessment_days(last, admitted, months)[1].alias("fell_due"),
+        fn.COUNT(SQL("*")).over()), search)
+    db = Citizen._meta.database
+    if by_name:
+        due_rows = [r for r in db.execute(due_query).fetchall() if matches(r[1])]
+        due_rows.sort(key=lambda r: (date_of(r[2]) or _dt.date.max, r[1], r[0]))
+        due_total = len(due_rows)
+    else:
+        fell_due = SQL('"fell_due"').asc(nulls="LAST")  # the day each fell due (none: last)
+        due_rows = db.execute(due_query.order_by(fell_due, Citizen.name, Citizen.id).limit(max(limit, 1))).fetchall()
+        due_total = int(due_rows[0][3]) if due_rows else 0
+    page = due_rows[:limit]
+    order = [r[0] for r in page]
+    waiting_of = {r[0]: date_of(r[2]) for r in page}
     if only_due:
         total = due_total
     else:  # then the rest by name
         room = max(limit - len(order), 0)
         query = _participants_query(actor, district, False, on, lambda last, admitted, due: (
             Citizen.id, Citizen.name, fn.COUNT(SQL("*")).over()), search).order_by(Citizen.name, Citizen.id)
-        if search and not search.replace("-", "").isdigit():  # a name: every line read, matched here
+        if by_name:  # every line read, matched here
             rest = [r for r in query.tuples() if matches(r[1])]
             total = due_total + len(rest)
         else:
@@ -258,22 +255,21 @@ def participant_page(actor: Staff | None, district=None, *, only_due: bool = Tru
             total = due_total + (int(rest[0][2]) if rest else 0)
         order += [r[0] for r in rest][:room]
     rows = list(_participants_query(actor, district, None, on, lambda last, admitted, due: (
-        Citizen.id, Citizen.name, Citizen.cpr, District.name, Citizen.state, Citizen.state_since,
-        admitted, last, _shown_card())).where(Citizen.id.in_(order)).tuples()) if order else []
-    card_ids = [r[8] for r in rows if r[8] is not None]
+        Citizen.id, Citizen.name, Citizen.cpr, District.name, Citizen.state,
+        reassessment_days(last, admitted, months)[0], _shown_card())).where(Citizen.id.in_(order)).tuples()) \
+        if order else []
+    card_ids = [r[6] for r in rows if r[6] is not None]
     # the shown cards' number, clips used and status (tuples: no model instance for each of 200 cards)
     cards = {card_id: (number, used, status) for card_id, number, used, status in Card.select(
         Card.id, Card.number, Card.used, Card.status).where(Card.id.in_(card_ids)).tuples()} if card_ids else {}
     position = {cid: n for n, cid in enumerate(order)}
     lines = []
-    for cid, name, cpr, district_name, state, state_since, adm, rea, card_id, due in sorted(
-            rows, key=lambda r: position[r[0]]):
+    for cid, name, cpr, district_name, state, since, card_id, due in sorted(rows, key=lambda r: position[r[0]]):
         number, used, status = cards.get(card_id, (None, None, None))
         card_open = status == CARD_OPEN
-        since = _since(date_of(adm), date_of(rea), date_of(state_since))
         why = (_("kort brugt op") if not card_open else _("{months} mdr. gået").format(months=months)) if due else ""
-        lines.append(DueLine(cid, name, cpr, district_name, state, number, used, card_open, since, bool(due), why,
-                             waiting_of.get(cid) if due else None))
+        lines.append(DueLine(cid, name, cpr, district_name, state, number, used, card_open, date_of(since),
+                             bool(due), why, waiting_of.get(cid) if due else None))
     if actor is not None:
         log_access(actor, "list", criterion="revurdering" + (" (alle deltagere)" if not only_due else "")
                    + (f" søgt: {search}" if search else ""), purpose="revurdering")
@@ -284,20 +280,6 @@ def participants(actor: Staff | None, district=None, *, only_due: bool = True, o
                  limit: int = PARTICIPANT_PAGE) -> list[DueLine]:
     """The lines of :func:`participant_page`."""
     return participant_page(actor, district, only_due=only_due, on=on, limit=limit).lines
-
-
-def _since(admitted: _dt.date | None, reassessed: _dt.date | None, state_since: _dt.date | None):
-    """The day a participant's reassessment clock runs from: the later of admission and the last
-    reassessment, else the day of the current state."""
-    return max(d for d in (admitted, reassessed) if d) if (admitted or reassessed) else state_since
-
-
-def _fell_due(used_up_on: _dt.date | None, since: _dt.date | None, months: int) -> _dt.date | None:
-    """The day a due reassessment fell due: the day the card was used up, else the interval after ``since``
-    (whichever came first when both apply)."""
-    by_interval = since + interval_days(months) if since else None
-    days = [d for d in (used_up_on, by_interval) if d]
-    return min(days) if days else None
 
 
 @operation

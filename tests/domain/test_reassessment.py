@@ -259,3 +259,28 @@ def test_the_due_list_is_the_due_rule_and_the_rest_is_everyone_else(admin, froze
     assert {(line.citizen_id, line.due) for line in everyone.lines} == (
         {(cid, True) for cid in rule} | {(reassessed.id, False), (fresh.id, False)})
     assert (everyone.total, everyone.due) == (5, 3)
+
+
+# issue #17: the due list is ordered, counted and cut by the database; a name search orders the same way
+def test_a_page_of_the_due_list_is_the_longest_waiting_and_the_count_is_of_all(admin, frozen_day):
+    from models.reassessment import participant_page
+
+    district = district_with_pool(admin, capacity=4)
+    day = frozen_day - dt.timedelta(days=250)
+    old = _participant(admin, district, 0, on=day)  # fell due ~67 days ago (by the interval)
+    month_ago = frozen_day - dt.timedelta(days=30)
+    late, early = _participant(admin, district, 1, on=month_ago), _participant(admin, district, 2, on=month_ago)
+    punch(admin, late, 10, "Bustur", on=frozen_day - dt.timedelta(days=2))  # fell due 2 days ago
+    punch(admin, early, 10, "Bustur", on=frozen_day - dt.timedelta(days=20))  # 20 days ago
+    _participant(admin, district, 3)  # not due
+    page = participant_page(admin, district, only_due=True, limit=2)
+    assert [line.citizen_id for line in page.lines] == [old.id, early.id]
+    assert (page.total, page.due) == (3, 3)
+    assert page.lines[1].waiting_since == frozen_day - dt.timedelta(days=20)
+    assert page.lines[0].since == day
+    everyone = participant_page(admin, district, only_due=False, limit=2)
+    assert [line.citizen_id for line in everyone.lines] == [old.id, early.id] and everyone.total == 4
+    searched = participant_page(admin, district, only_due=True, search="BORGER", limit=10)  # case folded
+    assert [line.citizen_id for line in searched.lines] == [old.id, early.id, late.id]
+    assert participant_page(admin, district, only_due=True, search="borger 2", limit=10).lines[0].citizen_id == \
+        early.id
