@@ -7,7 +7,7 @@ Run from the repository root:
 For each destination of the navigation registry (``cirkel_tui.navigation``) it
 switches to the screen as its key's action does (``App.action_goto`` calls
 ``switch_mode``; a fresh screen each run: the mode is removed first) and prints
-two figures per screen, each the median and the worst of the runs:
+three figures per screen, each the median and the worst of the runs:
 
 * **idle** (the figure printed since issue #17 began): until every worker has
   finished and Pilot's "CPU idle" wait has returned (a frame drawn after it).
@@ -19,7 +19,13 @@ two figures per screen, each the median and the worst of the runs:
   its figures when it opens, the screen's own first read (``run_read`` on the
   screen) delivered and handed to the screen (its ``on_done`` has returned), so
   the frame drawn next holds them; for a screen without a read at open, its
-  first frame.
+  first frame;
+* **done**: until the last frame the screen draws of itself — every read it
+  starts as it opens (the later ones too: Puljer's weekly series, Evaluering's
+  other tabs; Screening's baseline, mounted after the first frame) delivered and
+  drawn: the last frame before Pilot's idle wait returns and flushes what is
+  left (and not before "shown"). It is "idle" without the ~100 ms that Pilot's
+  idle detection alone costs.
 
 Beside them ("frame") the first frame of the screen at all, figures or not, and ("cpu") the
 process's CPU time (all threads: the screen, its reads, Pilot's waiting) from the key to idle,
@@ -34,8 +40,10 @@ land in a random run (it did: 100-150 ms in one run of five); collections during
 in its figures, and the "gc" column shows them.
 The floors, measured in the same run and the same app, are pushing an empty
 screen with a header and a footer: to Pilot's idle (the old floor) and to its
-first frame. The goal (issue #17): every screen ≤ 200 ms; a screen over it on
-either figure is flagged. It asserts nothing.
+first frame. The goal (issue #17): every screen opens with its figures in ≤ 200 ms — "shown"; a
+screen over it is flagged, and one whose "done" is over it is marked (a part that follows the
+figures: a weekly series, another tab, the form's lower half). "idle" is printed beside them, with
+its floor. It asserts nothing.
 """
 from __future__ import annotations
 
@@ -146,12 +154,14 @@ async def measure(db_path: str, actor_id: int, runs: int, only: set[str] | None 
             return
         now = time.perf_counter()
         watch.setdefault("frame", now)
+        if "flushed" not in watch:
+            watch["done"] = now  # the last frame so far that the screen drew of itself
         if "shown" not in watch and (not watch["read"] or getattr(screen, "_bench_read_shown", False)):
             watch["shown"] = now
 
     app._display = display_and_note
     floor = "(floor: empty screen)"
-    times: Times = {floor: {"idle": [], "frame": [], "shown": [], "cpu": [], "gc": []}}
+    times: Times = {floor: {"idle": [], "frame": [], "shown": [], "done": [], "cpu": [], "gc": []}}
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app)
         await pilot.pause()
@@ -161,7 +171,7 @@ async def measure(db_path: str, actor_id: int, runs: int, only: set[str] | None 
             watch.update(screen=empty, read=False)
             t, cpu = time.perf_counter(), time.process_time()
             await app.push_screen(empty)
-            await pilot.pause()
+            await pause_noting_the_flush(pilot, watch)
             await until_shown(watch)
             note(times[floor], t, cpu, watch)
             await app.pop_screen()
@@ -171,7 +181,7 @@ async def measure(db_path: str, actor_id: int, runs: int, only: set[str] | None 
                 continue
             if only and dest.id not in only:
                 continue
-            times[dest.id] = {"idle": [], "frame": [], "shown": [], "cpu": [], "gc": []}
+            times[dest.id] = {"idle": [], "frame": [], "shown": [], "done": [], "cpu": [], "gc": []}
             kind = SHOWN.get(dest.id, (READ, ""))[0]
             for _ in range(runs):
                 await app.switch_mode("overblik" if dest.id != "overblik" else "borgere")
@@ -186,12 +196,23 @@ async def measure(db_path: str, actor_id: int, runs: int, only: set[str] | None 
                 t, cpu = time.perf_counter(), time.process_time()
                 await app.switch_mode(dest.id)
                 await settle(app)
-                await pilot.pause()
+                await pause_noting_the_flush(pilot, watch)
                 await until_shown(watch)
                 note(times[dest.id], t, cpu, watch)
     RunsOperations._deliver = deliver  # type: ignore[method-assign]
     gc.callbacks.remove(collections)
     return times
+
+
+async def pause_noting_the_flush(pilot, watch: dict) -> None:
+    """``pilot.pause()`` (Textual 8.2.8's: wait for the screen, for CPU idle, then flush the screen's pending
+    updates), noting when the flush starts: a frame drawn from then on is Pilot's, not the screen's ("done")."""
+    from textual._wait import wait_for_idle
+
+    await pilot._wait_for_screen()
+    await wait_for_idle(0)
+    watch["flushed"] = time.perf_counter()
+    pilot.app.screen._on_timer_update()
 
 
 async def until_shown(watch: dict, timeout: float = 5.0) -> None:
@@ -211,7 +232,9 @@ def note(into: dict[str, list[float]], start: float, cpu: float, watch: dict) ->
     into["idle"].append((time.perf_counter() - start) * 1000)
     into["cpu"].append((time.process_time() - cpu) * 1000)
     into["gc"].append(watch.get("gc", 0.0))
-    for key in ("frame", "shown"):
+    if "shown" in watch:
+        watch["done"] = max(watch.get("done", 0.0), watch["shown"])
+    for key in ("frame", "shown", "done"):
         into[key].append((watch[key] - start) * 1000 if key in watch else math.nan)
     watch.clear()
 
@@ -248,14 +271,15 @@ def main() -> None:
     only = set(args.screens.split(",")) if args.screens else None
     times = asyncio.run(measure(db_path, actor_id, args.runs, only))
     print(f"ms, median (max) of {args.runs} runs; idle: every worker done and Pilot's CPU idle; shown: the first"
-          " frame drawn with the screen's figures; frame: its first frame at all; cpu: CPU time to idle;"
-          " gc: the garbage collector's time within idle")
-    print(f"  {'':<22} {'idle':^20}  {'shown':^20}  {'frame':^20}  {'cpu':^20}  {'gc':^20}")
+          " frame drawn with the screen's figures; done: the last frame drawn before idle (every read shown);"
+          " frame: its first frame at all; cpu: CPU time to idle; gc: the garbage collector's time within idle")
+    columns = ("idle", "shown", "done", "frame", "cpu", "gc")
+    print(f"  {'':<22} " + "  ".join(f"{key:^20}" for key in columns))
     for name, figures in times.items():
-        over = [key for key in ("idle", "shown") if not statistics.median(figures[key]) <= 200]  # NaN: over
-        flag = f"  <-- over 200 ms ({', '.join(over)})" if over else ""
-        print(f"  {name:<22} {figure(figures['idle'])}  {figure(figures['shown'])}  {figure(figures['frame'])}"
-              f"  {figure(figures['cpu'])}  {figure(figures['gc'])}{flag}")
+        over = [key for key in ("shown", "done") if not statistics.median(figures[key]) <= 200]  # NaN: over
+        flag = ("  <-- over 200 ms (shown: the goal)" if "shown" in over
+                else "  · done over 200 ms (a later part)" if over else "")
+        print(f"  {name:<22} " + "  ".join(figure(figures[key]) for key in columns) + flag)
     print("what 'shown' waits for:")
     for name, (kind, what) in SHOWN.items():
         if name in times:
