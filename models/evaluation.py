@@ -76,7 +76,7 @@ from .events import EventRow  # first: models.events loads its listings module i
 # isort: split
 from .event_listings import _events_query as events_query
 from .event_listings import _rows as event_rows
-from .i18n import _
+from .i18n import _, pgettext
 from .inputs import parse_date
 from .outcomes import UCLA_SEVERE_FROM, WHO5_DEPRESSION_AT_OR_BELOW
 from .results import MEASURES, latest_measurement, outcome_totals, totals_query
@@ -194,7 +194,7 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{MONTH_ABBR[self.first.month - 1]} {self.first.year}"
+        return f"{pgettext('month', MONTH_ABBR[self.first.month - 1])} {self.first.year}"  # "maj 2026", "May 2026"
 
 
 def months_of(period: EvaluationPeriod) -> list[Month]:

@@ -35,3 +35,20 @@ def test_a_word_with_two_meanings_is_told_apart_by_its_context():
     assert i18n.pgettext("rest", "Tilbage") == "Left"
     i18n.set_language("da")
     assert i18n.pgettext("rest", "Tilbage") == "Tilbage"
+
+
+def test_the_evaluations_months_are_named_in_the_language_shown(monkeypatch):
+    import datetime as dt
+
+    from models.evaluation import Month
+
+    may = Month(dt.date(2026, 5, 1), dt.date(2026, 5, 31))
+    assert may.label == "maj 2026"
+    monkeypatch.setenv("CIRKEL_LANG", "en")
+    i18n.set_language(i18n.language())
+    try:
+        assert may.label == "May 2026"
+        assert Month(dt.date(2026, 10, 1), dt.date(2026, 10, 31)).label == "Oct 2026"
+    finally:
+        monkeypatch.delenv("CIRKEL_LANG")
+        i18n.set_language(i18n.language())
