@@ -150,15 +150,10 @@ def weekly_series(days: dict[_dt.date, int], year: int, on: _dt.date) -> list[in
     return weeks
 
 
-def in_window(days: dict[_dt.date, int], on: _dt.date) -> int:
-    first = on - _dt.timedelta(days=WINDOW_DAYS - 1)
-    return sum(clips for day, clips in days.items() if first <= day <= on)
-
-
 def clips_in_window(pool_ids: list[int], on: _dt.date) -> dict[int, int]:
-    """Net clips per pool in the projection's window (the 56 days up to and including ``on``):
-    :func:`in_window` of :func:`punches_by_day`, summed in the database over the window's punches only
-    (issue #17: the pools screen's table needs no more; the weekly series are read behind it)."""
+    """Net clips per pool in the projection's window (the 56 days up to and including ``on``), summed in
+    the database over the window's punches only (issue #17: the pools screen's table needs no more; the
+    weekly series are read behind it, :func:`pool_weeks`)."""
     result = {pid: 0 for pid in pool_ids}
     if not pool_ids:
         return result
@@ -176,8 +171,8 @@ def clips_in_window(pool_ids: list[int], on: _dt.date) -> dict[int, int]:
 
 def pools_overview(year: int | None = None, on: _dt.date | None = None, *, weekly: bool = True) -> PoolsOverview:
     """Everything the pools screen shows for ``year``, read in one go; with ``weekly=False`` all but
-    the weekly series (the lines' ``weekly`` empty, ``weekly_read`` False: :func:`pool_weeks` reads them),
-    the projections from the window's punches alone."""
+    the weekly series (the lines' ``weekly`` empty, ``weekly_read`` False: :func:`pool_weeks` reads them).
+    The projections count the window's punches (:func:`clips_in_window`)."""
     on = on or today()
     year = year or on.year
     budget = Budget.get_or_none(Budget.year == year)
@@ -187,29 +182,22 @@ def pools_overview(year: int | None = None, on: _dt.date | None = None, *, weekl
     overview = PoolsOverview(year=year, on=on, has_budget=budget is not None,
                              clips=clips_for_year(budget.budget_dkk, budget.transport_reserve_dkk,
                                                   budget.price_per_clip_dkk) if budget else 0,
-                             clips_per_participant=per_participant, budget_years=years)
+                             clips_per_participant=per_participant, budget_years=years, weekly_read=False)
     pools = {} if budget is None else {p.district_id: p.id for p in Pool.select().where(Pool.budget == budget)}
-    overview.pool_ids, overview.weekly_read = pools, weekly
-    by_day = punches_by_day(list(pools.values())) if weekly else {}
-    window = ({pid: in_window(days, on) for pid, days in by_day.items()} if weekly
-              else clips_in_window(list(pools.values()), on))
+    overview.pool_ids = pools
+    window = clips_in_window(list(pools.values()), on)
     current = on.year == year
-    all_days: dict[_dt.date, int] = {}
     for f in figures:
-        days = by_day.get(pools.get(f.district_id, -1), {})
-        for day, clips in days.items():
-            all_days[day] = all_days.get(day, 0) + clips
         projection = (project_run_out(f.allocated, f.punched, window.get(pools.get(f.district_id, -1), 0), on, year)
                       if current and budget else None)
-        overview.lines.append(PoolLine(f, weekly_series(days, year, on) if weekly else [], projection))
+        overview.lines.append(PoolLine(f, [], projection))
     in_total_window = sum(window.get(pools.get(f.district_id, -1), 0) for f in figures)
     total = PoolFigures(
         district_id=0, district="I alt", year=year,
         allocated=sum(f.allocated for f in figures), committed=sum(f.committed for f in figures),
         punched=sum(f.punched for f in figures), participants=sum(f.participants for f in figures),
         capacity=sum(f.capacity for f in figures), waitlist=sum(f.waitlist for f in figures))
-    overview.total = PoolLine(total, weekly_series(all_days, year, on) if weekly else [],
-                              project_run_out(total.allocated, total.punched, in_total_window, on, year)
+    overview.total = PoolLine(total, [], project_run_out(total.allocated, total.punched, in_total_window, on, year)
                               if current and budget else None)
     if budget is not None:
         spent, held = transport_spent(year)
@@ -218,13 +206,17 @@ def pools_overview(year: int | None = None, on: _dt.date | None = None, *, weekl
                                transport_reserve_dkk=decimal.Decimal(budget.transport_reserve_dkk),
                                punched_clips=total.punched, punched_dkk=price * total.punched,
                                transport_spent_dkk=spent, held_events=held)
-    return overview
+    return _read_weeks(overview) if weekly else overview
 
 
 def pool_weeks(overview: PoolsOverview) -> PoolsOverview:
     """A copy of ``overview`` (read with ``weekly=False``) with the lines' weekly series: the pools
-    screen's second read, behind the table."""
-    done = copy.deepcopy(overview)
+    screen's second read, behind the table (the screen keeps showing the one it has meanwhile)."""
+    return _read_weeks(copy.deepcopy(overview))
+
+
+def _read_weeks(done: PoolsOverview) -> PoolsOverview:
+    """``done``'s lines given their weekly series (clips per week since 1 January), in place."""
     by_day = punches_by_day(list(done.pool_ids.values()))
     all_days: dict[_dt.date, int] = {}
     for line in done.lines:

@@ -487,7 +487,11 @@ def test_the_preview_names_the_districts_a_budget_would_close_for_intake(leader,
 # screensB (issue #17): the pools screen reads its table first (the projections from the window's
 # punches alone, models.pool_overview.clips_in_window) and the weekly series behind it (pool_weeks)
 def test_the_table_first_and_the_weeks_behind_it_give_the_one_read_figures(leader, districts):
-    from models.pool_overview import clips_in_window, in_window, pool_weeks, punches_by_day
+    from models.pool_overview import WINDOW_DAYS, clips_in_window, pool_weeks, punches_by_day
+
+    def in_window(days: dict, on: dt.date) -> int:  # the window's clips counted from the day-by-day ledger
+        first = on - dt.timedelta(days=WINDOW_DAYS - 1)
+        return sum(clips for day, clips in days.items() if first <= day <= on)
 
     today = dt.date(2026, 6, 1)
     freeze_today(today)
