@@ -263,6 +263,9 @@ class CirkelScreen(RunsOperations, Screen):
 
     _queued_resume: events.ScreenResume | None = None
     _resumed = False  # whether a ScreenResume has been handled (the first restyles only what depends on state)
+    # While a ScreenResume is handled: whether the screen had been shown before. A screen that starts its
+    # first read in compose (issue #17) reads again on a resume only then — back from another screen.
+    came_back = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -311,6 +314,7 @@ class CirkelScreen(RunsOperations, Screen):
     async def on_event(self, event: events.Event) -> None:
         if event is self._queued_resume:
             self._queued_resume = None  # handled from here on: the next one is a new resume
+            self.came_back = self._resumed
             if not self._resumed:
                 self._resumed = True
                 if self._css_update_count == self.app._css_update_count:

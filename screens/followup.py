@@ -99,7 +99,7 @@ class FollowUpScreen(CirkelScreen):
             contact.add_column(label, key=key)
 
     def on_screen_resume(self) -> None:
-        if self.result is not None:  # back from another screen (the first read is compose's)
+        if self.came_back:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     def action_refresh(self) -> None:

@@ -85,7 +85,7 @@ class OutcomesScreen(CirkelScreen):
         districts.focus()
 
     def on_screen_resume(self) -> None:
-        if self.report is not None:  # back from another screen (the first read is compose's)
+        if self.came_back:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     def action_refresh(self) -> None:

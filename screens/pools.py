@@ -83,11 +83,7 @@ class PoolsScreen(CirkelScreen):
         self._bar_ids: list[int] = []
 
     def compose(self) -> ComposeResult:
-        # issue #17: read while the widgets are built (shown once they are mounted: the runner); the first
-        # resume then reads no more
-        self._first_resume = True
-        self.run_read(partial(pools_overview, self.year, weekly=False), on_done=self.show, status="#pools-status",
-                      description=_("Henter puljer"))
+        self.load(self.year)  # issue #17: read while the widgets are built (shown once they are mounted: the runner)
         yield Header()
         with VerticalScroll(id="pools"):
             yield Static(_("Puljer"), classes="section-title", id="pools-title")
@@ -112,10 +108,8 @@ class PoolsScreen(CirkelScreen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        if self._first_resume:  # the first showing (right after the mount): compose's read is under way
-            self._first_resume = False
-            return
-        self.action_refresh()
+        if self.came_back:  # back from another screen (the first read is compose's)
+            self.action_refresh()
 
     # --- reading
 

@@ -62,7 +62,6 @@ class ReassessmentScreen(CirkelScreen):
     def __init__(self) -> None:
         super().__init__()
         self.lines = []
-        self.loaded = False  # the list has been read once (a resume reads it again)
         self.shown: tuple | None = None  # the filter of the list shown (ReassessmentScreen._filter)
         self.limit = PARTICIPANT_PAGE  # lines shown; "… og n til" shows the next page
         self._search_timer = None
@@ -117,7 +116,7 @@ class ReassessmentScreen(CirkelScreen):
         self.show(loaded)
 
     def on_screen_resume(self) -> None:
-        if self.loaded:  # back from another screen (the first read is compose's)
+        if self.came_back:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     @on(Select.Changed, "#reassess-district")
@@ -177,7 +176,7 @@ class ReassessmentScreen(CirkelScreen):
 
     def show(self, loaded) -> None:
         page, months, self.shown = loaded
-        self.lines, self.loaded = page.lines, True
+        self.lines = page.lines
         searched = bool(self.shown[2])
         table = self.query_one(DataTable)
         row = 0 if searched else table.cursor_row

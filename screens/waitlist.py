@@ -97,7 +97,7 @@ class WaitlistScreen(CirkelScreen):
             self.show(loaded)
 
     def on_screen_resume(self) -> None:
-        if self.waitlist is not None:  # back from another screen (the first read is compose's)
+        if self.came_back:  # back from another screen (the first read is compose's)
             self.action_refresh()
 
     @on(Select.Changed, "#waitlist-district")
