@@ -91,28 +91,44 @@ def pool_of(district: District, year: int) -> Pool | None:
             .where((Pool.district == district) & (Budget.year == year)).first())
 
 
+# Who is a participant (R7's count against capacity): admitted and not ended, paused or not.
+PARTICIPATING = (STATE_ACTIVE, STATE_PAUSED)
+
+
+def _committed(model):
+    """What a card or an agreement binds of its pool: an open one all its clips, an ended one what was used."""
+    still_open = (model.status == CARD_OPEN) if model is Card else model.closed_on.is_null()
+    return fn.COALESCE(fn.SUM(Case(None, [(still_open, model.clips)], model.used)), 0)
+
+
+def pool_clips(pool_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per pool: the clips committed (:func:`committed_clips`) and punched (:func:`punched_clips`),
+    for many pools in two grouped queries (pools without cards or agreements are left out)."""
+    sums: dict[int, tuple[int, int]] = {}
+    if not pool_ids:
+        return sums
+    for model in (Card, Agreement):
+        query = (model.select(model.pool, _committed(model), fn.COALESCE(fn.SUM(model.used), 0))
+                 .where(model.pool.in_(pool_ids)).group_by(model.pool))
+        for pool_id, committed, punched in query.tuples():
+            before = sums.get(pool_id, (0, 0))
+            sums[pool_id] = (before[0] + int(committed), before[1] + int(punched))
+    return sums
+
+
 def committed_clips(pool: Pool) -> int:
     """Open cards bind their full 10 clips; ended cards bind what was used; so do agreements
     (an open one its clips, a closed one what was used)."""
-    cards = (Card.select(fn.COALESCE(fn.SUM(
-        Case(None, [(Card.status == CARD_OPEN, Card.clips)], Card.used)), 0))
-        .where(Card.pool == pool).scalar())
-    agreements = (Agreement.select(fn.COALESCE(fn.SUM(
-        Case(None, [(Agreement.closed_on.is_null(), Agreement.clips)], Agreement.used)), 0))
-        .where(Agreement.pool == pool).scalar())
-    return int(cards) + int(agreements)
+    return pool_clips([pool.id]).get(pool.id, (0, 0))[0]
 
 
 def punched_clips(pool: Pool) -> int:
-    cards = Card.select(fn.COALESCE(fn.SUM(Card.used), 0)).where(Card.pool == pool).scalar()
-    agreements = (Agreement.select(fn.COALESCE(fn.SUM(Agreement.used), 0))
-                  .where(Agreement.pool == pool).scalar())
-    return int(cards) + int(agreements)
+    return pool_clips([pool.id]).get(pool.id, (0, 0))[1]
 
 
 def participants_in(district: District) -> int:
     return (Citizen.select().where((Citizen.district == district)
-                                   & (Citizen.state.in_([STATE_ACTIVE, STATE_PAUSED]))).count())
+                                   & (Citizen.state.in_(PARTICIPATING))).count())
 
 
 def waitlist_length(district: District) -> int:
@@ -120,23 +136,44 @@ def waitlist_length(district: District) -> int:
                                   & (Citizen.state == STATE_WAITLISTED)).count()
 
 
+def _people_per_district() -> dict[int, tuple[int, int]]:
+    """Per district: its participants (:func:`participants_in`) and its waitlist (:func:`waitlist_length`),
+    in one grouped query."""
+    counts: dict[int, list[int]] = {}
+    query = (Citizen.select(Citizen.district, Citizen.state, fn.COUNT(Citizen.id))
+             .where(Citizen.state.in_((*PARTICIPATING, STATE_WAITLISTED)) & Citizen.district.is_null(False))
+             .group_by(Citizen.district, Citizen.state))
+    for district_id, state, n in query.tuples():
+        both = counts.setdefault(district_id, [0, 0])
+        both[0 if state in PARTICIPATING else 1] += n
+    return {district_id: (both[0], both[1]) for district_id, both in counts.items()}
+
+
 def pool_figures(year: int) -> list[PoolFigures]:
-    """Where each active district's pool stands in ``year`` (zeros where no budget is set)."""
+    """Where each active district's pool stands in ``year`` (zeros where no budget is set).
+
+    Issue #17: a handful of grouped queries for all districts (not seven per district): a screen's
+    read runs in a thread beside the UI, and each query's return waits for the UI thread to let go."""
     budget = budget_for(year)
     per_participant = budget.clips_per_participant if budget else 52
+    pools = {} if budget is None else {p.district_id: p for p in Pool.select().where(Pool.budget == budget)}
+    clips = pool_clips([p.id for p in pools.values()])
+    people = _people_per_district()
     rows = []
     for district in District.select().where(District.active == True).order_by(District.name):  # noqa: E712
-        pool = pool_of(district, year) if budget else None
+        pool = pools.get(district.id)
         allocated = pool.allocated if pool else 0
+        committed, punched = clips.get(pool.id, (0, 0)) if pool else (0, 0)
+        participants, waitlist = people.get(district.id, (0, 0))
         rows.append(PoolFigures(
             district_id=district.id,
             district=district.name,
             year=year,
             allocated=allocated,
-            committed=committed_clips(pool) if pool else 0,
-            punched=punched_clips(pool) if pool else 0,
-            participants=participants_in(district),
+            committed=committed,
+            punched=punched,
+            participants=participants,
             capacity=allocated // per_participant if per_participant else 0,
-            waitlist=waitlist_length(district),
+            waitlist=waitlist,
         ))
     return rows
