@@ -22,7 +22,7 @@ three figures per screen, each the median and the worst of the runs:
   first frame;
 * **done**: until the last frame the screen draws of itself — every read it
   starts as it opens (the later ones too: Puljer's weekly series, Evaluering's
-  other tabs; Screening's baseline, mounted after the first frame) delivered and
+  other tabs; Screening's baseline, mounted after the frame with the districts) delivered and
   drawn: the last frame before Pilot's idle wait returns and flushes what is
   left (and not before "shown"). It is "idle" without the ~100 ms that Pilot's
   idle detection alone costs.

@@ -340,6 +340,28 @@ class CirkelScreen(RunsOperations, Screen):
         if nodes:
             self.app.stylesheet.update_nodes(nodes, animate=False)
 
+    # Issue #17: a part that is not needed for the screen's first figures is mounted after the frame that
+    # shows them. Textual's call_after_refresh (and textual.lazy.Lazy) runs once the message queue is
+    # empty, which comes before the next frame is drawn: the part's compose and layout then held up
+    # the frame with the figures.
+
+    def call_after_frame(self, callback: Callable[[], Any]) -> None:
+        """Call ``callback`` (on the UI thread) once this screen has drawn its next frame."""
+        if not hasattr(self, "_after_frame"):
+            self._after_frame: list[Callable[[], Any]] = []
+        self._after_frame.append(callback)
+        self.refresh()
+
+    def _compositor_refresh(self) -> None:
+        # a frame is drawn when the compositor has dirty regions (Textual 8.2.8: render_update is None without)
+        drawn = self is self.app.screen and bool(self._compositor._dirty_regions)
+        super()._compositor_refresh()
+        waiting = getattr(self, "_after_frame", None)
+        if waiting and drawn:
+            self._after_frame = []
+            for callback in waiting:
+                self.call_next(callback)
+
     # issue #15: the footer shows the key hints that fit, and F1 always (screens/footer.py)
     @property
     def active_bindings(self):

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.lazy import Lazy
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Select, Static
 
 from models.admission import districts, screen_and_admit
@@ -27,7 +26,7 @@ from .base import CirkelScreen
 from .forms import FieldMessage, FieldRow, Form
 from .intake_widgets import CprValidator, InfoDialog, OutcomeFields, PastDateValidator, YesNo
 from .printing import offer_print
-from .widgets import ListOnDemand
+from .widgets import ListOnDemand, MountedLater
 
 CRITERION_TITLES = {
     "receives_home_help": _("Modtager hjemmehjælp"),
@@ -63,6 +62,7 @@ class ScreeningScreen(Form, CirkelScreen):
         own_district = self.app.actor.district_id
         # issue #17: the districts read while the form is built (shown once it is mounted: the runner)
         self.run_read(districts, on_done=lambda known: self._show_districts(known, own_district),
+                      on_error=lambda _err: self.query_one(MountedLater).mount_now(),
                       description=_("Henter distrikter"))
         yield Header()
         with VerticalScroll(id="screening-form"):
@@ -91,8 +91,9 @@ class ScreeningScreen(Form, CirkelScreen):
             yield FieldRow(_("Noter"), Input(id="notes", compact=True, max_length=1000))
             yield YesNo(_("Borgeren vil gerne deltage"), id="wants", compact=True, classes="criterion")
 
-            # below the fold: mounted right after the first frame (its eight answer lists are half the form's widgets)
-            yield Lazy(OutcomeFields("baseline", _("Baseline"), id="baseline-fields"))
+            # below the fold: mounted once the districts are shown (its eight answer lists are half the form's
+            # widgets; mounted at the first frame, as textual.lazy.Lazy does, they held up the districts' frame)
+            yield MountedLater(OutcomeFields("baseline", _("Baseline"), id="baseline-fields"))
             with Horizontal(classes="form-buttons"):
                 yield Button(_("Gem (Ctrl+S)"), id="save", variant="primary", compact=True)
                 yield Button(_("Ryd (Ctrl+N)"), id="clear", compact=True)
@@ -119,6 +120,7 @@ class ScreeningScreen(Form, CirkelScreen):
         own = dict(known).get(own_district)
         if own:
             select.value = own
+        self.query_one(MountedLater).mount_now()
 
     # --- live result
 
@@ -136,7 +138,7 @@ class ScreeningScreen(Form, CirkelScreen):
                 missing=", ".join(CRITERION_TITLES[k].lower() for k, _l in CRITERIA if not answers[k]))
         result.update(text)
         result.set_class(not missing, "eligible")
-        fields = self.query(OutcomeFields)  # none for a moment: mounted after the first frame
+        fields = self.query(OutcomeFields)  # none for a moment: mounted after the frame with the districts
         outcome = fields.first().summary() if fields else ""
         bar = self.query_one("#screening-result", Static)
         text = _("I målgruppen") if not missing else _("Ikke i målgruppen ({n} af 4 mangler)").format(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.css.query import NoMatches
+from textual.widget import Widget
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay  # not exported; Textual is pinned (8.2.8)
 
@@ -160,3 +161,33 @@ class ListOnDemand(Select):
     @on(SelectCurrent.Toggle)
     async def _make_list_before_it_opens(self, event: SelectCurrent.Toggle) -> None:
         await self._make_list()  # then Textual's own handler opens it
+
+
+class MountedLater(Widget):
+    """Holds ``widget`` in its place, unmounted, until the screen calls :meth:`mount_now` (issue #17).
+
+    For a part of a screen that is not needed for its first figures (a form's lower half): it is
+    mounted after the frame that shows them, instead of being composed and laid out before it.
+    Like ``textual.lazy.Lazy``, but at the moment the screen chooses, not at the first refresh."""
+
+    DEFAULT_CSS = "MountedLater { display: none; }"
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__()
+        self._widget = widget
+        self._asked = False
+
+    def mount_now(self) -> None:
+        """Mount the widget in this one's place after the screen's next frame (once; a second call does
+        nothing)."""
+        if self._asked:
+            return
+        self._asked = True
+
+        async def replace() -> None:
+            if self.parent is not None:
+                await self.parent.mount(self._widget, after=self)
+                await self.remove()
+
+        after_frame = getattr(self.screen, "call_after_frame", None)  # screens.base.CirkelScreen's
+        (after_frame or self.call_after_refresh)(replace)
