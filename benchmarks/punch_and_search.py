@@ -359,6 +359,10 @@ def run(path: str, args) -> dict:
     # --- 2. punching under load, while searching
     open_cards = [n for (n,) in Card.select(Card.number).join(Citizen, on=(Card.citizen == Citizen.id))
                   .where((Card.status == "open") & (Citizen.state == "active")).tuples()]
+    if len(open_cards) < 500:  # each run punches ~1,500 clips; a re-used --dir database runs out of cards
+        close_database()
+        sys.exit(f"only {len(open_cards):,} open cards of active participants left in {path}: every run uses "
+                 "up cards; delete it (or give another --dir) for a fresh demo database")
     hot = rng.sample(open_cards, min(10, len(open_cards)))
     cards = [n for n in open_cards if n not in hot]
     before = Punch.select().count()
