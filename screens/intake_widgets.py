@@ -93,6 +93,10 @@ class Choice(RadioButton):
         return super()._button
 
 
+# What OutcomeFields.values() gives with nothing answered (the domain operations' keywords).
+UNANSWERED = {"network_size": None, "who5": None, "ucla": None}
+
+
 class OutcomeFields(Vertical):
     """Network size, WHO-5 (five items) and UCLA-3 (three items) with live scores.
 

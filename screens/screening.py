@@ -24,7 +24,7 @@ from models.screening import CRITERIA, lookup_citizen, missing_criteria, split_a
 
 from .base import CirkelScreen
 from .forms import FieldMessage, FieldRow, Form
-from .intake_widgets import CprValidator, InfoDialog, OutcomeFields, PastDateValidator, YesNo
+from .intake_widgets import UNANSWERED, CprValidator, InfoDialog, OutcomeFields, PastDateValidator, YesNo
 from .printing import offer_print
 from .widgets import ListOnDemand, MountedLater
 
@@ -62,7 +62,7 @@ class ScreeningScreen(Form, CirkelScreen):
         own_district = self.app.actor.district_id
         # issue #17: the districts read while the form is built (shown once it is mounted: the runner)
         self.run_read(districts, on_done=lambda known: self._show_districts(known, own_district),
-                      on_error=lambda _err: self.query_one(MountedLater).mount_now(),
+                      on_error=lambda _err: self._mount_baseline(),
                       description=_("Henter distrikter"))
         yield Header()
         with VerticalScroll(id="screening-form"):
@@ -120,7 +120,17 @@ class ScreeningScreen(Form, CirkelScreen):
         own = dict(known).get(own_district)
         if own:
             select.value = own
-        self.query_one(MountedLater).mount_now()
+        self._mount_baseline()
+
+    def _mount_baseline(self) -> None:
+        """The form's lower half, after the frame that shows the districts (or after a failed read)."""
+        for later in self.query(MountedLater):
+            later.mount_now()
+
+    def _baseline(self) -> OutcomeFields | None:
+        """The baseline's fields; None for the moment before they are mounted (nothing typed in them yet)."""
+        found = self.query(OutcomeFields)
+        return found.first() if found else None
 
     # --- live result
 
@@ -138,8 +148,8 @@ class ScreeningScreen(Form, CirkelScreen):
                 missing=", ".join(CRITERION_TITLES[k].lower() for k, _l in CRITERIA if not answers[k]))
         result.update(text)
         result.set_class(not missing, "eligible")
-        fields = self.query(OutcomeFields)  # none for a moment: mounted after the frame with the districts
-        outcome = fields.first().summary() if fields else ""
+        baseline = self._baseline()
+        outcome = baseline.summary() if baseline is not None else ""
         bar = self.query_one("#screening-result", Static)
         text = _("I målgruppen") if not missing else _("Ikke i målgruppen ({n} af 4 mangler)").format(
             n=len(missing))
@@ -269,10 +279,11 @@ class ScreeningScreen(Form, CirkelScreen):
 
     def show_error(self, message: str, field: str | None, *, focus: bool = True) -> bool:
         """At the field (the citizen's, the screening's or the baseline's), and said once more."""
-        if field in FORM_FIELDS:
+        baseline = self._baseline()
+        if field in FORM_FIELDS or baseline is None:
             super().show_error(message, field, focus=focus)
         else:
-            self.query_one(OutcomeFields).show_error(message, field)
+            baseline.show_error(message, field)
         self.notify(message, severity="error", title=_("Ikke gemt"))
         return True
 
@@ -288,9 +299,10 @@ class ScreeningScreen(Form, CirkelScreen):
             self.show_error(err.message, err.field)
             return
         district = self.query_one("#district", Select).value
+        baseline = self._baseline()
         values = {
             **self._answers(),
-            **self.query_one(OutcomeFields).values(),
+            **(baseline.values() if baseline is not None else UNANSWERED),
             "wants_to_take_part": self.query_one("#wants", Checkbox).value,
             "provider": self.query_one("#provider", Input).value,
             "notes": self.query_one("#notes", Input).value,
@@ -333,7 +345,9 @@ class ScreeningScreen(Form, CirkelScreen):
             self.query_one(f"#{key}", Checkbox).value = False
         self.query_one("#wants", Checkbox).value = False
         self.query_one("#date", Input).value = fmt_date(today())
-        self.query_one(OutcomeFields).set_values()
+        baseline = self._baseline()
+        if baseline is not None:
+            baseline.set_values()
         self.clear_errors()
         self.query_one("#cpr-info", FieldMessage).update("")
         self.refresh_result()

@@ -109,3 +109,40 @@ async def test_the_screening_form_gets_its_lower_half_when_the_districts_cannot_
         await pilot.pause()
         assert app.current_mode == "screening"
         assert len(app.screen.query(OutcomeFields)) == 1  # the form is whole: it can still be filled in
+
+
+async def test_the_screening_form_can_be_cleared_and_saved_before_its_lower_half_is_there(demo, make_app, monkeypatch):
+    """Ctrl+N and Ctrl+S pressed before the baseline is mounted (the districts not read yet): no error,
+    the save refused at the field as always, and the lower half comes once the districts are read."""
+    import threading
+
+    import screens.screening as screening
+    from models.entities import Citizen
+    from screens.intake_widgets import OutcomeFields
+
+    release = threading.Event()
+    real = screening.districts
+
+    def slow():
+        assert release.wait(10)
+        return real()
+
+    monkeypatch.setattr(screening, "districts", slow)
+    before = Citizen.select().count()
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f6")
+        await pilot.pause()
+        assert app.current_mode == "screening"
+        assert not app.screen.query(OutcomeFields)  # the districts are not read yet
+        await pilot.press("ctrl+n")
+        app.screen.query_one("#name").value = "Karen Jensen"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "CPR" in str(app.screen.query_one("#cpr-message").render())  # refused at the field
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.screen.query(OutcomeFields)) == 1
+    assert Citizen.select().count() == before  # nothing written
