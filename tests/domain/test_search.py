@@ -215,3 +215,33 @@ def test_postgresql_one_round_trip_gives_each_list_as_its_own_query_would(people
                 for limit in (1, 5, 10):
                     got = name_ids(words, anchored=anchored, limit=limit, participants=participants)
                     assert got == alone[:limit], (words, anchored, participants, limit)
+
+
+def test_each_match_carries_its_card_its_agreements_and_whether_its_card_is_used_up(people, admin, frozen_day):
+    """What a match says of the citizen's clips (issue #17: read with SQL written out, not built per keystroke)."""
+    import datetime as dt
+
+    from models.entities import Agreement, Staff
+
+    karen, jens, soren = people["karen"], people["jens"], people["søren"]
+    card = Card.get((Card.citizen == karen) & (Card.status == "open"))
+    Card.update(used=3).where(Card.id == card.id).execute()
+    Card.update(status="used_up", used=10, ended_on=frozen_day).where(Card.citizen == jens).execute()
+    pool = Pool.get()
+    leader = Staff.get_by_id(admin.id)
+    day = dt.timedelta(days=1)
+    for clips, used, start, until, closed in (
+            (20, 5, frozen_day - 10 * day, None, None),  # valid, 15 left
+            (12, 2, frozen_day - 10 * day, frozen_day, None),  # valid through today, 10 left
+            (30, 0, frozen_day + day, None, None),  # not begun
+            (30, 0, frozen_day - 20 * day, frozen_day - day, None),  # ended yesterday
+            (30, 0, frozen_day - 20 * day, None, frozen_day),  # closed
+            (10, 10, frozen_day - 20 * day, None, None)):  # used up
+        Agreement.create(citizen=soren, pool=pool, approved_by=leader, clips=clips, used=used, reason="test",
+                         valid_from=start, valid_until=until, closed_on=closed)
+    found = {m.name: m for who in (karen, jens, soren) for m in search_citizens(who.cpr)[:1]}
+    k, j, s = found["Karen Jensen"], found["Jens Karlsen"], found["Søren Østergaard"]
+    assert (k.card_number, k.clips_left, k.used_up) == (card.number, 7, False)
+    assert (j.card_number, j.clips_left, j.used_up) == (None, None, True)
+    assert (s.card_number, s.clips_left, s.used_up, s.agreement_left) == (None, None, False, 25)
+    assert k.agreement_left == 0 and k.district == "Hedensted" and k.cpr_masked == "010145-XXXX"
