@@ -37,7 +37,7 @@ from models.search import EXACT, log_search, search_citizens
 from .base import RunsOperations, restart_timer
 from .widgets import state_title
 
-SHORT_STATES = (STATE_PAUSED, STATE_ENDED, STATE_WAITLISTED)  # named in the list; the others are "not a participant"
+SHORT_STATES = (STATE_PAUSED, STATE_ENDED, STATE_WAITLISTED)  # named in the list; the others are "ikke deltager"
 
 
 def match_prompt(match, width: int = 70) -> Text:
