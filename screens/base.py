@@ -269,6 +269,7 @@ class CirkelScreen(RunsOperations, Screen):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._after_frame: list[Callable[[], Any]] = []  # call_after_frame's callbacks, until the next frame
         self.bindings_updated_signal = BindingsSignal(self, "bindings_updated")
         try:
             app = self.app
@@ -347,8 +348,6 @@ class CirkelScreen(RunsOperations, Screen):
 
     def call_after_frame(self, callback: Callable[[], Any]) -> None:
         """Call ``callback`` (on the UI thread) once this screen has drawn its next frame."""
-        if not hasattr(self, "_after_frame"):
-            self._after_frame: list[Callable[[], Any]] = []
         self._after_frame.append(callback)
         self.refresh()
 
@@ -356,7 +355,7 @@ class CirkelScreen(RunsOperations, Screen):
         # a frame is drawn when the compositor has dirty regions (Textual 8.2.8: render_update is None without)
         drawn = self is self.app.screen and bool(self._compositor._dirty_regions)
         super()._compositor_refresh()
-        waiting = getattr(self, "_after_frame", None)
+        waiting = self._after_frame
         if waiting and drawn:
             self._after_frame = []
             for callback in waiting:
